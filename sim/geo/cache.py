@@ -1,0 +1,63 @@
+"""On-disk cache for expensive geography products (zone rasters, routing graphs).
+
+Files live under ``$SANCTIONS_SIM_CACHE`` or ``~/.cache/sanctions-sim`` and are keyed by a
+hash of the input data fingerprint, the build parameters and :data:`CODE_VERSION`, so a
+change to any of them silently builds a fresh file instead of reading a stale one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CODE_VERSION", "cache_dir", "cache_key", "load_arrays", "save_arrays"]
+
+CODE_VERSION = "geo-3"
+"""Bump when a change to sim.geo alters cached rasters or graphs."""
+
+
+def cache_dir() -> Path:
+    """Return (and create) the cache directory."""
+    root = os.environ.get("SANCTIONS_SIM_CACHE") or os.path.join(
+        os.path.expanduser("~"), ".cache", "sanctions-sim"
+    )
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_key(kind: str, params: dict[str, Any]) -> str:
+    """Return a file stem ``<kind>-<hash>`` for the given build parameters."""
+    blob = json.dumps({"v": CODE_VERSION, **params}, sort_keys=True, default=str)
+    return f"{kind}-{hashlib.sha1(blob.encode()).hexdigest()[:16]}"
+
+
+def load_arrays(key: str) -> dict[str, np.ndarray] | None:
+    """Load a cached ``.npz`` by key, or return None when missing or unreadable."""
+    path = cache_dir() / f"{key}.npz"
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError, EOFError):  # corrupt/partial file: rebuild rather than fail
+        return None
+
+
+def save_arrays(key: str, arrays: dict[str, np.ndarray]) -> None:
+    """Atomically write arrays to the cache (write to a temp file, then rename)."""
+    d = cache_dir()
+    fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp.npz")
+    os.close(fd)
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, d / f"{key}.npz")
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)

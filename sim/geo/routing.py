@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import shortest_path
+from scipy.sparse.csgraph import dijkstra, shortest_path
 from shapely.geometry.base import BaseGeometry
 
 from sim.units import NM_M
@@ -122,6 +122,8 @@ class RoutingGraph:
             if g is not None:
                 shapely.prepare(g)
         self.build_s = 0.0
+        self.open_fn = None  # optional (x, y) -> bool "well offshore" test used by escapes
+        self._escapes: dict[tuple[float, float], tuple | None] = {}
 
     # ----------------------------------------------------------------- queries
     def _cost(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -139,47 +141,145 @@ class RoutingGraph:
         return not shapely.intersects(shapely.LineString([a, b]), obstacle)
 
     def shortest(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None:
-        """Return (polyline xy, cost_m) from a to b, or None when no route exists."""
+        """Return (polyline xy, cost_m) from a to b, or None when no route exists.
+
+        Endpoints deep in narrow estuaries (Nampo up the Taedong) see no graph node; they
+        first "escape" along a fine local grid to open water, then join the graph.
+        """
         a = np.asarray(a, dtype=float)
         b = np.asarray(b, dtype=float)
+        res = self._core(a, b, los_budget=80)
+        if res is not None:
+            return res
+        pre = self._escape(a, toward=b)
+        post = self._escape(b, toward=a)
+        a2 = pre[-1] if pre is not None else a
+        b2 = post[-1] if post is not None else b
+        res = self._core(a2, b2, los_budget=None)
+        if res is None:
+            return None
+        pts, _ = res
+        parts = ([pre[:-1]] if pre is not None else []) + [pts] + (
+            [post[::-1][1:]] if post is not None else [])
+        pts = np.vstack(parts)
+        cost = float(self._cost(pts[:-1], pts[1:]).sum())
+        return pts, cost
+
+    def _escape(
+        self, p: np.ndarray, toward: np.ndarray, window_nm: float = 40.0, cell_nm: float = 0.3
+    ) -> np.ndarray | None:
+        """Grid path from ``p`` out to open water (None if ``p`` is already open).
+
+        The exit cell minimises grid path length + straight distance to ``toward`` (the
+        other endpoint), so a port in an estuary leaves seaward, not up-river.
+
+        8-connected Dijkstra on a local 0.25 nm grid whose free cells clear the coast by
+        ``port_clear_nm``; a diagonal step between two free cell centres cannot touch land
+        because the half-diagonal (0.18 nm) is below that clearance. The path is then
+        string-pulled against the same thin obstacle.
+        """
+        key = (round(float(p[0]), 1), round(float(p[1]), 1))
+        if key not in self._escapes:
+            self._escapes[key] = self._escape_tree(p, window_nm, cell_nm)
+        tree = self._escapes[key]
+        if tree is None:
+            return None
+        X, Y, goal, d, pred, start = tree
+        cand = np.flatnonzero(goal.ravel() & np.isfinite(d))
+        if len(cand) == 0:
+            return None
+        score = d[cand] + np.hypot(X.ravel()[cand] - toward[0], Y.ravel()[cand] - toward[1])
+        j = int(cand[np.argmin(score)])
+        if j == start:
+            return None
+        path = [j]
+        while path[-1] != start:
+            path.append(int(pred[path[-1]]))
+        cells = np.column_stack([X.ravel()[path[::-1]], Y.ravel()[path[::-1]]])
+        cells[0] = p
+        # string pulling: greedily jump to the farthest visible vertex
+        out = [cells[0]]
+        i = 0
+        while i < len(cells) - 1:
+            j2 = len(cells) - 1
+            while j2 > i + 1 and not self._clear(cells[i], cells[j2], self.thin):
+                j2 -= 1
+            out.append(cells[j2])
+            i = j2
+        return np.array(out)
+
+    def _escape_tree(self, p: np.ndarray, window_nm: float, cell_nm: float) -> tuple | None:
+        """Local grid Dijkstra from ``p`` (memoised per point by :meth:`_escape`)."""
+        cell = cell_nm * NM_M
+        k = int(window_nm / cell_nm)
+        off = (np.arange(-k, k + 1)) * cell
+        X, Y = np.meshgrid(p[0] + off, p[1] + off)
+        free = ~shapely.contains_xy(self.thin, X, Y)
+        goal = free & ~shapely.contains_xy(self.blocked, X, Y)
+        if self.open_fn is not None:
+            open_goal = goal & self.open_fn(X, Y)
+            goal = open_goal if open_goal.any() else goal
+        n = X.size
+        idx = np.arange(n).reshape(X.shape)
+        rows, cols, w = [], [], []
+        for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            a_sl = (slice(0, X.shape[0] - dy), slice(max(0, -dx), X.shape[1] - max(0, dx)))
+            b_sl = (slice(dy, X.shape[0]), slice(max(0, dx), X.shape[1] - max(0, -dx)))
+            ok = free[a_sl] & free[b_sl]
+            rows.append(idx[a_sl][ok])
+            cols.append(idx[b_sl][ok])
+            w.append(np.full(ok.sum(), cell * np.hypot(dx, dy)))
+        r, c, ww = np.concatenate(rows), np.concatenate(cols), np.concatenate(w)
+        mat = coo_matrix((ww, (r, c)), shape=(n, n)).tocsr()
+        start = int(idx[k, k])
+        d, pred = dijkstra(mat, directed=False, indices=start, return_predecessors=True)
+        return X, Y, goal, d, pred, start
+
+    def _core(self, a: np.ndarray, b: np.ndarray, los_budget: int | None) -> tuple[np.ndarray, float] | None:
         a_in = shapely.contains_xy(self.blocked, *a)
         b_in = shapely.contains_xy(self.blocked, *b)
-        obs_ab = self.thin if (a_in or b_in) else self.blocked
         if self._clear(a, b, self.blocked) or (
-            (a_in or b_in) and self._clear(a, b, obs_ab) and np.hypot(*(b - a)) < 5 * NM_M
+            (a_in or b_in) and np.hypot(*(b - a)) < 5 * NM_M and self._clear(a, b, self.thin)
         ):
             return np.array([a, b]), float(self._cost(a[None], b[None])[0])
-        n = len(self.nodes)
-        if n == 0:
+        if len(self.nodes) == 0:
             return None
         ca = np.flatnonzero(_tangent(a, self.nodes, self.prev, self.next))
         cb = np.flatnonzero(_tangent(b, self.nodes, self.prev, self.next))
         if len(ca) == 0 or len(cb) == 0:
             return None
-        da = np.hypot(*(self.nodes[ca] - a).T)
-        db = np.hypot(*(self.nodes[cb] - b).T)
-        lb_a = da * (PREFER_FACTOR if self.prefer_geom is not None else 1.0)
-        lb_b = db * (PREFER_FACTOR if self.prefer_geom is not None else 1.0)
-        total = lb_a[:, None] + self.dist[np.ix_(ca, cb)] + lb_b[None, :]
-        order = np.argsort(total, axis=None)
+        f = PREFER_FACTOR if self.prefer_geom is not None else 1.0
+        da = np.hypot(*(self.nodes[ca] - a).T) * f
+        db = np.hypot(*(self.nodes[cb] - b).T) * f
+        total = da[:, None] + self.dist[np.ix_(ca, cb)] + db[None, :]
+        flat = total.ravel()
+        finite = np.flatnonzero(np.isfinite(flat))
+        order = finite[np.argsort(flat[finite], kind="stable")]
         obs_a = self.thin if a_in else self.blocked
         obs_b = self.thin if b_in else self.blocked
         vis_a: dict[int, bool] = {}
         vis_b: dict[int, bool] = {}
         best: tuple[float, int, int] | None = None
-        flat = total.ravel()
+        checks = 0
+        ncb = len(cb)
         for k in order:
             lbound = flat[k]
-            if not np.isfinite(lbound) or (best is not None and lbound >= best[0]):
+            if best is not None and lbound >= best[0]:
                 break
-            i, j = divmod(int(k), len(cb))
+            i, j = divmod(int(k), ncb)
             if i not in vis_a:
                 vis_a[i] = self._clear(a, self.nodes[ca[i]], obs_a)
+                checks += 1
             if not vis_a[i]:
+                if los_budget is not None and checks > los_budget:
+                    break
                 continue
             if j not in vis_b:
                 vis_b[j] = self._clear(self.nodes[cb[j]], b, obs_b)
+                checks += 1
             if not vis_b[j]:
+                if los_budget is not None and checks > los_budget:
+                    break
                 continue
             if self.prefer_geom is None:
                 cost = float(lbound)
@@ -192,7 +292,7 @@ class RoutingGraph:
             if best is None or cost < best[0]:
                 best = (cost, int(ca[i]), int(cb[j]))
             if self.prefer_geom is None:
-                break  # lower bound was exact: first feasible pair is optimal
+                break  # the bound was exact: the first feasible pair is optimal
         if best is None:
             return None
         cost, u, v = best

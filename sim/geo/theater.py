@@ -418,9 +418,12 @@ class Theater:
             "data": self._fingerprint, "params": params.__dict__,
             "avoid": avoid, "prefer": prefer, "partition": self._partition,
         })
-        g = build_graph(self.land_xy, self.domain_xy, params, extra, pref, cache.load_arrays(key))
-        if cache.load_arrays(key) is None:
+        cached = cache.load_arrays(key)
+        g = build_graph(self.land_xy, self.domain_xy, params, extra, pref, cached)
+        if cached is None:
             cache.save_arrays(key, g.to_arrays())
+        open_nm = params.node_buffer_nm + 3.0  # escapes end well clear of island mazes
+        g.open_fn = lambda x, y: self.zones.distance_nm(x, y) >= open_nm
         self._graphs[gkey] = g
         return g
 

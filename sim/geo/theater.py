@@ -134,8 +134,12 @@ class Theater:
         self.water_xy = shapely.difference(self.domain_xy, self.land_xy) \
             if not self.land_xy.is_empty else self.domain_xy
         self.water_area_nm2 = float(self.water_xy.area / NM_M**2)
-        if self.water_area_nm2 < 1.0:
-            raise UserError(f"theater {name!r} (bbox {self.bbox}) contains no navigable water")
+        # < 1% water means an inland box (GSHHS seams/lake slivers leave a few hundred nm2)
+        if self.water_area_nm2 < 0.01 * self.domain_xy.area / NM_M**2:
+            raise UserError(
+                f"theater {name!r} (bbox {self.bbox}) contains no navigable water "
+                f"({self.water_area_nm2:.0f} nm2, under 1% of the box)"
+            )
         shapely.prepare(self.land_xy)
         shapely.prepare(self.domain_xy)
         self._land_clear = shapely.buffer(self.land_xy, PORT_CLEARANCE_NM * NM_M, quad_segs=4)

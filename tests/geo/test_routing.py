@@ -1,0 +1,111 @@
+"""Routing: never on land, plausible named routes, avoid, accuracy vs a fine grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from sim.units import NM_M
+
+
+def _water_point(theater, u: float, v: float):
+    lon0, lat0, lon1, lat1 = 118.5, 26.0, 131.0, 41.0  # Yellow Sea / ECS / Korea
+    return lon0 + u * (lon1 - lon0), lat0 + v * (lat1 - lat0)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_routes_never_touch_land(korea, u1, v1, u2, v2):
+    a = _water_point(korea, u1, v1)
+    b = _water_point(korea, u2, v2)
+    ax, ay = korea.to_xy(*a)
+    bx, by = korea.to_xy(*b)
+    ok = korea.is_water_xy(np.array([ax, bx]), np.array([ay, by]))
+    if not ok.all() or korea.distance_to_coast_nm(*a) < 1 or korea.distance_to_coast_nm(*b) < 1:
+        return
+    r = korea.route(a, b)
+    line = shapely.LineString(r.xy_m)
+    assert not line.intersects(korea.land_xy)
+    straight = np.hypot(bx - ax, by - ay) / NM_M
+    assert r.length_nm >= straight - 1e-6
+
+
+def test_nampo_dalian_stays_in_korea_bay(korea):
+    r = korea.route("Nampo", "Dalian")
+    assert r.lonlat[:, 1].max() < 39.6 and r.lonlat[:, 1].min() > 38.0
+    assert 150 < r.length_nm < 220
+
+
+def test_shanghai_vladivostok_via_korea_strait(korea):
+    r = korea.route("Shanghai", "Vladivostok")
+    lon, lat = r.lonlat.T
+    crossings = []
+    for i in range(len(lat) - 1):
+        if (lat[i] - 34.5) * (lat[i + 1] - 34.5) <= 0 and lat[i] != lat[i + 1]:
+            t = (34.5 - lat[i]) / (lat[i + 1] - lat[i])
+            crossings.append(lon[i] + t * (lon[i + 1] - lon[i]))
+    assert crossings and all(128.0 <= c <= 130.5 for c in crossings)
+    assert not shapely.LineString(r.xy_m).intersects(korea.land_xy)
+
+
+def test_avoid_territorial(korea):
+    avoid = [("KOR", "territorial"), ("JPN", "territorial")]
+    r = korea.route("Ningbo-Zhoushan", "Nampo", avoid=avoid)
+    bad = shapely.union_all([korea.zone_geometry(s, k) for s, k in avoid])
+    inner = shapely.buffer(bad, -0.5 * NM_M)  # tolerance for polygon simplification
+    assert not shapely.LineString(r.xy_m).intersects(inner)
+
+
+def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
+    """16-connected grid Dijkstra around ``obstacle`` (the same buffered land)."""
+    xmin, ymin, xmax, ymax = bounds
+    xs = np.arange(xmin, xmax, cell_m)
+    ys = np.arange(ymin, ymax, cell_m)
+    X, Y = np.meshgrid(xs, ys)
+    free = ~shapely.contains_xy(obstacle, X, Y)
+    ny, nx = free.shape
+    idx = np.arange(free.size).reshape(free.shape)
+    moves = [(0, 1), (1, 0), (1, 1), (1, -1), (1, 2), (2, 1), (2, -1), (1, -2)]
+    rows, cols, w = [], [], []
+    for dy, dx in moves:
+        a_sl = (slice(0, ny - dy), slice(max(0, -dx), nx - max(0, dx)))
+        b_sl = (slice(dy, ny), slice(max(0, dx), nx - max(0, -dx)))
+        ok = free[a_sl] & free[b_sl]
+        if abs(dx) == 2 or dy == 2:  # knight moves also need the cells they pass between
+            mid = (slice(0, ny - dy), slice(max(0, -dx), nx - max(0, dx)))
+            ok &= free[mid]
+        rows.append(idx[a_sl][ok])
+        cols.append(idx[b_sl][ok])
+        w.append(np.full(ok.sum(), cell_m * np.hypot(dx, dy)))
+    g = coo_matrix((np.concatenate(w), (np.concatenate(rows), np.concatenate(cols))),
+                   shape=(free.size, free.size)).tocsr()
+    ia = int(np.argmin(np.hypot(X - a[0], Y - a[1]) + ~free * 1e12))
+    ib = int(np.argmin(np.hypot(X - b[0], Y - b[1]) + ~free * 1e12))
+    d = dijkstra(g, directed=False, indices=ia)
+    return d[ib] / NM_M
+
+
+@pytest.mark.parametrize(
+    ("a_ll", "b_ll"),
+    [((124.2, 34.2), (127.8, 33.6)),   # around SW Korea / Jeju
+     ((122.6, 36.6), (121.3, 38.6)),   # round the Shandong tip into Bohai strait
+     pytest.param((125.7, 35.4), (128.2, 34.0), marks=pytest.mark.xfail(
+         reason="known limitation: graph nodes sit 3 nm off the coast, so channels narrower "
+                "than ~6 nm in the SW Korean archipelago are closed to the graph (~7% longer)",
+         strict=False))],
+)
+def test_accuracy_vs_fine_grid(korea, a_ll, b_ll):
+    g = korea._graph((), ())
+    a = np.array(korea.to_xy(*a_ll), dtype=float)
+    b = np.array(korea.to_xy(*b_ll), dtype=float)
+    r = korea.route_xy(a, b)
+    pad = 60 * NM_M
+    bounds = (min(a[0], b[0]) - pad, min(a[1], b[1]) - pad, max(a[0], b[0]) + pad, max(a[1], b[1]) + pad)
+    ref = _grid_reference_nm(g.blocked, a, b, bounds, 1500.0)
+    assert np.isfinite(ref)
+    assert abs(r.length_nm - ref) / ref <= 0.03, (r.length_nm, ref)

@@ -1,0 +1,119 @@
+"""Headline metrics of one run, computed from its tables alone.
+
+Analysis never imports the engine: everything here takes DataFrames, so the
+same functions serve fresh runs, stored Parquet results and notebooks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.units import BBL_PER_TONNE_PRODUCTS, HOURS_PER_YEAR
+
+__all__ = ["summarise_run", "cargo_balance", "UN_CAP_BBL_PER_YEAR", "HEADLINE_METRICS"]
+
+UN_CAP_BBL_PER_YEAR = 500_000.0
+"""UNSCR 2397 cap on refined petroleum imports from 1 Jan 2018 (domain.md section 2)."""
+
+HEADLINE_METRICS = (
+    "interception_rate",
+    "disruption_rate",
+    "denial_rate",
+    "cargo_denied_share",
+    "sts_detected_share",
+    "barrels_delivered_per_year",
+    "deliveries_petroleum_per_year",
+    "coal_exported_t_per_year",
+    "false_positive_boardings",
+    "escalation_incidents",
+    "patrol_hours_per_interception",
+)
+"""The metrics the run table prints, in order."""
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else math.nan
+
+
+def summarise_run(
+    voyages: pd.DataFrame,
+    events: pd.DataFrame,
+    assets: pd.DataFrame,
+    *,
+    duration_h: float,
+    warmup_h: float = 0.0,
+) -> dict[str, float]:
+    """Summary metrics of one run (see ``SUMMARY_COLUMNS`` in ``sim.model.records``).
+
+    Only voyages that started after the warm-up count; rates are over voyages
+    whose outcome was settled (so voyages still at sea at the end bias nothing).
+    """
+    years = max(duration_h - warmup_h, 1e-9) / HOURS_PER_YEAR
+    v = voyages[voyages["counted"]] if len(voyages) else voyages
+    ended = v[v["outcome"] != "in_transit"] if len(v) else v
+    n_end = len(ended)
+    oc = ended["outcome"].value_counts() if n_end else pd.Series(dtype=int)
+    seized, diverted, disrupted = int(oc.get("seized", 0)), int(oc.get("diverted", 0)), int(oc.get("disrupted", 0))
+    cargo_end = float(ended["cargo_t"].sum()) if n_end else 0.0
+    denied = 0.0
+    if n_end:
+        denied = float(ended["seized_t"].sum()) + float(
+            ended.loc[ended["outcome"] == "disrupted", "returned_t"].sum()
+        )
+    ev = events[events["t_h"] >= warmup_h] if len(events) else events
+    kinds = ev["kind"].value_counts() if len(ev) else pd.Series(dtype=int)
+    petro = v[(v["commodity"] == "petroleum")] if len(v) else v
+    coal = v[(v["commodity"] == "coal")] if len(v) else v
+    pet_deliv = int((petro["outcome"] == "delivered").sum()) if len(petro) else 0
+    sts_started = int(kinds.get("transfer_start", 0))
+    sts_det = int(v["sts_detected"].sum()) if len(v) else 0
+    ships = assets[assets["kind"].isin(["warship", "coast_guard"])] if len(assets) else assets
+    air = assets[assets["kind"] == "aircraft"] if len(assets) else assets
+    ship_h = float(ships["underway_h"].sum()) if len(ships) else 0.0
+    air_h = float(air["underway_h"].sum()) if len(air) else 0.0
+    public = 0
+    if len(ev) and len(v):
+        sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
+        det = ev[(ev["kind"] == "detection") & ~ev["asset"].isin(sats)]
+        public = int(det.loc[det["voyage"].isin(v["voyage"]), "voyage"].nunique())
+    return {
+        "voyages_started": float(len(v)),
+        "voyages_ended": float(n_end),
+        "interception_rate": _ratio(seized + diverted, n_end),
+        "disruption_rate": _ratio(disrupted, n_end),
+        "denial_rate": _ratio(seized + diverted + disrupted, n_end),
+        "cargo_denied_share": _ratio(denied, cargo_end),
+        "sts_transfers": float(sts_started),
+        "sts_detected_in_progress": float(sts_det),
+        "sts_detected_share": _ratio(sts_det, sts_started),
+        "deliveries_petroleum": float(pet_deliv),
+        "deliveries_petroleum_per_year": pet_deliv / years,
+        "barrels_delivered_per_year": (float(petro["delivered_t"].sum()) if len(petro) else 0.0)
+        * BBL_PER_TONNE_PRODUCTS / years,
+        "coal_exported_t_per_year": (float(coal["delivered_t"].sum()) if len(coal) else 0.0) / years,
+        "seizures": float(seized),
+        "diversions": float(diverted),
+        "disruptions": float(disrupted),
+        "halted_transfers": float(kinds.get("transfer_aborted", 0)) - float(
+            (ev["detail"] == "partner late: gave up").sum() if len(ev) else 0
+        ),
+        "detections_public": float(public),
+        "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
+        "escalation_incidents": float(kinds.get("escalation_incident", 0)),
+        "patrol_hours": ship_h + air_h,
+        "ship_days": ship_h / 24.0,
+        "flight_hours": air_h,
+        "patrol_hours_per_interception": _ratio(ship_h + air_h, seized + diverted),
+        "years": years,
+    }
+
+
+def cargo_balance(voyages: pd.DataFrame) -> np.ndarray:
+    """Per voyage: loaded - (delivered + seized + returned + in transit); all zeros when cargo is conserved."""
+    return (
+        voyages["cargo_t"] - voyages["delivered_t"] - voyages["seized_t"] - voyages["returned_t"]
+        - voyages["in_transit_t"]
+    ).to_numpy()

@@ -1,0 +1,173 @@
+"""Independent replications, serial or in local processes, written as they finish.
+
+Experiments are plain functions that return one row per replication
+(``scenario, replication, seed, scenario_hash, metrics..., wall_s, error``). Each
+replication draws its streams from ``SeedSequence(seed).spawn(n)[i]``: the same
+seed and index give the same streams in every scenario (common random numbers),
+so differences between scenarios are not noise. A failed replication is a row
+with its error, not the end of the experiment.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["run_replications", "replication_seeds", "REPLICATION_DIR"]
+
+REPLICATION_DIR = "replications"
+"""Sub-folder of a run directory holding one folder per finished replication."""
+
+
+def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
+    """The n independent child streams of a root seed (common random numbers across scenarios)."""
+    return np.random.SeedSequence(int(seed)).spawn(int(n))
+
+
+@lru_cache(maxsize=4)
+def _theater(name: str) -> Any:
+    from sim.geo import load_theater
+
+    return load_theater(name)
+
+
+_ROUTES: dict[str, Any] = {}
+
+
+def _run_one(scenario_json: str, seed: int, index: int, n: int, out_dir: str | None) -> dict[str, Any]:
+    """Run replication ``index`` (picklable: scenario passed as JSON)."""
+    from sim.model import run
+    from sim.model.engine import RouteCache
+    from sim.scenarios import Scenario, scenario_hash
+
+    scenario = Scenario.model_validate_json(scenario_json)
+    ss = replication_seeds(seed, n)[index]
+    row: dict[str, Any] = {"scenario": scenario.name, "replication": index, "seed": seed,
+                           "scenario_hash": scenario_hash(scenario)}
+    t0 = time.perf_counter()
+    try:
+        theater = _theater(scenario.theater)
+        cache = _ROUTES.setdefault(scenario.theater, RouteCache())
+        result = run(scenario, ss, theater=theater, route_cache=cache)
+        row.update(result.summary)
+        row["error"] = ""
+        if out_dir is not None:
+            _write_replication(Path(out_dir), index, result, row)
+    except Exception as exc:  # a failed replication is recorded, not fatal
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        row["traceback"] = traceback.format_exc(limit=5)
+    row["wall_s"] = time.perf_counter() - t0
+    return row
+
+
+def _write_replication(out: Path, index: int, result: Any, row: dict[str, Any]) -> None:
+    """Write one replication's tables atomically: into a temporary folder, then rename."""
+    final = out / REPLICATION_DIR / f"rep_{index:05d}"
+    tmp = out / REPLICATION_DIR / f".tmp_rep_{index:05d}_{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    result.events.to_parquet(tmp / "events.parquet", index=False)
+    result.voyages.to_parquet(tmp / "voyages.parquet", index=False)
+    result.assets.to_parquet(tmp / "assets.parquet", index=False)
+    meta = dict(row)
+    meta["provenance"] = result.provenance
+    (tmp / "summary.json").write_text(json.dumps(meta, default=float, indent=1))
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+
+
+def finished_replications(out_dir: Path) -> dict[int, dict[str, Any]]:
+    """Summary rows of the replications already written in a run directory."""
+    done: dict[int, dict[str, Any]] = {}
+    base = Path(out_dir) / REPLICATION_DIR
+    if base.is_dir():
+        for p in sorted(base.glob("rep_*/summary.json")):
+            row = json.loads(p.read_text())
+            row.pop("provenance", None)
+            done[int(row["replication"])] = row
+    return done
+
+
+def _mp_context() -> mp.context.BaseContext:
+    # fork is fast and safe here (no threads at that point); elsewhere use spawn.
+    return mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context("spawn")
+
+
+def run_replications(
+    scenario: Any,
+    n: int | None = None,
+    *,
+    seed: int | None = None,
+    workers: int = 1,
+    out_dir: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    indices: list[int] | None = None,
+) -> pd.DataFrame:
+    """Run independent replications of a scenario; one row per replication.
+
+    Args:
+        scenario: a ``Scenario`` (or a path/dict for ``sim.load_scenario``).
+        n: number of replications (defaults to ``scenario.replications``).
+        seed: root seed (defaults to ``scenario.seed``).
+        workers: local processes (1 = serial, in this process).
+        out_dir: if given, each finished replication is written there at once (Parquet +
+            summary.json) and replications already there are reused, not re-run.
+        progress: called as ``progress(done, total)`` after each replication.
+        indices: run only these replication indices (default: all of ``range(n)``).
+
+    Returns:
+        DataFrame with ``scenario, replication, seed, scenario_hash``, the summary metrics,
+        ``wall_s`` and ``error`` (empty when the replication succeeded), sorted by replication.
+    """
+    from sim.scenarios import Scenario, load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    n = scenario.replications if n is None else int(n)
+    seed = scenario.seed if seed is None else int(seed)
+    todo = list(range(n)) if indices is None else list(indices)
+    rows: dict[int, dict[str, Any]] = {}
+    if out_dir is not None:
+        for i, row in finished_replications(Path(out_dir)).items():
+            if i in todo and row.get("seed") == seed and not row.get("error"):
+                rows[i] = row
+        todo = [i for i in todo if i not in rows]
+    total = len(rows) + len(todo)
+    sj = scenario.model_dump_json()
+    od = None if out_dir is None else str(out_dir)
+    for row in _execute(sj, seed, n, todo, od, workers):
+        rows[row["replication"]] = row
+        if progress is not None:
+            progress(len(rows), total)
+    df = pd.DataFrame([rows[i] for i in sorted(rows)])
+    if "traceback" in df:
+        df = df.drop(columns=["traceback"])
+    return df
+
+
+def _execute(sj: str, seed: int, n: int, todo: list[int], od: str | None, workers: int) -> Iterator[dict[str, Any]]:
+    if workers <= 1 or len(todo) <= 1:
+        for i in todo:
+            yield _run_one(sj, seed, i, n, od)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        pending = {pool.submit(_run_one, sj, seed, i, n, od) for i in todo}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f.result()

@@ -1,0 +1,143 @@
+"""The simulation model: ``run(scenario, seed) -> RunResult``.
+
+Phases: build the world from the frozen scenario, run the SimPy environment,
+collect typed records into documented DataFrames with provenance.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.model.records import ASSET_COLUMNS, EVENT_COLUMNS, VOYAGE_COLUMNS, Event
+
+__all__ = ["run", "RunResult", "check_invariants"]
+
+
+@dataclass
+class RunResult:
+    """Everything one replication produced, with its provenance.
+
+    Attributes:
+        events: one row per event (``EVENT_COLUMNS``).
+        voyages: one row per illicit voyage (``VOYAGE_COLUMNS``).
+        assets: one row per patrol asset (``ASSET_COLUMNS``).
+        summary: headline metrics (``SUMMARY_COLUMNS``).
+        provenance: scenario name and hash, seed, package version, wall time, simulated hours.
+    """
+
+    events: pd.DataFrame
+    voyages: pd.DataFrame
+    assets: pd.DataFrame
+    summary: dict[str, float]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+def _seed_sequence(seed: Any) -> np.random.SeedSequence:
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    return np.random.SeedSequence(int(seed))
+
+
+def run(scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: Any = None) -> RunResult:
+    """Run one replication.
+
+    Args:
+        scenario: a ``Scenario`` (or anything ``sim.load_scenario`` accepts: path or dict).
+        seed: an int or a ``numpy.random.SeedSequence`` (replication streams); defaults to ``scenario.seed``.
+        theater: a loaded theater to reuse (loaded from ``scenario.theater`` otherwise).
+        route_cache: a ``RouteCache`` to share routes between replications in one process.
+
+    Returns:
+        The run's tables and provenance. The same scenario and seed give identical tables.
+    """
+    from sim import __version__
+    from sim.analysis.metrics import summarise_run
+    from sim.geo import load_theater
+    from sim.model.engine import Model
+    from sim.scenarios import Scenario, load_scenario, scenario_hash
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    ss = _seed_sequence(scenario.seed if seed is None else seed)
+    rng = np.random.default_rng(ss)
+    theater = theater if theater is not None else load_theater(scenario.theater)
+    t0 = time.perf_counter()
+    model = Model(scenario, theater, rng, route_cache)
+    model.run()
+    wall = time.perf_counter() - t0
+    events = _events_frame(model.events, theater)
+    voyages = pd.DataFrame([v.row() for v in model.voyages], columns=list(VOYAGE_COLUMNS))
+    assets = pd.DataFrame([a.row() for a in model.assets], columns=list(ASSET_COLUMNS))
+    summary = summarise_run(voyages, events, assets, duration_h=scenario.duration_h,
+                            warmup_h=scenario.warmup_days * 24.0)
+    provenance = {
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "seed": int(ss.entropy) if isinstance(ss.entropy, int) else str(ss.entropy),
+        "spawn_key": list(ss.spawn_key),
+        "version": __version__,
+        "wall_s": wall,
+        "sim_h": float(model.env.now),
+        "sim_events": len(model.events),
+        "legit_contacts": model.legit_contacts,
+    }
+    return RunResult(events, voyages, assets, summary, provenance)
+
+
+def _events_frame(records: list[Event], theater: Any) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(records, columns=list(Event._fields))
+    if len(df):
+        ok = np.isfinite(df["x_m"].to_numpy())
+        lon = np.full(len(df), np.nan)
+        lat = np.full(len(df), np.nan)
+        state = np.full(len(df), "", dtype=object)
+        zone = np.full(len(df), "", dtype=object)
+        if ok.any():
+            lo, la = theater.to_lonlat(df["x_m"].to_numpy()[ok], df["y_m"].to_numpy()[ok])
+            lon[ok], lat[ok] = lo, la
+            z = theater.zone_at(np.asarray(lo), np.asarray(la))
+            kinds = np.asarray(z.kind, dtype=object)
+            states = np.where(kinds == "high_seas", "", np.asarray(z.state, dtype=object))
+            state[ok], zone[ok] = states, kinds
+        df["lon"], df["lat"], df["state"], df["zone"] = lon, lat, state, zone
+    else:
+        df = pd.DataFrame(columns=list(EVENT_COLUMNS))
+    return df
+
+
+def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
+    """Problems found in a run's tables (empty when the run is consistent).
+
+    Checks: cargo conserved per voyage; event times non-decreasing and within the
+    run; every event position on water (when a theater is given).
+    """
+    from sim.analysis.metrics import cargo_balance
+
+    problems = []
+    v = result.voyages
+    if len(v):
+        bad = np.abs(cargo_balance(v)) > 1e-6
+        if bad.any():
+            problems.append(f"cargo not conserved on voyages {v.loc[bad, 'voyage'].tolist()[:5]}")
+        neg = (v[["delivered_t", "seized_t", "returned_t", "in_transit_t"]] < -1e-9).any(axis=1)
+        if neg.any():
+            problems.append("negative cargo amounts")
+    e = result.events
+    if len(e):
+        t = e["t_h"].to_numpy()
+        if np.any(np.diff(t) < -1e-9):
+            problems.append("event times run backwards")
+        if theater is not None:
+            pos = e.dropna(subset=["lon"])
+            kinds_on_land_ok = {"sortie_start", "sortie_end"}  # air bases are on land
+            pos = pos[~pos["kind"].isin(kinds_on_land_ok)]
+            if len(pos):
+                water = np.asarray(theater.is_water(pos["lon"].to_numpy(), pos["lat"].to_numpy()))
+                if not water.all():
+                    problems.append(f"{int((~water).sum())} events on land: {pos.loc[~water, 'kind'].unique()[:5]}")
+    return problems

@@ -1,0 +1,322 @@
+"""Allied patrol assets (warships, cutters, aircraft, satellites) and their processes.
+
+Each asset publishes its planned legs to the referee whenever its plan changes;
+detections come back as callbacks. Tasking (a dispatch from the coordination
+cell, or its own contact on a suspect) arrives as an interrupt with a typed cause.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
+from sim.model.records import EventKind as K
+from sim.model.strategies import PatrolStrategy
+from sim.units import KN_M_PER_H, NM_M
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model, TargetRef
+    from sim.scenarios.schema import AssetGroup
+
+__all__ = ["Asset", "Dispatch", "Acquired", "asset_process"]
+
+CHUNK_H = 24.0
+"""Ships publish their patrol plan a day at a time (a new chunk re-draws waypoints)."""
+
+CLOSE_M = 2 * NM_M
+"""A pursuer within this distance of its target has intercepted it."""
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """Interrupt cause: go to a datum and find this suspect."""
+
+    target: TargetRef
+    x_m: float
+    y_m: float
+    t_h: float
+
+
+@dataclass(frozen=True)
+class Acquired:
+    """Interrupt cause: the asset's own sensor holds a suspect it may intercept."""
+
+    target: TargetRef
+
+
+@dataclass(eq=False)
+class Asset:
+    """One patrol asset and its running statistics."""
+
+    aid: str
+    group: AssetGroup
+    index: int
+    base_xy: np.ndarray
+    strategy: PatrolStrategy | None
+    track: Track = field(default_factory=Track)
+    state: str = "base"  # base, patrol, datum, closing, boarding, returning
+    task: Any = None
+    process: simpy.Process | None = None
+    underway_h: float = 0.0
+    patrol_h: float = 0.0
+    distance_nm: float = 0.0
+    sorties: int = 0
+    detections: int = 0
+    suspects: int = 0
+    interceptions: int = 0
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def kind(self) -> str:
+        """warship, coast_guard, aircraft or satellite."""
+        return self.group.kind
+
+    @property
+    def boards(self) -> bool:
+        """Can intercept and board."""
+        return self.group.boards
+
+    @property
+    def sensing(self) -> bool:
+        """Whether its current plan should be searched for detections."""
+        return self.state != "base" and len(self.track.legs) > 0
+
+    def row(self) -> dict[str, Any]:
+        """One row of the assets table."""
+        return {
+            "asset": self.aid,
+            "group": self.group.name,
+            "kind": self.kind,
+            "nation": self.group.nation,
+            "patrol_h": self.patrol_h,
+            "underway_h": self.underway_h,
+            "distance_nm": self.distance_nm,
+            "sorties": self.sorties,
+            "detections": self.detections,
+            "suspects": self.suspects,
+            "interceptions": self.interceptions,
+        }
+
+
+def _set_plan(m: Model, a: Asset, legs: np.ndarray) -> float:
+    """Replace the asset's plan, publish it to the referee, return its end time."""
+    a.track.set(legs)
+    m.publish_sensor(a)
+    return a.track.end_h
+
+
+def _account(a: Asset, t_from: float, t_to: float, on_station: bool) -> None:
+    a.underway_h += max(0.0, t_to - t_from)
+    if on_station:
+        a.patrol_h += max(0.0, t_to - t_from)
+    a.distance_nm += a.track.distance_m(t_from, t_to) / NM_M
+
+
+def asset_process(m: Model, a: Asset):  # noqa: ANN201 (SimPy generator)
+    """The life of one asset: sorties or patrols, interrupted by tasking."""
+    if a.kind == "satellite":
+        yield from _satellite(m, a)
+    elif a.kind == "aircraft":
+        yield from _aircraft(m, a)
+    else:
+        yield from _ship(m, a)
+
+
+def _transit(m: Model, a: Asset, dest: np.ndarray, t_h: float, over_water: bool) -> np.ndarray:
+    start = np.asarray(a.track.position(t_h)) if len(a.track.legs) else a.base_xy
+    pts = m.route_xy(start, dest) if over_water else np.vstack([start, dest])
+    legs = legs_along(pts, t_h, a.group.speed_kn)
+    return legs if len(legs) else hold_leg(float(start[0]), float(start[1]), t_h, t_h + 1e-3)
+
+
+def _end_xy(legs: np.ndarray) -> np.ndarray:
+    e = legs[-1]
+    return np.array([e[2] + e[4] * (e[1] - e[0]), e[3] + e[5] * (e[1] - e[0])])
+
+
+def _aircraft(m: Model, a: Asset):  # noqa: ANN202
+    """Sorties from the air base: transit, time on station, return, turnaround."""
+    env, g = m.env, a.group
+    # stagger the first take-off so that aircraft of a group do not fly in formation
+    yield env.timeout(float(m.rng.uniform(0, g.endurance_h + g.turnaround_h)))
+    while True:
+        if g.strategy.kind in ("cued", "monitoring_cued"):
+            a.state = "base"
+            try:
+                yield env.timeout(math.inf)
+            except simpy.Interrupt as intr:
+                if not isinstance(intr.cause, Dispatch):
+                    continue
+                yield from _aircraft_datum(m, a, intr.cause)
+                continue
+        t0 = env.now
+        a.state, a.sorties = "patrol", a.sorties + 1
+        m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy)
+        entry = a.strategy.entry_point(m.patrol_ctx(a), a.base_xy)
+        out = _transit(m, a, entry, t0, over_water=False)
+        t_station = out[-1, 1]
+        t_back_start = t0 + g.endurance_h - (out[-1, 1] - t0)
+        if t_back_start <= t_station:
+            station = np.zeros((0, 6))
+            t_back_start = t_station
+        else:
+            station = a.strategy.legs(m.patrol_ctx(a), entry, t_station, t_back_start)
+        last = _end_xy(station) if len(station) else entry
+        back = legs_along(np.vstack([last, a.base_xy]), t_back_start, g.speed_kn)
+        t_end = _set_plan(m, a, np.vstack([out, station, back]))
+        try:
+            yield env.timeout(t_end - env.now)
+        except simpy.Interrupt:
+            pass  # aircraft on patrol stay on their plan
+        _account(a, t0, env.now, on_station=False)
+        a.patrol_h += max(0.0, t_back_start - t_station)
+        a.state = "base"
+        a.track.set(np.zeros((0, 6)))
+        m.log(K.SORTIE_END, asset=a.aid, xy=a.base_xy)
+        yield env.timeout(g.turnaround_h)
+
+
+def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
+    """A cued aircraft flies to a datum, searches around it, and returns."""
+    env, g = m.env, a.group
+    t0 = env.now
+    a.state, a.sorties, a.task = "datum", a.sorties + 1, task
+    datum = np.array([task.x_m, task.y_m])
+    out = _transit(m, a, datum, t0, over_water=False)
+    t_arr = out[-1, 1]
+    radius_m = m.datum_radius_m(task, t_arr) + a.group.sensor.range_nm * NM_M
+    t_search_end = min(t0 + g.endurance_h - (t_arr - t0), t_arr + m.scenario.coordination.datum_search_h)
+    search = m.datum_search_legs(datum, radius_m, t_arr, max(t_arr, t_search_end), g.patrol_speed_kn or g.speed_kn)
+    back = legs_along(np.vstack([_end_xy(search) if len(search) else datum, a.base_xy]), max(t_arr, t_search_end),
+                      g.speed_kn)
+    t_end = _set_plan(m, a, np.vstack([out, search, back]))
+    try:
+        yield env.timeout(t_end - env.now)
+    except simpy.Interrupt:
+        yield env.timeout(max(0.0, t_end - env.now))
+    _account(a, t0, env.now, on_station=True)
+    a.state, a.task = "base", None
+    a.track.set(np.zeros((0, 6)))
+    yield env.timeout(g.turnaround_h)
+
+
+def _ship(m: Model, a: Asset):  # noqa: ANN202
+    """Patrols from the home port: transit, days on station in chunks, tasking, port calls."""
+    env, g = m.env, a.group
+    yield env.timeout(float(m.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
+    while True:
+        t0 = env.now
+        a.state, a.sorties = "patrol", a.sorties + 1
+        m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy)
+        t_home_by = t0 + g.endurance_h
+        a.track.set(hold_leg(float(a.base_xy[0]), float(a.base_xy[1]), t0, t0))
+        entry = a.strategy.entry_point(m.patrol_ctx(a), a.base_xy)
+        legs = _transit(m, a, entry, t0, over_water=True)
+        _set_plan(m, a, legs)
+        t_mark = t0
+        while env.now < t_home_by:
+            try:
+                if env.now >= a.track.end_h - 1e-9:
+                    here = np.asarray(a.track.position(env.now))
+                    t_chunk = min(env.now + CHUNK_H, t_home_by)
+                    _account(a, t_mark, env.now, on_station=a.state == "patrol")
+                    t_mark = env.now
+                    _set_plan(m, a, a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk))
+                a.state = "patrol"
+                yield env.timeout(max(1e-6, a.track.end_h - env.now))
+            except simpy.Interrupt as intr:
+                _account(a, t_mark, env.now, on_station=True)
+                t_mark = env.now
+                yield from _pursue(m, a, intr.cause)
+                _account(a, t_mark, env.now, on_station=True)
+                t_mark = env.now
+                a.state, a.task = "patrol", None
+                a.track.set(hold_leg(*a.track.position(env.now), env.now, env.now))
+        _account(a, t_mark, env.now, on_station=True)
+        t_mark = env.now
+        a.state = "returning"
+        t_end = _set_plan(m, a, _transit(m, a, a.base_xy, env.now, over_water=True))
+        yield from _uninterrupted(env, t_end)
+        _account(a, t_mark, env.now, on_station=False)
+        a.state = "base"
+        a.track.set(np.zeros((0, 6)))
+        m.log(K.SORTIE_END, asset=a.aid, xy=a.base_xy)
+        yield from _uninterrupted(env, env.now + g.turnaround_h)
+
+
+def _uninterrupted(env: simpy.Environment, t_until: float):  # noqa: ANN202
+    """Wait until ``t_until`` ignoring interrupts (tasking is not accepted while transiting home)."""
+    while env.now < t_until - 1e-9:
+        try:
+            yield env.timeout(t_until - env.now)
+        except simpy.Interrupt:
+            pass
+
+
+def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
+    """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules."""
+    env, g = m.env, a.group
+    target = cause.target
+    a.task = target
+    if isinstance(cause, Dispatch):
+        a.state = "datum"
+        datum = np.array([cause.x_m, cause.y_m])
+        out = _transit(m, a, datum, env.now, over_water=True)
+        t_arr = out[-1, 1]
+        radius_m = m.datum_radius_m(cause, t_arr) + g.sensor.range_nm * NM_M
+        search = m.datum_search_legs(datum, radius_m, t_arr, t_arr + m.scenario.coordination.datum_search_h,
+                                     g.patrol_speed_kn or g.speed_kn)
+        t_end = _set_plan(m, a, np.vstack([out, search]))
+        try:
+            yield env.timeout(t_end - env.now)
+            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=m.asset_pos(a), detail="not regained")
+            return
+        except simpy.Interrupt as intr:
+            if not isinstance(intr.cause, Acquired) or intr.cause.target.vid != target.vid:
+                return
+    # close with the target: steer for the intercept point, re-solve as it moves
+    a.state = "closing"
+    speed_m_h = g.speed_kn * KN_M_PER_H
+    for _ in range(8):
+        if not m.target_available(target):
+            return
+        ax, ay = m.asset_pos(a)
+        tx, ty = m.target_pos(target)
+        if math.hypot(tx - ax, ty - ay) <= CLOSE_M:
+            break
+        tvx, tvy = m.target_vel(target)
+        tau = intercept_time_h(tx - ax, ty - ay, tvx, tvy, speed_m_h)
+        if not math.isfinite(tau) or tau > 48:
+            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="outrun")
+            return
+        meet = np.array([tx + tvx * tau, ty + tvy * tau])
+        zone = m.zone_xy(meet)
+        if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
+            m.log(K.RELEASE, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="broke off: DPRK-claimed waters")
+            m.observed(target, a)
+            return
+        _set_plan(m, a, legs_along(np.vstack([[ax, ay], meet]), env.now, g.speed_kn))
+        yield from _uninterrupted(env, env.now + max(tau, 1e-3))
+    if not m.target_available(target):
+        return
+    a.state = "boarding"
+    a.interceptions += 1
+    here = m.target_pos(target)
+    a.track.set(hold_leg(here[0], here[1], env.now, env.now + m.scenario.rules.boarding_duration_h))
+    yield from m.interdict(a, target)
+
+
+def _satellite(m: Model, a: Asset):  # noqa: ANN202
+    """Imaging passes over the group's areas every ``revisit_h``, at a random phase."""
+    env, g = m.env, a.group
+    yield env.timeout(float(m.rng.uniform(0, g.revisit_h)))
+    while True:
+        a.sorties += 1
+        for area in g.strategy.areas:
+            m.satellite_pass(a, area)
+        yield env.timeout(g.revisit_h)

@@ -1,0 +1,608 @@
+"""The model: build the world from a frozen scenario, run it in SimPy, collect the tables.
+
+Run phases are fixed (build, run, collect), as in desmod. The ``Model`` is also
+the *referee* between sensors and targets: whenever a mover's plan changes it
+computes, in closed form and vectorised, when each sensor will first detect
+each target (``sim.model.sensing``), and schedules those contacts as events.
+Contacts whose sensor or target re-planned in the meantime are discarded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import shapely
+import simpy
+
+from sim.model import sensing
+from sim.model.assets import Acquired, Asset, Dispatch, asset_process
+from sim.model.interdiction import decide
+from sim.model.motion import Track, legs_along
+from sim.model.records import Event
+from sim.model.records import EventKind as K
+from sim.model.smugglers import Boarded, IllicitVessel, Observed, Voyage, VoyageRunner, voyage_source
+from sim.model.strategies import make_strategy
+from sim.scenarios.schema import AssetGroup, Program, Scenario
+from sim.units import NM_M
+
+__all__ = ["Model", "TargetRef", "RouteCache"]
+
+_DUSK_H = 18.0
+_DAWN_H = 6.0
+_SIGHTING_MEMORY_H = 30 * 24.0
+_CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
+
+
+@dataclass(frozen=True)
+class TargetRef:
+    """A pursued vessel: a legitimate ship (``legit`` index) or an illicit one (``legit == -1``)."""
+
+    vid: str
+    legit: int = -1
+
+
+class ZoneAt(NamedTuple):
+    """Zone of one position: coastal state ('' on the high seas), kind, and DPRK-claimed flag."""
+
+    state: str
+    kind: str
+    dprk_zone: bool
+
+
+class RouteCache(dict):
+    """Routes between rounded endpoints, shared by the replications that run in one process."""
+
+
+class _Ctx:
+    """The patrol context a strategy sees (areas, sampling, the run's generator)."""
+
+    def __init__(self, model: Model) -> None:
+        self.m = model
+        self.rng = model.rng
+
+    def area_polygon(self, name: str) -> shapely.Geometry:
+        return self.m.area_polygon(name)
+
+    def sample_in_area(self, name: str, n: int) -> np.ndarray:
+        return self.m.theater.sample_points_in_area(name, n, self.rng)
+
+
+class Model:
+    """One replication of a scenario. Use :func:`sim.run` rather than this class directly."""
+
+    def __init__(
+        self, scenario: Scenario, theater: Any, rng: np.random.Generator, route_cache: RouteCache | None = None
+    ) -> None:
+        self.scenario = scenario
+        self.theater = theater
+        self.rng = rng
+        self.env = simpy.Environment()
+        self.events: list[Event] = []
+        self.routes = route_cache if route_cache is not None else RouteCache()
+        self._areas: dict[str, shapely.Geometry] = {}
+        self._ctx = _Ctx(self)
+        lon0, lat0, lon1, lat1 = theater.bbox
+        self._solar_offset_h = ((lon0 + lon1) / 2.0) / 15.0
+        self._vessel_counter = {"F": 0, "D": 0}
+        self.illicit: dict[str, IllicitVessel] = {}
+        self.active_illicit: dict[str, IllicitVessel] = {}
+        self.voyages: list[Voyage] = []
+        self.assets: list[Asset] = []
+        self.pursued: set[str] = set()
+        self._sightings: list[tuple[float, str]] = []
+        self.transfers = 0
+        self.halts = 0
+        self.escalations = 0
+        self.false_positive_boardings = 0
+        self.legit_contacts = 0
+        self._build_traffic()
+        self._build_assets()
+        for program in scenario.programs:
+            self.env.process(voyage_source(self, program, rng))
+        if scenario.coordination.ais_monitoring:
+            self.env.process(self._ais_watch())
+
+    # ------------------------------------------------------------- geography
+    def place_xy(self, name: str) -> np.ndarray:
+        """Metric position of a named place."""
+        p = self.theater.place(name)
+        return np.array([float(p.x_m), float(p.y_m)])
+
+    def area_polygon(self, name: str) -> shapely.Geometry:
+        """Metric polygon of a named area (cached)."""
+        if name not in self._areas:
+            self._areas[name] = self.theater.area(name).polygon_xy
+        return self._areas[name]
+
+    def route_xy(
+        self, a_xy: np.ndarray, b_xy: np.ndarray, avoid: tuple[str, ...] = (), prefer: tuple[str, ...] = ()
+    ) -> np.ndarray:
+        """Polyline (metres) over water from a to b, cached on endpoints rounded to 1 km."""
+        key = (round(float(a_xy[0]), -3), round(float(a_xy[1]), -3), round(float(b_xy[0]), -3),
+               round(float(b_xy[1]), -3), tuple(avoid), tuple(prefer))
+        hit = self.routes.get(key)
+        if hit is None:
+            r = self.theater.route_xy(
+                (float(a_xy[0]), float(a_xy[1])), (float(b_xy[0]), float(b_xy[1])),
+                avoid=tuple((s, "territorial") for s in avoid), prefer=tuple(prefer),
+            )
+            hit = np.asarray(r.xy_m, dtype=float)
+            hit[0], hit[-1] = a_xy, b_xy
+            self.routes[key] = hit
+        return hit
+
+    def zone_xy(self, xy: Any) -> ZoneAt:
+        """Zone at a metric position."""
+        lon, lat = self.theater.to_lonlat(np.array([xy[0]]), np.array([xy[1]]))
+        z = self.theater.zone_at(float(lon[0]), float(lat[0]))
+        state = "" if z.kind == "high_seas" else str(z.state)
+        dprk = bool(z.dprk_military_zone) or (state == "PRK" and z.kind == "territorial")
+        return ZoneAt(state, str(z.kind), dprk)
+
+    def is_night(self, t_h: float) -> bool:
+        """Local solar night (18:00-06:00) at the theater's central meridian."""
+        hour = (t_h + self._solar_offset_h) % 24.0
+        return hour >= _DUSK_H or hour < _DAWN_H
+
+    def next_dusk_h(self, t_h: float) -> float:
+        """The first local dusk at or after ``t_h`` (or ``t_h`` itself if it is already night)."""
+        if self.is_night(t_h):
+            return t_h
+        hour = (t_h + self._solar_offset_h) % 24.0
+        return t_h + (_DUSK_H - hour)
+
+    # ---------------------------------------------------------------- logging
+    def log(
+        self,
+        kind: str,
+        *,
+        vessel: str = "",
+        asset: str = "",
+        voyage: int = -1,
+        xy: Any = (math.nan, math.nan),
+        cargo_t: float = 0.0,
+        detail: str = "",
+    ) -> None:
+        """Append one typed event record."""
+        self.events.append(Event(self.env.now, kind, vessel, asset, voyage, float(xy[0]), float(xy[1]),
+                                 float(cargo_t), detail))
+
+    # ------------------------------------------------------------------ build
+    def _build_traffic(self) -> None:
+        """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
+        tr = self.scenario.traffic
+        rng = self.rng
+        names = list(tr.places) if tr.places else [
+            str(r.name) for r in self.theater.ports.itertuples()
+            if r.kind in ("port", "gate") and r.state != "PRK"
+        ]
+        n = tr.vessels if len(names) >= 2 else 0
+        end_h = self.scenario.duration_h
+        xy = {name: self.place_xy(name) for name in names}
+        all_legs, ids = [], []
+        self.legit_dark = rng.random(n) < tr.ais_off_probability
+        self.legit_flag = np.array(["legit"] * n)
+        for i in range(n):
+            speed = float(rng.uniform(*tr.speed_kn))
+            here = names[int(rng.integers(len(names)))]
+            t = -float(rng.uniform(0.0, 240.0))
+            while t < end_h:
+                there = names[int(rng.integers(len(names) - 1))]
+                if there == here:
+                    there = names[-1]
+                legs = legs_along(self.route_xy(xy[here], xy[there]), t, speed)
+                if len(legs):
+                    all_legs.append(legs)
+                    ids.append(np.full(len(legs), i))
+                    t = float(legs[-1, 1])
+                t += float(rng.uniform(*tr.port_dwell_h))
+                here = there
+        if all_legs:
+            legs = np.vstack(all_legs)
+            vid = np.concatenate(ids)
+            keep = (legs[:, 1] > 0) & (legs[:, 0] < end_h)
+            legs, vid = legs[keep], vid[keep]
+            order = np.argsort(legs[:, 0], kind="stable")
+            self.legit_legs, self.legit_ids = legs[order], vid[order]
+        else:
+            self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int64)
+        self.legit_max_dur_h = float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0])) if len(self.legit_legs) else 0.0
+        self._legit_tracks: dict[int, Track] = {}
+
+    def _build_assets(self) -> None:
+        for g in self.scenario.assets:
+            for k in range(g.count):
+                base = self.place_xy(g.base) if g.base else np.zeros(2)
+                strategy = None
+                if g.kind != "satellite":
+                    barrier_xy = self._barrier_xy(g) if g.strategy.kind == "barrier" else None
+                    strategy = make_strategy(g.strategy, g.patrol_speed_kn or g.speed_kn,
+                                             g.sensor.effective_sweep_width_nm * NM_M, barrier_xy)
+                a = Asset(aid=f"{g.name}#{k}", group=g, index=len(self.assets), base_xy=base, strategy=strategy)
+                self.assets.append(a)
+                a.process = self.env.process(asset_process(self, a))
+
+    def _barrier_xy(self, g: AssetGroup) -> np.ndarray:
+        if g.strategy.barrier:
+            (lo0, la0), (lo1, la1) = g.strategy.barrier
+            x, y = self.theater.to_xy(np.array([lo0, lo1]), np.array([la0, la1]))
+            return np.column_stack([x, y])
+        rect = self.area_polygon(g.strategy.areas[0]).minimum_rotated_rectangle
+        c = np.array(rect.exterior.coords)[:4]
+        e = np.diff(np.vstack([c, c[:1]]), axis=0)
+        if np.hypot(*e[0]) >= np.hypot(*e[1]):  # long side is edge 0: midline joins midpoints of edges 1 and 3
+            return np.array([(c[1] + c[2]) / 2, (c[3] + c[0]) / 2])
+        return np.array([(c[0] + c[1]) / 2, (c[2] + c[3]) / 2])
+
+    def patrol_ctx(self, a: Asset) -> _Ctx:
+        """The context a strategy works in."""
+        return self._ctx
+
+    # ---------------------------------------------------------------- referee
+    def publish_sensor(self, a: Asset) -> None:
+        """An asset has a new plan: schedule its first detection of every target."""
+        legs = a.track.legs
+        if not len(legs) or a.kind == "satellite":
+            return
+        now = self.env.now
+        t_end = float(legs[-1, 1])
+        sens = a.group.sensor
+        r_m = sens.range_nm * NM_M
+        if len(self.legit_legs):
+            lo = int(np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left"))
+            hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
+            sub, sid = self.legit_legs[lo:hi], self.legit_ids[lo:hi]
+            live = sub[:, 1] > now
+            sub, sid = sub[live], sid[live]
+            if len(sub):
+                # bounding-box prefilter: skip target legs that never come near the plan
+                xs = np.concatenate([legs[:, 2], legs[:, 2] + legs[:, 4] * (legs[:, 1] - legs[:, 0])])
+                ys = np.concatenate([legs[:, 3], legs[:, 3] + legs[:, 5] * (legs[:, 1] - legs[:, 0])])
+                bx0, bx1, by0, by1 = xs.min() - r_m, xs.max() + r_m, ys.min() - r_m, ys.max() + r_m
+                ex = sub[:, 2] + sub[:, 4] * (sub[:, 1] - sub[:, 0])
+                ey = sub[:, 3] + sub[:, 5] * (sub[:, 1] - sub[:, 0])
+                near = ~((np.maximum(sub[:, 2], ex) < bx0) | (np.minimum(sub[:, 2], ex) > bx1)
+                         | (np.maximum(sub[:, 3], ey) < by0) | (np.minimum(sub[:, 3], ey) > by1))
+                ids, times = self._detect(a, sub[near], sid[near], now)
+                version = a.track.version
+                for i, t in zip(ids.tolist(), times.tolist()):
+                    self._at(t, self._legit_contact, a, version, i)
+        for v in list(self.active_illicit.values()):
+            self._pair(a, v)
+
+    def publish_target(self, v: IllicitVessel) -> None:
+        """An illicit vessel has a new plan: schedule its first detection by every sensing asset."""
+        for a in self.assets:
+            if a.sensing and a.track.end_h > self.env.now:
+                self._pair(a, v)
+
+    def _pair(self, a: Asset, v: IllicitVessel) -> None:
+        ids, times = self._detect(a, v.track.legs, np.zeros(len(v.track.legs), dtype=np.int64), self.env.now)
+        if len(ids):
+            self._at(float(times[0]), self._illicit_contact, a, a.track.version, v, v.track.version)
+
+    def _detect(self, a: Asset, legs: np.ndarray, ids: np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
+        s = a.group.sensor
+        return sensing.first_detections(
+            a.track.legs, legs, ids, law=s.law, range_m=s.range_nm * NM_M,
+            sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M, reference_speed_m_h=s.reference_speed_kn * NM_M,
+            rng=self.rng, t_min_h=now,
+        )
+
+    def _at(self, t_h: float, fn: Any, *args: Any) -> None:
+        ev = self.env.timeout(max(0.0, t_h - self.env.now))
+        ev.callbacks.append(lambda _ev: fn(*args))
+
+    def _night_blind(self, a: Asset) -> bool:
+        f = a.group.sensor.night_factor
+        return f < 1.0 and self.is_night(self.env.now) and self.rng.random() >= f
+
+    def _legit_contact(self, a: Asset, version: int, i: int) -> None:
+        if a.track.version != version or self._night_blind(a):
+            return
+        a.detections += 1
+        self.legit_contacts += 1
+        ref = TargetRef(f"L{i}", i)
+        cls = self.scenario.classification
+        dark = bool(self.legit_dark[i])
+        p = cls.dark_suspect_probability if dark else cls.false_alarm_probability
+        if a.task is not None and a.task.vid == ref.vid and a.state == "datum":
+            a.process.interrupt(Acquired(ref))
+            return
+        if self.rng.random() < p:
+            self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm")
+
+    def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
+        if a.track.version != version or v.track.version != v_version or not v.active or self._night_blind(a):
+            return
+        self.observe(a, v, self.target_pos(TargetRef(v.vid)))
+
+    def observe(self, a: Asset, v: IllicitVessel, xy: Any, *, delay_h: float = 0.0) -> None:
+        """An allied sensor has seen illicit vessel ``v``: log, classify, let smugglers react, report."""
+        now = self.env.now
+        a.detections += 1
+        voyage = v.voyage
+        voyage.detected = True
+        activity = v.activity(now)
+        ais = v.ais_on(now)
+        self.log(K.DETECTION, vessel=v.vid, asset=a.aid, voyage=voyage.vid, xy=xy, cargo_t=v.cargo_t,
+                 detail=f"{activity}, AIS {'on' if ais else 'off'}")
+        ref = TargetRef(v.vid)
+        if a.task is not None and a.task.vid == v.vid and a.state == "datum":
+            a.process.interrupt(Acquired(ref))
+            return
+        cls, rng = self.scenario.classification, self.rng
+        reason = ""
+        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
+            reason = "alongside another vessel"
+            voyage.sts_detected = True
+        elif v.watchlisted and self.scenario.coordination.watchlist and (
+            (ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability
+        ):
+            reason = "watchlisted"
+        elif not ais and rng.random() < cls.dark_suspect_probability:
+            reason = "dark contact"
+        if a.kind != "satellite" and activity in ("sts", "wait") or (voyage.method == "direct" and a.kind != "satellite"):
+            self.observed(ref, a)
+        if reason:
+            self._suspect(a, ref, xy, reason, delay_h=delay_h)
+
+    def observed(self, ref: TargetRef, a: Asset) -> None:
+        """Smugglers notice an allied asset: their voyage process decides whether to halt."""
+        if ref.legit >= 0:
+            return
+        v = self.illicit.get(ref.vid)
+        if v is None or v.voyage.process is None or not v.voyage.process.is_alive:
+            return
+        self._sightings.append((self.env.now, v.voyage.area))
+        v.voyage.process.interrupt(Observed(a.aid, v.vid))
+
+    def satellite_pass(self, a: Asset, area: str) -> None:
+        """Image one area: every vessel inside is detected with the pass probability (optical: daylight only)."""
+        g = a.group
+        now = self.env.now
+        self.log(K.SATELLITE_PASS, asset=a.aid, detail=area)
+        if self.is_night(now) and self.rng.random() >= g.sensor.night_factor:
+            return
+        poly = self.area_polygon(area)
+        if len(self.legit_legs):
+            lo = int(np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left"))
+            hi = int(np.searchsorted(self.legit_legs[:, 0], now, side="right"))
+            mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
+            ids = self.legit_ids[lo:hi][mask]
+            inside = shapely.contains_xy(poly, x, y)
+            seen = inside & (self.rng.random(len(ids)) < g.detect_probability)
+            for i in ids[seen].tolist():
+                a.detections += 1
+                self.legit_contacts += 1
+                cls = self.scenario.classification
+                dark = bool(self.legit_dark[i])
+                if self.rng.random() < (cls.dark_suspect_probability if dark else cls.false_alarm_probability):
+                    ref = TargetRef(f"L{i}", i)
+                    self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm",
+                                  delay_h=g.processing_delay_h)
+        for v in list(self.active_illicit.values()):
+            legs = v.track.legs
+            if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):
+                continue
+            xy = v.track.position(now)
+            if shapely.contains_xy(poly, xy[0], xy[1]) and self.rng.random() < g.detect_probability:
+                self.observe(a, v, xy, delay_h=g.processing_delay_h)
+
+    # ------------------------------------------------------ reporting, the cell
+    def _suspect(self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0) -> None:
+        a.suspects += 1
+        self.log(K.SUSPECT_REPORT, vessel=ref.vid, asset=a.aid,
+                 voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1, xy=xy, detail=reason)
+        if a.boards and a.state == "patrol" and ref.vid not in self.pursued and delay_h == 0.0:
+            self.pursued.add(ref.vid)
+            a.process.interrupt(Acquired(ref))
+            return
+        delay = delay_h + self.scenario.coordination.report_delay_h
+        self._at(self.env.now + delay, self._dispatch, ref, float(xy[0]), float(xy[1]), self.env.now, a.group.nation)
+
+    def _dispatch(self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str) -> None:
+        """The cell (or, without a shared picture, the reporting nation) sends the nearest free warship."""
+        if ref.vid in self.pursued or not self.target_available(ref):
+            return
+        co = self.scenario.coordination
+        best, best_t = None, math.inf
+        for a in self.assets:
+            if not (a.boards and a.state == "patrol"):
+                continue
+            if not co.shared_picture and nation != _CELL and a.group.nation != nation:
+                continue
+            ax, ay = self.asset_pos(a)
+            t_arr = math.hypot(x - ax, y - ay) / (a.group.speed_kn * NM_M)
+            if self.env.now + t_arr - t_seen <= co.max_datum_age_h and t_arr < best_t:
+                best, best_t = a, t_arr
+        if best is None:
+            return
+        self.pursued.add(ref.vid)
+        self.log(K.DISPATCH, vessel=ref.vid, asset=best.aid, xy=(x, y), detail=f"datum age {self.env.now - t_seen:.1f} h")
+        best.process.interrupt(Dispatch(ref, x, y, t_seen))
+        # cued aircraft of the same picture help localise
+        for a in self.assets:
+            if a.kind == "aircraft" and a.group.strategy.kind == "cued" and a.state == "base" and (
+                co.shared_picture or a.group.nation == nation
+            ):
+                a.process.interrupt(Dispatch(ref, x, y, t_seen))
+                break
+
+    def _ais_watch(self):  # noqa: ANN202 (SimPy generator)
+        """The cell scans the received AIS picture for designated identities at a fixed interval."""
+        co = self.scenario.coordination
+        while True:
+            yield self.env.timeout(co.ais_report_interval_h)
+            now = self.env.now
+            for v in list(self.active_illicit.values()):
+                legs = v.track.legs
+                if (len(legs) and legs[0, 0] <= now <= legs[-1, 1] and v.watchlisted and v.ais_on(now)
+                        and not v.spoofed and v.vid not in self.pursued):
+                    xy = v.track.position(now)
+                    self.log(K.SUSPECT_REPORT, vessel=v.vid, asset="ais", voyage=v.voyage.vid, xy=xy,
+                             detail="watchlisted identity on AIS")
+                    v.voyage.detected = True
+                    self._at(now + co.report_delay_h, self._dispatch, TargetRef(v.vid), xy[0], xy[1], now, _CELL)
+
+    # ------------------------------------------------------- pursuit helpers
+    def _legit_track(self, i: int) -> Track:
+        tr = self._legit_tracks.get(i)
+        if tr is None:
+            tr = Track()
+            legs = self.legit_legs[self.legit_ids == i]
+            tr.set(legs[np.argsort(legs[:, 0])])
+            self._legit_tracks[i] = tr
+        return tr
+
+    def _track_of(self, ref: TargetRef) -> Track:
+        return self._legit_track(ref.legit) if ref.legit >= 0 else self.illicit[ref.vid].track
+
+    def target_pos(self, ref: TargetRef) -> tuple[float, float]:
+        """True position of a target now."""
+        return self._track_of(ref).position(self.env.now)
+
+    def target_vel(self, ref: TargetRef) -> tuple[float, float]:
+        """True velocity (m/h) of a target now."""
+        return self._track_of(ref).velocity(self.env.now)
+
+    def target_available(self, ref: TargetRef) -> bool:
+        """Whether the target is still at sea and free."""
+        if ref.legit >= 0:
+            legs = self._legit_track(ref.legit).legs
+            now = self.env.now
+            return bool(np.any((legs[:, 0] <= now) & (legs[:, 1] > now)))
+        v = self.illicit.get(ref.vid)
+        return v is not None and v.active and not v.seized
+
+    def asset_pos(self, a: Asset) -> tuple[float, float]:
+        """Position of an asset now."""
+        if not len(a.track.legs):
+            return float(a.base_xy[0]), float(a.base_xy[1])
+        return a.track.position(self.env.now)
+
+    def datum_radius_m(self, task: Dispatch, t_arrival_h: float) -> float:
+        """Uncertainty radius of a datum when the pursuer arrives (grows while unobserved)."""
+        grow = self.scenario.coordination.track_uncertainty_growth_kn * NM_M
+        return max(1.0, (t_arrival_h - task.t_h) * grow)
+
+    def datum_search_legs(self, datum: np.ndarray, radius_m: float, t0: float, t1: float, speed_kn: float) -> np.ndarray:
+        """Random search legs inside a disc around a datum (clipped to water only at its endpoints)."""
+        if t1 <= t0:
+            return np.zeros((0, 6))
+        n = max(2, int((t1 - t0) * speed_kn * NM_M / max(radius_m, 1000.0)) + 2)
+        r = radius_m * np.sqrt(self.rng.random(n))
+        th = self.rng.random(n) * 2 * math.pi
+        pts = np.column_stack([datum[0] + r * np.cos(th), datum[1] + r * np.sin(th)])
+        pts = np.vstack([datum, pts])
+        legs = legs_along(pts, t0, speed_kn)
+        legs = legs[legs[:, 0] < t1]
+        if len(legs):
+            legs[-1, 1] = min(legs[-1, 1], t1)
+        return legs
+
+    def interdict(self, a: Asset, ref: TargetRef):  # noqa: ANN201 (SimPy generator)
+        """Hail, and board or release, according to the rules at the interception point."""
+        rules = self.scenario.rules
+        xy = self.target_pos(ref)
+        z = self.zone_xy(xy)
+        legit = ref.legit >= 0
+        v = None if legit else self.illicit[ref.vid]
+        d = decide(rules, state=z.state, zone=z.kind, dprk_zone=z.dprk_zone,
+                   flag="legit" if legit else v.flag, dprk_bound=False if legit else v.dprk_bound, rng=self.rng)
+        voyage_id = -1 if legit else v.voyage.vid
+        self.log(K.INTERCEPT, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy,
+                 detail=f"{z.kind} {z.state}".strip())
+        self.pursued.discard(ref.vid)
+        if d.escalation:
+            self.escalations += 1
+            self.log(K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason)
+        if legit:
+            if d.action == "board":
+                self.false_positive_boardings += 1
+                self.log(K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason)
+                yield self.env.timeout(rules.boarding_duration_h)
+            else:
+                self.log(K.RELEASE, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason)
+            return
+        if d.action == "board":
+            self.log(K.BOARDING, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, cargo_t=v.cargo_t, detail=d.reason)
+            yield self.env.timeout(rules.boarding_duration_h)
+            if v.cargo_t > 0 or v.watchlisted or rules.blockade:
+                self._take(v, "seized", a, xy, d.reason)
+            else:
+                self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail="nothing found")
+                self.observed(ref, a)
+        elif d.action == "divert":
+            self._take(v, "diverted", a, xy, d.reason)
+        else:
+            self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason)
+            self.observed(ref, a)
+
+    def _take(self, v: IllicitVessel, action: str, a: Asset, xy: Any, reason: str) -> None:
+        v.seized = True
+        kind = K.SEIZURE if action == "seized" else K.DIVERSION
+        self.log(kind, vessel=v.vid, asset=a.aid, voyage=v.voyage.vid, xy=xy, cargo_t=v.cargo_t, detail=reason)
+        self.retire(v)
+        cause = Boarded(v.vid, action)
+        if v.voyage.process is not None and v.voyage.process.is_alive:
+            v.voyage.process.interrupt(cause)
+        else:
+            v.voyage.runner.react(cause, self.env.now)
+
+    # ------------------------------------------------------------- smugglers
+    def start_voyage(self, program: Program) -> None:
+        """Begin one voyage of a program (called by the program's Poisson source)."""
+        rng = self.rng
+        method = "sts" if rng.random() < program.sts_share else "direct"
+        cargo = float(rng.uniform(*program.cargo_t))
+        counted = self.env.now >= self.scenario.warmup_days * 24.0
+        voyage = Voyage(len(self.voyages), program, method, self.env.now, cargo, counted)
+        self.voyages.append(voyage)
+        voyage.runner = VoyageRunner(self, voyage, rng)
+        voyage.process = self.env.process(voyage.runner.run())
+
+    def new_vessel_id(self, prefix: str) -> str:
+        """A fresh vessel identifier ('F12', 'D7')."""
+        self._vessel_counter[prefix] += 1
+        return f"{prefix}{self._vessel_counter[prefix]}"
+
+    def add_illicit(self, v: IllicitVessel) -> None:
+        """Register a new illicit vessel with the referee."""
+        self.illicit[v.vid] = v
+        self.active_illicit[v.vid] = v
+
+    def retire(self, v: IllicitVessel) -> None:
+        """The vessel is home (or seized): it leaves the sea picture."""
+        v.active = False
+        self.active_illicit.pop(v.vid, None)
+        self.pursued.discard(v.vid)
+
+    def retire_later(self, v: IllicitVessel) -> None:
+        """Retire the vessel when its current plan (the way home) ends."""
+        self._at(max(self.env.now, v.track.end_h), self.retire, v)
+
+    def pos(self, v: IllicitVessel) -> tuple[float, float]:
+        """Position of an illicit vessel now."""
+        return v.track.position(self.env.now) if len(v.track.legs) else (float(v.home_xy[0]), float(v.home_xy[1]))
+
+    def count_transfer(self) -> None:
+        """A transfer started at sea."""
+        self.transfers += 1
+
+    def count_halt(self, area: str) -> None:
+        """A transfer was halted on being observed."""
+        self.halts += 1
+
+    def recent_sightings(self, area: str) -> int:
+        """Patrol sightings reported by smugglers in an area over the last 30 days."""
+        t0 = self.env.now - _SIGHTING_MEMORY_H
+        return sum(1 for t, a in self._sightings if t >= t0 and a == area)
+
+    # ---------------------------------------------------------------- run
+    def run(self) -> None:
+        """Run to the scenario's end."""
+        self.env.run(until=self.scenario.duration_h)

@@ -1,0 +1,86 @@
+"""Interdiction rules: may this warship board this vessel here, and what happens if it does?
+
+Pure functions of the rules, the position's zone and a few random draws, so the
+legal logic can be read (and tested) apart from the engine.
+
+Legal basis (domain.md section 8): flag-state exclusivity on the high seas
+(UNCLOS Art. 92), boarding of stateless vessels (Art. 110), inspection with
+flag-state consent and port direction when consent is refused (UNSCR 2375
+paras 7-8), seizure in allied ports and territorial seas (UNSCR 2397). The
+EEZ and contiguous zone count as high seas for boarding (Art. 58).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenarios.schema import Rules
+
+__all__ = ["Decision", "decide"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an interception leads to.
+
+    ``action`` is one of: "board" (boarded: seize if cargo or designated, else release),
+    "divert" (flag state directs to port), "release" (hailed, let go), "break_off"
+    (pursuit abandoned before contact, e.g. at the edge of DPRK waters).
+    """
+
+    action: str
+    reason: str
+    escalation: bool = False
+
+
+def decide(
+    rules: Rules,
+    *,
+    state: str,
+    zone: str,
+    dprk_zone: bool,
+    flag: str,
+    dprk_bound: bool,
+    rng: np.random.Generator,
+) -> Decision:
+    """Apply the interdiction rules at the interception point.
+
+    Args:
+        rules: the scenario's rules.
+        state: coastal state of the zone (ISO alpha-3, or '' on the high seas).
+        zone: zone kind: territorial, contiguous, eez or high_seas.
+        dprk_zone: True inside DPRK territorial sea or its declared 50 nm military zone.
+        flag: flag of the intercepted vessel ('PRK', 'stateless', ...).
+        dprk_bound: True if the vessel is bound to or from a DPRK port.
+        rng: the run's generator.
+    """
+    escalation = False
+    if dprk_zone:
+        if not rules.enter_dprk_zones:
+            return Decision("break_off", "inside DPRK-claimed waters")
+        escalation = True
+    if rules.blockade and dprk_bound:
+        return Decision("board", "blockade stop", escalation=True)
+    if zone == "territorial":
+        if state in rules.allied_states or state in rules.cooperating_states:
+            return Decision("board", f"{state} territorial sea", escalation)
+        if state == "PRK":
+            return Decision("board", "DPRK territorial sea", escalation)
+        return Decision("release", f"no jurisdiction in {state} territorial sea", escalation)
+    # contiguous zone, EEZ and high seas: freedom of navigation, flag-state consent needed
+    if state in rules.cooperating_states and zone in ("contiguous", "eez") and flag == state:
+        return Decision("board", f"{state} cooperates", escalation)
+    if not rules.high_seas_boarding:
+        return Decision("release", "observe and report only", escalation)
+    if flag == "stateless":
+        return Decision("board", "stateless vessel (UNCLOS Art. 110)", escalation)
+    p = rules.consent_probability.get(flag, rules.default_consent_probability)
+    if flag == "PRK" and p <= 0.0:  # the DPRK neither consents nor directs its ships to inspection
+        return Decision("release", "DPRK flag: no consent", escalation)
+    if rng.random() < p:
+        return Decision("board", f"flag state {flag} consented", escalation)
+    if rng.random() < rules.port_direction_probability:
+        return Decision("divert", f"flag state {flag} refused boarding, directed to port", escalation)
+    return Decision("release", f"flag state {flag} refused consent", escalation)

@@ -1,0 +1,117 @@
+"""Piecewise-linear motion: a track is a sequence of legs, positions are interpolated when asked for.
+
+Nothing is stepped on a clock. A leg is ``(t0_h, t1_h, x0_m, y0_m, vx_m_h, vy_m_h)``:
+the mover is at ``(x0 + vx*(t-t0), y0 + vy*(t-t0))`` for ``t0 <= t <= t1``.
+A stationary leg (in port, loitering, alongside) has zero velocity.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.units import KN_M_PER_H
+
+__all__ = ["Track", "legs_along", "hold_leg", "intercept_time_h", "LEG_FIELDS"]
+
+LEG_FIELDS = ("t0", "t1", "x0", "y0", "vx", "vy")
+
+
+def legs_along(xy_m: np.ndarray, t_start_h: float, speed_kn: float) -> np.ndarray:
+    """Legs (k x 6 array) that follow a polyline at constant speed, starting at ``t_start_h``."""
+    xy = np.asarray(xy_m, dtype=float)
+    d = np.diff(xy, axis=0)
+    seg_m = np.hypot(d[:, 0], d[:, 1])
+    keep = seg_m > 1e-6
+    d, seg_m, starts = d[keep], seg_m[keep], xy[:-1][keep]
+    if not len(seg_m):
+        return np.zeros((0, 6))
+    speed_m_h = speed_kn * KN_M_PER_H
+    dur_h = seg_m / speed_m_h
+    t1 = t_start_h + np.cumsum(dur_h)
+    t0 = t1 - dur_h
+    vel = d / dur_h[:, None]
+    return np.column_stack([t0, t1, starts[:, 0], starts[:, 1], vel[:, 0], vel[:, 1]])
+
+
+def hold_leg(x_m: float, y_m: float, t0_h: float, t1_h: float) -> np.ndarray:
+    """A single stationary leg (1 x 6)."""
+    return np.array([[t0_h, t1_h, x_m, y_m, 0.0, 0.0]])
+
+
+@dataclass
+class Track:
+    """The planned legs of one mover from now on, and a version bumped whenever the plan changes.
+
+    Sensing results computed for an old version are discarded (the referee's
+    cheap answer to "the target changed course after we predicted a detection").
+    """
+
+    legs: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))
+    version: int = 0
+
+    def set(self, legs: np.ndarray) -> None:
+        """Replace the plan."""
+        self.legs = np.asarray(legs, dtype=float).reshape(-1, 6)
+        self.version += 1
+
+    @property
+    def end_h(self) -> float:
+        """Time the plan runs out."""
+        return float(self.legs[-1, 1]) if len(self.legs) else -math.inf
+
+    def position(self, t_h: float) -> tuple[float, float]:
+        """Position at ``t_h``; holds the last point after the plan ends and the first before it starts."""
+        legs = self.legs
+        if not len(legs):
+            raise ValueError("empty track")
+        i = int(np.searchsorted(legs[:, 1], t_h, side="left"))
+        if i >= len(legs):
+            last = legs[-1]
+            dt = last[1] - last[0]
+            return float(last[2] + last[4] * dt), float(last[3] + last[5] * dt)
+        leg = legs[i]
+        dt = max(0.0, t_h - leg[0])
+        return float(leg[2] + leg[4] * dt), float(leg[3] + leg[5] * dt)
+
+    def velocity(self, t_h: float) -> tuple[float, float]:
+        """Velocity (m/h) at ``t_h``; zero outside the plan."""
+        legs = self.legs
+        i = int(np.searchsorted(legs[:, 1], t_h, side="left")) if len(legs) else 0
+        if i >= len(legs) or t_h < legs[i, 0]:
+            return 0.0, 0.0
+        return float(legs[i, 4]), float(legs[i, 5])
+
+    def distance_m(self, t_from_h: float, t_to_h: float) -> float:
+        """Distance covered between two times along the plan."""
+        legs = self.legs
+        if not len(legs):
+            return 0.0
+        a = np.clip(legs[:, 0], t_from_h, t_to_h)
+        b = np.clip(legs[:, 1], t_from_h, t_to_h)
+        return float(np.sum((b - a) * np.hypot(legs[:, 4], legs[:, 5])))
+
+
+def intercept_time_h(
+    px: float, py: float, vx: float, vy: float, speed_m_h: float
+) -> float:
+    """Time for a pursuer at the origin with ``speed_m_h`` to meet a target at (px, py) moving at (vx, vy).
+
+    Solves ``|p + v t| = s t`` for the smallest positive t; returns ``inf`` if the
+    target outruns the pursuer.
+    """
+    a = vx * vx + vy * vy - speed_m_h * speed_m_h
+    b = 2.0 * (px * vx + py * vy)
+    c = px * px + py * py
+    if c == 0.0:
+        return 0.0
+    if abs(a) < 1e-9:
+        return -c / b if b < 0 else math.inf
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return math.inf
+    r = math.sqrt(disc)
+    roots = [t for t in ((-b - r) / (2 * a), (-b + r) / (2 * a)) if t > 0]
+    return min(roots) if roots else math.inf

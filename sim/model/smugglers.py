@@ -1,0 +1,396 @@
+"""Illicit voyages: feeder tankers, DPRK tankers and colliers, ship-to-ship transfers, evasion.
+
+One voyage is one SimPy process that drives two vessels: the *giver* sails laden
+to a rendezvous and hands the cargo over to the *taker*, who carries it home.
+Petroleum flows into the DPRK (giver: foreign feeder, taker: DPRK tanker);
+coal flows out (giver: DPRK collier, taker: foreign carrier or barge). A direct
+voyage has only a giver, who sails to the destination port.
+
+Allied actions reach the process as interrupts with small typed causes
+(``Observed``, ``Boarded``); the process decides how the smugglers respond.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from sim.model.motion import Track, hold_leg, legs_along
+from sim.model.records import EventKind as K
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model
+    from sim.scenarios.schema import Program
+
+__all__ = ["IllicitVessel", "Voyage", "Observed", "Boarded", "voyage_source"]
+
+
+@dataclass(frozen=True)
+class Observed:
+    """Interrupt cause: an allied asset was seen close by (the smugglers may halt)."""
+
+    asset: str
+    vessel: str
+
+
+@dataclass(frozen=True)
+class Boarded:
+    """Interrupt cause: one of the voyage's vessels was seized or diverted."""
+
+    vessel: str
+    action: str  # "seized" or "diverted"
+
+
+@dataclass(eq=False)
+class IllicitVessel:
+    """A vessel of an illicit voyage, as the referee and the patrols see it."""
+
+    vid: str
+    role: str  # "giver" or "taker"
+    dprk: bool
+    voyage: Voyage
+    flag: str
+    watchlisted: bool
+    spoofed: bool
+    dark: bool
+    dprk_bound: bool
+    speed_kn: float
+    home_xy: np.ndarray
+    track: Track = field(default_factory=Track)
+    cargo_t: float = 0.0
+    active: bool = True
+    seized: bool = False
+    sts_window: tuple[float, float] = (math.inf, math.inf)
+    wait_from_h: float = math.inf
+
+    def activity(self, t_h: float) -> str:
+        """What the vessel is doing at ``t_h``: sts, wait (loitering at the rendezvous) or transit."""
+        if self.sts_window[0] <= t_h < self.sts_window[1]:
+            return "sts"
+        if self.wait_from_h <= t_h < self.sts_window[0]:
+            return "wait"
+        return "transit"
+
+    def ais_on(self, t_h: float) -> bool:
+        """Dark vessels switch AIS back on once the transfer is over (feeders) or never (DPRK)."""
+        if not self.dark:
+            return True
+        return (not self.dprk) and t_h >= self.sts_window[1]
+
+
+@dataclass(eq=False)
+class Voyage:
+    """One illicit voyage and its bookkeeping (see ``VOYAGE_COLUMNS``)."""
+
+    vid: int
+    program: Program
+    method: str
+    start_h: float
+    cargo_t: float
+    counted: bool
+    giver: IllicitVessel | None = None
+    taker: IllicitVessel | None = None
+    area: str = ""
+    outcome: str = "in_transit"
+    end_h: float = math.nan
+    delivered_t: float = 0.0
+    seized_t: float = 0.0
+    returned_t: float = 0.0
+    detected: bool = False
+    sts_detected: bool = False
+    relocations: int = 0
+    halts: int = 0
+    process: simpy.Process | None = None
+    runner: Any = None
+    phase: str = "approach"
+
+    @property
+    def vessels(self) -> list[IllicitVessel]:
+        """The voyage's vessels."""
+        return [v for v in (self.giver, self.taker) if v is not None]
+
+    def settle(self, outcome: str, t_h: float) -> None:
+        """Fix the outcome (only once, except that a seizure overrides an earlier disruption)."""
+        if self.outcome == "in_transit" or (outcome in ("seized", "diverted") and self.outcome == "disrupted"):
+            self.outcome = outcome
+            self.end_h = t_h
+
+    def row(self) -> dict[str, Any]:
+        """One row of the voyages table."""
+        in_transit = self.cargo_t - self.delivered_t - self.seized_t - self.returned_t
+        return {
+            "voyage": self.vid,
+            "program": self.program.name,
+            "commodity": self.program.commodity,
+            "method": self.method,
+            "rendezvous_area": self.area,
+            "foreign_vessel": next((v.vid for v in self.vessels if not v.dprk), ""),
+            "dprk_vessel": next((v.vid for v in self.vessels if v.dprk), ""),
+            "foreign_flag": next((v.flag for v in self.vessels if not v.dprk), ""),
+            "cargo_t": self.cargo_t,
+            "delivered_t": self.delivered_t,
+            "seized_t": self.seized_t,
+            "returned_t": self.returned_t,
+            "in_transit_t": max(0.0, in_transit),
+            "outcome": self.outcome,
+            "start_h": self.start_h,
+            "end_h": self.end_h,
+            "detected": self.detected,
+            "sts_detected": self.sts_detected,
+            "relocations": self.relocations,
+            "counted": self.counted,
+        }
+
+
+def _uniform(rng: np.random.Generator, r: tuple[float, float]) -> float:
+    return float(rng.uniform(r[0], r[1])) if r[1] > r[0] else float(r[0])
+
+
+def _pick(rng: np.random.Generator, items: tuple[str, ...], weights: Any = None) -> str:
+    if weights is None:
+        return items[int(rng.integers(len(items)))]
+    w = np.asarray(weights, dtype=float)
+    return items[int(rng.choice(len(items), p=w / w.sum()))]
+
+
+def voyage_source(model: Model, program: Program, rng: np.random.Generator):  # noqa: ANN201 (generator)
+    """Poisson stream of voyages of one program (a SimPy process)."""
+    env = model.env
+    rate_h = program.voyages_per_year / 8760.0
+    if rate_h <= 0:
+        return
+    while True:
+        yield env.timeout(float(rng.exponential(1.0 / rate_h)))
+        model.start_voyage(program)
+
+
+class VoyageRunner:
+    """The process of one voyage: plan, sail, meet, transfer, deliver; react to allies."""
+
+    def __init__(self, model: Model, voyage: Voyage, rng: np.random.Generator) -> None:
+        self.m = model
+        self.v = voyage
+        self.rng = rng
+        p = voyage.program
+        self.petroleum = p.commodity == "petroleum"
+        self.dprk_port = _pick(rng, p.dprk_ports)
+        self.foreign_place = _pick(rng, p.foreign_sources)
+
+    # ----------------------------------------------------------------- set-up
+    def make_vessels(self) -> None:
+        """Create the giver and (for transfers) the taker with their flags, AIS and identity."""
+        m, v, p, rng = self.m, self.v, self.v.program, self.rng
+        foreign_flag = _pick(rng, tuple(p.foreign_flags), tuple(p.foreign_flags.values()))
+
+        def vessel(dprk: bool, role: str, place: str) -> IllicitVessel:
+            dark = rng.random() < (p.dprk_dark_probability if dprk else p.foreign_dark_probability)
+            return IllicitVessel(
+                vid=m.new_vessel_id("D" if dprk else "F"),
+                role=role,
+                dprk=dprk,
+                voyage=v,
+                flag="PRK" if dprk else foreign_flag,
+                watchlisted=rng.random() < (p.dprk_watchlisted_probability if dprk else p.foreign_watchlisted_probability),
+                spoofed=(not dark) and rng.random() < p.spoof_probability,
+                dark=dark,
+                dprk_bound=dprk or v.method == "direct",
+                speed_kn=_uniform(rng, p.dprk_speed_kn if dprk else p.foreign_speed_kn),
+                home_xy=m.place_xy(place),
+            )
+
+        giver_dprk = not self.petroleum
+        v.giver = vessel(giver_dprk, "giver", self.dprk_port if giver_dprk else self.foreign_place)
+        v.giver.cargo_t = v.cargo_t
+        if v.method == "sts":
+            v.taker = vessel(not giver_dprk, "taker", self.foreign_place if giver_dprk else self.dprk_port)
+
+    def choose_area(self, exclude: str = "") -> str:
+        """Rendezvous area: by weight, discounted by recent patrol sightings for adaptive smugglers."""
+        p = self.v.program
+        areas = list(p.rendezvous_areas)
+        w = np.asarray(p.rendezvous_weights or [1.0] * len(areas), dtype=float)
+        if p.avoid_patrolled_areas:
+            w = w / (1.0 + np.array([self.m.recent_sightings(a) for a in areas]))
+        if exclude and len(areas) > 1:
+            w[areas.index(exclude)] = 0.0
+        return areas[int(self.rng.choice(len(areas), p=w / w.sum()))]
+
+    def sail(self, vessel: IllicitVessel, dest_xy: np.ndarray, t_h: float) -> float:
+        """Plan a route from the vessel's position at ``t_h`` to ``dest_xy``; return the arrival time."""
+        start = np.asarray(vessel.track.position(t_h) if len(vessel.track.legs) else vessel.home_xy)
+        p = self.v.program
+        xy = self.m.route_xy(start, dest_xy, avoid=p.avoid_territorial_of, prefer=p.prefer_waters_of)
+        legs = legs_along(xy, t_h, vessel.speed_kn)
+        if not len(legs):
+            legs = hold_leg(float(start[0]), float(start[1]), t_h, t_h + 1e-3)
+        vessel.track.set(legs)
+        return float(legs[-1, 1])
+
+    def hold_until(self, vessel: IllicitVessel, t_end_h: float) -> None:
+        """Append a stationary leg at the end of the vessel's plan up to ``t_end_h``."""
+        legs = vessel.track.legs
+        end = legs[-1]
+        x = end[2] + end[4] * (end[1] - end[0])
+        y = end[3] + end[5] * (end[1] - end[0])
+        if t_end_h > end[1]:
+            vessel.track.set(np.vstack([legs, hold_leg(x, y, end[1], t_end_h)]))
+
+    # ---------------------------------------------------------------- process
+    def run(self):  # noqa: ANN201 (SimPy generator)
+        """The voyage process."""
+        m, v = self.m, self.v
+        env = m.env
+        self.make_vessels()
+        for vessel in v.vessels:
+            m.add_illicit(vessel)
+        m.log(K.VOYAGE_START, vessel=v.giver.vid, voyage=v.vid, xy=v.giver.home_xy, cargo_t=v.cargo_t,
+              detail=f"{v.program.name}/{v.method}")
+        next_h = self.plan_approach() if v.method == "sts" else self.plan_direct()
+        while v.phase != "done":
+            try:
+                yield env.timeout(max(0.0, next_h - env.now))
+                next_h = self.advance()
+            except simpy.Interrupt as intr:
+                next_h = self.react(intr.cause, next_h)
+        for vessel in v.vessels:
+            if vessel.active and not vessel.seized:
+                # vessels sail home after the voyage is settled; the referee still sees them
+                m.retire_later(vessel)
+
+    def plan_approach(self) -> float:
+        """Both vessels sail to a rendezvous point; the earlier one waits; returns the meeting time."""
+        m, v, p, rng = self.m, self.v, self.v.program, self.rng
+        v.area = v.area or self.choose_area()
+        rv = m.theater.sample_points_in_area(v.area, 1, rng)[0]
+        now = m.env.now
+        t_g = self.sail(v.giver, rv, now)
+        t_t = self.sail(v.taker, rv, now)
+        # the taker times its departure to arrive with the giver (it knows the schedule)
+        shift = max(0.0, t_g - t_t)
+        if shift > 0:
+            legs = v.taker.track.legs.copy()
+            legs[:, :2] += shift
+            v.taker.track.set(legs)
+            t_t += shift
+        t_meet = max(t_g, t_t)
+        if rng.random() < p.night_start_probability:
+            t_meet = m.next_dusk_h(t_meet)
+        if t_meet - min(t_g, t_t) > p.max_wait_h:
+            t_meet = min(t_g, t_t) + p.max_wait_h  # the early one gives up at this time
+            self.giving_up = True
+        else:
+            self.giving_up = False
+        self.t_meet = t_meet
+        self.t_done = t_meet + _uniform(rng, p.transfer_duration_h)
+        for vessel, t_arr in ((v.giver, t_g), (v.taker, t_t)):
+            vessel.wait_from_h = t_arr
+            vessel.sts_window = (t_meet, self.t_done) if not self.giving_up else (math.inf, math.inf)
+            self.hold_until(vessel, self.t_done if not self.giving_up else t_meet)
+            m.publish_target(vessel)
+            m.log(K.DEPART, vessel=vessel.vid, voyage=v.vid, xy=vessel.home_xy, cargo_t=vessel.cargo_t,
+                  detail=f"to {v.area}" + (" (AIS off)" if vessel.dark else ""))
+        v.phase = "approach"
+        return t_meet
+
+    def plan_direct(self) -> float:
+        """The giver sails straight to the destination port."""
+        m, v = self.m, self.v
+        dest = self.foreign_place if not self.petroleum else self.dprk_port
+        t_arr = self.sail(v.giver, m.place_xy(dest), m.env.now)
+        self.destination = dest
+        m.publish_target(v.giver)
+        m.log(K.DEPART, vessel=v.giver.vid, voyage=v.vid, xy=v.giver.home_xy, cargo_t=v.cargo_t,
+              detail=f"direct to {dest}" + (" (AIS off)" if v.giver.dark else ""))
+        v.phase = "run"
+        return t_arr
+
+    def advance(self) -> float:
+        """Move to the next phase at its scheduled time; returns the time of the one after."""
+        m, v = self.m, self.v
+        now = m.env.now
+        if v.phase == "approach":
+            if self.giving_up:
+                m.log(K.TRANSFER_ABORTED, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver),
+                      cargo_t=v.cargo_t, detail="partner late: gave up")
+                return self.go_home(outcome="failed", returned=True)
+            v.phase = "sts"
+            m.log(K.TRANSFER_START, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
+                  detail=f"{v.taker.vid} in {v.area}")
+            m.count_transfer()
+            return self.t_done
+        if v.phase == "sts":
+            v.taker.cargo_t, v.giver.cargo_t = v.giver.cargo_t, 0.0
+            m.log(K.TRANSFER_END, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
+                  detail=f"to {v.taker.vid}")
+            self.sail(v.giver, v.giver.home_xy, now)
+            m.publish_target(v.giver)
+            v.phase = "deliver"
+            t_arr = self.sail(v.taker, v.taker.home_xy, now)
+            m.publish_target(v.taker)
+            return t_arr
+        if v.phase in ("deliver", "run"):
+            carrier = v.taker if v.phase == "deliver" else v.giver
+            v.delivered_t += carrier.cargo_t
+            m.log(K.DELIVERY, vessel=carrier.vid, voyage=v.vid, xy=m.pos(carrier), cargo_t=carrier.cargo_t,
+                  detail=v.program.commodity)
+            carrier.cargo_t = 0.0
+            v.settle("delivered", now)
+            m.retire(carrier)
+            v.phase = "done"
+            return now
+        v.phase = "done"
+        return now
+
+    def go_home(self, *, outcome: str, returned: bool) -> float:
+        """Settle the voyage and send everyone home; cargo still aboard is returned."""
+        m, v = self.m, self.v
+        now = m.env.now
+        for vessel in v.vessels:
+            if vessel.seized or not vessel.active:
+                continue
+            vessel.sts_window = (math.inf, math.inf)
+            vessel.wait_from_h = math.inf
+            if returned:
+                v.returned_t += vessel.cargo_t
+            self.sail(vessel, vessel.home_xy, now)
+            m.publish_target(vessel)
+        v.settle(outcome, now)
+        v.phase = "done"
+        return now
+
+    def react(self, cause: Any, next_h: float) -> float:
+        """Respond to allied action; returns the (possibly new) time of the next phase change."""
+        m, v, p, rng = self.m, self.v, self.v.program, self.rng
+        now = m.env.now
+        if isinstance(cause, Boarded):
+            vessel = m.illicit[cause.vessel]
+            if vessel.cargo_t > 0:
+                v.seized_t += vessel.cargo_t
+                vessel.cargo_t = 0.0
+                v.settle(cause.action, now)
+                return self.go_home(outcome=cause.action, returned=True)
+            if v.phase in ("approach", "sts", "run"):
+                # the empty partner was taken before the transfer: the transfer cannot happen
+                return self.go_home(outcome="disrupted", returned=True)
+            return next_h  # empty giver seized on its way home: the delivery goes on
+        if isinstance(cause, Observed):
+            if v.phase not in ("approach", "sts", "run") or rng.random() >= p.abort_when_observed_probability:
+                return next_h
+            v.halts += 1
+            m.count_halt(v.area)
+            m.log(K.TRANSFER_ABORTED, vessel=cause.vessel, voyage=v.vid, xy=m.pos(m.illicit[cause.vessel]),
+                  cargo_t=v.cargo_t, asset=cause.asset, detail=f"halted on seeing {cause.asset}")
+            can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0
+            if can_move and v.relocations < 2 and rng.random() < p.relocate_probability:
+                old = v.area
+                v.area = self.choose_area(exclude=old)
+                v.relocations += 1
+                m.log(K.RELOCATE, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
+                      detail=f"{old} -> {v.area}")
+                return self.plan_approach()
+            return self.go_home(outcome="disrupted", returned=True)
+        return next_h

@@ -1,0 +1,201 @@
+"""Patrol strategies: how an asset spends its time on station.
+
+A strategy turns "I am at (x, y) at time t and may patrol until t_end" into legs
+(see ``sim.model.motion``). Each is one small class registered in
+``STRATEGIES``; adding a strategy means adding a class here and a name to the
+``Strategy.kind`` literal in the schema.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+import shapely
+
+from sim.model.motion import hold_leg, legs_along
+from sim.units import KN_M_PER_H
+
+if TYPE_CHECKING:
+    from sim.scenarios.schema import Strategy
+
+__all__ = ["PatrolStrategy", "STRATEGIES", "make_strategy", "PatrolContext"]
+
+
+class PatrolContext(Protocol):
+    """What a strategy may use: the asset's areas as metric polygons, its generator, its speed."""
+
+    rng: np.random.Generator
+
+    def area_polygon(self, name: str) -> shapely.Geometry: ...
+
+    def sample_in_area(self, name: str, n: int) -> np.ndarray: ...
+
+
+class PatrolStrategy:
+    """Base class: legs on station between ``t_h`` and ``t_end_h`` starting from ``xy``."""
+
+    def __init__(self, spec: Strategy, speed_kn: float) -> None:
+        self.spec = spec
+        self.speed_kn = speed_kn
+
+    def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
+        """Where the asset should arrive to start patrolling (default: a random point of its first area)."""
+        return ctx.sample_in_area(self.spec.areas[0], 1)[0]
+
+    def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        """On-station legs from ``xy`` at ``t_h``, ending no later than ``t_end_h``."""
+        raise NotImplementedError
+
+    def _follow(self, pts: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        legs = legs_along(pts, t_h, self.speed_kn)
+        legs = legs[legs[:, 0] < t_end_h]
+        if len(legs):
+            legs[-1, 1] = min(legs[-1, 1], t_end_h)
+            last_end = legs[-1, 1]
+        else:
+            last_end = t_h
+        if last_end < t_end_h:  # ran out of waypoints: hold at the last point
+            end = legs[-1] if len(legs) else None
+            x = pts[0, 0] if end is None else end[2] + end[4] * (end[1] - end[0])
+            y = pts[0, 1] if end is None else end[3] + end[5] * (end[1] - end[0])
+            legs = np.vstack([legs, hold_leg(x, y, last_end, t_end_h)])
+        return legs
+
+
+class RandomSearch(PatrolStrategy):
+    """Random waypoints uniform in the area: Koopman's random search, approximately."""
+
+    def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        area = self._area(ctx)
+        n = max(2, int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / self._mean_leg_m(ctx, area))) + 2)
+        pts = np.vstack([xy[None, :], ctx.sample_in_area(area, n)])
+        return self._follow(pts, t_h, t_end_h)
+
+    def _area(self, ctx: PatrolContext) -> str:
+        return self.spec.areas[0]
+
+    @staticmethod
+    def _mean_leg_m(ctx: PatrolContext, area: str) -> float:
+        # mean distance between two uniform points in a square of the same area ~ 0.52 * side
+        return max(0.52 * math.sqrt(ctx.area_polygon(area).area), 1000.0)
+
+
+class HotspotSearch(RandomSearch):
+    """Random search in one area at a time, areas drawn by intelligence weight every ``dwell_h``."""
+
+    def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        out = []
+        t = t_h
+        while t < t_end_h - 1e-9:
+            area = self._area(ctx)
+            t_next = min(t_end_h, t + self.spec.dwell_h)
+            entry = ctx.sample_in_area(area, 1)[0]
+            transit = legs_along(np.vstack([xy, entry]), t, self.speed_kn)
+            t_arr = transit[-1, 1] if len(transit) else t
+            if t_arr >= t_next:
+                seg = self._follow(np.vstack([xy, entry]), t, t_next)
+            else:
+                n = max(2, int(math.ceil((t_next - t_arr) * self.speed_kn * KN_M_PER_H / self._mean_leg_m(ctx, area))) + 2)
+                seg = self._follow(np.vstack([xy, entry, ctx.sample_in_area(area, n)]), t, t_next)
+            out.append(seg)
+            last = seg[-1]
+            xy = np.array([last[2] + last[4] * (last[1] - last[0]), last[3] + last[5] * (last[1] - last[0])])
+            t = t_next
+        return np.vstack(out) if out else np.zeros((0, 6))
+
+    def _area(self, ctx: PatrolContext) -> str:
+        w = np.asarray(self.spec.weights or [1.0] * len(self.spec.areas), dtype=float)
+        return self.spec.areas[int(ctx.rng.choice(len(w), p=w / w.sum()))]
+
+
+class ParallelSweep(PatrolStrategy):
+    """Parallel tracks (a lawnmower) across the area, spaced by ``track_spacing_nm``."""
+
+    def __init__(self, spec: Strategy, speed_kn: float, spacing_m: float) -> None:
+        super().__init__(spec, speed_kn)
+        self.spacing_m = spacing_m
+
+    def pattern(self, ctx: PatrolContext) -> np.ndarray:
+        """Waypoints of one full sweep of the first area."""
+        poly = ctx.area_polygon(self.spec.areas[0])
+        x0, y0, x1, y1 = poly.bounds
+        pts = []
+        flip = False
+        y = y0 + self.spacing_m / 2
+        while y < y1:
+            line = shapely.LineString([(x0 - 1, y), (x1 + 1, y)]).intersection(poly)
+            if not line.is_empty:
+                xs = np.array(line.bounds)[[0, 2]]
+                seg = [(xs[0], y), (xs[1], y)]
+                pts.extend(seg[::-1] if flip else seg)
+                flip = not flip
+            y += self.spacing_m
+        return np.array(pts) if pts else np.array([poly.centroid.coords[0]])
+
+    def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
+        return self.pattern(ctx)[0]
+
+    def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        pat = self.pattern(ctx)
+        pts = [xy[None, :]]
+        length_m = float(np.sum(np.hypot(*np.diff(pat, axis=0).T))) + 1.0
+        reps = int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / length_m)) + 1
+        for i in range(reps):
+            pts.append(pat if i % 2 == 0 else pat[::-1])
+        return self._follow(np.vstack(pts), t_h, t_end_h)
+
+
+class BarrierPatrol(PatrolStrategy):
+    """Back and forth along a line (a barrier across a strait or approach)."""
+
+    def __init__(self, spec: Strategy, speed_kn: float, line_xy: np.ndarray) -> None:
+        super().__init__(spec, speed_kn)
+        self.line_xy = line_xy
+
+    def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
+        return self.line_xy[0]
+
+    def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        a, b = self.line_xy
+        length_m = float(np.hypot(*(b - a))) + 1.0
+        reps = int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / length_m)) + 2
+        pts = [xy[None, :]] + [np.array([b, a]) for _ in range(reps)]
+        return self._follow(np.vstack(pts), t_h, t_end_h)
+
+
+class Station(PatrolStrategy):
+    """Hold a point (the first area's centroid); also the waiting posture of cued assets."""
+
+    def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
+        return np.array(ctx.area_polygon(self.spec.areas[0]).centroid.coords[0])
+
+    def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        target = self.entry_point(ctx, xy)
+        return self._follow(np.vstack([xy, target]), t_h, t_end_h)
+
+
+STRATEGIES = {
+    "random": RandomSearch,
+    "hotspot": HotspotSearch,
+    "sweep": ParallelSweep,
+    "barrier": BarrierPatrol,
+    "station": Station,
+    "cued": Station,
+    "monitoring_cued": Station,
+}
+
+
+def make_strategy(
+    spec: Strategy, speed_kn: float, sweep_width_m: float, barrier_xy: np.ndarray | None = None
+) -> PatrolStrategy:
+    """Build the strategy object for an asset group."""
+    if spec.kind == "sweep":
+        spacing = spec.track_spacing_nm * 1852.0 if spec.track_spacing_nm else sweep_width_m
+        return ParallelSweep(spec, speed_kn, spacing)
+    if spec.kind == "barrier":
+        if barrier_xy is None:
+            raise ValueError("barrier strategy needs a barrier line")
+        return BarrierPatrol(spec, speed_kn, barrier_xy)
+    return STRATEGIES[spec.kind](spec, speed_kn)

@@ -1,0 +1,31 @@
+"""Scenarios: the declared schema and the YAML loader that turns files into frozen objects."""
+
+from sim.scenarios.loader import Problem, ScenarioError, apply_overrides, load_scenario, scenario_hash
+from sim.scenarios.schema import (
+    AssetGroup,
+    Classification,
+    Coordination,
+    Program,
+    Rules,
+    Scenario,
+    Sensor,
+    Strategy,
+    Traffic,
+)
+
+__all__ = [
+    "AssetGroup",
+    "Classification",
+    "Coordination",
+    "Problem",
+    "Program",
+    "Rules",
+    "Scenario",
+    "ScenarioError",
+    "Sensor",
+    "Strategy",
+    "Traffic",
+    "apply_overrides",
+    "load_scenario",
+    "scenario_hash",
+]

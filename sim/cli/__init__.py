@@ -18,6 +18,9 @@ __all__ = ["main"]
 
 # Order here is the order in --help.
 _COMMANDS = [
+    "sim.cli.run_cmd",
+    "sim.cli.validate_cmd",
+    "sim.cli.schema_cmd",
     "sim.cli.map_cmd",
 ]
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -118,8 +120,8 @@ def _resolve_file(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, An
     parent = data.pop("extends", None)
     if parent is None:
         return data, marks
-    parent_path = (path.parent / str(parent)).resolve()
-    if parent_path in seen:
+    parent_path = path.parent / str(parent)
+    if parent_path.resolve() in seen:
         raise ScenarioError([Problem(str(path), *marks.get(("extends",), (None, None, None))[1:], "extends",
                                      "circular 'extends'")])
     if not parent_path.exists():
@@ -127,10 +129,42 @@ def _resolve_file(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, An
         _, line, col = marks.get(("extends",), (str(path), None, None))
         raise ScenarioError([Problem(str(path), line, col, "extends",
                                      f"no scenario file {parent!r} next to this one.{suggest(str(parent), siblings)}")])
-    base, base_marks = _resolve_file(parent_path, seen + (path.resolve(),))
+    base, base_marks = _resolve_file(Path(os.path.normpath(parent_path)), seen + (path.resolve(),))
+    merged = _merge(base, data)
     merged_marks = dict(base_marks)
-    merged_marks.update(marks)
-    return _merge(base, data), merged_marks
+    merged_marks.update(_reindex_marks(marks, data, merged))
+    return merged, merged_marks
+
+
+def _reindex_marks(marks: dict[Path_, Any], child: Any, merged: Any, path: Path_ = ()) -> dict[Path_, Any]:
+    """Re-key a child file's marks to the merged data (named list items move to their merged index)."""
+    moves: dict[Path_, Path_] = {}
+
+    def walk(c: Any, m: Any, p: Path_) -> None:
+        if isinstance(c, dict) and isinstance(m, dict):
+            for k, v in c.items():
+                if k in m:
+                    walk(v, m[k], p + (k,))
+        elif isinstance(c, list) and isinstance(m, list):
+            names = [x.get("name") if isinstance(x, dict) else None for x in m]
+            for j, item in enumerate(c):
+                k = names.index(item["name"]) if isinstance(item, dict) and item.get("name") in names else j
+                if k != j:
+                    moves[p + (j,)] = p + (k,)
+                if k < len(m):
+                    walk(item, m[k], p + (k,))
+
+    walk(child, merged, path)
+    if not moves:
+        return dict(marks)
+    out = {}
+    for key, mark in marks.items():
+        for n in range(len(key), 0, -1):
+            if key[:n] in moves:
+                key = moves[key[:n]] + key[n:]
+                break
+        out[key] = mark
+    return out
 
 
 # ---------------------------------------------------------------- overrides
@@ -328,6 +362,14 @@ def check_relations(scenario: Scenario, marks: dict[Path_, tuple[str, int, int]]
             add(base + ("strategy", "areas"), f"a {g.strategy.kind} strategy needs at least one area")
         if g.strategy.kind == "barrier" and not g.strategy.barrier and not g.strategy.areas:
             add(base + ("strategy",), "a barrier strategy needs 'barrier' (two [lon, lat] points) or an area")
+        if g.strategy.barrier:
+            (lo0, la0), (lo1, la1) = g.strategy.barrier
+            f = np.linspace(0.0, 1.0, 64)
+            water = np.asarray(theater.is_water(lo0 + f * (lo1 - lo0), la0 + f * (la1 - la0)))
+            if not water.all():
+                k = int(np.argmin(water))
+                add(base + ("strategy", "barrier"), f"the barrier line runs on land near "
+                    f"({lo0 + f[k] * (lo1 - lo0):.2f}E, {la0 + f[k] * (la1 - la0):.2f}N); expected a line over water")
         if g.strategy.weights is not None and len(g.strategy.weights) != len(g.strategy.areas):
             add(base + ("strategy", "weights"), "expected one weight per area")
         if g.kind == "aircraft" and g.base in places:

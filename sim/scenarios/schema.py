@@ -10,9 +10,9 @@ fact sheet); "assumption" marks an engineering judgement with no public figure.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "Scenario",
@@ -27,7 +27,16 @@ __all__ = [
     "param",
 ]
 
-Range = tuple[float, float]
+
+
+def _ordered(value: tuple[float, float]) -> tuple[float, float]:
+    """Ranges are written ``[low, high]``; reject them reversed."""
+    if value[0] > value[1]:
+        raise ValueError(f"a range [low, high] with low <= high, got [{value[0]}, {value[1]}]")
+    return value
+
+
+Range = Annotated[tuple[float, float], AfterValidator(_ordered)]
 
 
 def param(
@@ -55,15 +64,6 @@ class Frozen(BaseModel):
     """Base for scenario parts: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _ordered_ranges(cls, value: Any, info: Any) -> Any:
-        """Ranges are written ``[low, high]``; reject them reversed."""
-        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
-            if value[0] > value[1]:
-                raise ValueError(f"a range [low, high] with low <= high, got [{value[0]}, {value[1]}]")
-        return value
 
 
 class Sensor(Frozen):

@@ -1,0 +1,77 @@
+"""``sanctions-sim run``: run replications of a scenario, print the metrics table, write the results."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["NAME", "HELP", "add_arguments", "main"]
+
+NAME = "run"
+HELP = "Run a scenario's replications; print headline metrics with 95%% intervals; write results to --out."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register options."""
+    parser.add_argument("file", metavar="FILE", help="scenario YAML file")
+    parser.add_argument("--replications", "-n", type=int, default=None, help="replications (default: the file's)")
+    parser.add_argument("--seed", type=int, default=None, help="root seed (default: the file's)")
+    parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
+                        help="override a value, e.g. --set assets.us_p8.count=3 (repeatable)")
+    parser.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<scenario name>)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run and report."""
+    import yaml
+
+    from sim import __version__
+    from sim.analysis.metrics import HEADLINE_METRICS
+    from sim.analysis.stats import metric_table
+    from sim.analysis.tables import format_metric_table
+    from sim.cli.common import Progress, prepare_run_dir, write_json
+    from sim.errors import UserError
+    from sim.experiments import run_replications
+    from sim.scenarios import load_scenario, scenario_hash
+
+    scenario = load_scenario(args.file, overrides=args.sets)
+    n = args.replications or scenario.replications
+    if n < 1:
+        raise UserError("--replications must be at least 1")
+    seed = scenario.seed if args.seed is None else args.seed
+    workers = args.workers or os.cpu_count() or 1
+    out: Path = args.out or Path("runs") / scenario.name
+    h = scenario_hash(scenario)
+    prepare_run_dir(out, h, seed)
+    (out / "scenario.resolved.yaml").write_text(
+        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+    manifest = {
+        "package": "sanctions-sim", "version": __version__, "scenario": scenario.name, "scenario_file": args.file,
+        "scenario_hash": h, "seed": seed, "replications": n, "workers": workers,
+        "command": " ".join(["sanctions-sim", *sys.argv[1:]]), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    write_json(out / "manifest.json", manifest)
+    bar = Progress(f"{scenario.name}")
+    t0 = time.perf_counter()
+    try:
+        reps = run_replications(scenario, n, seed=seed, workers=workers, out_dir=out, progress=bar)
+    finally:
+        bar.close()
+    wall = time.perf_counter() - t0
+    reps.to_csv(out / "replications.csv", index=False)
+    reps.to_parquet(out / "replications.parquet", index=False)
+    table = metric_table(reps, HEADLINE_METRICS)
+    table.to_csv(out / "metrics.csv", index=False)
+    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
+    manifest.update({"finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "wall_s": round(wall, 2),
+                     "replication_wall_s_median": float(reps["wall_s"].median()), "failed_replications": failed})
+    write_json(out / "manifest.json", manifest)
+    print(format_metric_table(table, title=f"{scenario.name}: {n} replications, seed {seed} ({wall:.0f} s)"))
+    if failed:
+        print(f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}", file=sys.stderr)
+    print(f"results in {out}/")
+    return 1 if failed == n else 0

@@ -1,0 +1,28 @@
+"""``sanctions-sim schema``: print the JSON Schema of scenario files (for editors), or the Markdown reference."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+__all__ = ["NAME", "HELP", "add_arguments", "main"]
+
+NAME = "schema"
+HELP = "Print the JSON Schema of scenario files (or --markdown for the reference page)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register options."""
+    parser.add_argument("--markdown", action="store_true", help="print docs/scenarios.md instead")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Print to standard output."""
+    from sim.scenarios.docs import render_reference
+    from sim.scenarios.schema import Scenario
+
+    if args.markdown:
+        print(render_reference(), end="")
+    else:
+        print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0

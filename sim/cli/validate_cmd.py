@@ -1,0 +1,33 @@
+"""``sanctions-sim validate``: check scenario files without running them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["NAME", "HELP", "add_arguments", "main"]
+
+NAME = "validate"
+HELP = "Check scenario files: types, bounds, names, places and areas against the theater."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register options."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Exit 0 if every file is valid, else print every problem and exit 2."""
+    from sim.scenarios import ScenarioError, load_scenario
+
+    bad = 0
+    for f in args.files:
+        try:
+            s = load_scenario(f)
+        except ScenarioError as exc:
+            bad += 1
+            for p in exc.problems:
+                print(str(p), file=sys.stderr)
+        else:
+            print(f"{f}: ok ({s.name}: {len(s.programs)} programs, {sum(g.count for g in s.assets)} assets)")
+    return 2 if bad else 0

@@ -1,0 +1,17 @@
+"""Shared fixtures: theaters are built once per session (then loaded from the disk cache)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.geo import load_theater
+
+
+@pytest.fixture(scope="session")
+def korea():
+    return load_theater("korea")
+
+
+@pytest.fixture(scope="session")
+def open_water():
+    return load_theater("open_water")

@@ -65,21 +65,76 @@ class PatrolStrategy:
 
 
 class RandomSearch(PatrolStrategy):
-    """Random waypoints uniform in the area: Koopman's random search, approximately."""
+    """Random search: straight legs across the area, a new direction drawn at each boundary.
+
+    Directions leaving the boundary follow Lambert's cosine law about the inward
+    normal. A billiard with that rule spreads its track uniformly over a convex area
+    (the Knudsen-gas result), which is the condition under which Koopman's random-search
+    formula ``1 - exp(-W v t / A)`` holds. Random waypoints would not do: their paths
+    crowd the middle of the area.
+    """
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
-        area = self._area(ctx)
-        n = max(2, int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / self._mean_leg_m(ctx, area))) + 2)
-        pts = np.vstack([xy[None, :], ctx.sample_in_area(area, n)])
-        return self._follow(pts, t_h, t_end_h)
+        return self._follow(self.path(ctx, self._area(ctx), xy, (t_end_h - t_h) * self.speed_kn * KN_M_PER_H),
+                            t_h, t_end_h)
 
     def _area(self, ctx: PatrolContext) -> str:
         return self.spec.areas[0]
 
+    def path(self, ctx: PatrolContext, area: str, xy: np.ndarray, length_m: float) -> np.ndarray:
+        """Waypoints of a Lambertian billiard of at least ``length_m`` starting at ``xy``."""
+        poly = ctx.area_polygon(area)
+        rng = ctx.rng
+        boundary = poly.boundary
+        span = math.hypot(poly.bounds[2] - poly.bounds[0], poly.bounds[3] - poly.bounds[1]) * 2.0
+        if not shapely.contains_xy(poly, xy[0], xy[1]):  # arriving from outside: head to a random inside point
+            first = ctx.sample_in_area(area, 1)[0]
+            pts, p = [xy, first], first
+        else:
+            pts, p = [xy], xy
+        ang = rng.uniform(0.0, 2 * math.pi)
+        direction = np.array([math.cos(ang), math.sin(ang)])
+        travelled = 0.0
+        for _ in range(10000):
+            if travelled >= length_m:
+                break
+            q = self._exit(poly, boundary, p, direction, span)
+            if q is None:  # numerical corner case: restart from a random interior point
+                q = ctx.sample_in_area(area, 1)[0]
+            travelled += float(math.hypot(*(q - p)))
+            pts.append(q)
+            p = q
+            n = self._inward_normal(poly, boundary, p)
+            s = rng.uniform(-1.0, 1.0)  # Lambert: sin(angle to the normal) is uniform
+            c = math.sqrt(1.0 - s * s)
+            direction = np.array([n[0] * c - n[1] * s, n[0] * s + n[1] * c])
+        return np.array(pts)
+
     @staticmethod
-    def _mean_leg_m(ctx: PatrolContext, area: str) -> float:
-        # mean distance between two uniform points in a square of the same area ~ 0.52 * side
-        return max(0.52 * math.sqrt(ctx.area_polygon(area).area), 1000.0)
+    def _exit(poly: shapely.Geometry, boundary: shapely.Geometry, p: np.ndarray, d: np.ndarray,
+              span: float) -> np.ndarray | None:
+        start = p + d * 1.0
+        ray = shapely.LineString([start, p + d * span])
+        hit = ray.intersection(boundary)
+        if hit.is_empty:
+            return None
+        coords = shapely.get_coordinates(hit)
+        dist = np.hypot(coords[:, 0] - p[0], coords[:, 1] - p[1])
+        ok = dist > 1.0
+        if not ok.any():
+            return None
+        return coords[ok][np.argmin(dist[ok])]
+
+    @staticmethod
+    def _inward_normal(poly: shapely.Geometry, boundary: shapely.Geometry, p: np.ndarray) -> np.ndarray:
+        s = boundary.project(shapely.Point(p))
+        a = np.array(boundary.interpolate(max(s - 5.0, 0.0)).coords[0])
+        b = np.array(boundary.interpolate(s + 5.0).coords[0])
+        t = b - a
+        norm = math.hypot(*t) or 1.0
+        n = np.array([-t[1], t[0]]) / norm
+        probe = p + n * 20.0
+        return n if shapely.contains_xy(poly, probe[0], probe[1]) else -n
 
 
 class HotspotSearch(RandomSearch):
@@ -89,16 +144,10 @@ class HotspotSearch(RandomSearch):
         out = []
         t = t_h
         while t < t_end_h - 1e-9:
-            area = self._area(ctx)
             t_next = min(t_end_h, t + self.spec.dwell_h)
-            entry = ctx.sample_in_area(area, 1)[0]
-            transit = legs_along(np.vstack([xy, entry]), t, self.speed_kn)
-            t_arr = transit[-1, 1] if len(transit) else t
-            if t_arr >= t_next:
-                seg = self._follow(np.vstack([xy, entry]), t, t_next)
-            else:
-                n = max(2, int(math.ceil((t_next - t_arr) * self.speed_kn * KN_M_PER_H / self._mean_leg_m(ctx, area))) + 2)
-                seg = self._follow(np.vstack([xy, entry, ctx.sample_in_area(area, n)]), t, t_next)
+            pts = self.path(ctx, self._area(ctx), np.asarray(xy, dtype=float),
+                            (t_next - t) * self.speed_kn * KN_M_PER_H)
+            seg = self._follow(pts, t, t_next)
             out.append(seg)
             last = seg[-1]
             xy = np.array([last[2] + last[4] * (last[1] - last[0]), last[3] + last[5] * (last[1] - last[0])])

@@ -74,11 +74,12 @@ def summarise_run(
     air = assets[assets["kind"] == "aircraft"] if len(assets) else assets
     ship_h = float(ships["underway_h"].sum()) if len(ships) else 0.0
     air_h = float(air["underway_h"].sum()) if len(air) else 0.0
-    public = 0
+    public = sat_sts = 0
     if len(ev) and len(v):
         sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
-        det = ev[(ev["kind"] == "detection") & ~ev["asset"].isin(sats)]
-        public = int(det.loc[det["voyage"].isin(v["voyage"]), "voyage"].nunique())
+        det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
+        public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
+        sat_sts = int(det.loc[det["asset"].isin(sats) & det["detail"].str.startswith("sts"), "voyage"].nunique())
     return {
         "voyages_started": float(len(v)),
         "voyages_ended": float(n_end),
@@ -101,6 +102,11 @@ def summarise_run(
             (ev["detail"] == "partner late: gave up").sum() if len(ev) else 0
         ),
         "detections_public": float(public),
+        "sts_seen_by_satellite_per_year": sat_sts / years,
+        "halted_transfers_per_year": (float(kinds.get("transfer_aborted", 0)) - float(
+            (ev["detail"] == "partner late: gave up").sum() if len(ev) else 0)) / years,
+        "seizures_per_year": (seized + diverted) / years,
+        "detections_public_per_year": public / years,
         "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
         "escalation_incidents": float(kinds.get("escalation_incident", 0)),
         "patrol_hours": ship_h + air_h,

@@ -21,6 +21,8 @@ _COMMANDS = [
     "sim.cli.run_cmd",
     "sim.cli.validate_cmd",
     "sim.cli.schema_cmd",
+    "sim.cli.calibrate_cmd",
+    "sim.cli.results_cmd",
     "sim.cli.map_cmd",
 ]
 

@@ -1,0 +1,145 @@
+"""End-to-end runs: reproducibility, invariants, and limiting cases."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sim
+from sim.model import check_invariants, run
+from sim.model.engine import RouteCache
+from sim.scenarios import load_scenario
+
+ROUTES = RouteCache()
+
+
+def small(**over) -> dict:
+    d = {
+        "name": "small", "description": "a small test scenario", "duration_days": 20,
+        "traffic": {"vessels": 15},
+        "programs": [{"name": "oil", "voyages_per_year": 700, "foreign_sources": ["Shanghai", "Ningbo-Zhoushan"],
+                      "dprk_ports": ["Nampo"], "rendezvous_areas": ["ecs_high_seas"],
+                      "foreign_flags": {"stateless": 0.5, "PAN": 0.5}}],
+        "assets": [
+            {"name": "p8", "kind": "aircraft", "count": 2, "base": "Kadena", "speed_kn": 440, "endurance_h": 8,
+             "turnaround_h": 10, "sensor": {"range_nm": 60}, "strategy": {"kind": "random", "areas": ["ecs_patrol"]}},
+            {"name": "ddg", "kind": "warship", "count": 2, "base": "Sasebo", "speed_kn": 28, "patrol_speed_kn": 14,
+             "endurance_h": 400, "turnaround_h": 48, "sensor": {"range_nm": 21},
+             "strategy": {"kind": "random", "areas": ["ecs_patrol"]}},
+        ],
+        "coordination": {"shared_picture": True, "ais_monitoring": True},
+        "rules": {"high_seas_boarding": True, "consent_probability": {"PAN": 1.0, "stateless": 1.0, "PRK": 0.0}},
+    }
+    d.update(over)
+    return d
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(small())
+
+
+@pytest.fixture(scope="module")
+def result(scenario, korea):
+    return run(scenario, seed=11, theater=korea, route_cache=ROUTES)
+
+
+def test_tables_have_documented_columns(result):
+    from sim.model.records import ASSET_COLUMNS, EVENT_COLUMNS, SUMMARY_COLUMNS, VOYAGE_COLUMNS
+
+    assert list(result.events.columns) == list(EVENT_COLUMNS)
+    assert list(result.voyages.columns) == list(VOYAGE_COLUMNS)
+    assert list(result.assets.columns) == list(ASSET_COLUMNS)
+    assert set(result.summary) == set(SUMMARY_COLUMNS)
+    assert result.provenance["scenario_hash"] and result.provenance["version"] == sim.__version__
+
+
+def test_the_run_does_things(result):
+    kinds = set(result.events["kind"])
+    assert {"voyage_start", "transfer_start", "detection", "sortie_start"} <= kinds
+    assert len(result.voyages) > 10
+    assert result.summary["voyages_ended"] > 0
+
+
+def test_invariants_hold(result, korea):
+    assert check_invariants(result, korea) == []
+
+
+def test_same_seed_same_tables_different_seed_differs(scenario, korea, result):
+    again = run(scenario, seed=11, theater=korea, route_cache=ROUTES)
+    pd.testing.assert_frame_equal(result.events, again.events)
+    pd.testing.assert_frame_equal(result.voyages, again.voyages)
+    pd.testing.assert_frame_equal(result.assets, again.assets)
+    other = run(scenario, seed=12, theater=korea, route_cache=ROUTES)
+    assert not result.events.equals(other.events)
+
+
+def test_no_global_random_state_is_touched(scenario, korea):
+    np_state, py_state = np.random.get_state()[1].copy(), random.getstate()
+    run(scenario, seed=3, theater=korea, route_cache=ROUTES)
+    assert np.array_equal(np.random.get_state()[1], np_state)
+    assert random.getstate() == py_state
+
+
+def test_zero_patrol_assets_intercept_nothing(korea):
+    r = run(load_scenario(small(assets=[])), seed=5, theater=korea, route_cache=ROUTES)
+    assert r.summary["interception_rate"] == 0.0
+    assert r.summary["disruption_rate"] == 0.0
+    assert not (r.events["kind"] == "detection").any()
+    assert r.summary["voyages_ended"] > 0
+
+
+def test_more_patrols_intercept_more(korea):
+    """Common random numbers: same seeds, more assets, more interceptions on average."""
+    base = load_scenario(small())
+    surge = load_scenario(small(), overrides=["assets.ddg.count=6", "assets.p8.count=4"])
+    a = [run(base, seed=s, theater=korea, route_cache=ROUTES).summary["denial_rate"] for s in range(3)]
+    b = [run(surge, seed=s, theater=korea, route_cache=ROUTES).summary["denial_rate"] for s in range(3)]
+    assert np.mean(b) > np.mean(a)
+
+
+def test_blockade_counts_escalations(korea):
+    s = load_scenario(small(rules={"blockade": True, "enter_dprk_zones": True}))
+    r = run(s, seed=2, theater=korea, route_cache=ROUTES)
+    stops = r.events[r.events["kind"] == "seizure"]
+    assert r.summary["escalation_incidents"] >= len(stops) > 0
+
+
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    rate=st.floats(50, 1500),
+    dark=st.floats(0, 1),
+    strategy=st.sampled_from(["random", "sweep", "hotspot", "barrier", "station"]),
+    ships=st.integers(0, 3),
+    coal=st.booleans(),
+)
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_invariants_over_random_small_scenarios(korea, seed, rate, dark, strategy, ships, coal):
+    d = small(duration_days=10)
+    d["programs"][0].update({"voyages_per_year": rate, "dprk_dark_probability": dark, "commodity":
+                             "coal" if coal else "petroleum"})
+    d["assets"][1]["count"] = ships
+    d["assets"][1]["strategy"] = {"kind": strategy, "areas": ["ecs_patrol"]}
+    d["assets"][0]["strategy"] = {"kind": strategy, "areas": ["ecs_patrol"]}
+    r = run(load_scenario(d), seed=seed, theater=korea, route_cache=ROUTES)
+    assert check_invariants(r, korea) == []
+    a = r.assets
+    air = a[a["kind"] == "aircraft"]
+    # aircraft never fly longer than their endurance per sortie
+    assert (air["underway_h"] <= air["sorties"] * 8.0 + 1e-6).all()
+
+
+def test_public_api_and_no_import_side_effects():
+    assert set(sim.__all__) == {"RunResult", "Scenario", "Theater", "__version__", "load_scenario", "load_theater",
+                                "run", "run_replications"}
+    code = ("import sys, sim; bad = [m for m in ('matplotlib', 'simpy', 'shapely', 'pandas') if m in sys.modules];"
+            "print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

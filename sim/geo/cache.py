@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["CODE_VERSION", "cache_dir", "cache_key", "load_arrays", "save_arrays"]
 
-CODE_VERSION = "geo-3"
+CODE_VERSION = "geo-4"
 """Bump when a change to sim.geo alters cached rasters or graphs."""
 
 

@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from scipy import ndimage
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra, shortest_path
 from shapely.geometry.base import BaseGeometry
 
 from sim.units import NM_M
 
-__all__ = ["Route", "RoutingGraph", "RoutingParams", "PREFER_FACTOR", "build_graph"]
+__all__ = ["Route", "RoutingGraph", "RoutingParams", "PREFER_FACTOR", "ClearanceRaster", "build_graph"]
 
 PREFER_FACTOR = 0.6
 """Cost per nm inside preferred waters relative to elsewhere (a smuggler hugging them)."""
@@ -99,6 +100,133 @@ def _tangent(from_xy: np.ndarray, v: np.ndarray, p: np.ndarray, n: np.ndarray) -
     return c1 * c2 >= 0
 
 
+_CLEAR_UNIT = 8  # clearance raster stores metres in 1/8 of a cell (uint16; 0 = blocked)
+
+
+class ClearanceRaster:
+    """Conservative line-of-sight raster for one obstacle geometry.
+
+    ``clear[iy, ix]`` is a lower bound (in 1/8 cells) on the distance from *any* point of
+    the cell to the obstacle, 0 where the cell may touch it. Construction (see
+    :func:`clearance_raster`) marks every cell within one cell of a boundary sample, so a
+    free cell's centre is >= 1.25 cells from the obstacle and any point in it >= 0.54 cells;
+    the Euclidean distance transform of the blocked mask minus 1.42 cells is a valid lower
+    bound further out. :meth:`visible` then "sphere traces" all segments at once: from a
+    point with clearance c the next c metres are free, and steps of half a cell between two
+    free samples are free too. No false "visible" answers; a few false "blocked" ones within
+    ~1.3 cells of the obstacle.
+    """
+
+    def __init__(self, x0: float, y0: float, cell: float, clear: np.ndarray) -> None:
+        self.x0, self.y0, self.cell = float(x0), float(y0), float(cell)
+        self.clear = clear
+        self.unit = self.cell / _CLEAR_UNIT
+        self.ny, self.nx = clear.shape
+        self._flat = clear.ravel()
+
+    def _inside(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return ((x >= self.x0) & (y >= self.y0) & (x < self.x0 + self.nx * self.cell)
+                & (y < self.y0 + self.ny * self.cell))
+
+    def _lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Clearance codes at points known to lie inside the raster."""
+        ix = ((x - self.x0) * (1.0 / self.cell)).astype(np.intp)
+        iy = ((y - self.y0) * (1.0 / self.cell)).astype(np.intp)
+        return self._flat.take(iy * self.nx + ix)
+
+    def free(self, pts: np.ndarray) -> np.ndarray:
+        """True where points (n, 2) lie in cells that clear the obstacle."""
+        pts = np.atleast_2d(pts)
+        ins = self._inside(pts[:, 0], pts[:, 1])
+        out = np.zeros(len(pts), dtype=bool)
+        out[ins] = self._lookup(pts[ins, 0], pts[ins, 1]) > 0
+        return out
+
+    _K = 8  # fixed half-cell samples per iteration and segment (then a clearance jump)
+
+    def visible(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """True where the segment p -> q[i] provably clears the obstacle.
+
+        All segments are marched together: each iteration samples K points half a cell
+        apart (consecutive free samples cover the gap between them) and then jumps ahead by
+        the largest ``t_k + clearance(t_k)``. Any sample in a blocked cell fails the segment.
+        Both ends must lie in free cells (the raster is convex, so segments stay inside it).
+        """
+        q = np.atleast_2d(q)
+        n = len(q)
+        res = np.zeros(n, dtype=bool)
+        if n == 0 or not self.free(p)[0]:
+            return res
+        d = q - p
+        length = np.hypot(d[:, 0], d[:, 1])
+        end_ok = self.free(q)
+        zero = length <= 0
+        res[zero] = end_ok[zero]
+        act = np.flatnonzero(end_ok & ~zero)
+        if len(act) == 0:
+            return res
+        ln = length[act]
+        ux, uy = d[act, 0] / ln, d[act, 1] / ln
+        t = np.zeros(len(act))
+        px, py = float(p[0]), float(p[1])
+        steps = np.arange(self._K) * (0.5 * self.cell)
+        while len(act):
+            tk = np.minimum(t[:, None] + steps[None, :], ln[:, None])  # (m, K), clipped at end
+            c = self._lookup(px + ux[:, None] * tk, py + uy[:, None] * tk)
+            ok = (c > 0).all(axis=1)
+            t = (tk + c * self.unit).max(axis=1)
+            t = np.maximum(t, tk[:, -1] + 0.5 * self.cell)
+            done = ok & (t >= ln)
+            res[act[done]] = True
+            keep = ok & ~done
+            if not keep.all():
+                act, t, ux, uy, ln = act[keep], t[keep], ux[keep], uy[keep], ln[keep]
+        return res
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"clear_grid": np.array([self.x0, self.y0, self.cell]), "clear": self.clear}
+
+    @classmethod
+    def from_arrays(cls, a: dict[str, np.ndarray]) -> ClearanceRaster:
+        x0, y0, cell = a["clear_grid"]
+        return cls(x0, y0, cell, a["clear"])
+
+
+def clearance_raster(obstacle: BaseGeometry, bounds: tuple[float, float, float, float],
+                     cell: float) -> ClearanceRaster:
+    """Rasterise ``obstacle`` conservatively (see :class:`ClearanceRaster`).
+
+    Boundary vertices (segmentised to <= cell/2, so every boundary point is within cell/4
+    of one) mark their cell and its 8 neighbours; the unmarked cells fall into connected
+    components that the boundary cannot cross, and one point-in-polygon test per component
+    says whether it is inside. Everything outside ``bounds`` (plus 2 cells) is blocked.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    x0, y0 = xmin - 2 * cell, ymin - 2 * cell
+    nx = int(np.ceil((xmax - xmin) / cell)) + 4
+    ny = int(np.ceil((ymax - ymin) / cell)) + 4
+    mark = np.zeros((ny, nx), dtype=bool)
+    pts = shapely.get_coordinates(shapely.segmentize(shapely.boundary(obstacle), cell / 2))
+    ix = np.clip(((pts[:, 0] - x0) / cell).astype(np.intp), 0, nx - 1)
+    iy = np.clip(((pts[:, 1] - y0) / cell).astype(np.intp), 0, ny - 1)
+    mark[iy, ix] = True
+    mark = ndimage.binary_dilation(mark, structure=np.ones((3, 3), dtype=bool))
+    mark[:2, :] = mark[-2:, :] = True
+    mark[:, :2] = mark[:, -2:] = True
+    lab, nlab = ndimage.label(~mark)
+    flat = lab.ravel()
+    idx = np.flatnonzero(flat)
+    rep = np.zeros(nlab + 1, dtype=np.intp)
+    rep[flat[idx]] = idx  # any cell of each component will do
+    ry, rx = np.divmod(rep[1:], nx)
+    inside = shapely.contains_xy(obstacle, x0 + (rx + 0.5) * cell, y0 + (ry + 0.5) * cell)
+    blocked = mark | np.concatenate([[True], inside])[lab]
+    edt = ndimage.distance_transform_edt(~blocked)  # cells, centre to nearest blocked centre
+    c = np.maximum(edt - 1.42, 0.5) * _CLEAR_UNIT
+    c = np.where(blocked, 0, np.minimum(np.floor(c), np.iinfo(np.uint16).max)).astype(np.uint16)
+    return ClearanceRaster(x0, y0, cell, c)
+
+
 class RoutingGraph:
     """All-pairs shortest paths over visibility-graph nodes plus the obstacles to query with.
 
@@ -106,30 +234,57 @@ class RoutingGraph:
         nodes: (n, 2) node coordinates (m). prev/next: their ring neighbours.
         dist: (n, n) float32 shortest cost between nodes (m, weighted by prefer).
         pred: (n, n) int32 predecessor matrix (-9999 = none).
+        raster: conservative :class:`ClearanceRaster` of ``blocked`` (fast line of sight).
         blocked: obstacle for line of sight (prepared). thin: raw land + clearance.
-        prefer_geom: region with reduced cost, or None.
+        prefer_geom: region with reduced cost, or None. These three are built lazily (only
+            the exact fallback, escapes and ``prefer`` costs need them).
+        land: exact land, the final arbiter every returned path is checked against.
     """
 
     def __init__(
         self, nodes: np.ndarray, prev: np.ndarray, nxt: np.ndarray, dist: np.ndarray,
-        pred: np.ndarray, blocked: BaseGeometry, thin: BaseGeometry,
-        prefer_geom: BaseGeometry | None,
+        pred: np.ndarray, geoms, raster: ClearanceRaster | None = None,
+        land: BaseGeometry | None = None, has_prefer: bool = False,
     ) -> None:
         self.nodes, self.prev, self.next = nodes, prev, nxt
         self.dist, self.pred = dist, pred
-        self.blocked, self.thin, self.prefer_geom = blocked, thin, prefer_geom
-        for g in (blocked, thin, prefer_geom):
-            if g is not None:
-                shapely.prepare(g)
+        self._geoms_fn = geoms if callable(geoms) else (lambda: geoms)
+        self._geoms: tuple | None = None
+        self.raster = raster
+        self.land = land
+        self.has_prefer = has_prefer
         self.build_s = 0.0
         self.open_fn = None  # optional (x, y) -> bool "well offshore" test used by escapes
         self._escapes: dict[tuple[float, float], tuple | None] = {}
+        self._vis_memo: dict[tuple[float, float], tuple] = {}
+        self.stats = {"fast": 0, "escape": 0, "exact_fallback": 0}
+
+    def _g(self) -> tuple:
+        if self._geoms is None:
+            geoms = tuple(self._geoms_fn())
+            for g in geoms:
+                if g is not None:
+                    shapely.prepare(g)
+            self._geoms = geoms
+        return self._geoms
+
+    @property
+    def blocked(self) -> BaseGeometry:
+        return self._g()[0]
+
+    @property
+    def thin(self) -> BaseGeometry:
+        return self._g()[1]
+
+    @property
+    def prefer_geom(self) -> BaseGeometry | None:
+        return self._g()[2] if self.has_prefer else None
 
     # ----------------------------------------------------------------- queries
     def _cost(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Cost (m) of straight legs a->b (arrays (k, 2)), honouring ``prefer``."""
         length = np.hypot(*(b - a).T)
-        if self.prefer_geom is None:
+        if not self.has_prefer:
             return length
         lines = shapely.linestrings(np.stack([a, b], axis=1))
         inside = shapely.length(shapely.intersection(lines, self.prefer_geom))
@@ -140,19 +295,177 @@ class RoutingGraph:
             return True
         return not shapely.intersects(shapely.LineString([a, b]), obstacle)
 
+    def _clear_many(self, a: np.ndarray, bs: np.ndarray, obstacle: BaseGeometry) -> np.ndarray:
+        """Vectorised exact line of sight from ``a`` to each row of ``bs``."""
+        if len(bs) == 0:
+            return np.zeros(0, dtype=bool)
+        lines = shapely.linestrings(np.stack([np.broadcast_to(a, bs.shape), bs], axis=1))
+        same = np.hypot(*(bs - a).T) < 1e-6
+        return same | ~shapely.intersects(lines, obstacle)
+
+    # Endpoints that are not in a free raster cell (ports, points hugging the coast) are
+    # tested exactly against the nearest candidate nodes only.
+    _COASTAL_RADIUS_M = 60 * NM_M
+    _COASTAL_MAX_NODES = 96
+    _NEAR_FIRST = 24
+
+    def _prep(self, p: np.ndarray) -> dict:
+        """Per-endpoint state: candidate nodes, leg lengths, lazily tested visibility."""
+        key = (float(p[0]), float(p[1]))
+        hit = self._vis_memo.get(key)
+        if hit is not None:
+            return hit
+        cand = np.flatnonzero(_tangent(p, self.nodes, self.prev, self.next))
+        leg = np.hypot(*(self.nodes[cand] - p).T)
+        coastal = not bool(self.raster.free(p)[0])
+        vis = np.zeros(len(cand), dtype=bool)
+        tested = np.zeros(len(cand), dtype=bool)
+        if coastal:
+            near = np.flatnonzero(leg <= self._COASTAL_RADIUS_M)
+            if len(near) > self._COASTAL_MAX_NODES:
+                near = near[np.argpartition(leg[near], self._COASTAL_MAX_NODES)[: self._COASTAL_MAX_NODES]]
+            obs = self.thin if shapely.contains_xy(self.blocked, *p) else self.blocked
+            vis[near] = self._clear_many(p, self.nodes[cand[near]], obs)
+            tested[:] = True
+        st = {"p": p, "cand": cand, "leg": leg, "coastal": coastal, "vis": vis, "tested": tested}
+        if len(self._vis_memo) > 2048:
+            self._vis_memo.clear()
+        self._vis_memo[key] = st
+        return st
+
+    def _test(self, st: dict, idx: np.ndarray) -> None:
+        idx = idx[~st["tested"][idx]]
+        if len(idx):
+            st["vis"][idx] = self.raster.visible(st["p"], self.nodes[st["cand"][idx]])
+            st["tested"][idx] = True
+
+    def _direct(self, a: np.ndarray, b: np.ndarray, a_coastal: bool, b_coastal: bool) -> bool:
+        if not a_coastal and not b_coastal:
+            return bool(self.raster.visible(a, b[None])[0])
+        a_in = bool(shapely.contains_xy(self.blocked, *a))
+        b_in = bool(shapely.contains_xy(self.blocked, *b))
+        if self._clear(a, b, self.blocked):
+            return True
+        return (a_in or b_in) and np.hypot(*(b - a)) < 5 * NM_M and self._clear(a, b, self.thin)
+
+    def _fast(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None | bool:
+        """Raster-accelerated query. False when an endpoint sees no node (needs an escape).
+
+        Visibility is tested lazily: first the nearest few candidate nodes of each end give
+        an upper bound UB; then only nodes i with f * (|a-i| + |i-b|) < UB can be on a
+        better path (f = PREFER_FACTOR with prefer, else 1), and only those are tested.
+        """
+        A, B = self._prep(a), self._prep(b)
+        if self._direct(a, b, A["coastal"], B["coastal"]):
+            return np.array([a, b]), float(self._cost(a[None], b[None])[0])
+        if len(self.nodes) == 0:
+            return None
+        f = PREFER_FACTOR if self.has_prefer else 1.0
+        for st in (A, B):
+            n = len(st["cand"])
+            k = min(self._NEAR_FIRST, n)
+            if k:
+                self._test(st, np.argpartition(st["leg"], k - 1)[:k] if n > k else np.arange(n))
+
+        def best_ub() -> float:
+            ia, ib = A["cand"][A["vis"]], B["cand"][B["vis"]]
+            if len(ia) == 0 or len(ib) == 0:
+                return np.inf
+            tot = self.dist[np.ix_(ia, ib)] + A["leg"][A["vis"]][:, None] + B["leg"][B["vis"]][None, :]
+            return float(tot.min())  # unweighted legs: an upper bound even with prefer
+
+        ub = best_ub()
+        for st, other in ((A, b), (B, a)):
+            if st["tested"].all():
+                continue
+            nodes = self.nodes[st["cand"]]
+            lb = f * (st["leg"] + np.hypot(*(nodes - other).T))
+            self._test(st, np.flatnonzero(lb < ub))
+        ia, da = A["cand"][A["vis"]], A["leg"][A["vis"]]
+        ib, db = B["cand"][B["vis"]], B["leg"][B["vis"]]
+        if len(ia) == 0 or len(ib) == 0:
+            return False
+        total = self.dist[np.ix_(ia, ib)] + (f * da)[:, None] + (f * db)[None, :]
+        flat = total.ravel()
+        if not self.has_prefer:
+            k = int(np.argmin(flat))
+            if not np.isfinite(flat[k]):
+                return None
+            i, j = divmod(k, len(ib))
+            u, v, cost = int(ia[i]), int(ib[j]), float(flat[k])
+        else:  # lower bound ranks pairs; exact leg costs for the best few
+            fin = np.flatnonzero(np.isfinite(flat))
+            if len(fin) == 0:
+                return None
+            top = fin[np.argpartition(flat[fin], 15)[:16]] if len(fin) > 16 else fin
+            ii, jj = np.divmod(top, len(ib))
+            u_, v_ = ia[ii], ib[jj]
+            c = (self._cost(np.broadcast_to(a, (len(u_), 2)), self.nodes[u_])
+                 + self.dist[u_, v_] + self._cost(self.nodes[v_], np.broadcast_to(b, (len(v_), 2))))
+            m = int(np.argmin(c))
+            u, v, cost = int(u_[m]), int(v_[m]), float(c[m])
+        path = [v]
+        while path[-1] != u:
+            path.append(int(self.pred[u, path[-1]]))
+            if path[-1] < 0:
+                return None
+        return np.vstack([a, self.nodes[path[::-1]], b]), cost
+
+    def _on_land(self, pts: np.ndarray) -> bool:
+        """Exact check of the first and last legs against the real land (graph edges were
+        checked exactly against the margin obstacle when the graph was built)."""
+        if self.land is None or len(pts) < 2:
+            return False
+        seg = [0, len(pts) - 2] if len(pts) > 2 else [0]
+        lines = shapely.linestrings(np.stack([pts[seg], pts[[s + 1 for s in seg]]], axis=1))
+        return bool(shapely.intersects(lines, self.land).any())
+
     def shortest(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None:
         """Return (polyline xy, cost_m) from a to b, or None when no route exists.
 
-        Endpoints deep in narrow estuaries (Nampo up the Taedong) see no graph node; they
-        first "escape" along a fine local grid to open water, then join the graph.
+        Fast path: raster line of sight from both endpoints to all graph nodes at once, one
+        min over the (visible-from-a x visible-from-b) block of the all-pairs matrix, and an
+        exact check of the result against the real land (the final arbiter). Endpoints deep
+        in narrow estuaries (Nampo up the Taedong) see no graph node; they first "escape"
+        along a fine local grid to open water, then join the graph. If anything fails the
+        original exact-geometry search (:meth:`shortest_exact`) decides.
         """
+        a = np.asarray(a, dtype=float)
+        b = np.asarray(b, dtype=float)
+        if self.raster is not None:
+            res = self._fast(a, b)
+            for full in (False, True):
+                if res is not False:
+                    break
+                pre = self._escape(a, toward=b, full=full)
+                post = self._escape(b, toward=a, full=full)
+                a2 = pre[-1] if pre is not None else a
+                b2 = post[-1] if post is not None else b
+                res = self._fast(a2, b2)
+                if res is not None and res is not False:
+                    pts, _ = res
+                    parts = ([pre[:-1]] if pre is not None else []) + [pts] + (
+                        [post[::-1][1:]] if post is not None else [])
+                    pts = np.vstack(parts)
+                    res = (pts, float(self._cost(pts[:-1], pts[1:]).sum()))
+                    self.stats["escape"] += 1
+                else:
+                    res = False
+            if res is not None and res is not False and not self._on_land(res[0]):
+                self.stats["fast"] += 1
+                return res
+        self.stats["exact_fallback"] += 1
+        return self.shortest_exact(a, b)
+
+    def shortest_exact(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None:
+        """The exact-geometry search (slow; the fallback of :meth:`shortest`)."""
         a = np.asarray(a, dtype=float)
         b = np.asarray(b, dtype=float)
         res = self._core(a, b, los_budget=80)
         if res is not None:
             return res
-        pre = self._escape(a, toward=b)
-        post = self._escape(b, toward=a)
+        pre = self._escape(a, toward=b, full=True)
+        post = self._escape(b, toward=a, full=True)
         a2 = pre[-1] if pre is not None else a
         b2 = post[-1] if post is not None else b
         res = self._core(a2, b2, los_budget=None)
@@ -166,7 +479,8 @@ class RoutingGraph:
         return pts, cost
 
     def _escape(
-        self, p: np.ndarray, toward: np.ndarray, window_nm: float = 40.0, cell_nm: float = 0.3
+        self, p: np.ndarray, toward: np.ndarray, window_nm: float = 40.0, cell_nm: float = 0.3,
+        full: bool = False,
     ) -> np.ndarray | None:
         """Grid path from ``p`` out to open water (None if ``p`` is already open).
 
@@ -178,10 +492,17 @@ class RoutingGraph:
         because the half-diagonal (0.18 nm) is below that clearance. The path is then
         string-pulled against the same thin obstacle.
         """
-        key = (round(float(p[0]), 1), round(float(p[1]), 1))
+        key = (round(float(p[0]), 1), round(float(p[1]), 1), full)
         if key not in self._escapes:
-            self._escapes[key] = self._escape_tree(p, window_nm, cell_nm)
-        tree = self._escapes[key]
+            if len(self._escapes) > 256:
+                self._escapes.clear()
+            # a small window first (cheap; enough for most coastal points), then the full one
+            tree = self._escape_tree(p, window_nm if full else min(12.0, window_nm), cell_nm)
+            X, Y, goal, d, pred, start = tree
+            if not full and not (goal.ravel() & np.isfinite(d)).any():
+                tree = self._escape_tree(p, window_nm, cell_nm)
+            self._escapes[key] = (tree, {})
+        tree, paths = self._escapes[key]
         if tree is None:
             return None
         X, Y, goal, d, pred, start = tree
@@ -192,6 +513,11 @@ class RoutingGraph:
         j = int(cand[np.argmin(score)])
         if j == start:
             return None
+        if j not in paths:  # memoised per exit cell (ports repeat with many destinations)
+            paths[j] = self._escape_path(p, X, Y, pred, start, j)
+        return paths[j]
+
+    def _escape_path(self, p, X, Y, pred, start, j) -> np.ndarray:
         path = [j]
         while path[-1] != start:
             path.append(int(pred[path[-1]]))
@@ -201,9 +527,8 @@ class RoutingGraph:
         out = [cells[0]]
         i = 0
         while i < len(cells) - 1:
-            j2 = len(cells) - 1
-            while j2 > i + 1 and not self._clear(cells[i], cells[j2], self.thin):
-                j2 -= 1
+            ok = self._clear_many(cells[i], cells[i + 2:], self.thin)
+            j2 = i + 2 + int(np.flatnonzero(ok)[-1]) if ok.any() else i + 1
             out.append(cells[j2])
             i = j2
         return np.array(out)
@@ -306,30 +631,17 @@ class RoutingGraph:
 
     # ----------------------------------------------------------------- cache
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """Serialise the node set and matrices (geometries are rebuilt by the caller)."""
-        return {"nodes": self.nodes, "prev": self.prev, "next": self.next,
-                "dist": self.dist, "pred": self.pred}
+        """Serialise the node set, matrices and raster (geometries are rebuilt lazily)."""
+        out = {"nodes": self.nodes, "prev": self.prev, "next": self.next,
+               "dist": self.dist, "pred": self.pred}
+        if self.raster is not None:
+            out.update(self.raster.to_arrays())
+        return out
 
 
-def build_graph(
-    land_xy: BaseGeometry,
-    domain_xy: BaseGeometry,
-    params: RoutingParams,
-    extra_obstacle: BaseGeometry | None = None,
-    prefer_geom: BaseGeometry | None = None,
-    cached: dict[str, np.ndarray] | None = None,
-) -> RoutingGraph:
-    """Build (or re-hydrate from ``cached``) the routing graph for one theater variant.
-
-    Args:
-        land_xy: land polygons in metres.
-        domain_xy: the theater's water domain outline (metres); outside is blocked.
-        params: buffers and tolerances.
-        extra_obstacle: waters to avoid (metres), or None.
-        prefer_geom: cheaper waters (metres), or None.
-        cached: arrays from :meth:`RoutingGraph.to_arrays` to skip the expensive part.
-    """
-    t0 = time.perf_counter()
+def _obstacles(land_xy: BaseGeometry, domain_xy: BaseGeometry, params: RoutingParams,
+               extra_obstacle: BaseGeometry | None) -> tuple[BaseGeometry, BaseGeometry, list]:
+    """(blocked, thin, node_parts) geometries for one variant."""
     xmin, ymin, xmax, ymax = domain_xy.bounds
     pad = 50 * NM_M
     frame = shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad).difference(domain_xy)
@@ -346,17 +658,54 @@ def build_graph(
     blocked = shapely.union_all(blocked_parts)
     thin = shapely.union_all([frame, shapely.buffer(land_xy, params.port_clear_nm * NM_M, quad_segs=2)]) \
         if not land_xy.is_empty else frame
-    if cached is not None:
+    return blocked, thin, node_parts
+
+
+def build_graph(
+    land_xy: BaseGeometry,
+    domain_xy: BaseGeometry,
+    params: RoutingParams,
+    extra_obstacle=None,
+    prefer_geom=None,
+    cached: dict[str, np.ndarray] | None = None,
+    raster_cell_m: float = 1000.0,
+) -> RoutingGraph:
+    """Build (or re-hydrate from ``cached``) the routing graph for one theater variant.
+
+    Args:
+        land_xy: land polygons in metres (also the exact final check of every route).
+        domain_xy: the theater's water domain outline (metres); outside is blocked.
+        params: buffers and tolerances.
+        extra_obstacle: waters to avoid (metres), a zero-argument callable returning them
+            (evaluated only when the geometry is needed), or None.
+        prefer_geom: cheaper waters (metres), a callable, or None.
+        cached: arrays from :meth:`RoutingGraph.to_arrays` to skip the expensive part.
+        raster_cell_m: cell size of the line-of-sight raster.
+    """
+    t0 = time.perf_counter()
+    has_prefer = prefer_geom is not None
+
+    def geoms():
+        extra = extra_obstacle() if callable(extra_obstacle) else extra_obstacle
+        pref = prefer_geom() if callable(prefer_geom) else prefer_geom
+        blocked, thin, _ = _obstacles(land_xy, domain_xy, params, extra)
+        return blocked, thin, pref
+
+    if cached is not None and "clear" in cached:
         g = RoutingGraph(cached["nodes"], cached["prev"], cached["next"], cached["dist"],
-                         cached["pred"], blocked, thin, prefer_geom)
+                         cached["pred"], geoms, ClearanceRaster.from_arrays(cached),
+                         land_xy if not land_xy.is_empty else None, has_prefer)
         g.build_s = time.perf_counter() - t0
         return g
+    extra = extra_obstacle() if callable(extra_obstacle) else extra_obstacle
+    pref = prefer_geom() if callable(prefer_geom) else prefer_geom
+    blocked, thin, node_parts = _obstacles(land_xy, domain_xy, params, extra)
+    shapely.prepare(blocked)
+    raster = clearance_raster(blocked, domain_xy.bounds, raster_cell_m)
     node_geom = shapely.simplify(shapely.union_all(node_parts), params.node_tol_nm * NM_M)
     v, p, n = _convex_ring_vertices(node_geom)
-    shapely.prepare(blocked)
     ok = ~shapely.contains_xy(blocked, v[:, 0], v[:, 1])
     v, p, n = v[ok], p[ok], n[ok]
-    # also drop nodes touching the obstacle boundary (distance 0)
     nn = len(v)
     rows, cols = [], []
     chunk = max(1, 4_000_000 // max(nn, 1))
@@ -376,7 +725,8 @@ def build_graph(
         free = ~shapely.intersects(lines, blocked)
         r, c = r[free], c[free]
     g = RoutingGraph(v, p, n, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.int32),
-                     blocked, thin, prefer_geom)
+                     (blocked, thin, pref), raster, land_xy if not land_xy.is_empty else None,
+                     has_prefer)
     w = g._cost(v[r], v[c]) if len(r) else np.zeros(0)
     w = np.maximum(w, 1e-3)  # csgraph treats explicit zeros as missing edges
     mat = coo_matrix((np.concatenate([w, w]), (np.concatenate([r, c]), np.concatenate([c, r]))),

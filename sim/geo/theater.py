@@ -149,6 +149,7 @@ class Theater:
         )
         self.zones = self._load_zones()
         self._graphs: dict[tuple, RoutingGraph] = {}
+        self._zone_geoms: dict[tuple[str, str], BaseGeometry] = {}
         self.ports = self._load_places()
         self.places = self.ports
         self._areas = self._load_areas()
@@ -410,21 +411,45 @@ class Theater:
         buf = shapely.buffer(shapely.simplify(land, 200.0), radius_nm[kind] * NM_M, quad_segs=4)
         return shapely.difference(shapely.intersection(buf, self.domain_xy), self.land_xy)
 
+    def _zone_geometry_cached(self, state: str, kind: str) -> BaseGeometry:
+        key = (state, kind)
+        if key not in self._zone_geoms:
+            self._zone_geoms[key] = self.zone_geometry(state, kind)
+        return self._zone_geoms[key]
+
     def _graph(self, avoid: tuple[tuple[str, str], ...], prefer: tuple[str, ...]) -> RoutingGraph:
+        """Routing graph for one avoid/prefer variant, memoised in memory and on disk.
+
+        Zone geometries (buffers of whole coastlines, the slow part) are only computed when
+        the graph is built or its exact geometry is needed, not on a cached load.
+        """
         gkey = (avoid, prefer)
         if gkey in self._graphs:
             return self._graphs[gkey]
+        for s, k in avoid:  # validate names up front (UserError), cheaply
+            if s not in STATE_CODES:
+                raise UserError(f"unknown state {s!r}.{suggest(s, list(STATE_CODES))}")
+            if k not in ("territorial", "contiguous", "eez"):
+                raise UserError(f"unknown zone kind {k!r}."
+                                f"{suggest(k, ['territorial', 'contiguous', 'eez'])}")
+        for s in prefer:
+            if s not in STATE_CODES:
+                raise UserError(f"unknown state {s!r}.{suggest(s, list(STATE_CODES))}")
         params = RoutingParams()
-        extra = shapely.union_all([self.zone_geometry(s, k) for s, k in avoid]) if avoid else None
-        pref = shapely.union_all([self.zone_geometry(s, "eez") for s in prefer]) if prefer else None
+        extra = (lambda: shapely.union_all([self._zone_geometry_cached(s, k) for s, k in avoid])) \
+            if avoid else None
+        pref = (lambda: shapely.union_all([self._zone_geometry_cached(s, "eez") for s in prefer])) \
+            if prefer else None
         key = cache.cache_key("route", {
             "name": self.name, "bbox": self.bbox, "res": self.resolution,
             "data": self._fingerprint, "params": params.__dict__,
             "avoid": avoid, "prefer": prefer, "partition": self._partition,
+            "raster_cell": self.zones.cell_m,
         })
         cached = cache.load_arrays(key)
-        g = build_graph(self.land_xy, self.domain_xy, params, extra, pref, cached)
-        if cached is None:
+        g = build_graph(self.land_xy, self.domain_xy, params, extra, pref, cached,
+                        raster_cell_m=self.zones.cell_m)
+        if cached is None or "clear" not in cached:
             cache.save_arrays(key, g.to_arrays())
         open_nm = params.node_buffer_nm + 3.0  # escapes end well clear of island mazes
         g.open_fn = lambda x, y: self.zones.distance_nm(x, y) >= open_nm
@@ -445,13 +470,30 @@ class Theater:
         self, a_xy: tuple[float, float], b_xy: tuple[float, float],
         avoid: Iterable[tuple[str, str]] = (), prefer: Iterable[str] = (),
     ) -> Route:
-        """Shortest water route between metric points already on water (no snapping)."""
+        """Shortest water route between metric points already on water.
+
+        Points hugging the coast (closer than ``PORT_CLEARANCE_NM``, e.g. sampled area
+        points) are routed from their snapped position; the route still starts and ends at
+        the given points (a short extra leg).
+        """
         g = self._graph(tuple(sorted((str(s), str(k)) for s, k in avoid)),
                         tuple(sorted(str(s) for s in prefer)))
-        res = g.shortest(np.asarray(a_xy, float), np.asarray(b_xy, float))
+        a0, b0 = np.asarray(a_xy, float), np.asarray(b_xy, float)
+        a, b = a0, b0
+        if not self.land_xy.is_empty:
+            if shapely.contains_xy(self._land_clear, *a0):
+                a = np.array(self.snap_to_water_xy(*a0, label="route start")[:2])
+            if shapely.contains_xy(self._land_clear, *b0):
+                b = np.array(self.snap_to_water_xy(*b0, label="route end")[:2])
+        res = g.shortest(a, b)
         if res is None:
             raise UserError(f"no water route between {tuple(a_xy)} and {tuple(b_xy)} in {self.name!r}")
         pts, cost_m = res
+        if a is not a0 or b is not b0:
+            extra = float(np.hypot(*(a - a0)) + np.hypot(*(b - b0)))
+            pts = np.vstack([a0[None], pts, b0[None]])
+            pts = pts[np.r_[True, np.hypot(*np.diff(pts, axis=0).T) > 0]]
+            cost_m += extra
         lon, lat = self.to_lonlat(pts[:, 0], pts[:, 1])
         length_nm = float(np.hypot(*np.diff(pts, axis=0).T).sum() / NM_M)
         return Route(np.column_stack([lon, lat]), pts, length_nm, float(cost_m / NM_M))

@@ -138,3 +138,23 @@ def test_route_endpoint_on_land_snaps_or_errors(korea):
 def test_public_api_all():
     for name in sim.geo.__all__:
         assert hasattr(sim.geo, name)
+
+
+@pytest.mark.parametrize(("name", "state"), [("zhoushan_inshore", "CHN"), ("nakhodka_inshore", "RUS")])
+def test_inshore_hotspots_inside_territorial_sea(korea, name, state):
+    a = korea.area(name)
+    assert a.kind == "sts_hotspot"
+    pts = korea.sample_points_in_area(name, 300, np.random.default_rng(3))
+    lon, lat = korea.to_lonlat(pts[:, 0], pts[:, 1])
+    z = korea.zone_at(lon, lat)
+    inside = (z.state == state) & (z.kind == "territorial")
+    assert inside.mean() >= 0.95
+    assert korea.is_water_xy(pts[:, 0], pts[:, 1]).all()
+
+
+def test_rok_coastal_patrol_box(korea):
+    a = korea.area("rok_coastal")
+    assert a.kind == "patrol_box"
+    pts = korea.sample_points_in_area("rok_coastal", 300, np.random.default_rng(4))
+    lon, lat = korea.to_lonlat(pts[:, 0], pts[:, 1])
+    assert (korea.zone_at(lon, lat).state == "KOR").mean() >= 0.95

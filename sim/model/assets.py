@@ -191,7 +191,8 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     t_arr = out[-1, 1]
     radius_m = m.datum_radius_m(task, t_arr) + a.group.sensor.range_nm * NM_M
     t_search_end = min(t0 + g.endurance_h - (t_arr - t0), t_arr + m.scenario.coordination.datum_search_h)
-    search = m.datum_search_legs(datum, radius_m, t_arr, max(t_arr, t_search_end), g.patrol_speed_kn or g.speed_kn)
+    search = m.datum_search_legs(datum, radius_m, t_arr, max(t_arr, t_search_end), g.patrol_speed_kn or g.speed_kn,
+                                 over_water=False)
     back = legs_along(np.vstack([_end_xy(search) if len(search) else datum, a.base_xy]), max(t_arr, t_search_end),
                       g.speed_kn)
     t_end = _set_plan(m, a, np.vstack([out, search, back]))
@@ -232,7 +233,9 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
             except simpy.Interrupt as intr:
                 _account(a, t_mark, env.now, on_station=True)
                 t_mark = env.now
-                yield from _pursue(m, a, intr.cause)
+                if isinstance(intr.cause, (Dispatch, Acquired)):
+                    yield from _pursue(m, a, intr.cause)
+                    m.pursued.discard(intr.cause.target.vid)
                 _account(a, t_mark, env.now, on_station=True)
                 t_mark = env.now
                 a.state, a.task = "patrol", None
@@ -298,6 +301,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
         zone = m.zone_xy(meet)
         if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
             m.log(K.RELEASE, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="broke off: DPRK-claimed waters")
+            m.hands_off[target.vid] = env.now + 24.0
             m.observed(target, a)
             return
         _set_plan(m, a, legs_along(np.vstack([[ax, ay], meet]), env.now, g.speed_kn))

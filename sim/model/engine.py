@@ -34,6 +34,10 @@ _DUSK_H = 18.0
 _DAWN_H = 6.0
 _SIGHTING_MEMORY_H = 30 * 24.0
 _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
+_REPORT_MEMORY_H = 12.0
+"""An asset does not report the same vessel again within this time (it is still the same contact)."""
+_HANDS_OFF_H = 72.0
+"""A vessel intercepted and released is not intercepted again within this time."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class Model:
         self.voyages: list[Voyage] = []
         self.assets: list[Asset] = []
         self.pursued: set[str] = set()
+        self.hands_off: dict[str, float] = {}
+        self._reported: dict[tuple[str, str], float] = {}
         self._sightings: list[tuple[float, str]] = []
         self.transfers = 0
         self.halts = 0
@@ -112,9 +118,12 @@ class Model:
         return np.array([float(p.x_m), float(p.y_m)])
 
     def area_polygon(self, name: str) -> shapely.Geometry:
-        """Metric polygon of a named area (cached)."""
+        """Metric polygon of a named area, simplified to 1 km for patrol geometry (cached)."""
         if name not in self._areas:
-            self._areas[name] = self.theater.area(name).polygon_xy
+            poly = shapely.simplify(self.theater.area(name).polygon_xy, 1000.0)
+            if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
+                poly = max(poly.geoms, key=lambda g: g.area)
+            self._areas[name] = poly
         return self._areas[name]
 
     def route_xy(
@@ -394,9 +403,16 @@ class Model:
 
     # ------------------------------------------------------ reporting, the cell
     def _suspect(self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0) -> None:
+        now = self.env.now
+        key = (a.aid, ref.vid)
+        if now - self._reported.get(key, -math.inf) < _REPORT_MEMORY_H:
+            return
+        self._reported[key] = now
         a.suspects += 1
         self.log(K.SUSPECT_REPORT, vessel=ref.vid, asset=a.aid,
                  voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1, xy=xy, detail=reason)
+        if now < self.hands_off.get(ref.vid, -math.inf):
+            return
         if a.boards and a.state == "patrol" and ref.vid not in self.pursued and delay_h == 0.0:
             self.pursued.add(ref.vid)
             a.process.interrupt(Acquired(ref))
@@ -406,7 +422,7 @@ class Model:
 
     def _dispatch(self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str) -> None:
         """The cell (or, without a shared picture, the reporting nation) sends the nearest free warship."""
-        if ref.vid in self.pursued or not self.target_available(ref):
+        if ref.vid in self.pursued or not self.target_available(ref) or self.env.now < self.hands_off.get(ref.vid, -1.0):
             return
         co = self.scenario.coordination
         best, best_t = None, math.inf
@@ -489,15 +505,21 @@ class Model:
         grow = self.scenario.coordination.track_uncertainty_growth_kn * NM_M
         return max(1.0, (t_arrival_h - task.t_h) * grow)
 
-    def datum_search_legs(self, datum: np.ndarray, radius_m: float, t0: float, t1: float, speed_kn: float) -> np.ndarray:
-        """Random search legs inside a disc around a datum (clipped to water only at its endpoints)."""
+    def datum_search_legs(
+        self, datum: np.ndarray, radius_m: float, t0: float, t1: float, speed_kn: float, over_water: bool = True
+    ) -> np.ndarray:
+        """Random search legs among water points inside a disc around a datum (ships keep to water)."""
         if t1 <= t0:
             return np.zeros((0, 6))
         n = max(2, int((t1 - t0) * speed_kn * NM_M / max(radius_m, 1000.0)) + 2)
-        r = radius_m * np.sqrt(self.rng.random(n))
-        th = self.rng.random(n) * 2 * math.pi
+        r = radius_m * np.sqrt(self.rng.random(4 * n))
+        th = self.rng.random(4 * n) * 2 * math.pi
         pts = np.column_stack([datum[0] + r * np.cos(th), datum[1] + r * np.sin(th)])
-        pts = np.vstack([datum, pts])
+        if over_water:
+            pts = pts[np.asarray(self.theater.is_water_xy(pts[:, 0], pts[:, 1]), dtype=bool)]
+        pts = np.vstack([datum, pts[:n]])
+        if over_water:
+            pts = np.vstack([pts[:1]] + [self.route_xy(a, b)[1:] for a, b in zip(pts[:-1], pts[1:])])
         legs = legs_along(pts, t0, speed_kn)
         legs = legs[legs[:, 0] < t1]
         if len(legs):
@@ -517,6 +539,7 @@ class Model:
         self.log(K.INTERCEPT, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy,
                  detail=f"{z.kind} {z.state}".strip())
         self.pursued.discard(ref.vid)
+        self.hands_off[ref.vid] = self.env.now + _HANDS_OFF_H
         if d.escalation:
             self.escalations += 1
             self.log(K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason)

@@ -64,6 +64,7 @@ class IllicitVessel:
     cargo_t: float = 0.0
     active: bool = True
     seized: bool = False
+    returning: bool = False  # carrying cargo back home after a halted or failed voyage
     sts_window: tuple[float, float] = (math.inf, math.inf)
     wait_from_h: float = math.inf
 
@@ -354,8 +355,9 @@ class VoyageRunner:
                 continue
             vessel.sts_window = (math.inf, math.inf)
             vessel.wait_from_h = math.inf
-            if returned:
+            if returned and vessel.cargo_t > 0:
                 v.returned_t += vessel.cargo_t
+                vessel.returning = True
             self.sail(vessel, vessel.home_xy, now)
             m.publish_target(vessel)
         v.settle(outcome, now)
@@ -369,6 +371,9 @@ class VoyageRunner:
         if isinstance(cause, Boarded):
             vessel = m.illicit[cause.vessel]
             if vessel.cargo_t > 0:
+                if vessel.returning:  # the cargo was booked as returned; it is seized after all
+                    v.returned_t -= vessel.cargo_t
+                    vessel.returning = False
                 v.seized_t += vessel.cargo_t
                 vessel.cargo_t = 0.0
                 v.settle(cause.action, now)

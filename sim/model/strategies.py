@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PatrolStrategy", "STRATEGIES", "make_strategy", "PatrolContext"]
 
+_MIN_LEG_M = 500.0
+"""Legs shorter than this (corners, slivers between islands) are replaced by a jump inside the area."""
+
 
 class PatrolContext(Protocol):
     """What a strategy may use: the asset's areas as metric polygons, its generator, its speed."""
@@ -95,12 +98,15 @@ class RandomSearch(PatrolStrategy):
         ang = rng.uniform(0.0, 2 * math.pi)
         direction = np.array([math.cos(ang), math.sin(ang)])
         travelled = 0.0
-        for _ in range(10000):
-            if travelled >= length_m:
-                break
+        short = 0
+        while travelled < length_m:
             q = self._exit(poly, boundary, p, direction, span)
-            if q is None:  # numerical corner case: restart from a random interior point
+            if q is None or math.hypot(*(q - p)) < _MIN_LEG_M:
+                # a corner or a sliver between islands: leave it for a random interior point
+                short += 1
                 q = ctx.sample_in_area(area, 1)[0]
+                if short > 1000:
+                    raise RuntimeError(f"random search cannot move inside area {area!r}")
             travelled += float(math.hypot(*(q - p)))
             pts.append(q)
             p = q

@@ -1,0 +1,247 @@
+"""Scenario comparisons and parameter sweeps on common random numbers.
+
+Every scenario (or sweep variant) runs with the same root seed, so replication ``i`` of
+each draws the same streams (``SeedSequence(seed).spawn(n)[i]``) and differences between
+them are effects, not noise. Each run goes to its own run directory under ``out_dir``
+(finished replications are reused when a command is repeated), and ``experiment.json``
+names the runs in order, so the report reads everything back from disk.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis.results import EXPERIMENT_FILE
+from sim.errors import UserError
+
+__all__ = ["compare", "sweep", "sweep_variants", "parse_vary"]
+
+Progress = Callable[[int, int], None]
+
+
+def _load(source: Any, overrides: Sequence[str] = ()) -> Any:
+    from sim.scenarios import Scenario, load_scenario
+
+    if isinstance(source, Scenario):
+        if overrides:
+            return load_scenario(source.model_dump(mode="json"), overrides=list(overrides))
+        return source
+    return load_scenario(source, overrides=list(overrides) or None)
+
+
+def _safe_dir(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", name).strip("._") or "run"
+
+
+def _check_run_dir(path: Path, scenario_hash: str, seed: int) -> None:
+    """Refuse to mix results of a different scenario or seed into an existing run directory."""
+    f = path / "manifest.json"
+    if f.exists():
+        old = json.loads(f.read_text())
+        if old.get("scenario_hash") not in (None, scenario_hash):
+            raise UserError(f"{path} holds results of a different scenario (hash {old.get('scenario_hash')}, "
+                            f"now {scenario_hash}); use another --out directory or delete it")
+        if old.get("seed") not in (None, seed):
+            raise UserError(f"{path} holds results for seed {old.get('seed')}, not {seed}; "
+                            "use another --out directory")
+
+
+def _run_all(
+    runs: list[dict[str, Any]],
+    *,
+    kind: str,
+    n: int,
+    seed: int,
+    workers: int,
+    out_dir: str | Path,
+    progress: Progress | None,
+    extra: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    import yaml
+
+    from sim import __version__
+    from sim.experiments.replications import run_replications
+    from sim.scenarios import scenario_hash
+
+    if n < 1:
+        raise UserError("the number of replications must be at least 1")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    dirs = [r["dir"] for r in runs]
+    if len(set(dirs)) != len(dirs):
+        dup = sorted({d for d in dirs if dirs.count(d) > 1})
+        raise UserError(f"two runs would share the directory {dup}: give the scenarios distinct names")
+    for r in runs:
+        r["hash"] = scenario_hash(r["scenario_obj"])
+        _check_run_dir(out / r["dir"], r["hash"], seed)
+    manifest = {
+        "kind": kind, "version": __version__, "seed": seed, "replications": n, **(extra or {}),
+        "runs": [{"label": r["label"], "dir": r["dir"], "scenario": r["scenario_obj"].name,
+                  "scenario_hash": r["hash"], "factors": r.get("factors", {}),
+                  "theater": r["scenario_obj"].theater, "duration_days": r["scenario_obj"].duration_h / 24.0,
+                  "warmup_days": r["scenario_obj"].warmup_days} for r in runs],
+    }
+    (out / EXPERIMENT_FILE).write_text(json.dumps(manifest, indent=1, default=str))
+    total = n * len(runs)
+    frames = []
+    for k, r in enumerate(runs):
+        s = r["scenario_obj"]
+        rd = out / r["dir"]
+        rd.mkdir(parents=True, exist_ok=True)
+        (rd / "scenario.resolved.yaml").write_text(
+            yaml.safe_dump(s.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+        (rd / "manifest.json").write_text(json.dumps(
+            {"scenario": s.name, "scenario_hash": r["hash"], "seed": seed, "replications": n,
+             "version": __version__, "factors": r.get("factors", {})}, indent=1, default=str))
+
+        def _step(done: int, _tot: int, k: int = k) -> None:
+            if progress is not None:
+                progress(k * n + done, total)
+
+        reps = run_replications(s, n, seed=seed, workers=workers, out_dir=rd, progress=_step)
+        reps.insert(0, "label", r["label"])
+        for key, value in r.get("factors", {}).items():
+            reps[key] = value
+        frames.append(reps)
+    df = pd.concat(frames, ignore_index=True)
+    df.to_csv(out / "replications.csv", index=False)
+    return df
+
+
+def compare(
+    scenarios: Sequence[Any],
+    n: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    out_dir: str | Path = "runs/compare",
+    *,
+    overrides: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Run every scenario on the same random streams; one row per (scenario, replication).
+
+    Args:
+        scenarios: ``Scenario`` objects or YAML paths; the first is the baseline of the report.
+        n: replications per scenario (default: the first scenario's ``replications``).
+        seed: root seed shared by all scenarios (default: the first scenario's ``seed``).
+        workers: local processes per scenario (1 = serial).
+        out_dir: experiment directory; scenario ``name`` goes to ``out_dir/<name>/``.
+        overrides: ``key.path=value`` strings applied to every scenario (e.g. ``duration_days=20``).
+        progress: called as ``progress(done, total)`` over all replications.
+
+    Returns:
+        ``label`` (the scenario name) followed by the ``run_replications`` columns.
+    """
+    if not scenarios:
+        raise UserError("compare needs at least one scenario")
+    loaded = [_load(s, overrides) for s in scenarios]
+    n = loaded[0].replications if n is None else int(n)
+    seed = loaded[0].seed if seed is None else int(seed)
+    runs = [{"label": s.name, "dir": _safe_dir(s.name), "scenario_obj": s, "factors": {}} for s in loaded]
+    return _run_all(runs, kind="compare", n=n, seed=seed, workers=workers, out_dir=out_dir, progress=progress)
+
+
+def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
+    """Parse ``key.path=v1,v2,...`` strings (values parsed as YAML: numbers, booleans, names).
+
+    Raises:
+        UserError: when an item has no ``=``, no values, or a key is repeated.
+    """
+    import yaml
+
+    vary: dict[str, list[Any]] = {}
+    for item in items:
+        if "=" not in item:
+            raise UserError(f"--vary {item!r}: expected key.path=v1,v2,...")
+        key, raw = item.split("=", 1)
+        key = key.strip()
+        if not key:
+            raise UserError(f"--vary {item!r}: missing key path")
+        if key in vary:
+            raise UserError(f"--vary {key} given twice")
+        values = []
+        for tok in (t.strip() for t in raw.split(",")):
+            if tok == "":
+                continue
+            try:
+                values.append(yaml.safe_load(tok))
+            except yaml.YAMLError:
+                values.append(tok)
+        if not values:
+            raise UserError(f"--vary {key}: no values")
+        vary[key] = values
+    return vary
+
+
+def _fmt_value(v: Any) -> str:
+    return json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+
+
+def sweep_variants(
+    base_scenario: str | Path | dict[str, Any],
+    vary: Mapping[str, Sequence[Any]],
+    overrides: Sequence[str] = (),
+) -> list[tuple[dict[str, Any], Any]]:
+    """The grid of variants: (factors, validated Scenario) over the product of the values.
+
+    Raises:
+        UserError: when ``vary`` is empty; ``ScenarioError`` when a variant does not validate.
+    """
+    from sim.scenarios import load_scenario
+
+    if not vary:
+        raise UserError("sweep needs at least one --vary key.path=v1,v2,...")
+    keys = list(vary)
+    out = []
+    for values in itertools.product(*(vary[k] for k in keys)):
+        factors = dict(zip(keys, values, strict=True))
+        sets = [*overrides, *(f"{k}={_fmt_value(v)}" for k, v in factors.items())]
+        out.append((factors, load_scenario(base_scenario, overrides=sets)))
+    return out
+
+
+def sweep(
+    base_scenario: str | Path | dict[str, Any],
+    vary: Mapping[str, Sequence[Any]],
+    n: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    out_dir: str | Path = "runs/sweep",
+    *,
+    overrides: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Run a grid of variants of one scenario on common random numbers.
+
+    Args:
+        base_scenario: YAML path (or dict) of the scenario to vary.
+        vary: key path -> values, e.g. ``{"assets.us_p8.count": [1, 2, 4]}``; the grid is
+            the product of all value lists.
+        n: replications per variant (default: the scenario's).
+        seed: root seed shared by all variants (default: the scenario's).
+        workers: local processes per variant.
+        out_dir: experiment directory; variant ``i`` goes to ``out_dir/variant_<i>/``.
+        overrides: fixed ``key.path=value`` strings applied before the varied ones.
+        progress: called as ``progress(done, total)`` over all replications.
+
+    Returns:
+        ``label`` (``key=value, ...``), the ``run_replications`` columns, and one column per
+        varied key path holding its value.
+    """
+    variants = sweep_variants(base_scenario, vary, overrides)
+    first = variants[0][1]
+    n = first.replications if n is None else int(n)
+    seed = first.seed if seed is None else int(seed)
+    leaves = [k.split(".")[-1] for k in vary]
+    short = {k: (leaf if leaves.count(leaf) == 1 else k) for k, leaf in zip(vary, leaves, strict=True)}
+    runs = [{"label": ", ".join(f"{short[k]}={_fmt_value(v)}" for k, v in f.items()),
+             "dir": f"variant_{i:03d}", "scenario_obj": s, "factors": f} for i, (f, s) in enumerate(variants)]
+    return _run_all(runs, kind="sweep", n=n, seed=seed, workers=workers, out_dir=out_dir, progress=progress,
+                    extra={"vary": {k: list(v) for k, v in vary.items()}, "base": str(base_scenario)})

@@ -1,0 +1,447 @@
+"""Comparison figures: rates, petroleum against the UN cap, maps, cost, timelines, sweeps.
+
+Every function takes DataFrames (from ``sim.analysis.comparison``), draws on a given
+``ax``/``fig`` or a new one, and returns it. Nothing here runs a simulation. Scenarios keep
+the same Okabe-Ito colour in every figure; every axis states its unit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.analysis.comparison import transfers_with_detection
+from sim.analysis.metrics import UN_CAP_BBL_PER_YEAR
+from sim.plotting.style import (
+    KIND_COLOURS,
+    OKABE_ITO,
+    empty_message,
+    percent_axis,
+    scenario_colours,
+    style,
+    thousands_axis,
+)
+
+__all__ = [
+    "plot_rates",
+    "plot_barrels",
+    "plot_scenario_map",
+    "plot_cost_effectiveness",
+    "plot_cumulative",
+    "plot_sweep",
+]
+
+_RATE_LABELS = {
+    "interception_rate": "Interception rate (seized + diverted, % of settled voyages)",
+    "cargo_denied_share": "Cargo denied (seized, diverted or turned back, % of cargo loaded)",
+    "disruption_rate": "Disruption rate (transfer halted, % of settled voyages)",
+    "denial_rate": "Denial rate (intercepted or disrupted, % of settled voyages)",
+    "sts_detected_share": "Transfers detected in progress (% of transfers)",
+}
+_INTERVAL_NOTE = "Points: mean over replications; bars: 95% t interval between replications."
+
+
+def _groups(table: pd.DataFrame, by: str) -> list[str]:
+    return list(dict.fromkeys(table[by]))
+
+
+def _rows(table: pd.DataFrame, metric: str, by: str, groups: Sequence[str]) -> pd.DataFrame:
+    t = table[table["metric"] == metric].set_index(by)
+    return t.reindex(list(groups))
+
+
+def _err(rows: pd.DataFrame) -> np.ndarray:
+    """Asymmetric error bar lengths (NaN intervals -> no bar)."""
+    m = rows["mean"].to_numpy(float)
+    lo = np.nan_to_num(m - rows["ci_low"].to_numpy(float), nan=0.0)
+    hi = np.nan_to_num(rows["ci_high"].to_numpy(float) - m, nan=0.0)
+    return np.vstack([np.maximum(lo, 0), np.maximum(hi, 0)])
+
+
+def _new_ax(ax: Axes | None, n_rows: int, width: float = 8.0) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=(width, 1.2 + 0.55 * max(n_rows, 2)), layout="constrained")
+    return ax
+
+
+def plot_rates(
+    table: pd.DataFrame,
+    *,
+    by: str = "label",
+    metrics: Sequence[str] = ("interception_rate", "cargo_denied_share"),
+    ax: Axes | None = None,
+    title: str | None = "Interception rate and cargo denied, by scenario",
+) -> Axes:
+    """Dot-and-interval plot of rates per scenario (horizontal: long scenario names stay readable).
+
+    Args:
+        table: ``comparison_table`` output (``by, metric, mean, ci_low, ci_high``).
+        by: the scenario/variant column.
+        metrics: rate metrics (fractions 0-1) to show side by side.
+        ax: axes to draw on.
+        title: axes title.
+
+    Returns:
+        The axes.
+    """
+    groups = _groups(table, by)
+    with style():
+        ax = _new_ax(ax, len(groups))
+        y = np.arange(len(groups))
+        k = len(metrics)
+        offsets = np.linspace(-0.18, 0.18, k) if k > 1 else [0.0]
+        markers = ["o", "s", "D", "^", "v"]
+        for j, (m, off) in enumerate(zip(metrics, offsets, strict=True)):
+            rows = _rows(table, m, by, groups)
+            ax.errorbar(rows["mean"], y + off, xerr=_err(rows), fmt=markers[j % 5], ms=6, capsize=3,
+                        color=OKABE_ITO[j], label=_RATE_LABELS.get(m, m))
+        ax.set_yticks(y, groups)
+        ax.invert_yaxis()
+        top = np.nanmax([table.loc[table["metric"].isin(metrics), c].to_numpy(float).max(initial=0)
+                         for c in ("mean", "ci_high")])
+        ax.set_xlim(-0.02, min(1.02, max(0.1, float(np.nan_to_num(top)) * 1.1)))
+        percent_axis(ax, "x")
+        ax.set_xlabel("Share (%); bars: 95% interval between replications, clipped to 0–100%")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35), ncol=1,
+                  frameon=False)
+        if title:
+            ax.set_title(title, loc="left")
+    return ax
+
+
+def plot_barrels(
+    table: pd.DataFrame,
+    *,
+    by: str = "label",
+    ax: Axes | None = None,
+    cap_bbl: float = UN_CAP_BBL_PER_YEAR,
+    title: str | None = "Refined petroleum delivered to the DPRK",
+) -> Axes:
+    """Barrels delivered per year per scenario with 95% intervals, against the UN cap.
+
+    Args:
+        table: ``comparison_table`` output holding ``barrels_delivered_per_year``.
+        by: the scenario/variant column.
+        ax: axes to draw on.
+        cap_bbl: the cap line (UNSCR 2397: 500,000 bbl/yr).
+        title: axes title.
+
+    Returns:
+        The axes.
+    """
+    groups = _groups(table, by)
+    colours = scenario_colours(groups)
+    with style():
+        ax = _new_ax(ax, len(groups))
+        rows = _rows(table, "barrels_delivered_per_year", by, groups)
+        y = np.arange(len(groups))
+        ax.barh(y, rows["mean"].fillna(0), color=[colours[g] for g in groups], alpha=0.35, height=0.6)
+        ax.errorbar(rows["mean"], y, xerr=_err(rows), fmt="o", color="black", ms=5, capsize=4,
+                    label="mean, 95% interval between replications")
+        ax.axvline(cap_bbl, color=KIND_COLOURS["cap"], ls="--", lw=1.6,
+                   label=f"UN cap (UNSCR 2397): {cap_bbl:,.0f} bbl/yr")
+        ax.set_yticks(y, groups)
+        ax.invert_yaxis()
+        hi = np.nanmax([np.nanmax(rows["ci_high"].to_numpy(float), initial=0),
+                        np.nanmax(rows["mean"].to_numpy(float), initial=0), cap_bbl])
+        ax.set_xlim(0, hi * 1.08)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1e6:.1f}" if hi >= 2e6 else f"{v / 1e3:,.0f}")
+        ax.set_xlabel("Refined petroleum delivered, " + ("million barrels per year" if hi >= 2e6
+                                                         else "thousand barrels per year"))
+        ax.legend(loc="lower right")
+        if title:
+            ax.set_title(title, loc="left")
+    return ax
+
+
+def plot_scenario_map(
+    theater: Any,
+    events: pd.DataFrame,
+    voyages: pd.DataFrame,
+    *,
+    by: str = "label",
+    ax: Axes | None = None,
+    title: str | None = None,
+    cell_deg: float = 0.5,
+    zone_alpha: float = 0.35,
+) -> Axes:
+    """One scenario on the real coastline: transfers (detected or not), interdictions, detections.
+
+    The heat map is a 2-D histogram of allied detection-event positions (all replications
+    pooled): where the patrols actually saw vessels, a proxy for effective coverage.
+
+    Args:
+        theater: a ``sim.geo.Theater`` (coastline, zones, areas).
+        events: events of one scenario (all replications) with ``by, replication, kind, voyage, lon, lat``.
+        voyages: voyages of the same scenario with ``by, replication, voyage, sts_detected``.
+        by: grouping column used to join events to voyages.
+        ax: axes to draw on.
+        title: axes title.
+        cell_deg: heat-map cell size, degrees.
+        zone_alpha: opacity multiplier of the maritime-zone shading (kept subtle).
+
+    Returns:
+        The axes.
+    """
+    from matplotlib.colors import LinearSegmentedColormap
+
+    from sim.plotting.maps import plot_theater
+
+    with style():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 9.5), layout="constrained")
+        plot_theater(theater, ax=ax, show_places=True, show_areas=True, title=title or "")
+        for im in ax.images:  # zones: subtle background only
+            im.set_alpha(zone_alpha)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        n_reps = max(int(events["replication"].nunique()) if len(events) else 1, 1)
+        lon0, lat0, lon1, lat1 = theater.bbox
+        det = events[(events["kind"] == "detection")].dropna(subset=["lon", "lat"])
+        xb = np.arange(lon0, lon1 + cell_deg, cell_deg)
+        yb = np.arange(lat0, lat1 + cell_deg, cell_deg)
+        h, _, _ = np.histogram2d(det["lon"], det["lat"], bins=[xb, yb])
+        h = h / n_reps
+        h[h == 0] = np.nan
+        cmap = LinearSegmentedColormap.from_list("cover", ["#d6ecf7", "#56B4E9", "#0072B2", "#00304d"])
+        mesh = None
+        if np.isfinite(h).any():
+            mesh = ax.pcolormesh(xb, yb, h.T, cmap=cmap, alpha=0.65, zorder=3, shading="flat")
+            cb = ax.figure.colorbar(mesh, ax=ax, shrink=0.55, pad=0.02)
+            cb.set_label(f"Allied detections per {cell_deg:g}° cell per replication\n"
+                         "(where patrols saw vessels: a coverage proxy)")
+        tr = transfers_with_detection(events, voyages, by=by).dropna(subset=["lon", "lat"])
+        und, dtc = tr[~tr["detected"]], tr[tr["detected"]]
+        ax.scatter(und["lon"], und["lat"], s=26, marker="o", facecolors="none",
+                   edgecolors=KIND_COLOURS["undetected"], lw=1.3, zorder=9)
+        ax.scatter(dtc["lon"], dtc["lat"], s=30, marker="o", c=KIND_COLOURS["detected"], ec="white",
+                   lw=0.5, zorder=10)
+        seiz = events[events["kind"] == "seizure"].dropna(subset=["lon", "lat"])
+        div = events[events["kind"] == "diversion"].dropna(subset=["lon", "lat"])
+        ax.scatter(seiz["lon"], seiz["lat"], s=60, marker="X", c=KIND_COLOURS["seizure"], ec="black",
+                   lw=0.6, zorder=11)
+        ax.scatter(div["lon"], div["lat"], s=42, marker="D", c=KIND_COLOURS["diversion"], ec="black",
+                   lw=0.6, zorder=11)
+        handles = [
+            Line2D([], [], marker="o", ls="", mfc="none", mec=KIND_COLOURS["undetected"], mew=1.3,
+                   label=f"transfer, not detected ({len(und)})"),
+            Line2D([], [], marker="o", ls="", color=KIND_COLOURS["detected"],
+                   label=f"transfer, detected in progress ({len(dtc)})"),
+            Line2D([], [], marker="X", ls="", color=KIND_COLOURS["seizure"], mec="black", ms=9,
+                   label=f"seizure ({len(seiz)})"),
+            Line2D([], [], marker="D", ls="", color=KIND_COLOURS["diversion"], mec="black", ms=7,
+                   label=f"diversion ({len(div)})"),
+            Line2D([], [], color="#D55E00", lw=1.6, label="STS hotspot"),
+            Line2D([], [], color="#0072B2", lw=1.1, ls="--", label="patrol box"),
+        ]
+        ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.92,
+                  title=f"all {n_reps} replication{'s' if n_reps != 1 else ''} pooled", title_fontsize=8)
+        ax.set_xlabel("Longitude (°E)")
+        ax.set_ylabel("Latitude (°N)")
+    return ax
+
+
+def plot_cost_effectiveness(
+    table: pd.DataFrame,
+    *,
+    by: str = "label",
+    fig: Figure | None = None,
+    run_days: float | None = None,
+) -> Figure:
+    """Patrol hours per interception against interception rate, and the effort behind it.
+
+    Left: each scenario at (interception rate, patrol hours per interception), both with
+    95% intervals. Right: ship-days at sea and aircraft flight hours per run.
+
+    Args:
+        table: ``comparison_table`` output with ``interception_rate``,
+            ``patrol_hours_per_interception``, ``ship_days`` and ``flight_hours``.
+        by: the scenario/variant column.
+        fig: figure to draw on (cleared; three axes are added).
+        run_days: simulated days per run, for the effort labels.
+
+    Returns:
+        The figure.
+    """
+    groups = _groups(table, by)
+    colours = scenario_colours(groups)
+    with style():
+        if fig is None:
+            fig = plt.figure(figsize=(12, 0.9 + max(4.2, 0.5 * len(groups))), layout="constrained")
+        fig.clear()
+        gs = fig.add_gridspec(1, 3, width_ratios=[1.6, 1, 1])
+        ax = fig.add_subplot(gs[0])
+        rate = _rows(table, "interception_rate", by, groups)
+        cost = _rows(table, "patrol_hours_per_interception", by, groups)
+        for i, g in enumerate(groups):
+            x, yv = rate["mean"].iloc[i], cost["mean"].iloc[i]
+            if not (math.isfinite(x) and math.isfinite(yv)):
+                continue
+            ax.errorbar([x], [yv], xerr=_err(rate.iloc[[i]]), yerr=_err(cost.iloc[[i]]), fmt="o", ms=8,
+                        capsize=3, color=colours[g], label=g)
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
+        percent_axis(ax, "x")
+        thousands_axis(ax, "y")
+        ax.set_xlabel("Interception rate (% of settled illicit voyages)")
+        ax.set_ylabel("Patrol hours per interception (ship + aircraft hours)")
+        ax.set_title("Cost per interception (lower right is better)", loc="left")
+        missing = [g for i, g in enumerate(groups)
+                   if not (math.isfinite(rate["mean"].iloc[i]) and math.isfinite(cost["mean"].iloc[i]))]
+        if len(missing) == len(groups):
+            ax.set_yticks([])
+            empty_message(ax, "No interceptions in any scenario:\npatrol hours per interception is undefined.")
+        elif missing:
+            ax.annotate("no interceptions: " + ", ".join(missing), (0.02, 0.98), xycoords="axes fraction",
+                        va="top", fontsize=8, color="#555555")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper right", fontsize=8)
+        per = f" per run ({run_days:g} days)" if run_days else " per run"
+        for k, (metric, label) in enumerate((("ship_days", "Ship-days at sea" + per),
+                                             ("flight_hours", "Aircraft flight hours" + per))):
+            a = fig.add_subplot(gs[k + 1])
+            rows = _rows(table, metric, by, groups)
+            y = np.arange(len(groups))
+            a.barh(y, rows["mean"].fillna(0), color=[colours[g] for g in groups], height=0.6)
+            a.errorbar(rows["mean"], y, xerr=_err(rows), fmt="none", ecolor="black", capsize=3)
+            a.set_yticks(y, groups if k == 0 else [""] * len(groups))
+            a.invert_yaxis()
+            thousands_axis(a, "x")
+            a.set_xlabel(label.replace(" per run", "\nper run") if per else label)
+            a.set_title("Ship effort (days)" if k == 0 else "Air effort (hours)", loc="left")
+            a.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_cumulative(
+    timeline: pd.DataFrame,
+    *,
+    by: str = "label",
+    fig: Figure | None = None,
+    warmup_days: float | None = None,
+) -> Figure:
+    """Mean cumulative petroleum deliveries and interdictions through the run, per scenario.
+
+    Args:
+        timeline: ``cumulative_by_day`` output (``by, series, day, mean``).
+        by: the scenario/variant column.
+        fig: figure to draw on (cleared; two axes are added).
+        warmup_days: shade the warm-up period (not counted in the metrics) when given.
+
+    Returns:
+        The figure.
+    """
+    groups = _groups(timeline, by) if len(timeline) else []
+    colours = scenario_colours(groups)
+    with style():
+        if fig is None:
+            fig = plt.figure(figsize=(12, 4.6), layout="constrained")
+        fig.clear()
+        axes = fig.subplots(1, 2)
+        for ax, series, ylabel in zip(
+            axes, ("petroleum deliveries", "seizures + diversions"),
+            ("Petroleum deliveries to DPRK ports (cumulative count)",
+             "Seizures + diversions (cumulative count)"), strict=True):
+            for g in groups:
+                s = timeline[(timeline[by] == g) & (timeline["series"] == series)]
+                ax.step(s["day"], s["mean"], where="post", color=colours[g], lw=1.8, label=g)
+            if warmup_days:
+                ax.axvspan(0, warmup_days, color="#eeeeee", zorder=0, label="warm-up (not counted)")
+            ax.set_xlim(left=0)
+            top = timeline.loc[timeline["series"] == series, "mean"].max() if len(timeline) else 0
+            ax.set_ylim(0, max(1.0, float(np.nan_to_num(top)) * 1.08))
+            if not np.nan_to_num(top):
+                empty_message(ax, f"No {series} in any replication.")
+            ax.set_xlabel("Day of the run (days)")
+            ax.set_ylabel(ylabel)
+            ax.set_title(series.capitalize() + " (mean over replications)", loc="left")
+        axes[0].legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def _is_numeric(values: Sequence[Any]) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def plot_sweep(
+    table: pd.DataFrame,
+    factors: Mapping[str, Sequence[Any]],
+    *,
+    metrics: Sequence[str] = ("interception_rate", "barrels_delivered_per_year", "patrol_hours_per_interception"),
+    by: str = "label",
+    fig: Figure | None = None,
+) -> Figure:
+    """Metrics against the first varied parameter, one line per combination of the others.
+
+    Args:
+        table: ``comparison_table`` output with one column per factor (the varied key paths).
+        factors: the varied key paths and their values, in sweep order.
+        metrics: one panel per metric.
+        by: the variant column.
+        fig: figure to draw on (cleared).
+
+    Returns:
+        The figure.
+    """
+    keys = list(factors)
+    x_key, rest = keys[0], keys[1:]
+    x_vals = list(factors[x_key])
+    numeric = _is_numeric(x_vals)
+    with style():
+        if fig is None:
+            fig = plt.figure(figsize=(4.3 * len(metrics), 4.4), layout="constrained")
+        fig.clear()
+        axes = np.atleast_1d(fig.subplots(1, len(metrics)))
+        combos = (table[rest].drop_duplicates().to_dict("records") if rest else [{}])
+        for ax, metric in zip(axes, metrics, strict=True):
+            t = table[table["metric"] == metric]
+            for j, combo in enumerate(combos):
+                s = t
+                for k, v in combo.items():
+                    s = s[s[k] == v]
+                order = {v: i for i, v in enumerate(x_vals)}
+                s = s.assign(_o=s[x_key].map(order)).sort_values("_o")
+                xs = s[x_key].to_numpy(float) if numeric else s["_o"].to_numpy(float)
+                label = ", ".join(f"{k.split('.')[-1]}={v}" for k, v in combo.items()) or None
+                ax.errorbar(xs, s["mean"], yerr=_err(s), fmt="-o", capsize=3, ms=5,
+                            color=OKABE_ITO[j % len(OKABE_ITO)], label=label)
+            if not numeric:
+                ax.set_xticks(range(len(x_vals)), [str(v) for v in x_vals])
+            ax.set_xlabel(x_key)
+            label, is_rate = _metric_axis_label(metric)
+            ax.set_ylabel(label)
+            if is_rate:
+                percent_axis(ax)
+            else:
+                thousands_axis(ax)
+            ax.set_ylim(bottom=0)
+            ax.set_title(label.split(" (")[0], loc="left", fontsize=10)
+        if combos != [{}]:
+            axes[0].legend(fontsize=8)
+        fig.suptitle(f"Sweep over {', '.join(keys)} (mean, 95% interval between replications)",
+                     x=0.01, ha="left", fontsize=11, fontweight="bold")
+    return fig
+
+
+def _metric_axis_label(metric: str) -> tuple[str, bool]:
+    labels = {
+        "interception_rate": ("Interception rate (% of settled voyages)", True),
+        "cargo_denied_share": ("Cargo denied (% of cargo loaded)", True),
+        "disruption_rate": ("Disruption rate (% of settled voyages)", True),
+        "denial_rate": ("Denial rate (% of settled voyages)", True),
+        "sts_detected_share": ("Transfers detected (% of transfers)", True),
+        "barrels_delivered_per_year": ("Petroleum delivered (bbl/yr)", False),
+        "patrol_hours_per_interception": ("Patrol hours per interception (h)", False),
+        "false_positive_boardings": ("False-positive boardings (per run)", False),
+        "escalation_incidents": ("Escalation incidents (per run)", False),
+    }
+    return labels.get(metric, (metric, False))

@@ -23,6 +23,8 @@ _COMMANDS = [
     "sim.cli.schema_cmd",
     "sim.cli.calibrate_cmd",
     "sim.cli.results_cmd",
+    "sim.cli.compare_cmd",
+    "sim.cli.sweep_cmd",
     "sim.cli.map_cmd",
 ]
 

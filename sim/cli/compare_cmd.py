@@ -1,0 +1,64 @@
+"""``sanctions-sim compare``: run scenarios on common random numbers and write an HTML report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+__all__ = ["NAME", "HELP", "add_arguments", "main"]
+
+NAME = "compare"
+HELP = ("Run several scenarios on the same random streams; write report.html, figures and "
+        "comparison.csv to --out (the first scenario is the baseline).")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register options."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files (first = baseline)")
+    parser.add_argument("--replications", "-n", type=int, default=None,
+                        help="replications per scenario (default: the first file's)")
+    parser.add_argument("--seed", type=int, default=None, help="root seed shared by all scenarios (default: the first file's)")
+    parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
+                        help="override a value in every scenario, e.g. --set duration_days=90 (repeatable)")
+    parser.add_argument("--out", type=Path, required=True, help="experiment directory (one run directory per scenario)")
+    parser.add_argument("--no-maps", action="store_true", help="skip the per-scenario maps (faster)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run, then build the report from the stored run directories."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    from sim.cli.common import Progress
+    from sim.errors import UserError
+    from sim.experiments.compare import compare
+    from sim.plotting.report import build_report
+
+    for f in args.files:
+        if not Path(f).is_file():
+            raise UserError(f"{f}: no such scenario file")
+    if args.replications is not None and args.replications < 1:
+        raise UserError("--replications must be at least 1")
+    workers = args.workers or os.cpu_count() or 1
+    bar = Progress("compare")
+    try:
+        reps = compare(args.files, args.replications, args.seed, workers, args.out, overrides=args.sets,
+                       progress=bar)
+    finally:
+        bar.close()
+    return _finish(reps, args.out, build_report(args.out, maps=not args.no_maps))
+
+
+def _finish(reps, out: Path, report: Path) -> int:  # type: ignore[no-untyped-def]
+    """Print where things are; exit 1 only if every replication failed."""
+    import sys
+
+    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
+    if failed:
+        print(f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}", file=sys.stderr)
+    print(f"report: {report}")
+    print(f"table:  {out / 'comparison.csv'}")
+    return 1 if failed == len(reps) else 0

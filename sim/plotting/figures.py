@@ -416,6 +416,8 @@ def plot_sweep(
                             color=OKABE_ITO[j % len(OKABE_ITO)], label=label)
             if not numeric:
                 ax.set_xticks(range(len(x_vals)), [str(v) for v in x_vals])
+            elif len(x_vals) <= 8:
+                ax.set_xticks([float(v) for v in x_vals], [f"{v:g}" for v in x_vals])
             ax.set_xlabel(x_key)
             label, is_rate = _metric_axis_label(metric)
             ax.set_ylabel(label)

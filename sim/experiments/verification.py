@@ -96,6 +96,9 @@ class _Square:
         h = self.side_m / 2
         return self.rng.uniform(-h, h, size=(n, 2))
 
+    def site(self, name: str) -> np.ndarray:
+        return self.sample_in_area(name, 1)[0]
+
 
 def _check_open_water(theater: object, side_m: float) -> None:
     h = side_m / 2

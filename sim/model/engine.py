@@ -10,6 +10,7 @@ Contacts whose sensor or target re-planned in the meantime are discarded.
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -26,6 +27,7 @@ from sim.model.records import EventKind as K
 from sim.model.smugglers import Boarded, IllicitVessel, Observed, Voyage, VoyageRunner, voyage_source
 from sim.model.strategies import make_strategy
 from sim.scenarios.schema import AssetGroup, Program, Scenario
+from sim.errors import UserError
 from sim.units import NM_M
 
 __all__ = ["Model", "TargetRef", "RouteCache"]
@@ -34,6 +36,7 @@ _DUSK_H = 18.0
 _DAWN_H = 6.0
 _SIGHTING_MEMORY_H = 30 * 24.0
 _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
+_SITES_PER_AREA = 48
 _REPORT_MEMORY_H = 12.0
 """An asset does not report the same vessel again within this time (it is still the same contact)."""
 _HANDS_OFF_H = 72.0
@@ -73,6 +76,9 @@ class _Ctx:
     def sample_in_area(self, name: str, n: int) -> np.ndarray:
         return self.m.theater.sample_points_in_area(name, n, self.rng)
 
+    def site(self, name: str) -> np.ndarray:
+        return self.m.site(name)
+
 
 class Model:
     """One replication of a scenario. Use :func:`sim.run` rather than this class directly."""
@@ -87,6 +93,7 @@ class Model:
         self.events: list[Event] = []
         self.routes = route_cache if route_cache is not None else RouteCache()
         self._areas: dict[str, shapely.Geometry] = {}
+        self._site_pool: dict[str, np.ndarray] = {}
         self._ctx = _Ctx(self)
         lon0, lat0, lon1, lat1 = theater.bbox
         self._solar_offset_h = ((lon0 + lon1) / 2.0) / 15.0
@@ -125,6 +132,20 @@ class Model:
                 poly = max(poly.geoms, key=lambda g: g.area)
             self._areas[name] = poly
         return self._areas[name]
+
+    def site(self, area: str) -> np.ndarray:
+        """A point of the area drawn (with the run's generator) from a fixed pool of candidate sites.
+
+        Rendezvous points and patrol entry points come from ``_SITES_PER_AREA`` fixed candidates
+        per area (a design choice, not random state): routes to them are cached, so a year of
+        voyages costs a few hundred route queries instead of thousands.
+        """
+        pool = self._site_pool.get(area)
+        if pool is None:
+            seed = zlib.crc32(f"{self.theater.name}/{area}".encode())
+            pool = self.theater.sample_points_in_area(area, _SITES_PER_AREA, np.random.default_rng(seed))
+            self._site_pool[area] = pool
+        return pool[int(self.rng.integers(len(pool)))]
 
     def route_xy(
         self, a_xy: np.ndarray, b_xy: np.ndarray, avoid: tuple[str, ...] = (), prefer: tuple[str, ...] = ()
@@ -354,7 +375,8 @@ class Model:
             reason = "watchlisted"
         elif not ais and rng.random() < cls.dark_suspect_probability:
             reason = "dark contact"
-        if a.kind != "satellite" and activity in ("sts", "wait") or (voyage.method == "direct" and a.kind != "satellite"):
+        # an aircraft or warship that finds a contact suspicious closes in to identify it, and is seen doing so
+        if reason and a.kind != "satellite" and (activity in ("sts", "wait") or voyage.method == "direct"):
             self.observed(ref, a)
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h)
@@ -519,7 +541,21 @@ class Model:
             pts = pts[np.asarray(self.theater.is_water_xy(pts[:, 0], pts[:, 1]), dtype=bool)]
         pts = np.vstack([datum, pts[:n]])
         if over_water:
-            pts = np.vstack([pts[:1]] + [self.route_xy(a, b)[1:] for a, b in zip(pts[:-1], pts[1:])])
+            path, here = [pts[:1]], pts[0]
+            for b in pts[1:]:
+                f = np.linspace(0.0, 1.0, 24)[:, None]
+                line = here + f * (b - here)
+                if np.all(self.theater.is_water_xy(line[:, 0], line[:, 1])):
+                    path.append(b[None, :])
+                    here = b
+                    continue
+                try:
+                    leg = self.route_xy(here, b)
+                except UserError:  # water the graph cannot reach (an enclosed inlet): skip the point
+                    continue
+                path.append(leg[1:])
+                here = b
+            pts = np.vstack(path)
         legs = legs_along(pts, t0, speed_kn)
         legs = legs[legs[:, 0] < t1]
         if len(legs):

@@ -266,17 +266,17 @@ class VoyageRunner:
         """Both vessels sail to a rendezvous point; the earlier one waits; returns the meeting time."""
         m, v, p, rng = self.m, self.v, self.v.program, self.rng
         v.area = v.area or self.choose_area()
-        rv = m.theater.sample_points_in_area(v.area, 1, rng)[0]
+        rv = m.site(v.area)
         now = m.env.now
         t_g = self.sail(v.giver, rv, now)
         t_t = self.sail(v.taker, rv, now)
-        # the taker times its departure to arrive with the giver (it knows the schedule)
-        shift = max(0.0, t_g - t_t)
-        if shift > 0:
-            legs = v.taker.track.legs.copy()
-            legs[:, :2] += shift
-            v.taker.track.set(legs)
-            t_t += shift
+        # the partners time their departures to arrive together (they know each other's schedule)
+        for vessel, lag in ((v.taker, t_g - t_t), (v.giver, t_t - t_g)):
+            if lag > 0:
+                legs = vessel.track.legs.copy()
+                legs[:, :2] += lag
+                vessel.track.set(legs)
+        t_g = t_t = max(t_g, t_t)
         t_meet = max(t_g, t_t)
         if rng.random() < p.night_start_probability:
             t_meet = m.next_dusk_h(t_meet)

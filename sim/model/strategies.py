@@ -35,6 +35,8 @@ class PatrolContext(Protocol):
 
     def sample_in_area(self, name: str, n: int) -> np.ndarray: ...
 
+    def site(self, name: str) -> np.ndarray: ...
+
 
 class PatrolStrategy:
     """Base class: legs on station between ``t_h`` and ``t_end_h`` starting from ``xy``."""
@@ -44,8 +46,8 @@ class PatrolStrategy:
         self.speed_kn = speed_kn
 
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
-        """Where the asset should arrive to start patrolling (default: a random point of its first area)."""
-        return ctx.sample_in_area(self.spec.areas[0], 1)[0]
+        """Where the asset should arrive to start patrolling (default: a random site of its first area)."""
+        return ctx.site(self.spec.areas[0])
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
         """On-station legs from ``xy`` at ``t_h``, ending no later than ``t_end_h``."""

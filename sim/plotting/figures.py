@@ -106,9 +106,9 @@ def plot_rates(
                         color=OKABE_ITO[j], label=_RATE_LABELS.get(m, m))
         ax.set_yticks(y, groups)
         ax.invert_yaxis()
-        top = np.nanmax([table.loc[table["metric"].isin(metrics), c].to_numpy(float).max(initial=0)
-                         for c in ("mean", "ci_high")])
-        ax.set_xlim(-0.02, min(1.02, max(0.1, float(np.nan_to_num(top)) * 1.1)))
+        vals = table.loc[table["metric"].isin(metrics), ["mean", "ci_high"]].to_numpy(float).ravel()
+        top = float(np.nanmax(vals)) if np.isfinite(vals).any() else 0.0
+        ax.set_xlim(-0.02, min(1.02, max(0.1, top * 1.1)))
         percent_axis(ax, "x")
         ax.set_xlabel("Share (%); bars: 95% interval between replications, clipped to 0–100%")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35), ncol=1,
@@ -151,13 +151,14 @@ def plot_barrels(
                    label=f"UN cap (UNSCR 2397): {cap_bbl:,.0f} bbl/yr")
         ax.set_yticks(y, groups)
         ax.invert_yaxis()
-        hi = np.nanmax([np.nanmax(rows["ci_high"].to_numpy(float), initial=0),
-                        np.nanmax(rows["mean"].to_numpy(float), initial=0), cap_bbl])
+        vals = np.concatenate([rows["ci_high"].to_numpy(float), rows["mean"].to_numpy(float), [cap_bbl]])
+        hi = float(np.nanmax(vals))
         ax.set_xlim(0, hi * 1.08)
         ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1e6:.1f}" if hi >= 2e6 else f"{v / 1e3:,.0f}")
         ax.set_xlabel("Refined petroleum delivered, " + ("million barrels per year" if hi >= 2e6
                                                          else "thousand barrels per year"))
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35), ncol=2,
+                  frameon=False)
         if title:
             ax.set_title(title, loc="left")
     return ax
@@ -418,6 +419,7 @@ def plot_sweep(
                 ax.set_xticks(range(len(x_vals)), [str(v) for v in x_vals])
             elif len(x_vals) <= 8:
                 ax.set_xticks([float(v) for v in x_vals], [f"{v:g}" for v in x_vals])
+            ax.margins(x=0.08)
             ax.set_xlabel(x_key)
             label, is_rate = _metric_axis_label(metric)
             ax.set_ylabel(label)

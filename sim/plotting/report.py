@@ -331,7 +331,8 @@ def build_report(
         fig = plot_sweep(csv.rename(columns={"scenario": "label"}), manifest["vary"])
         add("sweep", fig, "Metrics against the varied parameters",
             "Mean over replications with 95% t intervals between replications.")
-    add("interception", plot_rates(table).figure, "Interception rate and cargo denied",
+    noun = "variant" if kind == "sweep" else "scenario"
+    add("interception", plot_rates(table, title=f"Interception rate and cargo denied, by {noun}").figure, "Interception rate and cargo denied",
         "Interception rate: seized + diverted voyages over settled illicit voyages (after warm-up). "
         "Cargo denied: cargo seized, diverted or turned back over cargo loaded. Points: mean; "
         "bars: 95% t interval between replications.")

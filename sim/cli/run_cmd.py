@@ -70,8 +70,12 @@ def main(args: argparse.Namespace) -> int:
     manifest.update({"finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "wall_s": round(wall, 2),
                      "replication_wall_s_median": float(reps["wall_s"].median()), "failed_replications": failed})
     write_json(out / "manifest.json", manifest)
-    print(format_metric_table(table, title=f"{scenario.name}: {n} replications, seed {seed} ({wall:.0f} s)"))
     if failed:
-        print(f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}", file=sys.stderr)
+        first = reps.loc[reps["error"].fillna("") != "", "error"].iloc[0]
+        print(f"warning: {failed} of {n} replication(s) failed (first error: {first}); see "
+              f"{out / 'replications.csv'}", file=sys.stderr)
+    if failed < n:
+        print(format_metric_table(table, title=f"{scenario.name}: {n - failed} replications, seed {seed} "
+                                                f"({wall:.0f} s)"))
     print(f"results in {out}/")
     return 1 if failed == n else 0

@@ -16,6 +16,7 @@ import simpy
 
 from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
 from sim.model.records import EventKind as K
+from sim.errors import UserError
 from sim.model.strategies import PatrolStrategy
 from sim.units import KN_M_PER_H, NM_M
 
@@ -227,7 +228,8 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
                     t_chunk = min(env.now + CHUNK_H, t_home_by)
                     _account(a, t_mark, env.now, on_station=a.state == "patrol")
                     t_mark = env.now
-                    _set_plan(m, a, a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk))
+                    planned = a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk)
+                    _set_plan(m, a, m.sea_legs(planned, g.patrol_speed_kn or g.speed_kn, t_chunk))
                 a.state = "patrol"
                 yield env.timeout(max(1e-6, a.track.end_h - env.now))
             except simpy.Interrupt as intr:
@@ -297,15 +299,20 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
         if not math.isfinite(tau) or tau > 48:
             m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="outrun")
             return
-        meet = np.array([tx + tvx * tau, ty + tvy * tau])
+        meet = np.asarray(m.target_pos_at(target, env.now + tau))  # on its real plan, not extrapolated
         zone = m.zone_xy(meet)
         if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
             m.log(K.RELEASE, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="broke off: DPRK-claimed waters")
             m.hands_off[target.vid] = env.now + 24.0
             m.observed(target, a)
             return
-        _set_plan(m, a, legs_along(np.vstack([[ax, ay], meet]), env.now, g.speed_kn))
-        yield from _uninterrupted(env, env.now + max(tau, 1e-3))
+        try:
+            path = m.water_path(np.array([ax, ay]), meet)
+        except UserError:
+            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="no route to target")
+            return
+        t_end = _set_plan(m, a, legs_along(path, env.now, g.speed_kn))
+        yield from _uninterrupted(env, max(t_end, env.now + 1e-3))
     if not m.target_available(target):
         return
     a.state = "boarding"

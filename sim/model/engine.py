@@ -37,6 +37,7 @@ _DAWN_H = 6.0
 _SIGHTING_MEMORY_H = 30 * 24.0
 _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
 _SITES_PER_AREA = 48
+_PATROL_CLEARANCE_M = NM_M
 _REPORT_MEMORY_H = 12.0
 """An asset does not report the same vessel again within this time (it is still the same contact)."""
 _HANDS_OFF_H = 72.0
@@ -125,11 +126,13 @@ class Model:
         return np.array([float(p.x_m), float(p.y_m)])
 
     def area_polygon(self, name: str) -> shapely.Geometry:
-        """Metric polygon of a named area, simplified to 1 km for patrol geometry (cached)."""
+        """Metric polygon of a named area shrunk 1 nm off the coast, so patrol legs stay at sea (cached)."""
         if name not in self._areas:
-            poly = shapely.simplify(self.theater.area(name).polygon_xy, 1000.0)
+            poly = shapely.simplify(self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0)
             if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
                 poly = max(poly.geoms, key=lambda g: g.area)
+            if poly.is_empty:
+                poly = self.theater.area(name).polygon_xy
             self._areas[name] = poly
         return self._areas[name]
 
@@ -155,14 +158,58 @@ class Model:
                round(float(b_xy[1]), -3), tuple(avoid), tuple(prefer))
         hit = self.routes.get(key)
         if hit is None:
-            r = self.theater.route_xy(
-                (float(a_xy[0]), float(a_xy[1])), (float(b_xy[0]), float(b_xy[1])),
-                avoid=tuple((s, "territorial") for s in avoid), prefer=tuple(prefer),
-            )
+            zones = tuple((s, "territorial") for s in avoid)
+            try:
+                r = self.theater.route_xy((float(a_xy[0]), float(a_xy[1])), (float(b_xy[0]), float(b_xy[1])),
+                                          avoid=zones, prefer=tuple(prefer))
+            except UserError:
+                # an endpoint hugging the coast or in an inlet: move it to open water and try once more
+                a2 = self.theater.snap_to_water_xy(float(a_xy[0]), float(a_xy[1]))[:2]
+                b2 = self.theater.snap_to_water_xy(float(b_xy[0]), float(b_xy[1]))[:2]
+                r = self.theater.route_xy(a2, b2, avoid=zones, prefer=tuple(prefer))
             hit = np.asarray(r.xy_m, dtype=float)
             hit[0], hit[-1] = a_xy, b_xy
             self.routes[key] = hit
         return hit
+
+    def water_path(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+        """A straight line if it stays on water (checked on the zone raster), else a route over water."""
+        a_xy, b_xy = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
+        n = max(8, int(math.hypot(*(b_xy - a_xy)) / 1000.0))
+        f = np.linspace(0.0, 1.0, n)[:, None]
+        line = a_xy + f * (b_xy - a_xy)
+        if np.all(self.theater.is_water_xy(line[:, 0], line[:, 1])):
+            return np.vstack([a_xy, b_xy])
+        return self.route_xy(a_xy, b_xy)
+
+    def sea_legs(self, legs: np.ndarray, speed_kn: float, t_end_h: float) -> np.ndarray:
+        """Re-lay a ship's planned legs so none crosses land (islands inside a patrol box), same speed and end."""
+        if not len(legs):
+            return legs
+        ends = legs[:, 2:4] + legs[:, 4:6] * (legs[:, 1] - legs[:, 0])[:, None]
+        pts = np.vstack([legs[:1, 2:4], ends])
+        keep = np.ones(len(pts), dtype=bool)
+        keep[1:] = np.hypot(*np.diff(pts, axis=0).T) > 1.0
+        pts = pts[keep]
+        path = [pts[:1]]
+        here = pts[0]
+        for b in pts[1:]:
+            try:
+                path.append(self.water_path(here, b)[1:])
+                here = b
+            except UserError:
+                continue
+        out = legs_along(np.vstack(path), float(legs[0, 0]), speed_kn)
+        out = out[out[:, 0] < t_end_h]
+        if len(out):
+            out[-1, 1] = min(out[-1, 1], t_end_h)
+            e = out[-1]
+            last = (e[2] + e[4] * (e[1] - e[0]), e[3] + e[5] * (e[1] - e[0]), e[1])
+        else:
+            last = (float(here[0]), float(here[1]), float(legs[0, 0]))
+        if last[2] < t_end_h:
+            out = np.vstack([out, [[last[2], t_end_h, last[0], last[1], 0.0, 0.0]]])
+        return out
 
     def zone_xy(self, xy: Any) -> ZoneAt:
         """Zone at a metric position."""
@@ -503,6 +550,10 @@ class Model:
         """True position of a target now."""
         return self._track_of(ref).position(self.env.now)
 
+    def target_pos_at(self, ref: TargetRef, t_h: float) -> tuple[float, float]:
+        """Where a target will be at ``t_h`` on its current plan (it holds its last point after)."""
+        return self._track_of(ref).position(t_h)
+
     def target_vel(self, ref: TargetRef) -> tuple[float, float]:
         """True velocity (m/h) of a target now."""
         return self._track_of(ref).velocity(self.env.now)
@@ -543,17 +594,10 @@ class Model:
         if over_water:
             path, here = [pts[:1]], pts[0]
             for b in pts[1:]:
-                f = np.linspace(0.0, 1.0, 24)[:, None]
-                line = here + f * (b - here)
-                if np.all(self.theater.is_water_xy(line[:, 0], line[:, 1])):
-                    path.append(b[None, :])
-                    here = b
-                    continue
                 try:
-                    leg = self.route_xy(here, b)
+                    path.append(self.water_path(here, b)[1:])
                 except UserError:  # water the graph cannot reach (an enclosed inlet): skip the point
                     continue
-                path.append(leg[1:])
                 here = b
             pts = np.vstack(path)
         legs = legs_along(pts, t0, speed_kn)

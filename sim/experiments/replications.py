@@ -60,7 +60,9 @@ def _run_one(scenario_json: str, seed: int, index: int, n: int, out_dir: str | N
     t0 = time.perf_counter()
     try:
         theater = _theater(scenario.theater)
-        cache = _ROUTES.setdefault(scenario.theater, RouteCache())
+        cache = _ROUTES.get(scenario.theater)
+        if cache is None:
+            cache = _ROUTES[scenario.theater] = RouteCache.load(theater)
         result = run(scenario, ss, theater=theater, route_cache=cache)
         row.update(result.summary)
         row["error"] = ""

@@ -493,9 +493,11 @@ class RoutingGraph:
         string-pulled against the same thin obstacle.
         """
         key = (round(float(p[0]), 1), round(float(p[1]), 1), full)
-        if key not in self._escapes:
-            if len(self._escapes) > 256:
-                self._escapes.clear()
+        if key in self._escapes:  # least-recently-used order: ports stay, one-off points go first
+            self._escapes[key] = self._escapes.pop(key)
+        else:
+            while len(self._escapes) >= 256:
+                self._escapes.pop(next(iter(self._escapes)))
             # a small window first (cheap; enough for most coastal points), then the full one
             tree = self._escape_tree(p, window_nm if full else min(12.0, window_nm), cell_nm)
             X, Y, goal, d, pred, start = tree

@@ -67,8 +67,13 @@ def run(scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: An
     rng = np.random.default_rng(ss)
     theater = theater if theater is not None else load_theater(scenario.theater)
     t0 = time.perf_counter()
+    if route_cache is None:
+        from sim.model.engine import RouteCache
+
+        route_cache = RouteCache.load(theater)
     model = Model(scenario, theater, rng, route_cache)
     model.run()
+    route_cache.save(theater)
     wall = time.perf_counter() - t0
     events = _events_frame(model.events, theater)
     voyages = pd.DataFrame([v.row() for v in model.voyages], columns=list(VOYAGE_COLUMNS))

@@ -9,6 +9,7 @@ Contacts whose sensor or target re-planned in the meantime are discarded.
 
 from __future__ import annotations
 
+import json
 import math
 import zlib
 from dataclasses import dataclass
@@ -37,7 +38,11 @@ _DAWN_H = 6.0
 _SIGHTING_MEMORY_H = 30 * 24.0
 _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
 _SITES_PER_AREA = 48
-_PATROL_CLEARANCE_M = NM_M
+_OFFSHORE_NM = 4.0
+"""Sites, datum-search points and patrol legs keep this far off the coast: open water, where the
+routing graph is visible without a slow local escape search (graph nodes sit 3 nm off)."""
+_PATROL_CLEARANCE_M = _OFFSHORE_NM * NM_M
+_STRAIGHT_CLEARANCE_NM = 0.5
 _REPORT_MEMORY_H = 12.0
 """An asset does not report the same vessel again within this time (it is still the same contact)."""
 _HANDS_OFF_H = 72.0
@@ -61,7 +66,56 @@ class ZoneAt(NamedTuple):
 
 
 class RouteCache(dict):
-    """Routes between rounded endpoints, shared by the replications that run in one process."""
+    """Routes between rounded endpoints, shared by the replications that run in one process.
+
+    Routes between fixed points (places and the fixed rendezvous/entry sites) are the same in
+    every replication; ``load``/``save`` keep them on disk beside the theater's routing graph,
+    so a new process does not pay for them again.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fixed: set[tuple] = set()
+        self.saved = 0
+
+    @staticmethod
+    def _key(theater: Any) -> str:
+        from sim.geo import cache
+
+        return cache.cache_key("fixed-routes", {"name": theater.name, "bbox": theater.bbox,
+                                                "data": getattr(theater, "_fingerprint", ""), "model": 1})
+
+    @classmethod
+    def load(cls, theater: Any) -> RouteCache:
+        """The cache with the fixed routes stored for this theater (empty if none)."""
+        from sim.geo import cache
+
+        rc = cls()
+        arrays = cache.load_arrays(cls._key(theater))
+        if arrays is not None:
+            keys, offsets, coords = arrays["keys"], arrays["offsets"], arrays["coords"]
+            for i, k in enumerate(keys.tolist()):
+                key = tuple(json.loads(k))
+                key = (*key[:4], tuple(key[4]), tuple(key[5]))
+                rc[key] = coords[offsets[i]:offsets[i + 1]]
+                rc.fixed.add(key)
+            rc.saved = len(rc.fixed)
+        return rc
+
+    def save(self, theater: Any) -> None:
+        """Store the fixed routes if new ones were added since the last load or save."""
+        from sim.geo import cache
+
+        if len(self.fixed) <= self.saved:
+            return
+        keys = sorted(self.fixed)
+        coords = [self[k] for k in keys]
+        offsets = np.concatenate([[0], np.cumsum([len(c) for c in coords])])
+        cache.save_arrays(self._key(theater), {
+            "keys": np.array([json.dumps([*k[:4], list(k[4]), list(k[5])]) for k in keys]),
+            "offsets": offsets, "coords": np.vstack(coords),
+        })
+        self.saved = len(self.fixed)
 
 
 class _Ctx:
@@ -95,6 +149,9 @@ class Model:
         self.routes = route_cache if route_cache is not None else RouteCache()
         self._areas: dict[str, shapely.Geometry] = {}
         self._site_pool: dict[str, np.ndarray] = {}
+        self._fixed_points: set[tuple[float, float]] = {
+            (round(float(x), -3), round(float(y), -3)) for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
+        }
         self._ctx = _Ctx(self)
         lon0, lat0, lon1, lat1 = theater.bbox
         self._solar_offset_h = ((lon0 + lon1) / 2.0) / 15.0
@@ -146,16 +203,20 @@ class Model:
         pool = self._site_pool.get(area)
         if pool is None:
             seed = zlib.crc32(f"{self.theater.name}/{area}".encode())
-            pool = self.theater.sample_points_in_area(area, _SITES_PER_AREA, np.random.default_rng(seed))
+            cand = self.theater.sample_points_in_area(area, 8 * _SITES_PER_AREA, np.random.default_rng(seed))
+            far = self.offshore(cand)
+            pool = (far if len(far) >= _SITES_PER_AREA // 4 else cand)[:_SITES_PER_AREA]
             self._site_pool[area] = pool
+            self._fixed_points.update((round(float(x), -3), round(float(y), -3)) for x, y in pool)
         return pool[int(self.rng.integers(len(pool)))]
 
     def route_xy(
         self, a_xy: np.ndarray, b_xy: np.ndarray, avoid: tuple[str, ...] = (), prefer: tuple[str, ...] = ()
     ) -> np.ndarray:
         """Polyline (metres) over water from a to b, cached on endpoints rounded to 1 km."""
-        key = (round(float(a_xy[0]), -3), round(float(a_xy[1]), -3), round(float(b_xy[0]), -3),
-               round(float(b_xy[1]), -3), tuple(avoid), tuple(prefer))
+        ka, kb = (round(float(a_xy[0]), -3), round(float(a_xy[1]), -3)), (round(float(b_xy[0]), -3),
+                                                                         round(float(b_xy[1]), -3))
+        key = (*ka, *kb, tuple(avoid), tuple(prefer))
         hit = self.routes.get(key)
         if hit is None:
             zones = tuple((s, "territorial") for s in avoid)
@@ -170,17 +231,25 @@ class Model:
             hit = np.asarray(r.xy_m, dtype=float)
             hit[0], hit[-1] = a_xy, b_xy
             self.routes[key] = hit
+            if ka in self._fixed_points and kb in self._fixed_points:
+                self.routes.fixed.add(key)
         return hit
 
     def water_path(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
-        """A straight line if it stays on water (checked on the zone raster), else a route over water."""
+        """A straight line if it keeps off the coast (checked on the zone raster), else a route over water."""
         a_xy, b_xy = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
-        n = max(8, int(math.hypot(*(b_xy - a_xy)) / 1000.0))
+        n = max(8, int(math.hypot(*(b_xy - a_xy)) / 500.0))
         f = np.linspace(0.0, 1.0, n)[:, None]
         line = a_xy + f * (b_xy - a_xy)
-        if np.all(self.theater.is_water_xy(line[:, 0], line[:, 1])):
+        if np.all(self.theater.distance_to_coast_nm_xy(line[:, 0], line[:, 1]) >= _STRAIGHT_CLEARANCE_NM):
             return np.vstack([a_xy, b_xy])
         return self.route_xy(a_xy, b_xy)
+
+    def offshore(self, pts: np.ndarray, min_nm: float = _OFFSHORE_NM) -> np.ndarray:
+        """The points that lie at least ``min_nm`` off the coast (raster lookup)."""
+        if not len(pts):
+            return pts
+        return pts[self.theater.distance_to_coast_nm_xy(pts[:, 0], pts[:, 1]) >= min_nm]
 
     def sea_legs(self, legs: np.ndarray, speed_kn: float, t_end_h: float) -> np.ndarray:
         """Re-lay a ship's planned legs so none crosses land (islands inside a patrol box), same speed and end."""
@@ -589,7 +658,7 @@ class Model:
         th = self.rng.random(4 * n) * 2 * math.pi
         pts = np.column_stack([datum[0] + r * np.cos(th), datum[1] + r * np.sin(th)])
         if over_water:
-            pts = pts[np.asarray(self.theater.is_water_xy(pts[:, 0], pts[:, 1]), dtype=bool)]
+            pts = self.offshore(pts)
         pts = np.vstack([datum, pts[:n]])
         if over_water:
             path, here = [pts[:1]], pts[0]

@@ -140,6 +140,23 @@ def _end_xy(legs: np.ndarray) -> np.ndarray:
     return np.array([e[2] + e[4] * (e[1] - e[0]), e[3] + e[5] * (e[1] - e[0])])
 
 
+def _fit_return(station: np.ndarray, base: np.ndarray, speed_kn: float, land_by_h: float) -> tuple[np.ndarray, float]:
+    """Cut the time on station so that the flight home still lands by ``land_by_h`` (endurance)."""
+    if not len(station):
+        return station, land_by_h
+    tr = Track(station.copy())
+    times = np.arange(station[0, 0], station[-1, 1], 1.0 / 12.0)  # every 5 minutes
+    times = np.append(times, station[-1, 1])
+    pos = np.array([tr.position(t) for t in times])
+    home = times + np.hypot(pos[:, 0] - base[0], pos[:, 1] - base[1]) / (speed_kn * KN_M_PER_H)
+    ok = np.flatnonzero(home <= land_by_h + 1e-9)
+    t_cut = float(times[ok[-1]]) if len(ok) else float(station[0, 0])
+    legs = station[station[:, 0] < t_cut].copy()
+    if len(legs):
+        legs[-1, 1] = min(legs[-1, 1], t_cut)
+    return legs, t_cut
+
+
 def _aircraft(m: Model, a: Asset):  # noqa: ANN202
     """Sorties from the air base: transit, time on station, return, turnaround."""
     env, g = m.env, a.group
@@ -167,6 +184,7 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
             t_back_start = t_station
         else:
             station = a.strategy.legs(m.patrol_ctx(a), entry, t_station, t_back_start)
+            station, t_back_start = _fit_return(station, a.base_xy, g.speed_kn, t0 + g.endurance_h)
         last = _end_xy(station) if len(station) else entry
         back = legs_along(np.vstack([last, a.base_xy]), t_back_start, g.speed_kn)
         t_end = _set_plan(m, a, np.vstack([out, station, back]))

@@ -32,7 +32,8 @@ from shapely.geometry.base import BaseGeometry
 
 from sim.units import NM_M
 
-__all__ = ["Route", "RoutingGraph", "RoutingParams", "PREFER_FACTOR", "ClearanceRaster", "build_graph"]
+__all__ = ["Route", "RoutingGraph", "RoutingParams", "PREFER_FACTOR", "ClearanceRaster", "InsideRaster",
+           "build_graph", "inside_raster"]
 
 PREFER_FACTOR = 0.6
 """Cost per nm inside preferred waters relative to elsewhere (a smuggler hugging them)."""
@@ -227,6 +228,72 @@ def clearance_raster(obstacle: BaseGeometry, bounds: tuple[float, float, float, 
     return ClearanceRaster(x0, y0, cell, c)
 
 
+class InsideRaster:
+    """Exact point-in-polygon accelerator: a raster of cells wholly outside (1), wholly
+    inside (2) or near the boundary (0) of one geometry.
+
+    Built like :func:`clearance_raster`: cells within one cell of a boundary sample (the
+    boundary segmentised to <= cell/2) are "unsure"; every other cell lies, with a margin,
+    in one connected component free of the boundary, classified by one point-in-polygon
+    test. :meth:`contains_xy` answers from the raster where it can and asks shapely for the
+    unsure points and points outside the raster, so it returns exactly what
+    ``shapely.contains_xy`` returns.
+    """
+
+    def __init__(self, x0: float, y0: float, cell: float, code: np.ndarray) -> None:
+        self.x0, self.y0, self.cell = float(x0), float(y0), float(cell)
+        self.code = code
+        self.ny, self.nx = code.shape
+
+    def contains_xy(self, geom: BaseGeometry, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        ix = np.floor((x - self.x0) / self.cell)
+        iy = np.floor((y - self.y0) / self.cell)
+        ok = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
+        code = np.zeros(x.shape, dtype=np.uint8)
+        code[ok] = self.code[iy[ok].astype(np.intp), ix[ok].astype(np.intp)]
+        out = code == 2
+        unsure = code == 0
+        if unsure.any():
+            out[unsure] = shapely.contains_xy(geom, x[unsure], y[unsure])
+        return out
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}_grid": np.array([self.x0, self.y0, self.cell]), f"{prefix}_code": self.code}
+
+    @classmethod
+    def from_arrays(cls, a: dict[str, np.ndarray], prefix: str) -> InsideRaster:
+        x0, y0, cell = a[f"{prefix}_grid"]
+        return cls(x0, y0, cell, a[f"{prefix}_code"])
+
+
+def inside_raster(geom: BaseGeometry, cell: float) -> InsideRaster:
+    """Build the :class:`InsideRaster` of ``geom`` over its bounds (plus 2 cells)."""
+    xmin, ymin, xmax, ymax = geom.bounds
+    x0, y0 = xmin - 2 * cell, ymin - 2 * cell
+    nx = int(np.ceil((xmax - xmin) / cell)) + 4
+    ny = int(np.ceil((ymax - ymin) / cell)) + 4
+    mark = np.zeros((ny, nx), dtype=bool)
+    pts = shapely.get_coordinates(shapely.segmentize(shapely.boundary(geom), cell / 2))
+    ix = np.clip(np.floor((pts[:, 0] - x0) / cell).astype(np.intp), 0, nx - 1)
+    iy = np.clip(np.floor((pts[:, 1] - y0) / cell).astype(np.intp), 0, ny - 1)
+    mark[iy, ix] = True
+    del pts, ix, iy
+    mark = ndimage.binary_dilation(mark, structure=np.ones((3, 3), dtype=bool))
+    lab, nlab = ndimage.label(~mark)
+    flat = lab.ravel()
+    idx = np.flatnonzero(flat)
+    rep = np.zeros(nlab + 1, dtype=np.intp)
+    rep[flat[idx]] = idx
+    del idx
+    ry, rx = np.divmod(rep[1:], nx)
+    inside = shapely.contains_xy(geom, x0 + (rx + 0.5) * cell, y0 + (ry + 0.5) * cell)
+    lut = np.concatenate([[0], np.where(inside, 2, 1)]).astype(np.uint8)
+    code = lut[lab]
+    return InsideRaster(x0, y0, cell, code)
+
+
 class RoutingGraph:
     """All-pairs shortest paths over visibility-graph nodes plus the obstacles to query with.
 
@@ -255,13 +322,31 @@ class RoutingGraph:
         self.has_prefer = has_prefer
         self.build_s = 0.0
         self.open_fn = None  # optional (x, y) -> bool "well offshore" test used by escapes
+        self.store = None  # optional (name, build) -> arrays: memo on disk (set by the theater)
+        self._pref_fn = None
+        self._inside: dict[str, InsideRaster] = {}
         self._escapes: dict[tuple[float, float], tuple | None] = {}
         self._vis_memo: dict[tuple[float, float], tuple] = {}
         self.stats = {"fast": 0, "escape": 0, "exact_fallback": 0}
 
     def _g(self) -> tuple:
         if self._geoms is None:
-            geoms = tuple(self._geoms_fn())
+            if self.store is None or self._pref_fn is None:
+                geoms = tuple(self._geoms_fn())
+            else:  # blocked/thin from the disk memo (WKB round-trips exactly); prefer lazily
+                built: list = []
+
+                def build() -> dict[str, np.ndarray]:
+                    built.extend(self._geoms_fn())
+                    return {"blocked": np.frombuffer(shapely.to_wkb(built[0]), np.uint8),
+                            "thin": np.frombuffer(shapely.to_wkb(built[1]), np.uint8)}
+
+                arr = self.store("geoms", build)
+                if built:
+                    geoms = tuple(built)
+                else:
+                    geoms = (shapely.from_wkb(arr["blocked"].tobytes()), shapely.from_wkb(arr["thin"].tobytes()),
+                             self._pref_fn() if self.has_prefer else None)
             for g in geoms:
                 if g is not None:
                     shapely.prepare(g)
@@ -279,6 +364,22 @@ class RoutingGraph:
     @property
     def prefer_geom(self) -> BaseGeometry | None:
         return self._g()[2] if self.has_prefer else None
+
+    _INSIDE_CELL_M = 500.0
+
+    def contains(self, which: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``shapely.contains_xy`` of the ``blocked`` or ``thin`` obstacle, answered from an
+        :class:`InsideRaster` where the raster is sure (identical results, much faster)."""
+        r = self._inside.get(which)
+        if r is None:
+            geom = getattr(self, which)
+            if self.store is None:
+                r = inside_raster(geom, self._INSIDE_CELL_M)
+            else:
+                arr = self.store(which, lambda: inside_raster(geom, self._INSIDE_CELL_M).to_arrays("r"))
+                r = InsideRaster.from_arrays(arr, "r")
+            self._inside[which] = r
+        return r.contains_xy(getattr(self, which), x, y)
 
     # ----------------------------------------------------------------- queries
     def _cost(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -519,6 +620,8 @@ class RoutingGraph:
             paths[j] = self._escape_path(p, X, Y, pred, start, j)
         return paths[j]
 
+    _PULL_BATCH = 8
+
     def _escape_path(self, p, X, Y, pred, start, j) -> np.ndarray:
         path = [j]
         while path[-1] != start:
@@ -529,8 +632,17 @@ class RoutingGraph:
         out = [cells[0]]
         i = 0
         while i < len(cells) - 1:
-            ok = self._clear_many(cells[i], cells[i + 2:], self.thin)
-            j2 = i + 2 + int(np.flatnonzero(ok)[-1]) if ok.any() else i + 1
+            # the farthest visible vertex, tested in batches from the far end (same answer as
+            # testing all of them, far fewer exact intersections)
+            j2 = i + 1
+            hi = len(cells)
+            while hi > i + 2:
+                lo = max(i + 2, hi - self._PULL_BATCH)
+                ok = self._clear_many(cells[i], cells[lo:hi], self.thin)
+                if ok.any():
+                    j2 = lo + int(np.flatnonzero(ok)[-1])
+                    break
+                hi = lo
             out.append(cells[j2])
             i = j2
         return np.array(out)
@@ -541,8 +653,8 @@ class RoutingGraph:
         k = int(window_nm / cell_nm)
         off = (np.arange(-k, k + 1)) * cell
         X, Y = np.meshgrid(p[0] + off, p[1] + off)
-        free = ~shapely.contains_xy(self.thin, X, Y)
-        goal = free & ~shapely.contains_xy(self.blocked, X, Y)
+        free = ~self.contains("thin", X, Y)
+        goal = free & ~self.contains("blocked", X, Y)
         if self.open_fn is not None:
             open_goal = goal & self.open_fn(X, Y)
             goal = open_goal if open_goal.any() else goal
@@ -697,6 +809,7 @@ def build_graph(
         g = RoutingGraph(cached["nodes"], cached["prev"], cached["next"], cached["dist"],
                          cached["pred"], geoms, ClearanceRaster.from_arrays(cached),
                          land_xy if not land_xy.is_empty else None, has_prefer)
+        g._pref_fn = lambda: prefer_geom() if callable(prefer_geom) else prefer_geom
         g.build_s = time.perf_counter() - t0
         return g
     extra = extra_obstacle() if callable(extra_obstacle) else extra_obstacle

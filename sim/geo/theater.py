@@ -451,10 +451,38 @@ class Theater:
                         raster_cell_m=self.zones.cell_m)
         if cached is None or "clear" not in cached:
             cache.save_arrays(key, g.to_arrays())
+        g.store = self._aux_store(key, gkey)
         open_nm = params.node_buffer_nm + 3.0  # escapes end well clear of island mazes
         g.open_fn = lambda x, y: self.zones.distance_nm(x, y) >= open_nm
         self._graphs[gkey] = g
         return g
+
+    def _aux_store(self, graph_key: str, gkey: tuple) -> Any:
+        """Disk memo of a routing graph's derived arrays (obstacle geometry, inside rasters).
+
+        ``thin`` (land + frame) is the same for every avoid/prefer variant, so it is shared.
+        """
+        mem = self.__dict__.setdefault("_aux_mem", {})
+
+        def store(name: str, build: Any) -> dict[str, np.ndarray]:
+            k = cache.cache_key("route-aux", {"graph": graph_key if name != "thin" else self._graph_base_key(),
+                                              "which": name, "v": 1})
+            if k in mem:
+                return mem[k]
+            arr = cache.load_arrays(k)
+            if arr is None:
+                arr = build()
+                cache.save_arrays(k, arr)
+            if name == "thin":
+                mem[k] = arr
+            return arr
+
+        return store
+
+    def _graph_base_key(self) -> str:
+        return cache.cache_key("route", {
+            "name": self.name, "bbox": self.bbox, "res": self.resolution, "data": self._fingerprint,
+            "params": RoutingParams().__dict__, "raster_cell": self.zones.cell_m, "thin": 1})
 
     def _endpoint_xy(self, p: str | tuple[float, float], which: str) -> np.ndarray:
         if isinstance(p, str):

@@ -1,0 +1,91 @@
+"""Profile one replication and fingerprint its tables (for before/after comparisons).
+
+Run: ``.venv/bin/python benchmarks/profile_run.py [--vessels N] [--assets-scale K] [--days D]
+[--profile out.prof] [--top 25]``. Prints wall time, SimPy steps, a SHA-256 of the events,
+voyages and assets tables (identical before and after a performance change means the
+behaviour did not change), and optionally the cProfile top functions by own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import io
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = Path(__import__("os").environ.get("BENCH_SCENARIO", ROOT / "scenarios" / "crackdown_2018.yaml"))
+# asset groups of crackdown_2018 and their counts (10 assets in all, one a satellite)
+ASSET_COUNTS = {"us_p8": 1, "jp_p3c": 1, "jp_ddg": 1, "rok_coast_guard": 3, "us_imagery": 1,
+                "allied_mpa": 1, "coalition_frigates": 2}
+
+
+def overrides(vessels: int | None, assets: int, days: float | None) -> list[str]:
+    """``--set`` style overrides: legit vessel count, assets scaled to ``assets`` (a multiple of 10)."""
+    out = []
+    if vessels is not None:
+        out.append(f"traffic.vessels={vessels}")
+    if assets != 10:
+        if assets % 10:
+            raise SystemExit("assets must be a multiple of 10")
+        k = assets // 10
+        out += [f"assets.{g}.count={c * k}" for g, c in ASSET_COUNTS.items()]
+    if days is not None:
+        out.append(f"duration_days={days}")
+    return out
+
+
+def fingerprint(result) -> str:
+    h = hashlib.sha256()
+    for df in (result.events, result.voyages, result.assets):
+        h.update(df.to_csv(index=False).encode())
+    return h.hexdigest()[:16]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--vessels", type=int, default=None)
+    ap.add_argument("--assets", type=int, default=10)
+    ap.add_argument("--days", type=float, default=None)
+    ap.add_argument("--seed", type=int, default=2018)
+    ap.add_argument("--profile", type=Path, default=None)
+    ap.add_argument("--top", type=int, default=25)
+    a = ap.parse_args(argv)
+    from sim.experiments.replications import replication_seeds
+    from sim.geo import load_theater
+    from sim.model import run
+    from sim.model.engine import RouteCache
+    from sim.scenarios import load_scenario
+
+    sc = load_scenario(SCENARIO, overrides=overrides(a.vessels, a.assets, a.days))
+    th = load_theater(sc.theater)
+    rc = RouteCache.load(th)
+    ss = replication_seeds(a.seed, 1)[0]
+    prof = cProfile.Profile() if a.profile else None
+    t0 = time.perf_counter()
+    if prof:
+        prof.enable()
+    res = run(sc, ss, theater=th, route_cache=rc)
+    if prof:
+        prof.disable()
+    wall = time.perf_counter() - t0
+    print(f"vessels={sc.traffic.vessels} assets={sum(g.count for g in sc.assets)} days={sc.duration_h / 24:g} "
+          f"wall={wall:.2f}s events={len(res.events)} fp={fingerprint(res)}")
+    print({k: res.provenance.get(k) for k in ("sim_events", "simpy_steps", "legit_contacts")})
+    if prof:
+        prof.dump_stats(a.profile)
+        s = io.StringIO()
+        pstats.Stats(prof, stream=s).sort_stats("tottime").print_stats(a.top)
+        print(s.getvalue())
+        s = io.StringIO()
+        pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(a.top)
+        print(s.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

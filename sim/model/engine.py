@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 import zlib
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -49,6 +50,10 @@ _HANDS_OFF_H = 72.0
 """A vessel intercepted and released is not intercepted again within this time."""
 
 
+_PATROL_POLYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per theater: area name -> patrol polygon (a pure function of the theater's geometry)."""
+
+
 @dataclass(frozen=True)
 class TargetRef:
     """A pursued vessel: a legitimate ship (``legit`` index) or an illicit one (``legit == -1``)."""
@@ -66,7 +71,7 @@ class ZoneAt(NamedTuple):
 
 
 class RouteCache(dict):
-    """Routes between rounded endpoints, shared by the replications that run in one process.
+    """Routes between the exact fixed points (places, sites), shared by the runs of one process.
 
     Routes between fixed points (places and the fixed rendezvous/entry sites) are the same in
     every replication; ``load``/``save`` keep them on disk beside the theater's routing graph,
@@ -83,7 +88,7 @@ class RouteCache(dict):
         from sim.geo import cache
 
         return cache.cache_key("fixed-routes", {"name": theater.name, "bbox": theater.bbox,
-                                                "data": getattr(theater, "_fingerprint", ""), "model": 1})
+                                                "data": getattr(theater, "_fingerprint", ""), "model": 2})
 
     @classmethod
     def load(cls, theater: Any) -> RouteCache:
@@ -146,11 +151,16 @@ class Model:
         self.rng = rng
         self.env = simpy.Environment()
         self.events: list[Event] = []
-        self.routes = route_cache if route_cache is not None else RouteCache()
+        # Routes of this run (1 km endpoint keys: the first query of a key decides, as in a cold
+        # run); the shared cache only serves routes between the exact fixed points, which are the
+        # same in every run, so results never depend on what ran before in the process.
+        self.routes: dict[tuple, np.ndarray] = {}
+        self.shared_routes = route_cache if route_cache is not None else RouteCache()
         self._areas: dict[str, shapely.Geometry] = {}
         self._site_pool: dict[str, np.ndarray] = {}
-        self._fixed_points: set[tuple[float, float]] = {
-            (round(float(x), -3), round(float(y), -3)) for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
+        self._fixed_points: dict[tuple[float, float], tuple[float, float]] = {
+            (round(float(x), -3), round(float(y), -3)): (float(x), float(y))
+            for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
         }
         self._ctx = _Ctx(self)
         lon0, lat0, lon1, lat1 = theater.bbox
@@ -185,13 +195,20 @@ class Model:
     def area_polygon(self, name: str) -> shapely.Geometry:
         """Metric polygon of a named area shrunk 1 nm off the coast, so patrol legs stay at sea (cached)."""
         if name not in self._areas:
+            shared = _PATROL_POLYS.setdefault(self.theater, {})  # the same in every run: cache per theater
+            if name not in shared:
+                shared[name] = self._patrol_polygon(name)
+            self._areas[name] = shared[name]
+        return self._areas[name]
+
+    def _patrol_polygon(self, name: str) -> shapely.Geometry:
+        if True:
             poly = shapely.simplify(self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0)
             if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
                 poly = max(poly.geoms, key=lambda g: g.area)
             if poly.is_empty:
                 poly = self.theater.area(name).polygon_xy
-            self._areas[name] = poly
-        return self._areas[name]
+            return poly
 
     def site(self, area: str) -> np.ndarray:
         """A point of the area drawn (with the run's generator) from a fixed pool of candidate sites.
@@ -207,7 +224,8 @@ class Model:
             far = self.offshore(cand)
             pool = (far if len(far) >= _SITES_PER_AREA // 4 else cand)[:_SITES_PER_AREA]
             self._site_pool[area] = pool
-            self._fixed_points.update((round(float(x), -3), round(float(y), -3)) for x, y in pool)
+            self._fixed_points.update(((round(float(x), -3), round(float(y), -3)), (float(x), float(y)))
+                                      for x, y in pool)
         return pool[int(self.rng.integers(len(pool)))]
 
     def route_xy(
@@ -218,6 +236,12 @@ class Model:
                                                                          round(float(b_xy[1]), -3))
         key = (*ka, *kb, tuple(avoid), tuple(prefer))
         hit = self.routes.get(key)
+        if hit is not None:
+            return hit
+        fixed = (self._fixed_points.get(ka) == (float(a_xy[0]), float(a_xy[1]))
+                 and self._fixed_points.get(kb) == (float(b_xy[0]), float(b_xy[1])))
+        if fixed:
+            hit = self.shared_routes.get(key)
         if hit is None:
             zones = tuple((s, "territorial") for s in avoid)
             try:
@@ -230,9 +254,10 @@ class Model:
                 r = self.theater.route_xy(a2, b2, avoid=zones, prefer=tuple(prefer))
             hit = np.asarray(r.xy_m, dtype=float)
             hit[0], hit[-1] = a_xy, b_xy
-            self.routes[key] = hit
-            if ka in self._fixed_points and kb in self._fixed_points:
-                self.routes.fixed.add(key)
+            if fixed:
+                self.shared_routes[key] = hit
+                self.shared_routes.fixed.add(key)
+        self.routes[key] = hit
         return hit
 
     def water_path(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:

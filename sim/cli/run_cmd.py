@@ -20,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", "-n", type=int, default=None, help="replications (default: the file's)")
     parser.add_argument("--seed", type=int, default=None, help="root seed (default: the file's)")
     parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
+    parser.add_argument("--dask", metavar="ADDRESS", default=None,
+                        help="run replications on a Dask distributed scheduler (e.g. tcp://host:8786); "
+                             "workers must see --out. Needs the 'dask' extra")
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                         help="override a value, e.g. --set assets.us_p8.count=3 (repeatable)")
     parser.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<scenario name>)")
@@ -51,14 +54,15 @@ def main(args: argparse.Namespace) -> int:
         yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
     manifest = {
         "package": "sanctions-sim", "version": __version__, "scenario": scenario.name, "scenario_file": args.file,
-        "scenario_hash": h, "seed": seed, "replications": n, "workers": workers,
+        "scenario_hash": h, "seed": seed, "replications": n, "workers": workers, "dask": args.dask,
         "command": " ".join(["sanctions-sim", *sys.argv[1:]]), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_json(out / "manifest.json", manifest)
     bar = Progress(f"{scenario.name}")
     t0 = time.perf_counter()
     try:
-        reps = run_replications(scenario, n, seed=seed, workers=workers, out_dir=out, progress=bar)
+        reps = run_replications(scenario, n, seed=seed, workers=workers, out_dir=out, progress=bar,
+                                dask_address=args.dask)
     finally:
         bar.close()
     wall = time.perf_counter() - t0

@@ -58,6 +58,7 @@ def _run_one(scenario_json: str, seed: int, index: int, n: int, out_dir: str | N
     row: dict[str, Any] = {"scenario": scenario.name, "replication": index, "seed": seed,
                            "scenario_hash": scenario_hash(scenario)}
     t0 = time.perf_counter()
+    write = None
     try:
         theater = _theater(scenario.theater)
         cache = _ROUTES.get(scenario.theater)
@@ -66,12 +67,16 @@ def _run_one(scenario_json: str, seed: int, index: int, n: int, out_dir: str | N
         result = run(scenario, ss, theater=theater, route_cache=cache)
         row.update(result.summary)
         row["error"] = ""
-        if out_dir is not None:
-            _write_replication(Path(out_dir), index, result, row)
+        write = result
     except Exception as exc:  # a failed replication is recorded, not fatal
         row["error"] = f"{type(exc).__name__}: {exc}"
         row["traceback"] = traceback.format_exc(limit=5)
-    row["wall_s"] = time.perf_counter() - t0
+    row["wall_s"] = time.perf_counter() - t0  # before writing, so stored rows keep it
+    if write is not None and out_dir is not None:
+        try:
+            _write_replication(Path(out_dir), index, write, row)
+        except OSError as exc:
+            row["error"] = f"{type(exc).__name__} writing results: {exc}"
     return row
 
 
@@ -93,13 +98,23 @@ def _write_replication(out: Path, index: int, result: Any, row: dict[str, Any]) 
     os.replace(tmp, final)
 
 
-def finished_replications(out_dir: Path) -> dict[int, dict[str, Any]]:
-    """Summary rows of the replications already written in a run directory."""
+def finished_replications(out_dir: Path, *, clean: bool = False) -> dict[int, dict[str, Any]]:
+    """Summary rows of the replications already written in a run directory.
+
+    Only complete ``rep_*`` folders count (they appear by an atomic rename); temporary
+    ``.tmp_rep_*`` folders left by a killed run are ignored, and removed when ``clean``.
+    """
     done: dict[int, dict[str, Any]] = {}
     base = Path(out_dir) / REPLICATION_DIR
     if base.is_dir():
+        if clean:
+            for tmp in base.glob(".tmp_rep_*"):
+                shutil.rmtree(tmp, ignore_errors=True)
         for p in sorted(base.glob("rep_*/summary.json")):
-            row = json.loads(p.read_text())
+            try:
+                row = json.loads(p.read_text())
+            except (OSError, ValueError):
+                continue
             row.pop("provenance", None)
             done[int(row["replication"])] = row
     return done
@@ -119,6 +134,7 @@ def run_replications(
     out_dir: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     indices: list[int] | None = None,
+    dask_address: str | Any | None = None,
 ) -> pd.DataFrame:
     """Run independent replications of a scenario; one row per replication.
 
@@ -131,12 +147,16 @@ def run_replications(
             summary.json) and replications already there are reused, not re-run.
         progress: called as ``progress(done, total)`` after each replication.
         indices: run only these replication indices (default: all of ``range(n)``).
+        dask_address: run on a Dask distributed cluster instead of local processes: a
+            scheduler address (``tcp://host:8786``) or a ``distributed.Client``. One task per
+            replication; workers write their replication folders themselves (``out_dir`` must
+            be visible to them). Results are identical to a serial run with the same seed.
 
     Returns:
         DataFrame with ``scenario, replication, seed, scenario_hash``, the summary metrics,
         ``wall_s`` and ``error`` (empty when the replication succeeded), sorted by replication.
     """
-    from sim.scenarios import Scenario, load_scenario
+    from sim.scenarios import Scenario, load_scenario, scenario_hash
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -145,14 +165,20 @@ def run_replications(
     todo = list(range(n)) if indices is None else list(indices)
     rows: dict[int, dict[str, Any]] = {}
     if out_dir is not None:
-        for i, row in finished_replications(Path(out_dir)).items():
-            if i in todo and row.get("seed") == seed and not row.get("error"):
+        h = scenario_hash(scenario)
+        wanted = set(todo)
+        # stored rows of another scenario or seed are not reused (they are re-run and replaced)
+        for i, row in finished_replications(Path(out_dir), clean=True).items():
+            if (i in wanted and row.get("seed") == seed and row.get("scenario_hash") == h
+                    and not row.get("error")):
                 rows[i] = row
         todo = [i for i in todo if i not in rows]
     total = len(rows) + len(todo)
     sj = scenario.model_dump_json()
     od = None if out_dir is None else str(out_dir)
-    for row in _execute(sj, seed, n, todo, od, workers):
+    runner = _execute(sj, seed, n, todo, od, workers) if dask_address is None else \
+        _execute_dask(sj, seed, n, todo, od, dask_address)
+    for row in runner:
         rows[row["replication"]] = row
         if progress is not None:
             progress(len(rows), total)
@@ -167,9 +193,31 @@ def _execute(sj: str, seed: int, n: int, todo: list[int], od: str | None, worker
         for i in todo:
             yield _run_one(sj, seed, i, n, od)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_mp_context()) as pool:
         pending = {pool.submit(_run_one, sj, seed, i, n, od) for i in todo}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in done:
                 yield f.result()
+
+
+def _execute_dask(sj: str, seed: int, n: int, todo: list[int], od: str | None,
+                  address: Any) -> Iterator[dict[str, Any]]:
+    """One Dask task per replication; rows are yielded as tasks finish."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        from sim.errors import UserError
+
+        raise UserError("--dask needs the optional dependency: pip install 'sanctions-sim[dask]'") from exc
+    own = not isinstance(address, Client)
+    client = Client(address) if own else address
+    try:
+        futures = [client.submit(_run_one, sj, seed, i, n, od, pure=False, key=f"rep-{i}-{os.getpid()}-{time.time_ns()}")
+                   for i in todo]
+        for fut in as_completed(futures):
+            yield fut.result()
+            fut.release()
+    finally:
+        if own:
+            client.close()

@@ -89,6 +89,7 @@ def run(scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: An
         "wall_s": wall,
         "sim_h": float(model.env.now),
         "sim_events": len(model.events),
+        "simpy_steps": int(getattr(model, "simpy_steps", -1)),
         "legit_contacts": model.legit_contacts,
     }
     return RunResult(events, voyages, assets, summary, provenance)

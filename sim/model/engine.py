@@ -803,3 +803,8 @@ class Model:
     def run(self) -> None:
         """Run to the scenario's end."""
         self.env.run(until=self.scenario.duration_h)
+        # SimPy steps: events taken off the queue and processed (each ``env.step``), counted
+        # without a per-step hook as events scheduled minus events still queued, minus the
+        # run's own stop event (reads SimPy's private event counter).
+        eid = getattr(self.env, "_eid", None)
+        self.simpy_steps = (next(eid) - len(self.env._queue) - 1) if eid is not None else -1

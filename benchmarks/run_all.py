@@ -1,0 +1,168 @@
+"""Benchmark suite (issue #6): SimPy reference, model scaling, replication throughput.
+
+Run: ``.venv/bin/python benchmarks/run_all.py [--quick] [--out benchmarks/results.json]``.
+
+* ``simpy_reference``: bare SimPy, 1,000 processes that only wait on timeouts; events/s.
+* ``model``: ``crackdown_2018`` with ``traffic.vessels=N`` (250 ... 4,000) and its 10 assets,
+  or every asset group's count x4 (40 assets), one simulated year (``--quick``: 250-1,000
+  vessels, 60 days). Each configuration runs in a fresh subprocess: ``wall_s`` is the
+  replication (build + run + tables, theater already loaded), ``total_s`` the whole
+  process, ``peak_rss_mb`` the process's peak RSS. ``events_per_s`` = SimPy steps / run
+  wall time, where a step is one event taken off SimPy's queue and processed (one
+  ``env.step``). ``exponent``: least-squares slope of log(wall_s) on log(vessels) per asset count.
+* ``replications``: replications per minute of ``crackdown_2018`` (``--quick``: 30 days)
+  serially, with 2 local processes, and on a Dask ``LocalCluster`` (2 worker processes).
+
+Writes the JSON and prints a table. The route/geometry disk cache should be warm (run once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "crackdown_2018.yaml"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from profile_run import ASSET_COUNTS, overrides  # noqa: E402
+
+_SIMPY_CHILD = """
+import json, resource, time, simpy
+env = simpy.Environment()
+def p(env, d):
+    while True:
+        yield env.timeout(d)
+for i in range(1000):
+    env.process(p(env, 1.0 + (i % 97) / 97.0))
+t0 = time.perf_counter(); env.run(until=1000.0); wall = time.perf_counter() - t0
+steps = next(env._eid) - len(env._queue) - 1
+print(json.dumps({"steps": steps, "wall_s": wall, "events_per_s": steps / wall}))
+"""
+
+_MODEL_CHILD = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from sim.experiments.replications import replication_seeds
+from sim.geo import load_theater
+from sim.model import run
+from sim.model.engine import RouteCache
+from sim.scenarios import load_scenario
+sc = load_scenario(sys.argv[1], overrides=json.loads(sys.argv[2]))
+th = load_theater(sc.theater)
+rc = RouteCache.load(th)
+t1 = time.perf_counter()
+res = run(sc, replication_seeds(sc.seed, 1)[0], theater=th, route_cache=rc)
+wall = time.perf_counter() - t1
+steps = res.provenance["simpy_steps"]
+print(json.dumps({"wall_s": wall, "total_s": time.perf_counter() - t0, "simpy_steps": steps,
+                  "events_per_s": steps / wall, "log_events": len(res.events),
+                  "legit_contacts": res.provenance["legit_contacts"],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+_REPS_CHILD = """
+import json, sys, time
+from sim.experiments import run_replications
+from sim.scenarios import load_scenario
+sc = load_scenario(sys.argv[1], overrides=json.loads(sys.argv[2]))
+n, mode = int(sys.argv[3]), sys.argv[4]
+kw = {}
+if mode == "dask":
+    import distributed
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, memory_limit="4GiB")
+    kw["dask_address"] = cluster.scheduler_address
+else:
+    kw["workers"] = int(mode)
+t0 = time.perf_counter()
+df = run_replications(sc, n, seed=sc.seed, **kw)
+wall = time.perf_counter() - t0
+print(json.dumps({"replications": n, "wall_s": wall, "per_minute": 60 * n / wall,
+                  "failed": int((df["error"] != "").sum())}))
+"""
+
+
+def _child(code: str, *args: str, timeout: float = 3600) -> dict:
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                       timeout=timeout)
+    if r.returncode != 0:
+        return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes and short horizons (minutes, not an hour)")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    ap.add_argument("--skip-replications", action="store_true")
+    a = ap.parse_args(argv)
+    vessels = [250, 500, 1000] if a.quick else [250, 500, 1000, 2000, 4000]
+    assets = [10, 40]
+    days = 60 if a.quick else None
+    out: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                             "platform": platform.platform()},
+                 "quick": a.quick, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    ref = _child(_SIMPY_CHILD)
+    out["simpy_reference"] = ref
+    print(f"bare SimPy: {ref.get('events_per_s', float('nan')):,.0f} events/s")
+    model = []
+    for na in assets:
+        for nv in vessels:
+            r = _child(_MODEL_CHILD, str(SCENARIO), json.dumps(overrides(nv, na, days)))
+            r.update({"vessels": nv, "assets": na, "days": days or 365})
+            if "events_per_s" in r and "events_per_s" in ref:
+                r["events_per_s_vs_simpy"] = r["events_per_s"] / ref["events_per_s"]
+            model.append(r)
+            print(json.dumps(r))
+            out["model"] = model
+            a.out.write_text(json.dumps(out, indent=1))
+    out["exponent"] = {}
+    for na in assets:
+        pts = [(r["vessels"], r["wall_s"]) for r in model if r["assets"] == na and "wall_s" in r]
+        if len(pts) >= 2:
+            x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
+            out["exponent"][str(na)] = float(np.polyfit(x, y, 1)[0])
+    if not a.skip_replications:
+        sets = ["duration_days=30"] if a.quick else []
+        n = 4
+        reps = {}
+        for mode in ("1", "2", "dask"):
+            reps[mode] = _child(_REPS_CHILD, str(SCENARIO), json.dumps(sets), str(n), mode)
+            print(mode, json.dumps(reps[mode]))
+        out["replications"] = {"scenario": "crackdown_2018", "sets": sets, **reps}
+    out["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    a.out.write_text(json.dumps(out, indent=1))
+    _table(out)
+    return 0
+
+
+def _table(out: dict) -> None:
+    ref = out["simpy_reference"].get("events_per_s", float("nan"))
+    print(f"\nbare SimPy timeouts: {ref:,.0f} events/s")
+    print(f"{'vessels':>8} {'assets':>6} {'days':>5} {'wall s':>8} {'total s':>8} {'steps':>9} {'ev/s':>9} "
+          f"{'% SimPy':>7} {'RSS MB':>7}")
+    for r in out["model"]:
+        if "wall_s" not in r:
+            print(f"{r['vessels']:>8} {r['assets']:>6}  error: {r.get('error')}")
+            continue
+        print(f"{r['vessels']:>8} {r['assets']:>6} {r['days']:>5} {r['wall_s']:>8.1f} {r['total_s']:>8.1f} "
+              f"{r['simpy_steps']:>9} {r['events_per_s']:>9,.0f} {100 * r['events_per_s'] / ref:>6.1f}% "
+              f"{r['peak_rss_mb']:>7.0f}")
+    for na, e in out.get("exponent", {}).items():
+        print(f"cost ~ vessels^{e:.2f} at {na} assets")
+    for mode, r in out.get("replications", {}).items():
+        if isinstance(r, dict) and "per_minute" in r:
+            label = {"1": "1 worker", "2": "2 workers", "dask": "Dask LocalCluster (2 procs)"}[mode]
+            print(f"replications/min, {label}: {r['per_minute']:.2f} ({r['replications']} in {r['wall_s']:.0f} s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

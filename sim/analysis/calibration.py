@@ -44,7 +44,10 @@ TARGETS: tuple[Target, ...] = (
     Target("crackdown_2018", "halted_transfers_per_year", "Transfers halted on being observed, per year", 26, 13,
            45, "domain §5: 30 halts Oct 2017-Dec 2018 (14 months) -> ~26 a year"),
     Target("crackdown_2018", "detections_public_per_year", "Illicit voyages seen by aircraft or warships, per year",
-           30, 10, 120, "domain §1.2: 10-12 Japanese public notices in 2018 (a lower bound; most sightings unpublished)"),
+           11, 10, 1000, "domain §1.2: 10-12 Japanese public notices in 2018 - a lower bound only (most sightings "
+           "were never published), so only the lower end is checked"),
+    Target("crackdown_2018", "sts_sightings_per_sortie", "Transfers seen in progress per aircraft sortie", 0.36, 0.15,
+           0.7, "domain §5: an RNZAF P-3K2 detachment flew 11 patrols and detected STS on 4 (year unconfirmed)"),
     Target("crackdown_2018", "seizures_per_year", "Seizures, detentions and diversions per year", 3, 0, 8,
            "domain §4: about 3 detentions in 2018 (Talent Ace, P-Pioneer, Wise Honest)"),
 )

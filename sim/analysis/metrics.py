@@ -74,12 +74,15 @@ def summarise_run(
     air = assets[assets["kind"] == "aircraft"] if len(assets) else assets
     ship_h = float(ships["underway_h"].sum()) if len(ships) else 0.0
     air_h = float(air["underway_h"].sum()) if len(air) else 0.0
-    public = sat_sts = 0
+    public = sat_sts = air_sts_sightings = 0
     if len(ev) and len(v):
         sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
         det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
         public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
         sat_sts = int(det.loc[det["asset"].isin(sats) & det["detail"].str.startswith("sts"), "voyage"].nunique())
+        air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
+        air_sts = det[det["asset"].isin(air_ids) & det["detail"].str.startswith("sts")]
+        air_sts_sightings = len(air_sts.drop_duplicates(["asset", "voyage"]))
     return {
         "voyages_started": float(len(v)),
         "voyages_ended": float(n_end),
@@ -106,6 +109,7 @@ def summarise_run(
         "halted_transfers_per_year": (float(kinds.get("transfer_aborted", 0)) - float(
             (ev["detail"] == "partner late: gave up").sum() if len(ev) else 0)) / years,
         "seizures_per_year": (seized + diverted) / years,
+        "sts_sightings_per_sortie": _ratio(air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0),
         "detections_public_per_year": public / years,
         "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
         "escalation_incidents": float(kinds.get("escalation_incident", 0)),

@@ -77,8 +77,8 @@ def decide(
     if flag == "stateless":
         return Decision("board", "stateless vessel (UNCLOS Art. 110)", escalation)
     p = rules.consent_probability.get(flag, rules.default_consent_probability)
-    if flag == "PRK" and p <= 0.0:  # the DPRK neither consents nor directs its ships to inspection
-        return Decision("release", "DPRK flag: no consent", escalation)
+    if p <= 0.0:  # a state that never consents (DPRK, and China/Russia when opposed) does not direct either
+        return Decision("release", f"flag state {flag} refuses all consent", escalation)
     if rng.random() < p:
         return Decision("board", f"flag state {flag} consented", escalation)
     if rng.random() < rules.port_direction_probability:

@@ -179,6 +179,7 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "sts_seen_by_satellite_per_year": "Voyages whose transfer was imaged by a satellite, per year.",
     "halted_transfers_per_year": "halted_transfers, annualised.",
     "seizures_per_year": "Seizures and diversions, annualised.",
+    "sts_sightings_per_sortie": "Transfers seen in progress by aircraft, per aircraft sortie.",
     "detections_public_per_year": "detections_public, annualised.",
     "false_positive_boardings": "Legitimate vessels boarded.",
     "escalation_incidents": "Escalation incidents.",

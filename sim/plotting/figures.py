@@ -449,3 +449,37 @@ def _metric_axis_label(metric: str) -> tuple[str, bool]:
         "escalation_incidents": ("Escalation incidents (per run)", False),
     }
     return labels.get(metric, (metric, False))
+
+
+def plot_tornado(oat: pd.DataFrame, *, metric: str = "denial_rate", ax: Axes | None = None,
+                 title: str | None = None) -> Axes:
+    """Tornado plot of a one-at-a-time sensitivity table (``sim.experiments.sensitivity.one_at_a_time``).
+
+    Bars run from the metric at each parameter's low value to its high value, around the
+    base value (vertical line); parameters are sorted by the width of their swing.
+    """
+    base = float(oat.loc[oat["parameter"] == "base", metric].iloc[0])
+    params = [p for p in oat["parameter"].unique() if p != "base"]
+    swings = []
+    for p in params:
+        sub = oat[oat["parameter"] == p].set_index("level")
+        lo, hi = float(sub.loc["low", metric]), float(sub.loc["high", metric])
+        swings.append((abs(hi - lo), p, lo, hi, sub.loc["low", "value"], sub.loc["high", "value"]))
+    swings.sort()
+    label, pct = _metric_axis_label(metric)
+    scale = 100.0 if pct else 1.0
+    with style():
+        ax = _new_ax(ax, len(swings))
+        for y, (_, p, lo, hi, vlo, vhi) in enumerate(swings):
+            ax.barh(y, (lo - base) * scale, left=base * scale, color=OKABE_ITO[5], height=0.6,
+                    label="low value" if y == 0 else None)
+            ax.barh(y, (hi - base) * scale, left=base * scale, color=OKABE_ITO[1], height=0.6,
+                    label="high value" if y == 0 else None)
+            ax.text(min(lo, hi) * scale, y, f"{vlo if lo <= hi else vhi}  ", va="center", ha="right", fontsize=8)
+            ax.text(max(lo, hi) * scale, y, f"  {vhi if hi >= lo else vlo}", va="center", ha="left", fontsize=8)
+        ax.axvline(base * scale, color="black", lw=1)
+        ax.set_yticks(range(len(swings)), [s[1] for s in swings])
+        ax.set_xlabel(label)
+        ax.set_title(title or f"Sensitivity of {label.split(' (')[0].lower()} (one at a time)")
+        ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return ax

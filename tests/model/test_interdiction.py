@@ -37,8 +37,11 @@ def test_high_seas_needs_consent_or_statelessness():
     assert d(Rules(high_seas_boarding=False), flag="stateless").action == "release"
     assert d(flag="stateless").action == "board"
     assert d(Rules(consent_probability={"PAN": 1.0}), flag="PAN").action == "board"
-    refused = Rules(consent_probability={"PAN": 0.0}, port_direction_probability=1.0)
-    assert d(refused, flag="PAN").action == "divert"
+    refused = Rules(consent_probability={"PAN": 0.0001}, port_direction_probability=1.0)
+    rng = np.random.default_rng(1)
+    assert d(refused, flag="PAN", rng=rng).action == "divert"
+    never = Rules(consent_probability={"CHN": 0.0}, port_direction_probability=1.0)
+    assert d(never, flag="CHN").action == "release"
     assert d(flag="PRK").action == "release"  # the DPRK neither consents nor directs to port
 
 

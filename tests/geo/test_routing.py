@@ -130,3 +130,10 @@ def test_sim_like_queries_fast_and_off_land(korea):
             assert not shapely.LineString(r.xy_m).intersects(korea.land_xy)
             np.testing.assert_allclose(r.xy_m[0], q)
     assert np.median(times) < 0.2  # generous: CI machines vary; the benchmark tracks 5 ms
+
+
+def test_every_port_base_and_gate_is_reachable(korea):
+    """Every place a vessel or warship sails from connects to open water (a port in a closed bay would strand it)."""
+    for r in korea.places.itertuples():
+        if r.kind != "air_base":
+            assert korea.route(r.name, "Korea Strait").length_nm > 0, r.name

@@ -15,7 +15,10 @@ import pandas as pd
 
 from sim.model.records import ASSET_COLUMNS, EVENT_COLUMNS, VOYAGE_COLUMNS, Event
 
-__all__ = ["run", "RunResult", "check_invariants"]
+__all__ = ["run", "RunResult", "check_invariants", "MAX_VESSEL_SPEED_KN"]
+
+MAX_VESSEL_SPEED_KN = 25.0
+"""No merchant ship, tanker or collier in the model is faster (the schema allows up to this for traffic)."""
 
 
 @dataclass
@@ -28,6 +31,8 @@ class RunResult:
         assets: one row per patrol asset (``ASSET_COLUMNS``).
         summary: headline metrics (``SUMMARY_COLUMNS``).
         provenance: scenario name and hash, seed, package version, wall time, simulated hours.
+        tracks: one row per sailed leg of every vessel when the scenario sets ``record_tracks``
+            (``TRACK_COLUMNS``), else None.
     """
 
     events: pd.DataFrame
@@ -35,6 +40,7 @@ class RunResult:
     assets: pd.DataFrame
     summary: dict[str, float]
     provenance: dict[str, Any] = field(default_factory=dict)
+    tracks: pd.DataFrame | None = None
 
 
 def _seed_sequence(seed: Any) -> np.random.SeedSequence:
@@ -92,7 +98,8 @@ def run(scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: An
         "simpy_steps": int(getattr(model, "simpy_steps", -1)),
         "legit_contacts": model.legit_contacts,
     }
-    return RunResult(events, voyages, assets, summary, provenance)
+    tracks = model.tracks_frame() if scenario.record_tracks else None
+    return RunResult(events, voyages, assets, summary, provenance, tracks)
 
 
 def _events_frame(records: list[Event], theater: Any) -> pd.DataFrame:
@@ -119,8 +126,9 @@ def _events_frame(records: list[Event], theater: Any) -> pd.DataFrame:
 def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
     """Problems found in a run's tables (empty when the run is consistent).
 
-    Checks: cargo conserved per voyage; event times non-decreasing and within the
-    run; every event position on water (when a theater is given).
+    Checks: cargo conserved per voyage; event times non-decreasing; every event
+    position on water (when a theater is given); and, when tracks were recorded,
+    no vessel faster than ``MAX_VESSEL_SPEED_KN`` and no track leg touching land.
     """
     from sim.analysis.metrics import cargo_balance
 
@@ -146,4 +154,21 @@ def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
                 water = np.asarray(theater.is_water(pos["lon"].to_numpy(), pos["lat"].to_numpy()))
                 if not water.all():
                     problems.append(f"{int((~water).sum())} events on land: {pos.loc[~water, 'kind'].unique()[:5]}")
+    tr = result.tracks
+    if tr is not None and len(tr):
+        dur = (tr["t1_h"] - tr["t0_h"]).to_numpy()
+        dist_nm = np.hypot(tr["x1_m"] - tr["x0_m"], tr["y1_m"] - tr["y0_m"]).to_numpy() / 1852.0
+        speed = np.divide(dist_nm, dur, out=np.zeros_like(dist_nm), where=dur > 1e-9)
+        if (speed > MAX_VESSEL_SPEED_KN).any():
+            problems.append(f"vessels faster than {MAX_VESSEL_SPEED_KN} kn: {tr.loc[speed > MAX_VESSEL_SPEED_KN, 'vessel'].unique()[:5]}")
+        if (dur < -1e-9).any():
+            problems.append("track legs run backwards in time")
+        if theater is not None:
+            f = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+            x = (tr["x0_m"].to_numpy()[:, None] + f * (tr["x1_m"] - tr["x0_m"]).to_numpy()[:, None]).ravel()
+            y = (tr["y0_m"].to_numpy()[:, None] + f * (tr["y1_m"] - tr["y0_m"]).to_numpy()[:, None]).ravel()
+            wet = np.asarray(theater.is_water_xy(x, y), dtype=bool).reshape(-1, len(f))
+            dry = ~wet.all(axis=1)
+            if dry.any():
+                problems.append(f"{int(dry.sum())} track legs touch land: {tr.loc[dry, 'vessel'].unique()[:5]}")
     return problems

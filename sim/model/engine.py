@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 import shapely
 import simpy
 
@@ -24,7 +25,7 @@ from sim.model import sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
 from sim.model.motion import Track, legs_along
-from sim.model.records import Event
+from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
 from sim.model.smugglers import Boarded, IllicitVessel, Observed, Voyage, VoyageRunner, voyage_source
 from sim.model.strategies import make_strategy
@@ -175,6 +176,7 @@ class Model:
         self._reported: dict[tuple[str, str], float] = {}
         self._sightings: list[tuple[float, str]] = []
         self.transfers = 0
+        self.track_rows: list[tuple] = []
         self.halts = 0
         self.escalations = 0
         self.false_positive_boardings = 0
@@ -772,8 +774,36 @@ class Model:
         self.illicit[v.vid] = v
         self.active_illicit[v.vid] = v
 
+    def archive(self, v: IllicitVessel, until_h: float) -> None:
+        """Keep the sailed part of a vessel's plan for the tracks table (when the scenario records tracks)."""
+        if self.scenario.record_tracks:
+            self.track_rows.extend(v.executed_legs(until_h))
+
+    def tracks_frame(self) -> pd.DataFrame:
+        """Every vessel's sailed legs (``TRACK_COLUMNS``): legitimate traffic and illicit vessels."""
+        end = self.env.now
+        for v in self.illicit.values():
+            self.archive(v, end)
+        legit = self.legit_legs[self.legit_legs[:, 0] < end]
+        ids = self.legit_ids[self.legit_legs[:, 0] < end]
+        t0 = np.maximum(legit[:, 0], 0.0)
+        t1 = np.minimum(legit[:, 1], end)
+        x0 = legit[:, 2] + legit[:, 4] * (t0 - legit[:, 0])
+        y0 = legit[:, 3] + legit[:, 5] * (t0 - legit[:, 0])
+        on = ~self.legit_dark[ids]
+        names = np.array([f"L{i}" for i in ids], dtype=object)
+        df_l = pd.DataFrame({
+            "vessel": names, "role": "legit", "t0_h": t0, "t1_h": t1, "x0_m": x0, "y0_m": y0,
+            "x1_m": x0 + legit[:, 4] * (t1 - t0), "y1_m": y0 + legit[:, 5] * (t1 - t0), "ais_on": on,
+            "identity": np.where(on, names, ""), "activity": "transit",
+        })
+        df_i = pd.DataFrame(self.track_rows, columns=list(TRACK_COLUMNS))
+        out = pd.concat([df_l, df_i], ignore_index=True) if len(df_i) else df_l
+        return out.sort_values(["vessel", "t0_h"], kind="stable").reset_index(drop=True)
+
     def retire(self, v: IllicitVessel) -> None:
         """The vessel is home (or seized): it leaves the sea picture."""
+        self.archive(v, self.env.now)
         v.active = False
         self.active_illicit.pop(v.vid, None)
         self.pursued.discard(v.vid)

@@ -18,6 +18,7 @@ __all__ = [
     "VOYAGE_COLUMNS",
     "ASSET_COLUMNS",
     "SUMMARY_COLUMNS",
+    "TRACK_COLUMNS",
     "OUTCOMES",
 ]
 
@@ -189,3 +190,18 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "patrol_hours_per_interception": "patrol_hours / (seizures + diversions); NaN when none.",
     "years": "Simulated years after warm-up.",
 }
+
+TRACK_COLUMNS: dict[str, str] = {
+    "vessel": "True vessel identifier ('L12', 'F3', 'D3').",
+    "role": "legit, foreign or dprk.",
+    "t0_h": "Leg start, hours.",
+    "t1_h": "Leg end, hours (position is linear in time within a leg).",
+    "x0_m": "Start easting, metres (theater CRS).",
+    "y0_m": "Start northing, metres.",
+    "x1_m": "End easting, metres.",
+    "y1_m": "End northing, metres.",
+    "ais_on": "True if the vessel broadcasts AIS on this leg.",
+    "identity": "Identity broadcast on this leg: the true id, a spoofed one ('S' + id), or '' when dark.",
+    "activity": "transit, wait (loitering at a rendezvous) or sts (alongside another vessel).",
+}
+"""Columns of the ``tracks`` table (recorded when the scenario sets ``record_tracks``)."""

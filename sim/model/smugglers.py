@@ -67,6 +67,22 @@ class IllicitVessel:
     returning: bool = False  # carrying cargo back home after a halted or failed voyage
     sts_window: tuple[float, float] = (math.inf, math.inf)
     wait_from_h: float = math.inf
+    archived_until_h: float = -math.inf
+
+    def executed_legs(self, until_h: float) -> list[tuple]:
+        """Rows of the tracks table for the part of the current plan sailed since the last call."""
+        rows = []
+        for t0, t1, x0, y0, vx, vy in self.track.legs.tolist():
+            a, b = max(t0, self.archived_until_h), min(t1, until_h)
+            if b <= a:
+                continue
+            mid = (a + b) / 2
+            ais = self.ais_on(mid)
+            rows.append((self.vid, "dprk" if self.dprk else "foreign", a, b, x0 + vx * (a - t0), y0 + vy * (a - t0),
+                         x0 + vx * (b - t0), y0 + vy * (b - t0), ais,
+                         ("S" + self.vid if self.spoofed else self.vid) if ais else "", self.activity(mid)))
+        self.archived_until_h = max(self.archived_until_h, until_h)
+        return rows
 
     def activity(self, t_h: float) -> str:
         """What the vessel is doing at ``t_h``: sts, wait (loitering at the rendezvous) or transit."""
@@ -228,6 +244,7 @@ class VoyageRunner:
         legs = legs_along(xy, t_h, vessel.speed_kn)
         if not len(legs):
             legs = hold_leg(float(start[0]), float(start[1]), t_h, t_h + 1e-3)
+        self.m.archive(vessel, t_h)
         vessel.track.set(legs)
         return float(legs[-1, 1])
 

@@ -135,5 +135,5 @@ def test_sim_like_queries_fast_and_off_land(korea):
 def test_every_port_base_and_gate_is_reachable(korea):
     """Every place a vessel or warship sails from connects to open water (a port in a closed bay would strand it)."""
     for r in korea.places.itertuples():
-        if r.kind != "air_base":
+        if r.kind != "air_base" and r.name != "Korea Strait":
             assert korea.route(r.name, "Korea Strait").length_nm > 0, r.name

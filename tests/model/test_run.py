@@ -125,7 +125,7 @@ def test_blockade_counts_escalations(korea):
 )
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_invariants_over_random_small_scenarios(korea, seed, rate, dark, strategy, ships, coal):
-    d = small(duration_days=10)
+    d = small(duration_days=10, record_tracks=True)
     d["programs"][0].update({"voyages_per_year": rate, "dprk_dark_probability": dark, "commodity":
                              "coal" if coal else "petroleum"})
     d["assets"][1]["count"] = ships
@@ -137,6 +137,20 @@ def test_invariants_over_random_small_scenarios(korea, seed, rate, dark, strateg
     air = a[a["kind"] == "aircraft"]
     # aircraft never fly longer than their endurance per sortie
     assert (air["underway_h"] <= air["sorties"] * 8.0 + 1e-6).all()
+
+
+def test_tracks_record_every_vessel_on_water(korea):
+    from sim.model.records import TRACK_COLUMNS
+
+    r = run(load_scenario(small(record_tracks=True)), seed=4, theater=korea, route_cache=ROUTES)
+    t = r.tracks
+    assert list(t.columns) == list(TRACK_COLUMNS)
+    assert {"legit", "foreign", "dprk"} <= set(t["role"])
+    assert set(t.loc[~t["ais_on"], "identity"]) <= {""}
+    assert (t.loc[t["activity"] == "sts", ["x0_m"]].values == t.loc[t["activity"] == "sts", ["x1_m"]].values).all()
+    assert check_invariants(r, korea) == []
+    # every illicit vessel that started a voyage appears in the tracks
+    assert set(r.voyages["dprk_vessel"].replace("", None).dropna()) <= set(t["vessel"])
 
 
 def test_public_api_and_no_import_side_effects():

@@ -1,0 +1,157 @@
+"""Synthetic geography and tracks for tests, benchmarks and demonstration figures.
+
+``FlatGeography`` is a plane with a straight coast (land where ``x_m < 0``) and an
+equirectangular lon/lat mapping; it satisfies ``FeedGeography`` and gives detectors a
+``distance_to_coast_nm(lon, lat)`` without building a real theater.
+``synthetic_tracks`` draws a tracks table (``TRACK_COLUMNS``) with legitimate traffic and
+smuggling pairs meeting for ship-to-ship transfers, some dark, some spoofing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.monitoring.feed import TRACK_COLUMNS
+from sim.units import NM_M
+
+__all__ = ["FlatGeography", "synthetic_tracks"]
+
+_M_PER_DEG = 111_320.0
+
+
+@dataclass(frozen=True)
+class FlatGeography:
+    """A flat sea east of a straight north-south coast at ``x_m = 0``.
+
+    Attributes:
+        lon0: longitude of the origin, degrees.
+        lat0: latitude of the origin, degrees.
+    """
+
+    lon0: float = 124.0
+    lat0: float = 35.0
+
+    @property
+    def _kx(self) -> float:
+        return _M_PER_DEG * float(np.cos(np.radians(self.lat0)))
+
+    def to_lonlat(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Metres to lon/lat (equirectangular about the origin)."""
+        return (self.lon0 + np.asarray(x_m, float) / self._kx,
+                self.lat0 + np.asarray(y_m, float) / _M_PER_DEG)
+
+    def to_xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Lon/lat to metres (inverse of :meth:`to_lonlat`)."""
+        return ((np.asarray(lon, float) - self.lon0) * self._kx,
+                (np.asarray(lat, float) - self.lat0) * _M_PER_DEG)
+
+    def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> np.ndarray:
+        """Distance to the coast line ``x = 0`` in nm (0 on land)."""
+        return np.maximum(np.asarray(x_m, float), 0.0) / NM_M + 0.0 * np.asarray(y_m, float)
+
+    def distance_to_coast_nm(self, lon: Any, lat: Any) -> np.ndarray:
+        """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
+        return self.distance_to_coast_nm_xy(*self.to_xy(lon, lat))
+
+
+def _leg(rows: list, vessel: str, role: str, t0: float, t1: float, p0: tuple[float, float],
+         p1: tuple[float, float], ais_on: bool, identity: str, activity: str) -> None:
+    rows.append((vessel, role, t0, t1, p0[0], p0[1], p1[0], p1[1], ais_on, identity, activity))
+
+
+def synthetic_tracks(
+    rng: np.random.Generator,
+    *,
+    n_legit: int = 40,
+    n_pairs: int = 10,
+    days: float = 30.0,
+    dark_share: float = 0.5,
+    spoof_share: float = 0.2,
+    speed_kn: float = 10.0,
+    sts_h: tuple[float, float] = (4.0, 12.0),
+    dark_h: tuple[float, float] = (18.0, 72.0),
+) -> pd.DataFrame:
+    """Draw a tracks table on :class:`FlatGeography` coordinates.
+
+    Legitimate ships shuttle between ports on the coast (``x = 0``) and points 30-300 nm
+    offshore, staying a few hours in port. Each smuggling pair (foreign ``F`` + DPRK ``D``)
+    sails to a rendezvous 40-200 nm offshore, the first to arrive waits, they lie alongside
+    for an STS transfer, then sail home; they repeat for the whole period. On each trip
+    the DPRK ship goes dark with probability ``dark_share`` (from departure to return,
+    at least ``dark_h``), otherwise it spoofs a legitimate ship's identity with
+    probability ``spoof_share``; the foreign ship goes dark for the transfer with
+    probability ``dark_share / 2``.
+
+    Returns:
+        Tracks table (``TRACK_COLUMNS``), legs in time order per vessel.
+    """
+    T = days * 24.0
+    v_m = speed_kn * NM_M
+    rows: list = []
+    legit_ids = [f"L{i}" for i in range(n_legit)]
+    for vid in legit_ids:
+        t = rng.uniform(0, 12)
+        port = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+        _leg(rows, vid, "legit", 0.0, t, port, port, True, vid, "port")
+        while t < T:
+            far = (rng.uniform(30, 300) * NM_M, rng.uniform(-300, 300) * NM_M)
+            d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
+            _leg(rows, vid, "legit", t, t + d, port, far, True, vid, "transit")
+            t += d
+            port = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+            d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
+            _leg(rows, vid, "legit", t, t + d, far, port, True, vid, "transit")
+            t += d
+            stay = rng.uniform(4, 24)
+            _leg(rows, vid, "legit", t, t + stay, port, port, True, vid, "port")
+            t += stay
+    for i in range(n_pairs):
+        f, d_id = f"F{i}", f"D{i}"
+        f_home = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+        d_home = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+        t = rng.uniform(0, 48)
+        _leg(rows, f, "foreign", 0.0, t, f_home, f_home, True, f, "port")
+        _leg(rows, d_id, "dprk", 0.0, t, d_home, d_home, True, d_id, "port")
+        while t < T:
+            rv = (rng.uniform(40, 200) * NM_M, rng.uniform(-250, 250) * NM_M)
+            d_dark = rng.random() < dark_share
+            d_ident = d_id
+            if not d_dark and rng.random() < spoof_share and legit_ids:
+                d_ident = str(rng.choice(legit_ids))
+            f_dark = rng.random() < dark_share / 2
+            arr = {}
+            for vid, home in ((f, f_home), (d_id, d_home)):
+                dep = t + rng.uniform(0, 6)
+                arr[vid] = dep + np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
+            meet = max(arr.values())  # the first to arrive waits for the other
+            sts = rng.uniform(*sts_h)
+            end_sts = meet + sts
+            for vid, home, role in ((f, f_home, "foreign"), (d_id, d_home, "dprk")):
+                dark = d_dark if vid == d_id else False
+                ident = d_ident if vid == d_id else f
+                dep = arr[vid] - np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
+                wait0 = arr[vid]
+                _leg(rows, vid, role, t, dep, home, home, True, vid, "port")
+                _leg(rows, vid, role, dep, wait0, home, rv, not dark, ident, "transit")
+                if meet > wait0:
+                    _leg(rows, vid, role, wait0, meet, rv, rv, not dark, ident, "wait")
+                sts_dark = dark or (vid == f and f_dark)
+                _leg(rows, vid, role, meet, end_sts, rv, rv, not sts_dark, ident, "sts")
+                back = end_sts + np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
+                want_dark_h = rng.uniform(*dark_h)
+                if dark and back - dep < want_dark_h:  # linger dark before returning
+                    linger = want_dark_h - (back - dep)
+                    _leg(rows, vid, role, end_sts, end_sts + linger, rv, rv, False, ident, "wait")
+                    back += linger
+                    _leg(rows, vid, role, end_sts + linger, back, rv, home, False, ident, "transit")
+                else:
+                    _leg(rows, vid, role, end_sts, back, rv, home, not dark, ident, "transit")
+                arr[vid] = back
+            t = max(arr.values()) + rng.uniform(24, 96)
+            for vid, home in ((f, f_home), (d_id, d_home)):
+                _leg(rows, vid, "foreign" if vid == f else "dprk", arr[vid], t, home, home, True, vid, "port")
+    return pd.DataFrame(rows, columns=list(TRACK_COLUMNS))

@@ -50,6 +50,8 @@ __all__ = [
     "FeedGeography",
     "validate_tracks",
     "simulate_feed",
+    "iter_feed_batches",
+    "stream_feed",
     "write_feed",
     "read_feed",
 ]
@@ -186,32 +188,25 @@ def _batches(counts: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
         start = stop
 
 
-def simulate_feed(
+def iter_feed_batches(
     tracks: pd.DataFrame,
     geography: FeedGeography,
     rng: np.random.Generator,
     config: FeedConfig | None = None,
-) -> pd.DataFrame:
-    """Generate the received AIS feed from vessel tracks.
+) -> Iterator[pd.DataFrame]:
+    """Yield the received feed in batches of legs (each batch sorted by time, identity).
 
-    Args:
-        tracks: legs, see ``TRACK_COLUMNS``.
-        geography: a ``Theater`` (or anything with ``to_lonlat`` and ``distance_to_coast_nm_xy``).
-        rng: the run's generator; the only source of randomness.
-        config: reporting and reception parameters (defaults: ``FeedConfig()``).
-
-    Returns:
-        The received feed (``FEED_COLUMNS``), sorted by time then identity.
+    Batches follow the row order of ``tracks``; use this (or :func:`stream_feed`) when the
+    whole feed does not fit in memory: a year of 1,000 ships at the default intervals is
+    ~10^8 received reports.
     """
     cfg = config or FeedConfig()
     t = validate_tracks(tracks)
     speed = _leg_speed_kn(t)
     on = t["ais_on"].to_numpy() & (t["t1_h"].to_numpy() > t["t0_h"].to_numpy())
     t, speed = t[on].reset_index(drop=True), speed[on]
-    empty = pd.DataFrame({c: pd.Series(dtype=float if c in ("time", "lon", "lat", "speed", "course")
-                                       else str) for c in FEED_COLUMNS})
     if t.empty:
-        return empty
+        return
     dt_h = np.where(speed < cfg.anchor_speed_kn, cfg.report_interval_anchor_s,
                     cfg.report_interval_underway_s) / 3600.0
     t0, t1 = t["t0_h"].to_numpy(), t["t1_h"].to_numpy()
@@ -232,8 +227,9 @@ def simulate_feed(
     sat_phase = rng.uniform(0.0, cfg.sat_pass_interval_h) if sat_on else 0.0
     ident_codes, ident_names = pd.factorize(t["identity"], sort=True)
     vessel_codes, vessel_names = pd.factorize(t["vessel"], sort=True)
+    ident_names = np.asarray(ident_names, dtype=object)
+    vessel_names = np.asarray(vessel_names, dtype=object)
 
-    parts: list[tuple[np.ndarray, ...]] = []
     for a, b in _batches(counts, cfg.batch_reports):
         c = counts[a:b]
         n = int(c.sum())
@@ -266,21 +262,83 @@ def simulate_feed(
         if cfg.speed_noise_kn > 0:
             sog = np.maximum(sog + rng.normal(0.0, cfg.speed_noise_kn, idx.size), 0.0)
         lon, lat = geography.to_lonlat(x, y)
-        parts.append((tm, leg, np.asarray(lon, float), np.asarray(lat, float), sog))
+        order = np.lexsort((ident_codes[leg], tm))  # by time, ties by identity (names sorted)
+        leg = leg[order]
+        yield pd.DataFrame({
+            "time": tm[order],
+            "identity": pd.array(ident_names[ident_codes[leg]], dtype=str),
+            "lon": np.asarray(lon, float)[order],
+            "lat": np.asarray(lat, float)[order],
+            "speed": sog[order],
+            "course": course[leg],
+            "vessel": pd.array(vessel_names[vessel_codes[leg]], dtype=str),
+        })
+
+
+def _empty_feed() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str if c in ("identity", "vessel") else float)
+                         for c in FEED_COLUMNS})
+
+
+def simulate_feed(
+    tracks: pd.DataFrame,
+    geography: FeedGeography,
+    rng: np.random.Generator,
+    config: FeedConfig | None = None,
+) -> pd.DataFrame:
+    """Generate the received AIS feed from vessel tracks, in memory.
+
+    Args:
+        tracks: legs, see ``TRACK_COLUMNS``.
+        geography: a ``Theater`` (or anything with ``to_lonlat`` and ``distance_to_coast_nm_xy``).
+        rng: the run's generator; the only source of randomness.
+        config: reporting and reception parameters (defaults: ``FeedConfig()``).
+
+    Returns:
+        The received feed (``FEED_COLUMNS``), sorted by time then identity.
+    """
+    parts = list(iter_feed_batches(tracks, geography, rng, config))
     if not parts:
-        return empty
-    tm, leg, lon, lat, sog = (np.concatenate(p) for p in zip(*parts, strict=True))
-    order = np.lexsort((ident_codes[leg], tm))  # by time, ties by identity (names sorted)
-    tm, leg, lon, lat, sog = tm[order], leg[order], lon[order], lat[order], sog[order]
-    return pd.DataFrame({
-        "time": tm,
-        "identity": pd.array(np.asarray(ident_names, dtype=object)[ident_codes[leg]], dtype=str),
-        "lon": lon,
-        "lat": lat,
-        "speed": sog,
-        "course": course[leg],
-        "vessel": pd.array(np.asarray(vessel_names, dtype=object)[vessel_codes[leg]], dtype=str),
-    })
+        return _empty_feed()
+    feed = pd.concat(parts, ignore_index=True)
+    if len(parts) > 1:
+        order = np.lexsort((feed["identity"].to_numpy(), feed["time"].to_numpy()))
+        feed = feed.iloc[order].reset_index(drop=True)
+    return feed
+
+
+def stream_feed(
+    tracks: pd.DataFrame,
+    geography: FeedGeography,
+    rng: np.random.Generator,
+    path: str | Path,
+    config: FeedConfig | None = None,
+) -> int:
+    """Generate the received feed batch by batch straight into a Parquet file.
+
+    Memory stays bounded by ``config.batch_reports``. Rows are sorted by time within each
+    batch only (batches follow the tracks' row order). Returns the number of rows written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    writer = None
+    n = 0
+    try:
+        for batch in iter_feed_batches(tracks, geography, rng, config):
+            table = pa.Table.from_pandas(batch, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(p, table.schema, compression="zstd")
+            writer.write_table(table)
+            n += len(batch)
+        if writer is None:
+            write_feed(_empty_feed(), p)
+    finally:
+        if writer is not None:
+            writer.close()
+    return n
 
 
 def write_feed(feed: pd.DataFrame, path: str | Path) -> Path:

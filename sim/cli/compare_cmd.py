@@ -15,7 +15,9 @@ HELP = ("Run several scenarios on the same random streams; write report.html, fi
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files (first = baseline)")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="scenario YAML files, or a folder of them (first = baseline; in a folder, files "
+                             "named baseline* come first)")
     parser.add_argument("--replications", "-n", type=int, default=None,
                         help="replications per scenario (default: the first file's)")
     parser.add_argument("--seed", type=int, default=None, help="root seed shared by all scenarios (default: the first file's)")
@@ -37,9 +39,18 @@ def main(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare
     from sim.plotting.report import build_report
 
-    for f in args.files:
-        if not Path(f).is_file():
-            raise UserError(f"{f}: no such scenario file")
+    files: list[Path] = []
+    for f in map(Path, args.files):
+        if f.is_dir():
+            found = sorted(f.glob("*.yaml"), key=lambda p: (not p.stem.startswith("baseline"), p.stem))
+            if not found:
+                raise UserError(f"{f}: no scenario files (*.yaml) in this folder")
+            files.extend(found)
+        elif f.is_file():
+            files.append(f)
+        else:
+            raise UserError(f"{f}: no such scenario file or folder")
+    args.files = [str(p) for p in files]
     if args.replications is not None and args.replications < 1:
         raise UserError("--replications must be at least 1")
     workers = args.workers or os.cpu_count() or 1

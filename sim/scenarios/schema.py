@@ -36,7 +36,11 @@ def _ordered(value: tuple[float, float]) -> tuple[float, float]:
     return value
 
 
-Range = Annotated[tuple[float, float], AfterValidator(_ordered)]
+Range = Annotated[tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]], AfterValidator(_ordered)]
+"""``[low, high]``, both non-negative (durations, cargo)."""
+SpeedRange = Annotated[tuple[Annotated[float, Field(gt=0, le=25)], Annotated[float, Field(gt=0, le=25)]],
+                       AfterValidator(_ordered)]
+"""``[low, high]`` vessel speeds in knots, positive and at most 25 (``sim.model.MAX_VESSEL_SPEED_KN``)."""
 
 
 def param(
@@ -231,10 +235,10 @@ class Program(Frozen):
         ("ecs_high_seas",), description="Named areas where transfers take place."
     )
     rendezvous_weights: tuple[float, ...] | None = Field(None, description="Relative use of each rendezvous area.")
-    foreign_speed_kn: Range = param(
+    foreign_speed_kn: SpeedRange = param(
         (8.0, 11.0), unit="kn", description="Foreign vessel speed, uniform.", source="domain.md §1.5 (assumption)"
     )
-    dprk_speed_kn: Range = param(
+    dprk_speed_kn: SpeedRange = param(
         (8.0, 11.0), unit="kn", description="DPRK vessel speed, uniform.", source="domain.md §1.5 (assumption)"
     )
     transfer_duration_h: Range = param(
@@ -313,7 +317,7 @@ class Traffic(Frozen):
         300, unit="vessels", ge=0, le=20000,
         description="Legitimate vessels under way or in port in the theater at any time.",
     )
-    speed_kn: Range = param((11.0, 16.0), unit="kn", description="Service speed, uniform.")
+    speed_kn: SpeedRange = param((11.0, 16.0), unit="kn", description="Service speed, uniform.")
     port_dwell_h: Range = param((12.0, 48.0), unit="h", description="Time in port between voyages, uniform.")
     places: tuple[str, ...] | None = Field(
         None, description="Ports and gates used by traffic (defaults to every non-DPRK port and gate)."

@@ -1,0 +1,96 @@
+"""The command line as a newcomer uses it: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd or ROOT)
+
+
+def test_help_lists_every_command():
+    out = cli("--help").stdout
+    for cmd in ("run", "validate", "schema", "calibrate", "results", "compare", "sweep", "map"):
+        assert cmd in out
+
+
+def test_validate_all_shipped_scenarios():
+    r = cli("validate", *map(str, SCENARIOS))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(": ok") == len(SCENARIOS)
+
+
+BAD = {
+    "wrong_type.yaml": ("name: x\ndescription: d\nduration_days: a year\n", "duration_days", "number"),
+    "unknown_key.yaml": ("name: x\ndescription: d\ntrafic: {vessels: 3}\n", "Did you mean 'traffic'", "trafic"),
+    "misspelt_port.yaml": ("name: x\ndescription: d\nprograms:\n  - name: p\n    dprk_ports: [Nampho]\n",
+                           "Did you mean 'Nampo'", "programs.0.dprk_ports.0"),
+    "negative_speed.yaml": ("name: x\ndescription: d\ntraffic: {speed_kn: [-3, 10]}\n", "traffic.speed_kn", "greater"),
+    "barrier_on_land.yaml": ("name: x\ndescription: d\nassets:\n  - name: a\n    kind: warship\n    base: Busan\n"
+                             "    strategy: {kind: barrier, barrier: [[127.5, 36.5], [128.5, 36.0]]}\n",
+                             "on land", "assets.0.strategy.barrier"),
+    "empty.yaml": ("", "empty", "s"),
+    "not_yaml.yaml": ("name: [oops\n  : :\n", "not valid YAML", "not_yaml.yaml:"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_files_exit_2_with_a_located_message(tmp_path, name):
+    text, must1, must2 = BAD[name]
+    path = tmp_path / name
+    path.write_text(text)
+    r = cli("validate", str(path))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert must1 in r.stderr and must2 in r.stderr, r.stderr
+    assert f"{name}:" in r.stderr  # file:line:column first
+
+
+def test_run_with_bad_set_and_missing_file_exit_2():
+    r = cli("run", "scenarios/nope.yaml")
+    assert r.returncode == 2 and "file not found" in r.stderr and "Traceback" not in r.stderr
+    r = cli("run", "scenarios/crackdown_2018.yaml", "--set", "assets.us_p9.count=2")
+    assert r.returncode == 2 and "Did you mean 'us_p8'" in r.stderr
+
+
+def test_schema_is_json_schema():
+    schema = json.loads(cli("schema").stdout)
+    assert schema["title"] == "Scenario" and "programs" in schema["properties"]
+
+
+@pytest.mark.slow
+def test_run_writes_results_and_prints_intervals(tmp_path):
+    out = tmp_path / "run"
+    r = cli("run", "scenarios/crackdown_2018.yaml", "-n", "2", "--workers", "1", "--set", "duration_days=10",
+            "--set", "traffic.vessels=10", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Interception rate" in r.stdout and "95% CI" in r.stdout
+    for f in ("manifest.json", "scenario.resolved.yaml", "replications.csv", "replications.parquet", "metrics.csv"):
+        assert (out / f).exists(), f
+    assert len(list((out / "replications").glob("rep_*/events.parquet"))) == 2
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 2018 and manifest["version"] and manifest["scenario_hash"]
+    # a changed scenario is refused in the same folder
+    r2 = cli("run", "scenarios/crackdown_2018.yaml", "-n", "2", "--set", "duration_days=11", "--out", str(out))
+    assert r2.returncode == 2 and "different scenario" in r2.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_scenario_runs_briefly(path, korea):
+    import sim
+    from sim.model import check_invariants
+
+    s = sim.load_scenario(path, overrides=["duration_days=8", "traffic.vessels=10", "warmup_days=0"])
+    r = sim.run(s, seed=1, theater=korea)
+    assert len(r.voyages) > 0
+    assert check_invariants(r, korea) == []

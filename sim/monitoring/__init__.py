@@ -15,7 +15,7 @@ from sim.monitoring.feed import (
     validate_tracks,
     write_feed,
 )
-from sim.monitoring.synthetic import FlatGeography, synthetic_tracks
+from sim.monitoring.synthetic import FlatGeography, synthetic_ports, synthetic_tracks
 from sim.monitoring.truth import TRUTH_TABLES, ground_truth
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "read_feed",
     "simulate_feed",
     "stream_feed",
+    "synthetic_ports",
     "synthetic_tracks",
     "validate_tracks",
     "write_feed",

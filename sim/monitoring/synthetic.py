@@ -18,9 +18,13 @@ import pandas as pd
 from sim.monitoring.feed import TRACK_COLUMNS
 from sim.units import NM_M
 
-__all__ = ["FlatGeography", "synthetic_tracks"]
+__all__ = ["FlatGeography", "synthetic_ports", "synthetic_tracks", "PORT_Y_NM"]
 
 _M_PER_DEG = 111_320.0
+
+PORT_Y_NM = tuple(float(v) for v in np.linspace(-300.0, 300.0, 13))
+"""Northings (nm) of the synthetic ports, 0.5 nm off the coast every 50 nm."""
+_PORT_X_M = 0.5 * NM_M
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,18 @@ class FlatGeography:
         return self.distance_to_coast_nm_xy(*self.to_xy(lon, lat))
 
 
+def synthetic_ports(geo: FlatGeography) -> pd.DataFrame:
+    """The synthetic ports as an anchorage table (name, lon, lat, x_m, y_m)."""
+    y = np.asarray(PORT_Y_NM) * NM_M
+    x = np.full_like(y, _PORT_X_M)
+    lon, lat = geo.to_lonlat(x, y)
+    return pd.DataFrame({"name": [f"P{i}" for i in range(len(y))], "lon": lon, "lat": lat, "x_m": x, "y_m": y})
+
+
+def _port(rng: np.random.Generator) -> tuple[float, float]:
+    return (_PORT_X_M, float(rng.choice(PORT_Y_NM)) * NM_M)
+
+
 def _leg(rows: list, vessel: str, role: str, t0: float, t1: float, p0: tuple[float, float],
          p1: tuple[float, float], ais_on: bool, identity: str, activity: str) -> None:
     rows.append((vessel, role, t0, t1, p0[0], p0[1], p1[0], p1[1], ais_on, identity, activity))
@@ -77,12 +93,12 @@ def synthetic_tracks(
 ) -> pd.DataFrame:
     """Draw a tracks table on :class:`FlatGeography` coordinates.
 
-    Legitimate ships shuttle between ports on the coast (``x = 0``) and points 30-300 nm
+    Legitimate ships shuttle between 13 ports on the coast (``x = 0``, ``synthetic_ports``) and points 30-300 nm
     offshore, staying a few hours in port. Each smuggling pair (foreign ``F`` + DPRK ``D``)
     sails to a rendezvous 40-200 nm offshore, the first to arrive waits, they lie alongside
     for an STS transfer, then sail home; they repeat for the whole period. On each trip
-    the DPRK ship goes dark with probability ``dark_share`` (from departure to return,
-    at least ``dark_h``), otherwise it spoofs a legitimate ship's identity with
+    the DPRK ship goes dark with probability ``dark_share`` (from ~60 nm out to ~60 nm
+    in, at least ``dark_h``), otherwise it spoofs a legitimate ship's identity with
     probability ``spoof_share``; the foreign ship goes dark for the transfer with
     probability ``dark_share / 2``.
 
@@ -95,14 +111,14 @@ def synthetic_tracks(
     legit_ids = [f"L{i}" for i in range(n_legit)]
     for vid in legit_ids:
         t = rng.uniform(0, 12)
-        port = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+        port = _port(rng)
         _leg(rows, vid, "legit", 0.0, t, port, port, True, vid, "port")
         while t < T:
             far = (rng.uniform(30, 300) * NM_M, rng.uniform(-300, 300) * NM_M)
             d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
             _leg(rows, vid, "legit", t, t + d, port, far, True, vid, "transit")
             t += d
-            port = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+            port = _port(rng)
             d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
             _leg(rows, vid, "legit", t, t + d, far, port, True, vid, "transit")
             t += d
@@ -111,8 +127,8 @@ def synthetic_tracks(
             t += stay
     for i in range(n_pairs):
         f, d_id = f"F{i}", f"D{i}"
-        f_home = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
-        d_home = (0.5 * NM_M, rng.uniform(-300, 300) * NM_M)
+        f_home = _port(rng)
+        d_home = _port(rng)
         t = rng.uniform(0, 48)
         _leg(rows, f, "foreign", 0.0, t, f_home, f_home, True, f, "port")
         _leg(rows, d_id, "dprk", 0.0, t, d_home, d_home, True, d_id, "port")
@@ -136,7 +152,13 @@ def synthetic_tracks(
                 dep = arr[vid] - np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
                 wait0 = arr[vid]
                 _leg(rows, vid, role, t, dep, home, home, True, vid, "port")
-                _leg(rows, vid, role, dep, wait0, home, rv, not dark, ident, "transit")
+                # dark ships switch off once ~60 nm out (fraction of the leg), and back on there
+                fr = min(60.0 * NM_M / max(rv[0] - home[0], 1.0), 0.5) if dark else 0.0
+                mid = (home[0] + fr * (rv[0] - home[0]), home[1] + fr * (rv[1] - home[1]))
+                t_mid = dep + fr * (wait0 - dep)
+                if fr > 0:
+                    _leg(rows, vid, role, dep, t_mid, home, mid, True, vid, "transit")
+                _leg(rows, vid, role, t_mid, wait0, mid, rv, not dark, ident, "transit")
                 if meet > wait0:
                     _leg(rows, vid, role, wait0, meet, rv, rv, not dark, ident, "wait")
                 sts_dark = dark or (vid == f and f_dark)
@@ -147,9 +169,13 @@ def synthetic_tracks(
                     linger = want_dark_h - (back - dep)
                     _leg(rows, vid, role, end_sts, end_sts + linger, rv, rv, False, ident, "wait")
                     back += linger
-                    _leg(rows, vid, role, end_sts + linger, back, rv, home, False, ident, "transit")
+                    t_b = end_sts + linger
                 else:
-                    _leg(rows, vid, role, end_sts, back, rv, home, not dark, ident, "transit")
+                    t_b = end_sts
+                t_on = back - fr * (back - t_b)
+                _leg(rows, vid, role, t_b, t_on, rv, mid, not dark, ident, "transit")
+                if fr > 0:
+                    _leg(rows, vid, role, t_on, back, mid, home, True, vid, "transit")
                 arr[vid] = back
             t = max(arr.values()) + rng.uniform(24, 96)
             for vid, home in ((f, f_home), (d_id, d_home)):

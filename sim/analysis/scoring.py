@@ -1,0 +1,199 @@
+"""Precision, recall and F1 of the AIS detectors against ground truth.
+
+Detections name broadcast identities; truth names true vessels. A detection is attributed
+to the true vessels that broadcast its identity during its time window (read from the
+feed's ``vessel`` column, which only scoring may use). Matching rules (a detection and a
+truth event match when their time intervals overlap, widened by ``tolerance_h``):
+
+* encounters: the detection's two identities map to the two vessels of a true transfer
+  (either order);
+* loitering: one of the identity's vessels has a true loitering period, or a 'wait' or
+  'sts' period (waiting at a rendezvous counts as loitering), at the same time;
+  recall counts true loitering periods (``truth["loitering"]``) found;
+* gaps: one of the identity's vessels has a true dark period at the same time; recall
+  counts dark periods at least ``gap_min_truth_h`` long (shorter ones are below the
+  detector's definition);
+* identity: the detection's identity is broadcast by a spoofing vessel at the same time
+  (``truth["spoofing"]``).
+
+Precision = matched detections / detections; recall = matched truth events / truth
+events; F1 = 2PR / (P + R). Undefined values (no detections, no truth) are NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.detectors import DETECTORS, detect_all
+
+__all__ = ["attribute_vessels", "match_events", "score_detections", "score_scenarios", "score_table",
+           "SCORE_COLUMNS"]
+
+SCORE_COLUMNS: dict[str, str] = {
+    "label": "Scenario or variant label.",
+    "detector": "encounters, loitering, gaps or identity.",
+    "n_detected": "Events the detector reported.",
+    "n_truth": "Ground-truth events it should find.",
+    "tp_detected": "Detections that match a truth event.",
+    "tp_truth": "Truth events matched by a detection.",
+    "precision": "tp_detected / n_detected (NaN without detections).",
+    "recall": "tp_truth / n_truth (NaN without truth events).",
+    "f1": "Harmonic mean of precision and recall.",
+}
+
+
+def _hours(v: Any) -> np.ndarray:
+    s = pd.Series(v)
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return ((s - s.min()) / pd.Timedelta(hours=1)).to_numpy(float)
+    return s.to_numpy(float)
+
+
+def attribute_vessels(detections: pd.DataFrame, feed: pd.DataFrame, identity_col: str = "identity",
+                      *, time_col: str = "time", slack_h: float = 1.0) -> list[frozenset[str]]:
+    """True vessels behind ``identity_col`` of each detection during [start - slack, end + slack]."""
+    if len(detections) == 0:
+        return []
+    f = feed[[time_col, "identity", "vessel"]]
+    f = f.sort_values(["identity", time_col], kind="stable")
+    ident = f["identity"].to_numpy(object)
+    tt = f[time_col].to_numpy(float)
+    vess = f["vessel"].to_numpy(object)
+    bounds = {k: (int(a), int(b)) for k, a, b in _group_bounds(ident)}
+    out = []
+    for who, s, e in zip(detections[identity_col], detections["start"].to_numpy(float),
+                         detections["end"].to_numpy(float), strict=True):
+        a, b = bounds.get(who, (0, 0))
+        lo = a + np.searchsorted(tt[a:b], s - slack_h, side="left")
+        hi = a + np.searchsorted(tt[a:b], e + slack_h, side="right")
+        out.append(frozenset(vess[lo:hi]))
+    return out
+
+
+def _group_bounds(sorted_keys: np.ndarray) -> list[tuple[Any, int, int]]:
+    if sorted_keys.size == 0:
+        return []
+    change = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [sorted_keys.size]])
+    return [(sorted_keys[a], a, b) for a, b in zip(starts, ends, strict=True)]
+
+
+def match_events(det_start: np.ndarray, det_end: np.ndarray, truth_start: np.ndarray, truth_end: np.ndarray,
+                 same: Callable[[int, int], bool], tolerance_h: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean 'matched' flags for detections and truth events (overlap in time and ``same(i, j)``)."""
+    dm = np.zeros(len(det_start), dtype=bool)
+    tm = np.zeros(len(truth_start), dtype=bool)
+    if len(det_start) == 0 or len(truth_start) == 0:
+        return dm, tm
+    order = np.argsort(truth_start, kind="stable")
+    ts, te = np.asarray(truth_start, float)[order], np.asarray(truth_end, float)[order]
+    max_len = float(np.max(te - ts))
+    for i, (s, e) in enumerate(zip(det_start, det_end, strict=True)):
+        lo = np.searchsorted(ts, s - tolerance_h - max_len, side="left")
+        hi = np.searchsorted(ts, e + tolerance_h, side="right")
+        for k in range(lo, hi):
+            if te[k] + tolerance_h >= s and same(i, int(order[k])):
+                dm[i] = True
+                tm[order[k]] = True
+    return dm, tm
+
+
+def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> dict[str, Any]:
+    nd, nt = len(dm), len(tm)
+    p = dm.sum() / nd if nd else np.nan
+    r = tm.sum() / nt if nt else np.nan
+    f1 = 2 * p * r / (p + r) if nd and nt and (p + r) > 0 else (0.0 if nd and nt else np.nan)
+    return {"detector": detector, "n_detected": nd, "n_truth": nt, "tp_detected": int(dm.sum()),
+            "tp_truth": int(tm.sum()), "precision": p, "recall": r, "f1": f1}
+
+
+def score_detections(detections: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.DataFrame],
+                     feed: pd.DataFrame, *, tolerance_h: float = 1.0, gap_min_truth_h: float = 12.0
+                     ) -> pd.DataFrame:
+    """Score detector outputs (``detect_all``) against ``ground_truth`` tables (float-hour times).
+
+    Returns:
+        One row per detector (``SCORE_COLUMNS`` without label).
+    """
+    rows = []
+    det = detections.get("encounters")
+    if det is not None:
+        tr = truth["transfers"]
+        va = attribute_vessels(det, feed, "identity_a")
+        vb = attribute_vessels(det, feed, "identity_b")
+        pa, pb = tr["vessel_a"].to_numpy(object), tr["vessel_b"].to_numpy(object)
+
+        def same_pair(i: int, j: int) -> bool:
+            return bool((pa[j] in va[i] and pb[j] in vb[i]) or (pb[j] in va[i] and pa[j] in vb[i]))
+
+        dm, tm = match_events(_hours(det["start"]), _hours(det["end"]), tr["start_h"].to_numpy(float),
+                              tr["end_h"].to_numpy(float), same_pair, tolerance_h)
+        rows.append(_row("encounters", dm, tm))
+    det = detections.get("loitering")
+    if det is not None:
+        lo_t = truth["loitering"]
+        vs = attribute_vessels(det, feed)
+        tv = lo_t["vessel"].to_numpy(object)
+        dm, tm = match_events(_hours(det["start"]), _hours(det["end"]), lo_t["start_h"].to_numpy(float),
+                              lo_t["end_h"].to_numpy(float), lambda i, j: tv[j] in vs[i], tolerance_h)
+        sp = truth["sts_periods"]
+        sv = sp["vessel"].to_numpy(object)
+        dm2, _ = match_events(_hours(det["start"]), _hours(det["end"]), sp["start_h"].to_numpy(float),
+                              sp["end_h"].to_numpy(float), lambda i, j: sv[j] in vs[i], tolerance_h)
+        rows.append(_row("loitering", dm | dm2, tm))
+    det = detections.get("gaps")
+    if det is not None:
+        dk = truth["dark"]
+        vs = attribute_vessels(det, feed)
+        dv = dk["vessel"].to_numpy(object)
+        dm, tm_all = match_events(_hours(det["start"]), _hours(det["end"]), dk["start_h"].to_numpy(float),
+                                  dk["end_h"].to_numpy(float), lambda i, j: dv[j] in vs[i], tolerance_h)
+        rows.append(_row("gaps", dm, tm_all[dk["duration_h"].to_numpy(float) >= gap_min_truth_h]))
+    det = detections.get("identity")
+    if det is not None:
+        sp = truth["spoofing"]
+        si = sp["identity"].to_numpy(object)
+        di = det["identity"].to_numpy(object)
+        dm, tm = match_events(_hours(det["start"]), _hours(det["end"]), sp["start_h"].to_numpy(float),
+                              sp["end_h"].to_numpy(float), lambda i, j: si[j] == di[i], tolerance_h)
+        rows.append(_row("identity", dm, tm))
+    return pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c != "label"])
+
+
+def score_scenarios(sets: Sequence[tuple[str, pd.DataFrame, Mapping[str, pd.DataFrame]]], *,
+                    distance_to_shore_nm: Callable[[np.ndarray, np.ndarray], Any] | None = None,
+                    anchorages: pd.DataFrame | None = None,
+                    params: Mapping[str, Mapping[str, Any]] | None = None,
+                    tolerance_h: float = 1.0, gap_min_truth_h: float = 12.0) -> pd.DataFrame:
+    """Run every detector on each (label, feed, truth) set and score it.
+
+    The feed's ``vessel`` column is dropped before detection (detectors never see truth).
+
+    Returns:
+        Long table (``SCORE_COLUMNS``): one row per label and detector, labels in input order.
+    """
+    out = []
+    for label, feed, truth in sets:
+        det = detect_all(feed.drop(columns=["vessel"], errors="ignore"), distance_to_shore_nm=distance_to_shore_nm,
+                         anchorages=anchorages, params=params)
+        s = score_detections(det, truth, feed, tolerance_h=tolerance_h, gap_min_truth_h=gap_min_truth_h)
+        s.insert(0, "label", label)
+        out.append(s)
+    if not out:
+        return pd.DataFrame(columns=list(SCORE_COLUMNS))
+    return pd.concat(out, ignore_index=True)
+
+
+def score_table(scores: pd.DataFrame, metrics: Sequence[str] = ("precision", "recall", "f1")) -> pd.DataFrame:
+    """Wide table: one row per label (input order), columns (detector, metric), detectors in order."""
+    labels = list(dict.fromkeys(scores["label"]))
+    dets = [d for d in DETECTORS if d in set(scores["detector"])]
+    wide = scores.pivot(index="label", columns="detector", values=list(metrics))
+    wide = wide.swaplevel(0, 1, axis=1)
+    wide = wide.reindex(index=labels, columns=pd.MultiIndex.from_product([dets, list(metrics)]))
+    return wide

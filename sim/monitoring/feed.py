@@ -117,7 +117,9 @@ class FeedConfig:
         spoof_offset_nm: spoofed legs report positions this far off the truth (0: none).
         position_noise_m: standard deviation of GNSS noise on reported positions, metres.
         speed_noise_kn: standard deviation of noise on speed over ground (clipped at 0).
-        batch_reports: transmitted reports generated per numpy batch (memory bound).
+        batch_reports: transmitted reports generated per numpy batch (memory bound). Random
+            draws follow the batches, so the same seed gives the same feed for the same
+            ``batch_reports``.
     """
 
     report_interval_underway_s: float = 60.0

@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                         help="override a value, e.g. --set assets.us_p8.count=3 (repeatable)")
     parser.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<scenario name>)")
+    parser.add_argument("--ais", action="store_true",
+                        help="also record tracks, simulate the received AIS feed, run the detectors and score them")
+    parser.add_argument("--ais-interval-s", type=float, default=600.0,
+                        help="AIS report interval under way, seconds (default 600: fewer rows than Class A's 10 s)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -41,7 +45,8 @@ def main(args: argparse.Namespace) -> int:
     from sim.experiments import run_replications
     from sim.scenarios import load_scenario, scenario_hash
 
-    scenario = load_scenario(args.file, overrides=args.sets)
+    sets = [*args.sets, "record_tracks=true"] if args.ais else args.sets
+    scenario = load_scenario(args.file, overrides=sets)
     n = args.replications or scenario.replications
     if n < 1:
         raise UserError("--replications must be at least 1")
@@ -81,5 +86,36 @@ def main(args: argparse.Namespace) -> int:
     if failed < n:
         print(format_metric_table(table, title=f"{scenario.name}: {n - failed} replications, seed {seed} "
                                                 f"({wall:.0f} s)"))
+    if args.ais and failed < n:
+        _monitor(out, scenario, seed, reps, args.ais_interval_s)
     print(f"results in {out}/")
     return 1 if failed == n else 0
+
+
+def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: float) -> None:
+    """Simulate the received AIS feed of every replication, run the detectors, print their scores."""
+    import pandas as pd
+
+    from sim.cli.common import Progress
+    from sim.experiments.monitoring import monitor_replication
+    from sim.experiments.replications import REPLICATION_DIR
+    from sim.geo import load_theater
+    from sim.monitoring import FeedConfig
+
+    theater = load_theater(scenario.theater)  # type: ignore[attr-defined]
+    config = FeedConfig(report_interval_underway_s=interval_s, report_interval_anchor_s=max(interval_s, 180.0))
+    ok = reps[reps["error"].fillna("") == ""]["replication"].tolist()  # type: ignore[index]
+    bar = Progress("AIS monitoring")
+    frames = []
+    try:
+        for k, i in enumerate(ok):
+            frames.append(monitor_replication(out / REPLICATION_DIR / f"rep_{i:05d}", theater, seed, i, config))
+            bar(k + 1, len(ok))
+    finally:
+        bar.close()
+    scores = pd.concat(frames, ignore_index=True)
+    scores.to_csv(out / "ais_scores.csv", index=False)
+    cols = [c for c in ("precision", "recall", "f1") if c in scores]
+    table = scores.groupby("detector")[cols].mean()
+    print("AIS detectors against ground truth (mean over replications):")
+    print(table.to_string(float_format=lambda x: f"{100 * x:5.1f}%"))

@@ -90,6 +90,8 @@ def _write_replication(out: Path, index: int, result: Any, row: dict[str, Any]) 
     result.events.to_parquet(tmp / "events.parquet", index=False)
     result.voyages.to_parquet(tmp / "voyages.parquet", index=False)
     result.assets.to_parquet(tmp / "assets.parquet", index=False)
+    if result.tracks is not None:
+        result.tracks.to_parquet(tmp / "tracks.parquet", index=False)
     meta = dict(row)
     meta["provenance"] = result.provenance
     (tmp / "summary.json").write_text(json.dumps(meta, default=float, indent=1))

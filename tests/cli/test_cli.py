@@ -94,3 +94,25 @@ def test_every_scenario_runs_briefly(path, korea):
     r = sim.run(s, seed=1, theater=korea)
     assert len(r.voyages) > 0
     assert check_invariants(r, korea) == []
+
+
+@pytest.mark.slow
+def test_run_with_ais_monitoring(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "ais"
+    r = cli("run", "scenarios/crackdown_2018.yaml", "-n", "1", "--workers", "1", "--set", "duration_days=15",
+            "--set", "traffic.vessels=15", "--out", str(out), "--ais")
+    assert r.returncode == 0, r.stderr
+    assert "AIS detectors against ground truth" in r.stdout
+    rep = out / "replications" / "rep_00000"
+    for f in ("tracks.parquet", "ais.parquet", "truth_transfers.parquet", "detected_encounters.parquet",
+              "ais_scores.csv"):
+        assert (rep / f).exists(), f
+    feed = pd.read_parquet(rep / "ais.parquet")
+    assert {"time", "identity", "lon", "lat", "speed", "course"} <= set(feed.columns)
+    tracks = pd.read_parquet(rep / "tracks.parquet")
+    dark = set(tracks.loc[~tracks["ais_on"], "vessel"]) - set(tracks.loc[tracks["ais_on"], "vessel"])
+    assert not (set(feed["vessel"]) & dark)  # always-dark vessels are never received
+    scores = pd.read_csv(out / "ais_scores.csv")
+    assert set(scores["detector"]) == {"encounters", "loitering", "gaps", "identity"}

@@ -161,7 +161,8 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
     """Sorties from the air base: transit, time on station, return, turnaround."""
     env, g = m.env, a.group
     # stagger the first take-off so that aircraft of a group do not fly in formation
-    yield env.timeout(float(m.rng.uniform(0, g.endurance_h + g.turnaround_h)))
+    a.state = "turnaround"  # not available for tasking while on the ground between sorties
+    yield from _uninterrupted(env, env.now + float(m.rng.uniform(0, g.endurance_h + g.turnaround_h)))
     while True:
         if g.strategy.kind in ("cued", "monitoring_cued"):
             a.state = "base"
@@ -194,17 +195,18 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
             pass  # aircraft on patrol stay on their plan
         _account(a, t0, env.now, on_station=False)
         a.patrol_h += max(0.0, t_back_start - t_station)
-        a.state = "base"
+        a.state = "turnaround"
         a.track.set(np.zeros((0, 6)))
         m.log(K.SORTIE_END, asset=a.aid, xy=a.base_xy)
-        yield env.timeout(g.turnaround_h)
+        yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
 def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     """A cued aircraft flies to a datum, searches around it, and returns."""
     env, g = m.env, a.group
     t0 = env.now
-    a.state, a.sorties, a.task = "datum", a.sorties + 1, task
+    a.state, a.sorties, a.task = "datum", a.sorties + 1, task.target
+    m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy, detail=f"cued to {task.target.vid}")
     datum = np.array([task.x_m, task.y_m])
     out = _transit(m, a, datum, t0, over_water=False)
     t_arr = out[-1, 1]
@@ -220,9 +222,10 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     except simpy.Interrupt:
         yield env.timeout(max(0.0, t_end - env.now))
     _account(a, t0, env.now, on_station=True)
-    a.state, a.task = "base", None
+    m.log(K.SORTIE_END, asset=a.aid, xy=a.base_xy)
+    a.state, a.task = "turnaround", None
     a.track.set(np.zeros((0, 6)))
-    yield env.timeout(g.turnaround_h)
+    yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
 def _ship(m: Model, a: Asset):  # noqa: ANN202

@@ -187,6 +187,8 @@ class Model:
             self.env.process(voyage_source(self, program, rng))
         if scenario.coordination.ais_monitoring:
             self.env.process(self._ais_watch())
+        if scenario.coordination.ais_analytics:
+            self.env.process(self._ais_analytics())
 
     # ------------------------------------------------------------- geography
     def place_xy(self, name: str) -> np.ndarray:
@@ -504,7 +506,7 @@ class Model:
         self.log(K.DETECTION, vessel=v.vid, asset=a.aid, voyage=voyage.vid, xy=xy, cargo_t=v.cargo_t,
                  detail=f"{activity}, AIS {'on' if ais else 'off'}")
         ref = TargetRef(v.vid)
-        if a.task is not None and a.task.vid == v.vid and a.state == "datum":
+        if a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards:
             a.process.interrupt(Acquired(ref))
             return
         cls, rng = self.scenario.classification, self.rng
@@ -628,6 +630,47 @@ class Model:
                              detail="watchlisted identity on AIS")
                     v.voyage.detected = True
                     self._at(now + co.report_delay_h, self._dispatch, TargetRef(v.vid), xy[0], xy[1], now, _CELL)
+
+    def _ais_analytics(self):  # noqa: ANN202 (SimPy generator)
+        """Encounter and loitering detectors on the received AIS picture, cueing monitoring_cued aircraft.
+
+        The detectors' criteria (GFW) are applied to what AIS shows: only vessels broadcasting
+        are seen; alongside for ``encounter_min_h`` (>= 10 km from shore), or stopped for
+        ``loitering_min_h`` (>= 20 nm from shore). Each vessel alerts once per voyage.
+        """
+        co = self.scenario.coordination
+        step_h = 1.0
+        alerted: set[str] = set()
+        while True:
+            yield self.env.timeout(step_h)
+            now = self.env.now
+            for v in list(self.active_illicit.values()):
+                if v.vid in alerted or not v.ais_on(now):
+                    continue
+                act = v.activity(now)
+                if act not in ("wait", "sts"):
+                    continue
+                since = v.sts_window[0] if act == "sts" else v.wait_from_h
+                x, y = v.track.position(now)
+                shore_nm = float(self.theater.distance_to_coast_nm_xy(x, y))
+                if act == "sts" and now - since >= co.encounter_min_h and shore_nm >= 10.0 / 1.852:
+                    kind = "AIS encounter alert"
+                elif now - min(since, v.wait_from_h) >= co.loitering_min_h and shore_nm >= 20.0:
+                    kind = "AIS loitering alert"
+                else:
+                    continue
+                alerted.add(v.vid)
+                self.log(K.SUSPECT_REPORT, vessel=v.vid, asset="ais-analytics", voyage=v.voyage.vid, xy=(x, y),
+                         detail=kind)
+                self._at(now + co.analytics_delay_h, self._cue, TargetRef(v.vid), x, y, now)
+
+    def _cue(self, ref: TargetRef, x: float, y: float, t_seen: float) -> None:
+        """An analytics alert reaches operations: a monitoring_cued aircraft goes, and the cell may send a ship."""
+        for a in self.assets:
+            if a.kind == "aircraft" and a.group.strategy.kind == "monitoring_cued" and a.state == "base":
+                a.process.interrupt(Dispatch(ref, x, y, t_seen))
+                break
+        self._dispatch(ref, x, y, t_seen, _CELL)
 
     # ------------------------------------------------------- pursuit helpers
     def _legit_track(self, i: int) -> Track:

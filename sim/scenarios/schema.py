@@ -363,6 +363,24 @@ class Coordination(Frozen):
         description="With ais_monitoring: hours between the cell's checks of the received AIS picture.",
         source="domain.md §6: satellite-AIS revisit makes gaps under 12 h unreliable",
     )
+    ais_analytics: bool = Field(
+        False, description="Analysts run the encounter and loitering detectors (GFW criteria) on the received AIS "
+        "picture; each alert cues aircraft whose strategy is monitoring_cued, and the cell.",
+    )
+    analytics_delay_h: float = param(
+        3.0, unit="h", ge=0, le=72,
+        description="With ais_analytics: delay from the detector's criteria being met to the cue reaching aircraft.",
+    )
+    encounter_min_h: float = param(
+        2.0, unit="h", gt=0, le=48,
+        description="Encounter alert: two AIS-visible vessels alongside at least this long.",
+        source="domain.md §7: GFW encounters >= 2 h within 500 m (Miller et al. 2018)",
+    )
+    loitering_min_h: float = param(
+        4.0, unit="h", gt=0, le=48,
+        description="Loitering alert: an AIS-visible vessel below 2 kn at least this long, >= 20 nm from shore.",
+        source="domain.md §7: GFW/Pew loitering >= 4 h, >= 20 nm from shore",
+    )
 
 
 class Classification(Frozen):

@@ -160,3 +160,18 @@ def test_public_api_and_no_import_side_effects():
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_ais_analytics_cue_monitoring_aircraft(korea):
+    d = small(duration_days=30)
+    d["programs"][0]["dprk_dark_probability"] = 0.0
+    d["programs"][0]["foreign_dark_probability"] = 0.0
+    d["assets"][0]["strategy"] = {"kind": "monitoring_cued", "areas": ["ecs_high_seas"]}
+    d["coordination"]["ais_analytics"] = True
+    r = run(load_scenario(d), seed=6, theater=korea, route_cache=ROUTES)
+    ev = r.events
+    alerts = ev[(ev["asset"] == "ais-analytics")]
+    assert len(alerts) > 0 and set(alerts["detail"]) <= {"AIS encounter alert", "AIS loitering alert"}
+    cued = ev[(ev["kind"] == "sortie_start") & ev["detail"].str.startswith("cued to")]
+    assert len(cued) > 0
+    assert check_invariants(r, korea) == []

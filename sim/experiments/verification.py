@@ -123,11 +123,11 @@ def _count(searcher: np.ndarray, targets: np.ndarray, r_m: float, rng: np.random
     return len(ids)
 
 
-def random_search(
-    theater: object, *, side_nm: float, range_nm: float, speed_kn: float, hours: float,
-    targets: int, searches: int, seed: int,
-) -> SearchCheck:
-    """Koopman random search: ``searches`` independent searches, each against ``targets`` stationary targets."""
+def _random_search_fractions(
+    theater: object, side_nm: float, range_nm: float, speed_kn: float, hours: float, targets: int,
+    searches: int, seed: int, present_h: float | None = None,
+) -> tuple[float, ...]:
+    """Detected fraction per independent random search; targets present all along or for ``present_h``."""
     rng = np.random.default_rng(seed)
     side_m, r_m = side_nm * NM_M, range_nm * NM_M
     _check_open_water(theater, side_m)
@@ -136,10 +136,24 @@ def random_search(
     fr = []
     for _ in range(searches):
         legs = strat.legs(ctx, ctx.sample_in_area("box", 1)[0], 0.0, hours)
-        tg = _stationary(_targets(ctx, targets, side_m / 4), np.zeros(targets), np.full(targets, hours))
+        if present_h is None:
+            start, end = np.zeros(targets), np.full(targets, hours)
+        else:
+            start = rng.uniform(0.0, hours - present_h, size=targets)
+            end = start + present_h
+        tg = _stationary(_targets(ctx, targets, side_m / 4), start, end)
         fr.append(_count(legs, tg, r_m, rng) / targets)
+    return tuple(fr)
+
+
+def random_search(
+    theater: object, *, side_nm: float, range_nm: float, speed_kn: float, hours: float,
+    targets: int, searches: int, seed: int,
+) -> SearchCheck:
+    """Koopman random search: ``searches`` independent searches, each against ``targets`` stationary targets."""
+    fr = _random_search_fractions(theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed)
     coverage = 2 * range_nm * speed_kn * hours / side_nm**2
-    return SearchCheck("random search", tuple(fr), 1 - math.exp(-coverage))
+    return SearchCheck("random search", fr, 1 - math.exp(-coverage))
 
 
 def parallel_sweep(
@@ -175,19 +189,10 @@ def transient_target(
     targets: int, searches: int, seed: int,
 ) -> SearchCheck:
     """Random search against targets present only for ``present_h`` (a ship-to-ship transfer)."""
-    rng = np.random.default_rng(seed)
-    side_m, r_m = side_nm * NM_M, range_nm * NM_M
-    _check_open_water(theater, side_m)
-    ctx = _Square(side_m, rng)
-    strat = make_strategy(Strategy(kind="random", areas=("box",)), speed_kn, 2 * r_m)
-    fr = []
-    for _ in range(searches):
-        legs = strat.legs(ctx, ctx.sample_in_area("box", 1)[0], 0.0, hours)
-        start = rng.uniform(0.0, hours - present_h, size=targets)
-        tg = _stationary(_targets(ctx, targets, side_m / 4), start, start + present_h)
-        fr.append(_count(legs, tg, r_m, rng) / targets)
+    fr = _random_search_fractions(theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed,
+                                  present_h=present_h)
     coverage = 2 * range_nm * speed_kn * present_h / side_nm**2
-    return SearchCheck("transient target", tuple(fr), 1 - math.exp(-coverage))
+    return SearchCheck("transient target", fr, 1 - math.exp(-coverage))
 
 
 def barrier_patrol(

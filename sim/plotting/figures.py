@@ -283,18 +283,29 @@ def plot_cost_effectiveness(
         ax = fig.add_subplot(gs[0])
         rate = _rows(table, "interception_rate", by, groups)
         cost = _rows(table, "patrol_hours_per_interception", by, groups)
+        means = cost["mean"].to_numpy(dtype=float)
+        means = means[np.isfinite(means) & (means > 0)]
+        # costs that differ by orders of magnitude (a blockade against a baseline) need a log axis
+        log_y = len(means) > 1 and means.max() / means.min() > 10
         for i, g in enumerate(groups):
             x, yv = rate["mean"].iloc[i], cost["mean"].iloc[i]
             if not (math.isfinite(x) and math.isfinite(yv)):
                 continue
-            ax.errorbar([x], [yv], xerr=_err(rate.iloc[[i]]), yerr=_err(cost.iloc[[i]]), fmt="o", ms=8,
+            yerr = _err(cost.iloc[[i]])
+            if log_y:  # a lower bound at or below zero cannot be drawn on a log axis: stop just above it
+                yerr[0] = np.minimum(yerr[0], 0.9 * yv)
+            ax.errorbar([x], [yv], xerr=_err(rate.iloc[[i]]), yerr=yerr, fmt="o", ms=8,
                         capsize=3, color=colours[g], label=g)
         ax.set_xlim(left=0)
-        ax.set_ylim(bottom=0)
         percent_axis(ax, "x")
-        thousands_axis(ax, "y")
+        if log_y:
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+        else:
+            ax.set_ylim(bottom=0)
+            thousands_axis(ax, "y")
         ax.set_xlabel("Interception rate (% of settled illicit voyages)")
-        ax.set_ylabel("Patrol hours per interception (ship + aircraft hours)")
+        ax.set_ylabel("Patrol hours per interception (ship + aircraft hours)" + (", log scale" if log_y else ""))
         ax.set_title("Cost per interception (lower right is better)", loc="left")
         missing = [g for i, g in enumerate(groups)
                    if not (math.isfinite(rate["mean"].iloc[i]) and math.isfinite(cost["mean"].iloc[i]))]

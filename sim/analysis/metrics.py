@@ -83,6 +83,9 @@ def summarise_run(
         air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
         air_sts = det[det["asset"].isin(air_ids) & det["detail"].str.startswith("sts")]
         air_sts_sightings = len(air_sts.drop_duplicates(["asset", "voyage"]))
+    # aborted transfers, less those abandoned because the partner never came (not caused by allies)
+    gave_up = float((ev["detail"] == "partner late: gave up").sum()) if len(ev) else 0.0
+    halted = float(kinds.get("transfer_aborted", 0)) - gave_up
     return {
         "voyages_started": float(len(v)),
         "voyages_ended": float(n_end),
@@ -101,13 +104,10 @@ def summarise_run(
         "seizures": float(seized),
         "diversions": float(diverted),
         "disruptions": float(disrupted),
-        "halted_transfers": float(kinds.get("transfer_aborted", 0)) - float(
-            (ev["detail"] == "partner late: gave up").sum() if len(ev) else 0
-        ),
+        "halted_transfers": halted,
         "detections_public": float(public),
         "sts_seen_by_satellite_per_year": sat_sts / years,
-        "halted_transfers_per_year": (float(kinds.get("transfer_aborted", 0)) - float(
-            (ev["detail"] == "partner late: gave up").sum() if len(ev) else 0)) / years,
+        "halted_transfers_per_year": halted / years,
         "seizures_per_year": (seized + diverted) / years,
         "sts_sightings_per_sortie": _ratio(air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0),
         "detections_public_per_year": public / years,

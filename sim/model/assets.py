@@ -70,7 +70,6 @@ class Asset:
     detections: int = 0
     suspects: int = 0
     interceptions: int = 0
-    seen: set[str] = field(default_factory=set)
 
     @property
     def kind(self) -> str:

@@ -175,9 +175,7 @@ class Model:
         self.hands_off: dict[str, float] = {}
         self._reported: dict[tuple[str, str], float] = {}
         self._sightings: list[tuple[float, str]] = []
-        self.transfers = 0
         self.track_rows: list[tuple] = []
-        self.halts = 0
         self.escalations = 0
         self.false_positive_boardings = 0
         self.legit_contacts = 0
@@ -478,17 +476,20 @@ class Model:
     def _legit_contact(self, a: Asset, version: int, i: int) -> None:
         if a.track.version != version or self._night_blind(a):
             return
+        self._legit_seen(a, i)
+
+    def _legit_seen(self, a: Asset, i: int, delay_h: float = 0.0) -> None:
+        """A legitimate ship is detected: the pursuer of a datum regains it, else it may be reported."""
         a.detections += 1
         self.legit_contacts += 1
         ref = TargetRef(f"L{i}", i)
-        cls = self.scenario.classification
-        dark = bool(self.legit_dark[i])
-        p = cls.dark_suspect_probability if dark else cls.false_alarm_probability
         if a.task is not None and a.task.vid == ref.vid and a.state == "datum":
             a.process.interrupt(Acquired(ref))
             return
-        if self.rng.random() < p:
-            self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm")
+        cls = self.scenario.classification
+        dark = bool(self.legit_dark[i])
+        if self.rng.random() < (cls.dark_suspect_probability if dark else cls.false_alarm_probability):
+            self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm", delay_h=delay_h)
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if a.track.version != version or v.track.version != v_version or not v.active or self._night_blind(a):
@@ -552,14 +553,7 @@ class Model:
             inside = shapely.contains_xy(poly, x, y)
             seen = inside & (self.rng.random(len(ids)) < g.detect_probability)
             for i in ids[seen].tolist():
-                a.detections += 1
-                self.legit_contacts += 1
-                cls = self.scenario.classification
-                dark = bool(self.legit_dark[i])
-                if self.rng.random() < (cls.dark_suspect_probability if dark else cls.false_alarm_probability):
-                    ref = TargetRef(f"L{i}", i)
-                    self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm",
-                                  delay_h=g.processing_delay_h)
+                self._legit_seen(a, i, delay_h=g.processing_delay_h)
         for v in list(self.active_illicit.values()):
             legs = v.track.legs
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):
@@ -858,14 +852,6 @@ class Model:
     def pos(self, v: IllicitVessel) -> tuple[float, float]:
         """Position of an illicit vessel now."""
         return v.track.position(self.env.now) if len(v.track.legs) else (float(v.home_xy[0]), float(v.home_xy[1]))
-
-    def count_transfer(self) -> None:
-        """A transfer started at sea."""
-        self.transfers += 1
-
-    def count_halt(self, area: str) -> None:
-        """A transfer was halted on being observed."""
-        self.halts += 1
 
     def recent_sightings(self, area: str) -> int:
         """Patrol sightings reported by smugglers in an area over the last 30 days."""

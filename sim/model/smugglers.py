@@ -120,7 +120,6 @@ class Voyage:
     detected: bool = False
     sts_detected: bool = False
     relocations: int = 0
-    halts: int = 0
     process: simpy.Process | None = None
     runner: Any = None
     phase: str = "approach"
@@ -338,7 +337,6 @@ class VoyageRunner:
             v.phase = "sts"
             m.log(K.TRANSFER_START, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
                   detail=f"{v.taker.vid} in {v.area}")
-            m.count_transfer()
             return self.t_done
         if v.phase == "sts":
             v.taker.cargo_t, v.giver.cargo_t = v.giver.cargo_t, 0.0
@@ -402,8 +400,6 @@ class VoyageRunner:
         if isinstance(cause, Observed):
             if v.phase not in ("approach", "sts", "run") or rng.random() >= p.abort_when_observed_probability:
                 return next_h
-            v.halts += 1
-            m.count_halt(v.area)
             m.log(K.TRANSFER_ABORTED, vessel=cause.vessel, voyage=v.vid, xy=m.pos(m.illicit[cause.vessel]),
                   cargo_t=v.cargo_t, asset=cause.asset, detail=f"halted on seeing {cause.asset}")
             can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0

@@ -394,7 +394,7 @@ class RoutingGraph:
     def _clear(self, a: np.ndarray, b: np.ndarray, obstacle: BaseGeometry) -> bool:
         if np.allclose(a, b):
             return True
-        return not shapely.intersects(shapely.LineString([a, b]), obstacle)
+        return not shapely.intersects(obstacle, shapely.LineString([a, b]))
 
     def _clear_many(self, a: np.ndarray, bs: np.ndarray, obstacle: BaseGeometry) -> np.ndarray:
         """Vectorised exact line of sight from ``a`` to each row of ``bs``."""
@@ -402,7 +402,7 @@ class RoutingGraph:
             return np.zeros(0, dtype=bool)
         lines = shapely.linestrings(np.stack([np.broadcast_to(a, bs.shape), bs], axis=1))
         same = np.hypot(*(bs - a).T) < 1e-6
-        return same | ~shapely.intersects(lines, obstacle)
+        return same | ~shapely.intersects(obstacle, lines)
 
     # Endpoints that are not in a free raster cell (ports, points hugging the coast) are
     # tested exactly against the nearest candidate nodes only.
@@ -519,7 +519,7 @@ class RoutingGraph:
             return False
         seg = [0, len(pts) - 2] if len(pts) > 2 else [0]
         lines = shapely.linestrings(np.stack([pts[seg], pts[[s + 1 for s in seg]]], axis=1))
-        return bool(shapely.intersects(lines, self.land).any())
+        return bool(shapely.intersects(self.land, lines).any())
 
     def shortest(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None:
         """Return (polyline xy, cost_m) from a to b, or None when no route exists.
@@ -837,7 +837,7 @@ def build_graph(
     c = np.concatenate(cols) if cols else np.zeros(0, int)
     if len(r):
         lines = shapely.linestrings(np.stack([v[r], v[c]], axis=1))
-        free = ~shapely.intersects(lines, blocked)
+        free = ~shapely.intersects(blocked, lines)
         r, c = r[free], c[free]
     g = RoutingGraph(v, p, n, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.int32),
                      (blocked, thin, pref), raster, land_xy if not land_xy.is_empty else None,

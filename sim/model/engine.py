@@ -9,6 +9,7 @@ Contacts whose sensor or target re-planned in the meantime are discarded.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import weakref
@@ -135,7 +136,15 @@ class _Ctx:
         return self.m.area_polygon(name)
 
     def sample_in_area(self, name: str, n: int) -> np.ndarray:
-        return self.m.theater.sample_points_in_area(name, n, self.rng)
+        """Uniform points of the patrol polygon (the area kept off the coast), not of the raw area:
+        a patrol entering its area heads for open water, which routes without a coastal escape."""
+        poly = self.m.area_polygon(name)
+        x0, y0, x1, y1 = poly.bounds
+        out = np.empty((0, 2))
+        while len(out) < n:
+            pts = self.rng.uniform((x0, y0), (x1, y1), size=(max(16, 2 * (n - len(out))), 2))
+            out = np.vstack([out, pts[shapely.contains_xy(poly, pts[:, 0], pts[:, 1])]])
+        return out[:n]
 
     def site(self, name: str) -> np.ndarray:
         return self.m.site(name)
@@ -179,6 +188,7 @@ class Model:
         self.escalations = 0
         self.false_positive_boardings = 0
         self.legit_contacts = 0
+        self._pending_contacts: dict[int, tuple[int, np.ndarray]] = {}
         self._build_traffic()
         self._build_assets()
         for program in scenario.programs:
@@ -195,7 +205,8 @@ class Model:
         return np.array([float(p.x_m), float(p.y_m)])
 
     def area_polygon(self, name: str) -> shapely.Geometry:
-        """Metric polygon of a named area shrunk 1 nm off the coast, so patrol legs stay at sea (cached)."""
+        """Metric polygon of a named area shrunk ``_OFFSHORE_NM`` inward (the area's water excludes land,
+        so this keeps patrol legs that far off every coast and island); cached per theater."""
         if name not in self._areas:
             shared = _PATROL_POLYS.setdefault(self.theater, {})  # the same in every run: cache per theater
             if name not in shared:
@@ -204,13 +215,13 @@ class Model:
         return self._areas[name]
 
     def _patrol_polygon(self, name: str) -> shapely.Geometry:
-        if True:
-            poly = shapely.simplify(self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0)
-            if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
-                poly = max(poly.geoms, key=lambda g: g.area)
-            if poly.is_empty:
-                poly = self.theater.area(name).polygon_xy
-            return poly
+        poly = shapely.simplify(self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0)
+        if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
+            poly = max(poly.geoms, key=lambda g: g.area)
+        if poly.is_empty:
+            poly = self.theater.area(name).polygon_xy
+        shapely.prepare(poly)
+        return poly
 
     def site(self, area: str) -> np.ndarray:
         """A point of the area drawn (with the run's generator) from a fixed pool of candidate sites.
@@ -315,6 +326,11 @@ class Model:
         dprk = bool(z.dprk_military_zone) or (state == "PRK" and z.kind == "territorial")
         return ZoneAt(state, str(z.kind), dprk)
 
+    def is_night_array(self, t_h: np.ndarray) -> np.ndarray:
+        """:meth:`is_night` for an array of times."""
+        hour = (np.asarray(t_h) + self._solar_offset_h) % 24.0
+        return (hour >= _DUSK_H) | (hour < _DAWN_H)
+
     def is_night(self, t_h: float) -> bool:
         """Local solar night (18:00-06:00) at the theater's central meridian."""
         hour = (t_h + self._solar_offset_h) % 24.0
@@ -384,6 +400,9 @@ class Model:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int64)
         self.legit_max_dur_h = float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0])) if len(self.legit_legs) else 0.0
         self._legit_tracks: dict[int, Track] = {}
+        # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
+        self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids))
+        self._legit_offsets = np.searchsorted(self.legit_ids[self._legit_by_vessel], np.arange(n + 1))
 
     def _build_assets(self) -> None:
         for g in self.scenario.assets:
@@ -395,6 +414,7 @@ class Model:
                     strategy = make_strategy(g.strategy, g.patrol_speed_kn or g.speed_kn,
                                              g.sensor.effective_sweep_width_nm * NM_M, barrier_xy)
                 a = Asset(aid=f"{g.name}#{k}", group=g, index=len(self.assets), base_xy=base, strategy=strategy)
+                a.track.on_change = functools.partial(self._settle_contacts, a)
                 self.assets.append(a)
                 a.process = self.env.process(asset_process(self, a))
 
@@ -440,9 +460,7 @@ class Model:
                 near = ~((np.maximum(sub[:, 2], ex) < bx0) | (np.minimum(sub[:, 2], ex) > bx1)
                          | (np.maximum(sub[:, 3], ey) < by0) | (np.minimum(sub[:, 3], ey) > by1))
                 ids, times = self._detect(a, sub[near], sid[near], now)
-                version = a.track.version
-                for i, t in zip(ids.tolist(), times.tolist()):
-                    self._at(t, self._legit_contact, a, version, i)
+                self._legit_contacts_of_plan(a, ids, times)
         for v in list(self.active_illicit.values()):
             self._pair(a, v)
 
@@ -453,6 +471,11 @@ class Model:
                 self._pair(a, v)
 
     def _pair(self, a: Asset, v: IllicitVessel) -> None:
+        sb, tb = a.track.bounds, v.track.bounds
+        r = a.group.sensor.range_nm * NM_M
+        if (sb[1] < tb[0] or tb[1] < sb[0] or tb[1] < self.env.now or sb[2] - r > tb[4] or tb[2] > sb[4] + r
+                or sb[3] - r > tb[5] or tb[3] > sb[5] + r):
+            return  # never within range of each other: no leg pair to solve
         ids, times = self._detect(a, v.track.legs, np.zeros(len(v.track.legs), dtype=np.int64), self.env.now)
         if len(ids):
             self._at(float(times[0]), self._illicit_contact, a, a.track.version, v, v.track.version)
@@ -473,13 +496,52 @@ class Model:
         f = a.group.sensor.night_factor
         return f < 1.0 and self.is_night(self.env.now) and self.rng.random() >= f
 
-    def _legit_contact(self, a: Asset, version: int, i: int) -> None:
-        if a.track.version != version or self._night_blind(a):
-            return
-        self._legit_seen(a, i)
+    def _legit_contacts_of_plan(self, a: Asset, ids: np.ndarray, times: np.ndarray) -> None:
+        """Sort a new plan's contacts with legitimate ships into the few that matter and the rest.
 
-    def _legit_seen(self, a: Asset, i: int, delay_h: float = 0.0) -> None:
-        """A legitimate ship is detected: the pursuer of a datum regains it, else it may be reported."""
+        Hundreds of thousands of contacts a year only add to the detection counts; a SimPy
+        event each would be most of the run's events. So the night blindness and the
+        classification draw are made here, vectorised, at publish time, and only contacts
+        that raise a suspect, or that regain the ship this asset is pursuing, become events.
+        The rest are counted by :meth:`_settle_contacts` when the plan is replaced or the run
+        ends, up to that time: exactly the contacts that would have fired.
+        """
+        if not len(ids):
+            return
+        f = a.group.sensor.night_factor
+        if f < 1.0:
+            blind = self.is_night_array(times) & (self.rng.random(len(ids)) >= f)
+            ids, times = ids[~blind], times[~blind]
+        cls = self.scenario.classification
+        p = np.where(self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability)
+        suspect = self.rng.random(len(ids)) < p
+        task = a.task.legit if isinstance(a.task, TargetRef) else -1
+        special = suspect | (ids == task)
+        version = a.track.version
+        for i, t, s in zip(ids[special].tolist(), times[special].tolist(), suspect[special].tolist()):
+            self._at(t, self._legit_contact, a, version, i, s)
+        self._pending_contacts[a.index] = (version, np.sort(times[~special]))
+
+    def _settle_contacts(self, a: Asset) -> None:
+        """Count the quiet legitimate contacts of the plan being replaced that happened by now."""
+        pending = self._pending_contacts.pop(a.index, None)
+        if pending is None or pending[0] != a.track.version:
+            return
+        n = int(np.searchsorted(pending[1], self.env.now, side="right"))
+        a.detections += n
+        self.legit_contacts += n
+
+    def _legit_contact(self, a: Asset, version: int, i: int, suspect: bool) -> None:
+        if a.track.version != version:
+            return
+        self._legit_seen(a, i, suspect=suspect)
+
+    def _legit_seen(self, a: Asset, i: int, delay_h: float = 0.0, suspect: bool | None = None) -> None:
+        """A legitimate ship is detected: the pursuer of a datum regains it, else it may be reported.
+
+        ``suspect`` is the classification draw when it was made in advance (patrol plans);
+        ``None`` draws it now (satellite passes).
+        """
         a.detections += 1
         self.legit_contacts += 1
         ref = TargetRef(f"L{i}", i)
@@ -488,7 +550,9 @@ class Model:
             return
         cls = self.scenario.classification
         dark = bool(self.legit_dark[i])
-        if self.rng.random() < (cls.dark_suspect_probability if dark else cls.false_alarm_probability):
+        if suspect is None:
+            suspect = self.rng.random() < (cls.dark_suspect_probability if dark else cls.false_alarm_probability)
+        if suspect:
             self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm", delay_h=delay_h)
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
@@ -671,8 +735,7 @@ class Model:
         tr = self._legit_tracks.get(i)
         if tr is None:
             tr = Track()
-            legs = self.legit_legs[self.legit_ids == i]
-            tr.set(legs[np.argsort(legs[:, 0])])
+            tr.set(self.legit_legs[self._legit_by_vessel[self._legit_offsets[i]:self._legit_offsets[i + 1]]])
             self._legit_tracks[i] = tr
         return tr
 
@@ -862,6 +925,8 @@ class Model:
     def run(self) -> None:
         """Run to the scenario's end."""
         self.env.run(until=self.scenario.duration_h)
+        for a in self.assets:
+            self._settle_contacts(a)
         # SimPy steps: events taken off the queue and processed (each ``env.step``), counted
         # without a per-step hook as events scheduled minus events still queued, minus the
         # run's own stop event (reads SimPy's private event counter).

@@ -8,6 +8,7 @@ A stationary leg (in port, loitering, alongside) has zero velocity.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,11 +52,36 @@ class Track:
 
     legs: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))
     version: int = 0
+    _bounds: tuple[float, ...] | None = field(default=None, repr=False, compare=False)
+    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    """Called just before the plan is replaced (the referee settles what the old plan saw)."""
 
     def set(self, legs: np.ndarray) -> None:
         """Replace the plan."""
+        if self.on_change is not None:
+            self.on_change()
         self.legs = np.asarray(legs, dtype=float).reshape(-1, 6)
         self.version += 1
+        self._bounds = None
+
+    @property
+    def bounds(self) -> tuple[float, ...]:
+        """``(t0_h, t1_h, xmin_m, ymin_m, xmax_m, ymax_m)`` of the plan (cached per version).
+
+        The referee compares these before solving any leg pair: two movers whose boxes,
+        grown by the sensor range, never meet cannot detect each other.
+        """
+        if self._bounds is None:
+            legs = self.legs
+            if not len(legs):
+                self._bounds = (math.inf, -math.inf, math.inf, math.inf, -math.inf, -math.inf)
+            else:
+                dur = legs[:, 1] - legs[:, 0]
+                xs = np.concatenate([legs[:, 2], legs[:, 2] + legs[:, 4] * dur])
+                ys = np.concatenate([legs[:, 3], legs[:, 3] + legs[:, 5] * dur])
+                self._bounds = (float(legs[0, 0]), float(legs[-1, 1]), float(xs.min()), float(ys.min()),
+                                float(xs.max()), float(ys.max()))
+        return self._bounds
 
     @property
     def end_h(self) -> float:

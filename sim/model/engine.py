@@ -276,12 +276,25 @@ class Model:
     def water_path(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
         """A straight line if it keeps off the coast (checked on the zone raster), else a route over water."""
         a_xy, b_xy = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
-        n = max(8, int(math.hypot(*(b_xy - a_xy)) / 500.0))
-        f = np.linspace(0.0, 1.0, n)[:, None]
-        line = a_xy + f * (b_xy - a_xy)
-        if np.all(self.theater.distance_to_coast_nm_xy(line[:, 0], line[:, 1]) >= _STRAIGHT_CLEARANCE_NM):
+        if self._straight_clear(a_xy[None, :], b_xy[None, :])[0]:
             return np.vstack([a_xy, b_xy])
         return self.route_xy(a_xy, b_xy)
+
+    def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast.
+
+        Sampled every 500 m (at least 8 points a segment) on the 1 km distance raster, all
+        segments in one lookup.
+        """
+        if not len(a):
+            return np.zeros(0, dtype=bool)
+        count = np.maximum(8, (np.hypot(*(b - a).T) / 500.0).astype(np.int64))
+        first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        k = np.arange(count.sum()) - np.repeat(first, count)
+        f = (k / np.repeat(count - 1, count))[:, None]
+        line = np.repeat(a, count, axis=0) + f * np.repeat(b - a, count, axis=0)
+        ok = self.theater.distance_to_coast_nm_xy(line[:, 0], line[:, 1]) >= _STRAIGHT_CLEARANCE_NM
+        return np.logical_and.reduceat(ok, first)
 
     def offshore(self, pts: np.ndarray, min_nm: float = _OFFSHORE_NM) -> np.ndarray:
         """The points that lie at least ``min_nm`` off the coast (raster lookup)."""
@@ -298,12 +311,17 @@ class Model:
         keep = np.ones(len(pts), dtype=bool)
         keep[1:] = np.hypot(*np.diff(pts, axis=0).T) > 1.0
         pts = pts[keep]
+        clear = self._straight_clear(pts[:-1], pts[1:])
         path = [pts[:1]]
-        here = pts[0]
-        for b in pts[1:]:
+        here, j_here = pts[0], 0
+        for j, b in enumerate(pts[1:], start=1):
+            if j_here == j - 1 and clear[j - 1]:
+                path.append(b[None, :])
+                here, j_here = b, j
+                continue
             try:
                 path.append(self.water_path(here, b)[1:])
-                here = b
+                here, j_here = b, j
             except UserError:
                 continue
         out = legs_along(np.vstack(path), float(legs[0, 0]), speed_kn)
@@ -371,27 +389,58 @@ class Model:
         n = tr.vessels if len(names) >= 2 else 0
         end_h = self.scenario.duration_h
         xy = {name: self.place_xy(name) for name in names}
-        all_legs, ids = [], []
         self.legit_dark = rng.random(n) < tr.ais_off_probability
         self.legit_flag = np.array(["legit"] * n)
+        # Each port pair's route as a template of segments (start, unit direction, length, distance
+        # run before it); the voyage loop only draws and adds scalars, and the legs of all
+        # voyages are laid in one vectorised pass below.
+        pair_index: dict[tuple[str, str], int] = {}
+        tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off, route_m = [], [], [], [], [0], []
+        voy_pair, voy_t, voy_speed, voy_vessel = [], [], [], []
         for i in range(n):
             speed = float(rng.uniform(*tr.speed_kn))
+            speed_m_h = speed * NM_M
             here = names[int(rng.integers(len(names)))]
             t = -float(rng.uniform(0.0, 240.0))
             while t < end_h:
                 there = names[int(rng.integers(len(names) - 1))]
                 if there == here:
                     there = names[-1]
-                legs = legs_along(self.route_xy(xy[here], xy[there]), t, speed)
-                if len(legs):
-                    all_legs.append(legs)
-                    ids.append(np.full(len(legs), i))
-                    t = float(legs[-1, 1])
+                k = pair_index.get((here, there))
+                if k is None:
+                    k = pair_index[(here, there)] = len(route_m)
+                    pts = self.route_xy(xy[here], xy[there])
+                    d = np.diff(pts, axis=0)
+                    seg = np.hypot(d[:, 0], d[:, 1])
+                    ok = seg > 1e-6
+                    d, seg = d[ok], seg[ok]
+                    tpl_start.append(pts[:-1][ok])
+                    tpl_dir.append(d / seg[:, None] if len(seg) else d)
+                    tpl_len.append(seg)
+                    tpl_run.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]]) if len(seg) else seg)
+                    tpl_off.append(tpl_off[-1] + len(seg))
+                    route_m.append(float(seg.sum()))
+                if route_m[k] > 0:
+                    voy_pair.append(k)
+                    voy_t.append(t)
+                    voy_speed.append(speed_m_h)
+                    voy_vessel.append(i)
+                    t += route_m[k] / speed_m_h
                 t += float(rng.uniform(*tr.port_dwell_h))
                 here = there
-        if all_legs:
-            legs = np.vstack(all_legs)
-            vid = np.concatenate(ids)
+        if voy_pair:
+            start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
+            seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
+            off = np.asarray(tpl_off)
+            vp = np.asarray(voy_pair)
+            count = off[vp + 1] - off[vp]
+            row = np.repeat(off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(count.sum())
+            t_start = np.repeat(np.asarray(voy_t), count)
+            sp = np.repeat(np.asarray(voy_speed), count)
+            t0 = t_start + run[row] / sp
+            t1 = t_start + (run[row] + seg_len[row]) / sp
+            legs = np.column_stack([t0, t1, start[row], direction[row] * sp[:, None]])
+            vid = np.repeat(np.asarray(voy_vessel), count)
             keep = (legs[:, 1] > 0) & (legs[:, 0] < end_h)
             legs, vid = legs[keep], vid[keep]
             order = np.argsort(legs[:, 0], kind="stable")
@@ -461,8 +510,14 @@ class Model:
                          | (np.maximum(sub[:, 3], ey) < by0) | (np.minimum(sub[:, 3], ey) > by1))
                 ids, times = self._detect(a, sub[near], sid[near], now)
                 self._legit_contacts_of_plan(a, ids, times)
-        for v in list(self.active_illicit.values()):
-            self._pair(a, v)
+        near = [v for v in self.active_illicit.values() if self._may_meet(a, v)]
+        if near:  # one vectorised solve for all illicit vessels the plan may come near
+            legs = np.vstack([v.track.legs for v in near])
+            owner = np.repeat(np.arange(len(near)), [len(v.track.legs) for v in near])
+            version = a.track.version
+            for j, t in zip(*(x.tolist() for x in self._detect(a, legs, owner, now))):
+                v = near[j]
+                self._at(t, self._illicit_contact, a, version, v, v.track.version)
 
     def publish_target(self, v: IllicitVessel) -> None:
         """An illicit vessel has a new plan: schedule its first detection by every sensing asset."""
@@ -470,12 +525,16 @@ class Model:
             if a.sensing and a.track.end_h > self.env.now:
                 self._pair(a, v)
 
-    def _pair(self, a: Asset, v: IllicitVessel) -> None:
+    def _may_meet(self, a: Asset, v: IllicitVessel) -> bool:
+        """False when the two plans' boxes, the sensor's grown by its range, never overlap in space and time."""
         sb, tb = a.track.bounds, v.track.bounds
         r = a.group.sensor.range_nm * NM_M
-        if (sb[1] < tb[0] or tb[1] < sb[0] or tb[1] < self.env.now or sb[2] - r > tb[4] or tb[2] > sb[4] + r
-                or sb[3] - r > tb[5] or tb[3] > sb[5] + r):
-            return  # never within range of each other: no leg pair to solve
+        return not (sb[1] < tb[0] or tb[1] < sb[0] or tb[1] < self.env.now or sb[2] - r > tb[4]
+                    or tb[2] > sb[4] + r or sb[3] - r > tb[5] or tb[3] > sb[5] + r)
+
+    def _pair(self, a: Asset, v: IllicitVessel) -> None:
+        if not self._may_meet(a, v):
+            return
         ids, times = self._detect(a, v.track.legs, np.zeros(len(v.track.legs), dtype=np.int64), self.env.now)
         if len(ids):
             self._at(float(times[0]), self._illicit_contact, a, a.track.version, v, v.track.version)

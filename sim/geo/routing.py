@@ -9,8 +9,19 @@ in memory and a query is a handful of array operations plus a few line-of-sight 
   GSHHS-i coast (the simplification tolerance eats 0.25 nm).
 * Graph nodes: convex vertices of land buffered by ``node_buffer_nm`` (3 nm) and
   simplified with ``node_tol_nm`` (1 nm); they sit ~2-3 nm off the coast, clear of the
-  obstacle. Only *bitangent* edges are kept (the edge line does not enter the polygon at
-  either end), the classic pruning that leaves shortest paths unchanged.
+  obstacle. Where two obstacle polygons are closer than ``fine_gap_nm`` (4 nm) those
+  buffers merge and close the gap (the channels of the SW Korean and Zhoushan
+  archipelagos), so the convex vertices of the obstacle itself facing such gaps, offset
+  ``fine_offset_nm`` outwards, are nodes too (see :func:`_fine_vertices`). Only
+  *bitangent* edges are kept (the edge line does not enter the polygon at either end), the
+  classic pruning that leaves shortest paths unchanged; every edge is tested exactly.
+* Queries: line of sight from the endpoints by the raster where it proves visibility and
+  exactly wherever a better path could still hide, so the graph's best path is found; it
+  is then pulled taut against the exact obstacle (:meth:`RoutingGraph._tighten`: bends
+  move from the nodes ~2 nm out onto the obstacle's corners), which removes most of the
+  length the node offset costs. Routes are within ~1% of the shortest path around the
+  obstacle (tests/geo/test_routing.py); endpoints hugging an island inside an archipelago
+  can be worse, when their first bend is at a corner that is no node.
 * Endpoints inside the obstacle (ports snapped close to the coast) connect with legs that
   only need to clear the raw coast by ``port_clear_nm`` (0.2 nm).
 * ``avoid`` adds buffers of the named states' land (12/24/200 nm) to the obstacle;
@@ -64,6 +75,8 @@ class RoutingParams:
     node_buffer_nm: float = 3.0
     node_tol_nm: float = 1.0
     port_clear_nm: float = 0.2
+    fine_offset_nm: float = 0.03
+    fine_gap_nm: float = 4.0
 
 
 def _convex_ring_vertices(poly_geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -294,13 +307,33 @@ def inside_raster(geom: BaseGeometry, cell: float) -> InsideRaster:
     return InsideRaster(x0, y0, cell, code)
 
 
+def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float) -> np.ndarray | None:
+    """Vertices of the upper convex hull of points (along, hgt > 0) together with (0, 0)
+    and (length, 0), strictly between those two ends, as an (k, 2) array; None when a point
+    lies beyond an end (the chain would not be monotone: leave such bends alone)."""
+    if (along <= 0).any() or (along >= length).any():
+        return None
+    order = np.lexsort((hgt, along))
+    pts = [(0.0, 0.0)] + list(zip(along[order], hgt[order])) + [(float(length), 0.0)]
+    hull: list = []
+    for x, y in pts:  # Andrew's monotone chain, upper part
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            if (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1) >= 0:
+                hull.pop()
+            else:
+                break
+        hull.append((x, y))
+    return np.array(hull[1:-1], dtype=float).reshape(-1, 2)
+
+
 class RoutingGraph:
     """All-pairs shortest paths over visibility-graph nodes plus the obstacles to query with.
 
     Attributes:
         nodes: (n, 2) node coordinates (m). prev/next: their ring neighbours.
         dist: (n, n) float32 shortest cost between nodes (m, weighted by prefer).
-        pred: (n, n) int32 predecessor matrix (-9999 = none).
+        pred: (n, n) int16 predecessor matrix (-9999 = none; int32 past 32,767 nodes).
         raster: conservative :class:`ClearanceRaster` of ``blocked`` (fast line of sight).
         blocked: obstacle for line of sight (prepared). thin: raw land + clearance.
         prefer_geom: region with reduced cost, or None. These three are built lazily (only
@@ -321,6 +354,7 @@ class RoutingGraph:
         self.land = land
         self.has_prefer = has_prefer
         self.build_s = 0.0
+        self.build_phases: dict[str, float] = {}
         self.open_fn = None  # optional (x, y) -> bool "well offshore" test used by escapes
         self.store = None  # optional (name, build) -> arrays: memo on disk (set by the theater)
         self._pref_fn = None
@@ -328,6 +362,9 @@ class RoutingGraph:
         self._escapes: dict[tuple[float, float], tuple | None] = {}
         self._vis_memo: dict[tuple[float, float], tuple] = {}
         self.stats = {"fast": 0, "escape": 0, "exact_fallback": 0}
+        self._node_free: np.ndarray | None = None
+        self._seg_tree: tuple | None = None
+        self.offset_m = RoutingParams().fine_offset_nm * NM_M  # tightened bends: off the obstacle
 
     def _g(self) -> tuple:
         if self._geoms is None:
@@ -405,10 +442,12 @@ class RoutingGraph:
         return same | ~shapely.intersects(obstacle, lines)
 
     # Endpoints that are not in a free raster cell (ports, points hugging the coast) are
-    # tested exactly against the nearest candidate nodes only.
+    # tested exactly, first against the nearest candidate nodes only.
     _COASTAL_RADIUS_M = 60 * NM_M
     _COASTAL_MAX_NODES = 96
     _NEAR_FIRST = 24
+    # visibility states of an endpoint's candidate nodes
+    _UNTESTED, _VISIBLE, _BLOCKED, _RASTER_NO = 0, 1, 2, 3
 
     def _prep(self, p: np.ndarray) -> dict:
         """Per-endpoint state: candidate nodes, leg lengths, lazily tested visibility."""
@@ -419,34 +458,54 @@ class RoutingGraph:
         cand = np.flatnonzero(_tangent(p, self.nodes, self.prev, self.next))
         leg = np.hypot(*(self.nodes[cand] - p).T)
         coastal = not bool(self.raster.free(p)[0])
-        vis = np.zeros(len(cand), dtype=bool)
-        tested = np.zeros(len(cand), dtype=bool)
+        obs = None  # coastal endpoints: the obstacle their legs must clear
         if coastal:
-            near = np.flatnonzero(leg <= self._COASTAL_RADIUS_M)
-            if len(near) > self._COASTAL_MAX_NODES:
-                near = near[np.argpartition(leg[near], self._COASTAL_MAX_NODES)[: self._COASTAL_MAX_NODES]]
             obs = self.thin if shapely.contains_xy(self.blocked, *p) else self.blocked
-            vis[near] = self._clear_many(p, self.nodes[cand[near]], obs)
-            tested[:] = True
-        st = {"p": p, "cand": cand, "leg": leg, "coastal": coastal, "vis": vis, "tested": tested}
+        st = {"p": p, "cand": cand, "leg": leg, "coastal": coastal, "obs": obs,
+              "state": np.zeros(len(cand), dtype=np.int8)}
         if len(self._vis_memo) > 2048:
             self._vis_memo.clear()
         self._vis_memo[key] = st
         return st
 
-    def _test(self, st: dict, idx: np.ndarray) -> None:
-        idx = idx[~st["tested"][idx]]
-        if len(idx):
-            st["vis"][idx] = self.raster.visible(st["p"], self.nodes[st["cand"][idx]])
-            st["tested"][idx] = True
+    @property
+    def node_free(self) -> np.ndarray:
+        """True for nodes in free raster cells (not the fine nodes: they hug the obstacle)."""
+        if self._node_free is None:
+            self._node_free = self.raster.free(self.nodes) if len(self.nodes) else np.zeros(0, bool)
+        return self._node_free
+
+    def _test(self, st: dict, idx: np.ndarray, exact: bool = False) -> None:
+        """Line of sight from the endpoint to candidates ``idx``: by the raster where it
+        proves visibility, else exactly. With ``exact=False`` the raster's "no" (which may be
+        wrong within ~1.3 cells of the obstacle) is kept as ``_RASTER_NO`` for later."""
+        state = st["state"]
+        idx = idx[(state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))]
+        if len(idx) == 0:
+            return
+        nodes = st["cand"][idx]
+        if st["coastal"]:
+            vis = self._clear_many(st["p"], self.nodes[nodes], st["obs"])
+            state[idx] = np.where(vis, self._VISIBLE, self._BLOCKED)
+            return
+        ras = self.node_free[nodes] & (state[idx] == self._UNTESTED)
+        if ras.any():
+            ok = self.raster.visible(st["p"], self.nodes[nodes[ras]])
+            state[idx[ras]] = np.where(ok, self._VISIBLE, self._RASTER_NO)
+        ex = (state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))
+        if ex.any():
+            ok = self._clear_many(st["p"], self.nodes[nodes[ex]], self.blocked)
+            state[idx[ex]] = np.where(ok, self._VISIBLE, self._BLOCKED)
 
     def _direct(self, a: np.ndarray, b: np.ndarray, a_coastal: bool, b_coastal: bool) -> bool:
-        if not a_coastal and not b_coastal:
-            return bool(self.raster.visible(a, b[None])[0])
-        a_in = bool(shapely.contains_xy(self.blocked, *a))
-        b_in = bool(shapely.contains_xy(self.blocked, *b))
+        if not a_coastal and not b_coastal and self.raster.visible(a, b[None])[0]:
+            return True
         if self._clear(a, b, self.blocked):
             return True
+        if not a_coastal and not b_coastal:
+            return False
+        a_in = bool(shapely.contains_xy(self.blocked, *a))
+        b_in = bool(shapely.contains_xy(self.blocked, *b))
         return (a_in or b_in) and np.hypot(*(b - a)) < 5 * NM_M and self._clear(a, b, self.thin)
 
     def _fast(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None | bool:
@@ -454,7 +513,10 @@ class RoutingGraph:
 
         Visibility is tested lazily: first the nearest few candidate nodes of each end give
         an upper bound UB; then only nodes i with f * (|a-i| + |i-b|) < UB can be on a
-        better path (f = PREFER_FACTOR with prefer, else 1), and only those are tested.
+        better path (f = PREFER_FACTOR with prefer, else 1), and only those are tested:
+        by the raster, then exactly where the raster could not prove visibility and the
+        (possibly lower) bound still admits them. The result is therefore the best path
+        through the graph, as with exact line of sight everywhere.
         """
         A, B = self._prep(a), self._prep(b)
         if self._direct(a, b, A["coastal"], B["coastal"]):
@@ -464,26 +526,36 @@ class RoutingGraph:
         f = PREFER_FACTOR if self.has_prefer else 1.0
         for st in (A, B):
             n = len(st["cand"])
-            k = min(self._NEAR_FIRST, n)
-            if k:
-                self._test(st, np.argpartition(st["leg"], k - 1)[:k] if n > k else np.arange(n))
+            if st["coastal"]:
+                near = np.flatnonzero(st["leg"] <= self._COASTAL_RADIUS_M)
+                if len(near) > self._COASTAL_MAX_NODES:
+                    near = near[np.argpartition(st["leg"][near], self._COASTAL_MAX_NODES)[
+                        : self._COASTAL_MAX_NODES]]
+                self._test(st, near)
+            else:
+                k = min(self._NEAR_FIRST, n)
+                if k:
+                    self._test(st, np.argpartition(st["leg"], k - 1)[:k] if n > k else np.arange(n))
 
         def best_ub() -> float:
-            ia, ib = A["cand"][A["vis"]], B["cand"][B["vis"]]
+            va, vb = A["state"] == self._VISIBLE, B["state"] == self._VISIBLE
+            ia, ib = A["cand"][va], B["cand"][vb]
             if len(ia) == 0 or len(ib) == 0:
                 return np.inf
-            tot = self.dist[np.ix_(ia, ib)] + A["leg"][A["vis"]][:, None] + B["leg"][B["vis"]][None, :]
+            tot = self.dist[np.ix_(ia, ib)] + A["leg"][va][:, None] + B["leg"][vb][None, :]
             return float(tot.min())  # unweighted legs: an upper bound even with prefer
 
-        ub = best_ub()
-        for st, other in ((A, b), (B, a)):
-            if st["tested"].all():
-                continue
-            nodes = self.nodes[st["cand"]]
-            lb = f * (st["leg"] + np.hypot(*(nodes - other).T))
-            self._test(st, np.flatnonzero(lb < ub))
-        ia, da = A["cand"][A["vis"]], A["leg"][A["vis"]]
-        ib, db = B["cand"][B["vis"]], B["leg"][B["vis"]]
+        lbs = [f * (st["leg"] + np.hypot(*(self.nodes[st["cand"]] - other).T))
+               for st, other in ((A, b), (B, a))]
+        for exact in (False, True):
+            ub = best_ub()
+            if not np.isfinite(ub) and (exact or A["coastal"] or B["coastal"]):
+                break  # nothing to bound the (costly) exact tests with
+            for st, lb in zip((A, B), lbs):
+                self._test(st, np.flatnonzero(lb < ub), exact=exact)
+        va, vb = A["state"] == self._VISIBLE, B["state"] == self._VISIBLE
+        ia, da = A["cand"][va], A["leg"][va]
+        ib, db = B["cand"][vb], B["leg"][vb]
         if len(ia) == 0 or len(ib) == 0:
             return False
         total = self.dist[np.ix_(ia, ib)] + (f * da)[:, None] + (f * db)[None, :]
@@ -552,11 +624,126 @@ class RoutingGraph:
                     self.stats["escape"] += 1
                 else:
                     res = False
-            if res is not None and res is not False and not self._on_land(res[0]):
-                self.stats["fast"] += 1
-                return res
+            if res is not None and res is not False:
+                res = self._tighten(*res)
+                if not self._on_land(res[0]):
+                    self.stats["fast"] += 1
+                    return res
         self.stats["exact_fallback"] += 1
-        return self.shortest_exact(a, b)
+        res = self.shortest_exact(a, b)
+        return self._tighten(*res) if res is not None else None
+
+    # ----------------------------------------------------------------- tightening
+    _TIGHTEN_PASSES = 2
+
+    def _segments(self) -> tuple:
+        """STRtree over the edges of the ``blocked`` obstacle, and their (k, 2, 2) ends."""
+        if self._seg_tree is None:
+            rings = shapely.get_rings(shapely.get_parts(self.blocked))
+            coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+            same = ring_of[:-1] == ring_of[1:]  # consecutive vertices of one ring: an edge
+            ends = np.stack([coords[:-1][same], coords[1:][same]], axis=1)
+            self._seg_tree = (shapely.STRtree(shapely.linestrings(ends)), ends)
+        return self._seg_tree
+
+    def _tighten(self, pts: np.ndarray, cost: float) -> tuple[np.ndarray, float]:
+        """Pull the polyline taut against the exact obstacle (no effect with ``prefer``).
+
+        Graph nodes sit up to ~3 nm off the coast, so each bend of a route costs a little;
+        here every interior vertex c (with neighbours p, q) is replaced by the convex chain
+        that the obstacle inside the triangle (p, c, q) forces between p and q (its convex
+        hull, vertices pushed ``offset_m`` outwards), or dropped when p sees q. Each new leg
+        is tested exactly against ``blocked`` and a change is kept only if all clear and it
+        is shorter, so the result is never longer and never closer to land than allowed.
+        """
+        if self.has_prefer or len(pts) < 3:
+            return pts, cost
+        tree, ends = self._segments()
+        eps = self.offset_m
+        pts = [np.asarray(v, dtype=float) for v in pts]
+        for _ in range(self._TIGHTEN_PASSES):
+            changed = False
+            i = 1
+            while i < len(pts) - 1:
+                p, c, q = pts[i - 1], pts[i], pts[i + 1]
+                new = self._tight_chain(p, c, q, tree, ends, eps)
+                if new is not None:
+                    pts[i:i + 1] = list(new)
+                    i += len(new)
+                    changed = True
+                else:
+                    i += 1
+            if not changed:
+                break
+        out = np.array(pts)
+        return out, float(np.hypot(*np.diff(out, axis=0).T).sum())
+
+    def _tight_chain(self, p, c, q, tree, ends, eps) -> np.ndarray | None:
+        """The chain replacing c between p and q (possibly empty), or None to keep c."""
+        old = np.hypot(*(c - p)) + np.hypot(*(q - c))
+        cross = (c[0] - p[0]) * (q[1] - p[1]) - (c[1] - p[1]) * (q[0] - p[0])
+        chord = q - p
+        lc = np.hypot(*chord)
+        if lc <= 0:
+            return None
+        if abs(cross) < 1e-9 * lc * lc:  # collinear: c is redundant if p sees q
+            return np.zeros((0, 2)) if self._clear(p, q, self.blocked) else None
+        tri = shapely.Polygon([p, c, q])
+        hit = tree.query(tri, predicate="intersects")
+        cand = [np.zeros((0, 2))]
+        if len(hit):
+            seg = ends[hit]
+            e = seg.reshape(-1, 2)
+            cand.append(e[shapely.contains_xy(tri, e[:, 0], e[:, 1])])
+            # crossings of those edges with the chord p-q
+            d = seg[:, 1] - seg[:, 0]
+            den = chord[0] * d[:, 1] - chord[1] * d[:, 0]
+            ok = np.abs(den) > 0
+            w = seg[:, 0] - p
+            t = np.divide(w[:, 0] * d[:, 1] - w[:, 1] * d[:, 0], den,
+                          out=np.full(len(seg), -1.0), where=ok)
+            u = np.divide(w[:, 0] * chord[1] - w[:, 1] * chord[0], den,
+                          out=np.full(len(seg), -1.0), where=ok)
+            on = ok & (t > 0) & (t < 1) & (u >= 0) & (u <= 1)
+            cand.append(p + t[on, None] * chord)
+        inner = np.concatenate(cand)
+        if len(inner) == 0:
+            chain = np.zeros((0, 2))
+        else:
+            # the convex hull of the inner points seen from the chord: c's side of p-q
+            side = 1.0 if cross > 0 else -1.0  # sign of (x - p) x chord for points on c's side
+            rel = inner - p
+            hgt = side * (rel[:, 0] * chord[1] - rel[:, 1] * chord[0]) / lc
+            along = (rel[:, 0] * chord[0] + rel[:, 1] * chord[1]) / lc
+            keep = hgt > 0
+            if not keep.any():
+                chain = np.zeros((0, 2))
+            else:
+                chain = _upper_chain(along[keep], hgt[keep], lc)
+                if chain is None:
+                    return None
+                # back to xy; push each vertex outwards (away from the chord side)
+                ux, uy = chord / lc
+                nx, ny = side * uy, -side * ux  # unit normal towards c
+                full = np.vstack([[0.0, 0.0], chain, [lc, 0.0]])
+                xy = p + full[:, :1] * np.array([ux, uy]) + full[:, 1:] * np.array([nx, ny])
+                e1 = xy[1:-1] - xy[:-2]
+                e2 = xy[2:] - xy[1:-1]
+                n1 = np.column_stack([e1[:, 1], -e1[:, 0]]) * side
+                n2 = np.column_stack([e2[:, 1], -e2[:, 0]]) * side
+                n1 /= np.hypot(*n1.T)[:, None]
+                n2 /= np.hypot(*n2.T)[:, None]
+                bis = n1 + n2
+                bis /= np.maximum(np.hypot(*bis.T), 1e-12)[:, None]
+                chain = xy[1:-1] + eps * bis
+        new = np.vstack([p, chain, q])
+        if np.hypot(*np.diff(new, axis=0).T).sum() >= old - 1e-6:
+            return None
+        lines = shapely.linestrings(np.stack([new[:-1], new[1:]], axis=1))
+        if shapely.intersects(self.blocked, lines).any():
+            return None
+        return chain
+
 
     def shortest_exact(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None:
         """The exact-geometry search (slow; the fallback of :meth:`shortest`)."""
@@ -754,17 +941,20 @@ class RoutingGraph:
 
 
 def _obstacles(land_xy: BaseGeometry, domain_xy: BaseGeometry, params: RoutingParams,
-               extra_obstacle: BaseGeometry | None) -> tuple[BaseGeometry, BaseGeometry, list]:
-    """(blocked, thin, node_parts) geometries for one variant."""
+               extra_obstacle: BaseGeometry | None,
+               ) -> tuple[BaseGeometry, BaseGeometry, list, BaseGeometry]:
+    """(blocked, thin, node_parts, land_obstacle) geometries for one variant."""
     xmin, ymin, xmax, ymax = domain_xy.bounds
     pad = 50 * NM_M
     frame = shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad).difference(domain_xy)
     m = params.margin_nm * NM_M
     blocked_parts = [frame]
+    land_obstacle = shapely.Polygon()
     node_parts = [shapely.box(xmin - 2 * pad, ymin - 2 * pad, xmax + 2 * pad, ymax + 2 * pad)
                   .difference(shapely.buffer(domain_xy, -params.node_buffer_nm * NM_M))]
     if not land_xy.is_empty:
-        blocked_parts.append(shapely.simplify(shapely.buffer(land_xy, m, quad_segs=2), 0.25 * NM_M))
+        land_obstacle = shapely.simplify(shapely.buffer(land_xy, m, quad_segs=2), 0.25 * NM_M)
+        blocked_parts.append(land_obstacle)
         node_parts.append(shapely.buffer(land_xy, params.node_buffer_nm * NM_M, quad_segs=2))
     if extra_obstacle is not None and not extra_obstacle.is_empty:
         blocked_parts.append(extra_obstacle)
@@ -772,7 +962,57 @@ def _obstacles(land_xy: BaseGeometry, domain_xy: BaseGeometry, params: RoutingPa
     blocked = shapely.union_all(blocked_parts)
     thin = shapely.union_all([frame, shapely.buffer(land_xy, params.port_clear_nm * NM_M, quad_segs=2)]) \
         if not land_xy.is_empty else frame
-    return blocked, thin, node_parts
+    return blocked, thin, node_parts, land_obstacle
+
+
+def _fine_vertices(land_obstacle: BaseGeometry,
+                   params: RoutingParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Graph nodes for the narrows that the coarse nodes close.
+
+    Coarse nodes lie on land buffered by ``node_buffer_nm`` (3 nm), i.e. 2 nm outside the
+    obstacle, so where two obstacle polygons are closer than ``fine_gap_nm`` (4 nm) their
+    buffers merge and no coarse node leads through the gap. Shortest paths bend at convex
+    vertices of the obstacle itself; these nodes are those vertices, offset outwards by
+    ``fine_offset_nm`` (a mitred buffer moves every edge parallel to itself, so the ring
+    neighbours used by the tangent tests keep their geometry), kept when another obstacle
+    polygon is within ``fine_gap_nm`` and its nearest point is in sight (the gap is in
+    front of the vertex, not behind its own island).
+    """
+    z = np.zeros((0, 2))
+    if land_obstacle.is_empty:
+        return z, z, z
+    fine = shapely.buffer(land_obstacle, params.fine_offset_nm * NM_M, join_style="mitre",
+                          mitre_limit=2.0)
+    v, p, n = _convex_ring_vertices(fine)
+    if len(v) == 0:
+        return z, z, z
+    # every edge of the offset polygons, with the index of its polygon
+    rings, poly_of = shapely.get_rings(shapely.get_parts(fine), return_index=True)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same = ring_of[:-1] == ring_of[1:]
+    e0, e1 = coords[:-1][same], coords[1:][same]
+    edge_poly = poly_of[ring_of[:-1][same]]
+    tree = shapely.STRtree(shapely.linestrings(np.stack([e0, e1], axis=1)))
+    pts = shapely.points(v)
+    iv, js = tree.query_nearest(pts, all_matches=False)
+    own = np.full(len(v), -1)
+    own[iv] = edge_poly[js]  # a vertex lies on its own polygon's boundary
+    iv, js = tree.query(pts, predicate="dwithin", distance=params.fine_gap_nm * NM_M)
+    other = edge_poly[js] != own[iv]
+    iv, js = iv[other], js[other]
+    if len(iv) == 0:
+        return z, z, z
+    # the nearest point of another polygon, per vertex, must be in sight
+    d = e1[js] - e0[js]
+    t = np.clip(((v[iv] - e0[js]) * d).sum(1) / np.maximum((d * d).sum(1), 1e-12), 0.0, 1.0)
+    w = e0[js] + t[:, None] * d
+    order = np.lexsort((np.hypot(*(w - v[iv]).T), iv))
+    first = order[np.r_[True, iv[order][1:] != iv[order][:-1]]]
+    shapely.prepare(land_obstacle)
+    sight = shapely.linestrings(np.stack([v[iv[first]], w[first]], axis=1))
+    seen = ~shapely.intersects(land_obstacle, sight)
+    keep = iv[first][seen]
+    return v[keep], p[keep], n[keep]
 
 
 def build_graph(
@@ -802,7 +1042,7 @@ def build_graph(
     def geoms():
         extra = extra_obstacle() if callable(extra_obstacle) else extra_obstacle
         pref = prefer_geom() if callable(prefer_geom) else prefer_geom
-        blocked, thin, _ = _obstacles(land_xy, domain_xy, params, extra)
+        blocked, thin, _, _ = _obstacles(land_xy, domain_xy, params, extra)
         return blocked, thin, pref
 
     if cached is not None and "clear" in cached:
@@ -810,18 +1050,33 @@ def build_graph(
                          cached["pred"], geoms, ClearanceRaster.from_arrays(cached),
                          land_xy if not land_xy.is_empty else None, has_prefer)
         g._pref_fn = lambda: prefer_geom() if callable(prefer_geom) else prefer_geom
+        g.offset_m = params.fine_offset_nm * NM_M
         g.build_s = time.perf_counter() - t0
         return g
     extra = extra_obstacle() if callable(extra_obstacle) else extra_obstacle
     pref = prefer_geom() if callable(prefer_geom) else prefer_geom
-    blocked, thin, node_parts = _obstacles(land_xy, domain_xy, params, extra)
+    phases: dict[str, float] = {}
+    tp = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal tp
+        now = time.perf_counter()
+        phases[name] = round(now - tp, 3)
+        tp = now
+
+    blocked, thin, node_parts, land_obstacle = _obstacles(land_xy, domain_xy, params, extra)
     shapely.prepare(blocked)
+    phase("obstacles")
     raster = clearance_raster(blocked, domain_xy.bounds, raster_cell_m)
+    phase("raster")
     node_geom = shapely.simplify(shapely.union_all(node_parts), params.node_tol_nm * NM_M)
     v, p, n = _convex_ring_vertices(node_geom)
+    fv, fp, fn = _fine_vertices(land_obstacle, params)
+    v, p, n = np.concatenate([v, fv]), np.concatenate([p, fp]), np.concatenate([n, fn])
     ok = ~shapely.contains_xy(blocked, v[:, 0], v[:, 1])
     v, p, n = v[ok], p[ok], n[ok]
     nn = len(v)
+    phase("nodes")
     rows, cols = [], []
     chunk = max(1, 4_000_000 // max(nn, 1))
     for i0 in range(0, nn, chunk):
@@ -835,10 +1090,12 @@ def build_graph(
         cols.append(jj[keep])
     r = np.concatenate(rows) if rows else np.zeros(0, int)
     c = np.concatenate(cols) if cols else np.zeros(0, int)
+    phase("bitangents")
     if len(r):
         lines = shapely.linestrings(np.stack([v[r], v[c]], axis=1))
         free = ~shapely.intersects(blocked, lines)
         r, c = r[free], c[free]
+    phase("line_of_sight")
     g = RoutingGraph(v, p, n, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.int32),
                      (blocked, thin, pref), raster, land_xy if not land_xy.is_empty else None,
                      has_prefer)
@@ -848,6 +1105,9 @@ def build_graph(
                      shape=(nn, nn)).tocsr()
     dist, pred = shortest_path(mat, method="D", directed=False, return_predecessors=True)
     g.dist = dist.astype(np.float32)
-    g.pred = pred.astype(np.int32)
+    g.pred = pred.astype(np.int16 if nn < 2**15 else np.int32)
+    phase("all_pairs")
+    g.offset_m = params.fine_offset_nm * NM_M
+    g.build_phases = phases
     g.build_s = time.perf_counter() - t0
     return g

@@ -52,6 +52,28 @@ _HANDS_OFF_H = 72.0
 """A vessel intercepted and released is not intercepted again within this time."""
 
 
+_LEGIT_MAX_LEG_H = 12.0
+"""Legitimate legs are cut into pieces no longer than this: a sensor plan is checked against the
+legs that start within this long before it (the legs array is sorted by start time)."""
+
+
+def _split_long_legs(legs: np.ndarray, ids: np.ndarray, max_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cut legs longer than ``max_h`` into equal consecutive pieces (same motion)."""
+    dur = legs[:, 1] - legs[:, 0]
+    k = np.maximum(1, np.ceil(dur / max_h).astype(np.int64))
+    if (k == 1).all():
+        return legs, ids
+    src = np.repeat(np.arange(len(legs)), k)
+    j = np.arange(len(src)) - np.repeat(np.cumsum(k) - k, k)
+    piece = (dur / k)[src]
+    out = legs[src].copy()
+    out[:, 0] = legs[src, 0] + j * piece
+    out[:, 1] = np.where(j == k[src] - 1, legs[src, 1], out[:, 0] + piece)
+    out[:, 2] += out[:, 4] * (out[:, 0] - legs[src, 0])
+    out[:, 3] += out[:, 5] * (out[:, 0] - legs[src, 0])
+    return out, ids[src]
+
+
 _PATROL_POLYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 """Per theater: area name -> patrol polygon (a pure function of the theater's geometry)."""
 
@@ -441,6 +463,7 @@ class Model:
             t1 = t_start + (run[row] + seg_len[row]) / sp
             legs = np.column_stack([t0, t1, start[row], direction[row] * sp[:, None]])
             vid = np.repeat(np.asarray(voy_vessel), count)
+            legs, vid = _split_long_legs(legs, vid, _LEGIT_MAX_LEG_H)
             keep = (legs[:, 1] > 0) & (legs[:, 0] < end_h)
             legs, vid = legs[keep], vid[keep]
             order = np.argsort(legs[:, 0], kind="stable")

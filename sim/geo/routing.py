@@ -115,6 +115,7 @@ def _tangent(from_xy: np.ndarray, v: np.ndarray, p: np.ndarray, n: np.ndarray) -
 
 
 _CLEAR_UNIT = 8  # clearance raster stores metres in 1/8 of a cell (uint16; 0 = blocked)
+_DEEP = 1  # blocked cell wholly inside the obstacle (free cells store >= 4: half a cell)
 
 
 class ClearanceRaster:
@@ -128,7 +129,8 @@ class ClearanceRaster:
     bound further out. :meth:`visible` then "sphere traces" all segments at once: from a
     point with clearance c the next c metres are free, and steps of half a cell between two
     free samples are free too. No false "visible" answers; a few false "blocked" ones within
-    ~1.3 cells of the obstacle.
+    ~1.3 cells of the obstacle. Blocked cells wholly inside the obstacle (>= 0.75 cells from
+    its boundary) store ``_DEEP`` instead of 0: a segment with a point there is surely blocked.
     """
 
     def __init__(self, x0: float, y0: float, cell: float, clear: np.ndarray) -> None:
@@ -153,32 +155,47 @@ class ClearanceRaster:
         pts = np.atleast_2d(pts)
         ins = self._inside(pts[:, 0], pts[:, 1])
         out = np.zeros(len(pts), dtype=bool)
-        out[ins] = self._lookup(pts[ins, 0], pts[ins, 1]) > 0
+        out[ins] = self._lookup(pts[ins, 0], pts[ins, 1]) > _DEEP
         return out
 
     _K = 8  # fixed half-cell samples per iteration and segment (then a clearance jump)
+    _LOOK_N = 16  # half-cell samples looked at past a segment's first blocked one
 
-    def visible(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    @property
+    def _LOOK(self) -> np.ndarray:
+        return np.arange(self._LOOK_N) * (0.5 * self.cell)
+
+    def visible(self, p: np.ndarray, q: np.ndarray, sure: bool = False):
         """True where the segment p -> q[i] provably clears the obstacle.
 
         All segments are marched together: each iteration samples K points half a cell
         apart (consecutive free samples cover the gap between them) and then jumps ahead by
         the largest ``t_k + clearance(t_k)``. Any sample in a blocked cell fails the segment.
         Both ends must lie in free cells (the raster is convex, so segments stay inside it).
+        With ``sure=True`` q need not lie in a free cell (the segment is then clear only if
+        the clearance of free samples covers it to the end), and the result is a pair: also
+        where the segment is provably blocked, when q or a sample within 8 cells past the
+        first blocked one lies in a deep cell.
         """
         q = np.atleast_2d(q)
         n = len(q)
         res = np.zeros(n, dtype=bool)
+        blocked = np.zeros(n, dtype=bool)
         if n == 0 or not self.free(p)[0]:
-            return res
+            return (res, blocked) if sure else res
+        if sure:
+            qc = np.zeros(n, dtype=self.clear.dtype)
+            ins = self._inside(q[:, 0], q[:, 1])
+            qc[ins] = self._lookup(q[ins, 0], q[ins, 1])
+            blocked[qc == _DEEP] = True
         d = q - p
         length = np.hypot(d[:, 0], d[:, 1])
         end_ok = self.free(q)
         zero = length <= 0
         res[zero] = end_ok[zero]
-        act = np.flatnonzero(end_ok & ~zero)
+        act = np.flatnonzero((end_ok | sure) & ~zero)
         if len(act) == 0:
-            return res
+            return (res, blocked) if sure else res
         ln = length[act]
         ux, uy = d[act, 0] / ln, d[act, 1] / ln
         t = np.zeros(len(act))
@@ -187,7 +204,13 @@ class ClearanceRaster:
         while len(act):
             tk = np.minimum(t[:, None] + steps[None, :], ln[:, None])  # (m, K), clipped at end
             c = self._lookup(px + ux[:, None] * tk, py + uy[:, None] * tk)
-            ok = (c > 0).all(axis=1)
+            ok = (c > _DEEP).all(axis=1)
+            if sure and not ok.all():
+                bad = np.flatnonzero(~ok)
+                t0 = tk[bad, np.argmax(c[bad] <= _DEEP, axis=1)]  # first blocked sample
+                tl = np.minimum(t0[:, None] + self._LOOK, ln[bad, None])
+                cl = self._lookup(px + ux[bad, None] * tl, py + uy[bad, None] * tl)
+                blocked[act[bad[(cl == _DEEP).any(axis=1)]]] = True
             t = (tk + c * self.unit).max(axis=1)
             t = np.maximum(t, tk[:, -1] + 0.5 * self.cell)
             done = ok & (t >= ln)
@@ -195,7 +218,7 @@ class ClearanceRaster:
             keep = ok & ~done
             if not keep.all():
                 act, t, ux, uy, ln = act[keep], t[keep], ux[keep], uy[keep], ln[keep]
-        return res
+        return (res, blocked) if sure else res
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"clear_grid": np.array([self.x0, self.y0, self.cell]), "clear": self.clear}
@@ -234,10 +257,12 @@ def clearance_raster(obstacle: BaseGeometry, bounds: tuple[float, float, float, 
     rep[flat[idx]] = idx  # any cell of each component will do
     ry, rx = np.divmod(rep[1:], nx)
     inside = shapely.contains_xy(obstacle, x0 + (rx + 0.5) * cell, y0 + (ry + 0.5) * cell)
-    blocked = mark | np.concatenate([[True], inside])[lab]
+    deep = np.concatenate([[False], inside])[lab]  # unmarked and inside: wholly inside
+    blocked = mark | deep
     edt = ndimage.distance_transform_edt(~blocked)  # cells, centre to nearest blocked centre
     c = np.maximum(edt - 1.42, 0.5) * _CLEAR_UNIT
     c = np.where(blocked, 0, np.minimum(np.floor(c), np.iinfo(np.uint16).max)).astype(np.uint16)
+    c[deep] = _DEEP
     return ClearanceRaster(x0, y0, cell, c)
 
 
@@ -314,7 +339,7 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float) -> np.ndarra
     if (along <= 0).any() or (along >= length).any():
         return None
     order = np.lexsort((hgt, along))
-    pts = [(0.0, 0.0)] + list(zip(along[order], hgt[order])) + [(float(length), 0.0)]
+    pts = [(0.0, 0.0), *zip(along[order].tolist(), hgt[order].tolist()), (float(length), 0.0)]
     hull: list = []
     for x, y in pts:  # Andrew's monotone chain, upper part
         while len(hull) >= 2:
@@ -477,24 +502,27 @@ class RoutingGraph:
 
     def _test(self, st: dict, idx: np.ndarray, exact: bool = False) -> None:
         """Line of sight from the endpoint to candidates ``idx``: by the raster where it
-        proves visibility, else exactly. With ``exact=False`` the raster's "no" (which may be
-        wrong within ~1.3 cells of the obstacle) is kept as ``_RASTER_NO`` for later."""
+        proves visibility or blocking, else exactly. With ``exact=False`` the raster's
+        undecided answers for nodes in free cells (it errs on "no" within ~1.3 cells of the
+        obstacle) are kept as ``_RASTER_NO`` for the exact pass."""
         state = st["state"]
         idx = idx[(state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))]
         if len(idx) == 0:
             return
         nodes = st["cand"][idx]
-        if st["coastal"]:
-            vis = self._clear_many(st["p"], self.nodes[nodes], st["obs"])
-            state[idx] = np.where(vis, self._VISIBLE, self._BLOCKED)
-            return
-        ras = self.node_free[nodes] & (state[idx] == self._UNTESTED)
-        if ras.any():
-            ok = self.raster.visible(st["p"], self.nodes[nodes[ras]])
-            state[idx[ras]] = np.where(ok, self._VISIBLE, self._RASTER_NO)
-        ex = (state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))
+        ex = np.ones(len(idx), dtype=bool)
+        if not st["coastal"]:
+            ras = state[idx] == self._UNTESTED
+            if ras.any():
+                ok, no = self.raster.visible(st["p"], self.nodes[nodes[ras]], sure=True)
+                # a node in a free cell the raster cannot prove visible waits for the exact
+                # pass; one hugging the obstacle (a narrows node) is tested exactly now
+                undecided = np.where(self.node_free[nodes[ras]], self._RASTER_NO, self._UNTESTED)
+                state[idx[ras]] = np.where(ok, self._VISIBLE, np.where(no, self._BLOCKED, undecided))
+            ex = (state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))
         if ex.any():
-            ok = self._clear_many(st["p"], self.nodes[nodes[ex]], self.blocked)
+            obs = st["obs"] if st["coastal"] else self.blocked
+            ok = self._clear_many(st["p"], self.nodes[nodes[ex]], obs)
             state[idx[ex]] = np.where(ok, self._VISIBLE, self._BLOCKED)
 
     def _direct(self, a: np.ndarray, b: np.ndarray, a_coastal: bool, b_coastal: bool) -> bool:
@@ -532,17 +560,25 @@ class RoutingGraph:
                     near = near[np.argpartition(st["leg"][near], self._COASTAL_MAX_NODES)[
                         : self._COASTAL_MAX_NODES]]
                 self._test(st, near)
-            else:
+            else:  # the nearest nodes, and those nearest the straight line a-b
                 k = min(self._NEAR_FIRST, n)
                 if k:
-                    self._test(st, np.argpartition(st["leg"], k - 1)[:k] if n > k else np.arange(n))
+                    lb = st["leg"] + np.hypot(*(self.nodes[st["cand"]] - (b if st is A else a)).T)
+                    first = (np.concatenate([np.argpartition(st["leg"], k - 1)[:k],
+                                             np.argpartition(lb, k - 1)[:k]])
+                             if n > k else np.arange(n))
+                    self._test(st, first)
+
+        def ends(st: dict) -> tuple[np.ndarray, np.ndarray]:
+            """(visible nodes, leg lengths) of an endpoint."""
+            vis = st["state"] == self._VISIBLE
+            return st["cand"][vis], st["leg"][vis]
 
         def best_ub() -> float:
-            va, vb = A["state"] == self._VISIBLE, B["state"] == self._VISIBLE
-            ia, ib = A["cand"][va], B["cand"][vb]
+            (ia, la), (ib, lb_) = ends(A), ends(B)
             if len(ia) == 0 or len(ib) == 0:
                 return np.inf
-            tot = self.dist[np.ix_(ia, ib)] + A["leg"][va][:, None] + B["leg"][vb][None, :]
+            tot = self.dist[np.ix_(ia, ib)] + la[:, None] + lb_[None, :]
             return float(tot.min())  # unweighted legs: an upper bound even with prefer
 
         lbs = [f * (st["leg"] + np.hypot(*(self.nodes[st["cand"]] - other).T))
@@ -553,9 +589,7 @@ class RoutingGraph:
                 break  # nothing to bound the (costly) exact tests with
             for st, lb in zip((A, B), lbs):
                 self._test(st, np.flatnonzero(lb < ub), exact=exact)
-        va, vb = A["state"] == self._VISIBLE, B["state"] == self._VISIBLE
-        ia, da = A["cand"][va], A["leg"][va]
-        ib, db = B["cand"][vb], B["leg"][vb]
+        (ia, da), (ib, db) = ends(A), ends(B)
         if len(ia) == 0 or len(ib) == 0:
             return False
         total = self.dist[np.ix_(ia, ib)] + (f * da)[:, None] + (f * db)[None, :]
@@ -660,15 +694,22 @@ class RoutingGraph:
             return pts, cost
         tree, ends = self._segments()
         eps = self.offset_m
+        # legs from points inside the obstacle (ports, escapes from estuaries) only have to
+        # clear the raw coast: leave the bends next to them alone
+        inside = list(shapely.contains_xy(self.blocked, pts[:, 0], pts[:, 1]))
         pts = [np.asarray(v, dtype=float) for v in pts]
         for _ in range(self._TIGHTEN_PASSES):
             changed = False
             i = 1
             while i < len(pts) - 1:
+                if inside[i - 1] or inside[i] or inside[i + 1]:
+                    i += 1
+                    continue
                 p, c, q = pts[i - 1], pts[i], pts[i + 1]
                 new = self._tight_chain(p, c, q, tree, ends, eps)
                 if new is not None:
                     pts[i:i + 1] = list(new)
+                    inside[i:i + 1] = [False] * len(new)
                     i += len(new)
                     changed = True
                 else:
@@ -688,13 +729,19 @@ class RoutingGraph:
             return None
         if abs(cross) < 1e-9 * lc * lc:  # collinear: c is redundant if p sees q
             return np.zeros((0, 2)) if self._clear(p, q, self.blocked) else None
-        tri = shapely.Polygon([p, c, q])
-        hit = tree.query(tri, predicate="intersects")
+        lo, hi = np.minimum(np.minimum(p, c), q), np.maximum(np.maximum(p, c), q)
+        hit = tree.query(shapely.box(lo[0], lo[1], hi[0], hi[1]))  # edges near the triangle
         cand = [np.zeros((0, 2))]
         if len(hit):
+            # obstacle vertices inside the triangle (an edge cannot cross the legs p-c and
+            # c-q, which are clear, so inside the triangle it ends there or at the chord)
             seg = ends[hit]
             e = seg.reshape(-1, 2)
-            cand.append(e[shapely.contains_xy(tri, e[:, 0], e[:, 1])])
+            s1 = (c[0] - p[0]) * (e[:, 1] - p[1]) - (c[1] - p[1]) * (e[:, 0] - p[0])
+            s2 = (q[0] - c[0]) * (e[:, 1] - c[1]) - (q[1] - c[1]) * (e[:, 0] - c[0])
+            s3 = (p[0] - q[0]) * (e[:, 1] - q[1]) - (p[1] - q[1]) * (e[:, 0] - q[0])
+            inside = ((s1 > 0) & (s2 > 0) & (s3 > 0)) | ((s1 < 0) & (s2 < 0) & (s3 < 0))
+            cand.append(e[inside])
             # crossings of those edges with the chord p-q
             d = seg[:, 1] - seg[:, 0]
             den = chord[0] * d[:, 1] - chord[1] * d[:, 0]
@@ -965,9 +1012,10 @@ def _obstacles(land_xy: BaseGeometry, domain_xy: BaseGeometry, params: RoutingPa
     return blocked, thin, node_parts, land_obstacle
 
 
-def _fine_vertices(land_obstacle: BaseGeometry,
-                   params: RoutingParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Graph nodes for the narrows that the coarse nodes close.
+def _fine_vertices(land_obstacle: BaseGeometry, params: RoutingParams,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Corners of the obstacle, and which of them are graph nodes for the narrows that the
+    coarse nodes close: (v, prev, next, keep).
 
     Coarse nodes lie on land buffered by ``node_buffer_nm`` (3 nm), i.e. 2 nm outside the
     obstacle, so where two obstacle polygons are closer than ``fine_gap_nm`` (4 nm) their
@@ -980,12 +1028,13 @@ def _fine_vertices(land_obstacle: BaseGeometry,
     """
     z = np.zeros((0, 2))
     if land_obstacle.is_empty:
-        return z, z, z
+        return z, z, z, np.zeros(0, dtype=bool)
     fine = shapely.buffer(land_obstacle, params.fine_offset_nm * NM_M, join_style="mitre",
                           mitre_limit=2.0)
     v, p, n = _convex_ring_vertices(fine)
+    keep = np.zeros(len(v), dtype=bool)
     if len(v) == 0:
-        return z, z, z
+        return v, p, n, keep
     # every edge of the offset polygons, with the index of its polygon
     rings, poly_of = shapely.get_rings(shapely.get_parts(fine), return_index=True)
     coords, ring_of = shapely.get_coordinates(rings, return_index=True)
@@ -1001,7 +1050,7 @@ def _fine_vertices(land_obstacle: BaseGeometry,
     other = edge_poly[js] != own[iv]
     iv, js = iv[other], js[other]
     if len(iv) == 0:
-        return z, z, z
+        return v, p, n, keep
     # the nearest point of another polygon, per vertex, must be in sight
     d = e1[js] - e0[js]
     t = np.clip(((v[iv] - e0[js]) * d).sum(1) / np.maximum((d * d).sum(1), 1e-12), 0.0, 1.0)
@@ -1011,8 +1060,8 @@ def _fine_vertices(land_obstacle: BaseGeometry,
     shapely.prepare(land_obstacle)
     sight = shapely.linestrings(np.stack([v[iv[first]], w[first]], axis=1))
     seen = ~shapely.intersects(land_obstacle, sight)
-    keep = iv[first][seen]
-    return v[keep], p[keep], n[keep]
+    keep[iv[first][seen]] = True
+    return v, p, n, keep
 
 
 def build_graph(
@@ -1071,8 +1120,9 @@ def build_graph(
     phase("raster")
     node_geom = shapely.simplify(shapely.union_all(node_parts), params.node_tol_nm * NM_M)
     v, p, n = _convex_ring_vertices(node_geom)
-    fv, fp, fn = _fine_vertices(land_obstacle, params)
-    v, p, n = np.concatenate([v, fv]), np.concatenate([p, fp]), np.concatenate([n, fn])
+    cv, cp, cn, fine = _fine_vertices(land_obstacle, params)
+    v, p, n = (np.concatenate([v, cv[fine]]), np.concatenate([p, cp[fine]]),
+               np.concatenate([n, cn[fine]]))
     ok = ~shapely.contains_xy(blocked, v[:, 0], v[:, 1])
     v, p, n = v[ok], p[ok], n[ok]
     nn = len(v)

@@ -139,7 +139,28 @@ def test_accuracy_vs_fine_grid(korea, a_ll, b_ll):
     bounds = (min(a[0], b[0]) - pad, min(a[1], b[1]) - pad, max(a[0], b[0]) + pad, max(a[1], b[1]) + pad)
     ref = _grid_reference_nm(g.blocked, a, b, bounds, 1500.0)
     assert abs(r.length_nm - ref) / ref <= 0.03, (r.length_nm, ref)
-    assert not shapely.LineString(r.xy_m).intersects(korea.land_xy)
+    assert not shapely.intersects(g.blocked, shapely.LineString(r.xy_m))  # keeps the margin
+
+
+def test_raster_line_of_sight_is_sound(korea):
+    """The raster's "visible" and "surely blocked" answers agree with exact tests."""
+    g = korea._graph((), ())
+    rng = np.random.default_rng(3)
+    coast = shapely.get_coordinates(shapely.segmentize(shapely.boundary(g.blocked), 5000))
+    n_sure = 0
+    for scale in (5_000, 50_000, 500_000):
+        for _ in range(15):
+            p = coast[rng.integers(len(coast))] + rng.normal(0, 4000, 2)
+            if not g.raster.free(p)[0]:
+                continue
+            q = p + rng.normal(0, scale, (200, 2))
+            ok, no = g.raster.visible(p, q, sure=True)
+            lines = shapely.linestrings(np.stack([np.broadcast_to(p, q.shape), q], axis=1))
+            clear = ~shapely.intersects(g.blocked, lines)
+            assert not (ok & ~clear).any() and not (no & clear).any()
+            assert not (g.raster.visible(p, q) & ~ok).any()
+            n_sure += int(no.sum())
+    assert n_sure > 100  # the deep cells do decide many blocked segments
 
 
 def test_sim_like_queries_fast_and_off_land(korea):

@@ -1,7 +1,10 @@
 """Routing benchmark: first build, cached load, query latency; writes results JSON.
 
 Run: ``.venv/bin/python benchmarks/bench_routing.py`` (uses a fresh temporary cache for the
-first-build figure, then the same cache for the cached-load figure).
+first-build figure, then the same cache for the cached-load figure). The results also give
+the phases of the first graph build and the 1-minute load average at the end of each run
+(this benchmark itself adds about 1; timings are only comparable on an otherwise idle
+machine).
 
 Query mixes (all after a warm-up):
 
@@ -26,7 +29,7 @@ from pathlib import Path
 __all__ = ["main"]
 
 _CHILD = """
-import json, time, numpy as np
+import json, os, time, numpy as np
 t0 = time.perf_counter()
 from sim.geo import load_theater
 th = load_theater('korea')
@@ -56,7 +59,8 @@ def stats(times, fails=0):
             'p95_ms': round(1e3 * float(np.percentile(times, 95)), 2),
             'max_ms': round(1e3 * float(np.max(times)), 2), 'failures': fails}
 
-out = {'load_s': load_s, 'avoid_load_s': avoid_load_s, 'nodes': int(len(g.nodes))}
+out = {'load_s': load_s, 'avoid_load_s': avoid_load_s, 'nodes': int(len(g.nodes)),
+       'build_phases': g.build_phases, 'loadavg_1m': round(os.getloadavg()[0], 2)}
 for i in range(20):  # warm-up
     th.route_xy(pts[i], pts[-1 - i])
 times = []
@@ -106,6 +110,8 @@ def main() -> int:
         "cached_load_s": round(cached["load_s"], 2),
         "cached_load_avoid_variant_s": round(cached["avoid_load_s"], 2),
         "graph_nodes": cached["nodes"],
+        "first_build_graph_phases_s": first["build_phases"],
+        "loadavg_1m": [first["loadavg_1m"], cached["loadavg_1m"]],
         "median_query_ms": cached["random"]["median_ms"],
         "p95_query_ms": cached["random"]["p95_ms"],
         "queries": {k: cached[k] for k in ("random", "sim", "sim_avoid")},

@@ -127,7 +127,8 @@ def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
      ((122.6, 36.6), (121.3, 38.6)),    # round the Shandong tip into Bohai strait
      ((125.7, 35.4), (128.2, 34.0)),    # through the SW Korean archipelago
      ((121.95, 30.45), (122.35, 29.6)),  # through the Zhoushan archipelago
-     ((129.1, 34.85), (129.6, 34.05))],  # round Tsushima's southern tip
+     ((129.1, 34.85), (129.6, 34.05)),  # round Tsushima's southern tip
+     ((126.233, 35.232), (126.4, 34.438))],  # down the island-lined SW Korean coast
 )
 def test_accuracy_vs_fine_grid(korea, a_ll, b_ll):
     """Within 3% of a near-shortest path in the same free water (1 nm off the coast)."""

@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["CODE_VERSION", "cache_dir", "cache_key", "load_arrays", "save_arrays"]
 
-CODE_VERSION = "geo-6"  # geo-6: routing graph with narrows nodes, deep raster cells, taut routes
+CODE_VERSION = "geo-7"  # geo-7: land densified before projection (no false water at the edges); geo-6: narrows nodes, taut routes
 """Bump when a change to sim.geo alters cached rasters or graphs."""
 
 

@@ -124,7 +124,10 @@ class Theater:
             lats = np.concatenate([np.full(200, lat0), np.linspace(lat0, lat1, 200),
                                    np.full(200, lat1), np.linspace(lat1, lat0, 200)])
             self.domain_xy = shapely.Polygon(np.column_stack(self._fwd.transform(lons, lats)))
-            land_ll = read_land_lonlat(self.bbox, resolution)
+            # densify first: the bbox clip leaves edges of a single long segment, which would
+            # project to straight chords while the domain's edges are curved, leaving slivers of
+            # false "water" along the theater's edges (up to a few km wide)
+            land_ll = shapely.segmentize(read_land_lonlat(self.bbox, resolution), 0.05)
             self.land_xy = shapely.transform(
                 land_ll, lambda c: np.column_stack(self._fwd.transform(c[:, 0], c[:, 1]))
             )
@@ -272,11 +275,17 @@ class Theater:
         return state, kind
 
     def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> Any:
-        """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land)."""
+        """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land and outside the theater).
+
+        Outside the theater there is no sea room to speak of: the raster would answer with its
+        edge cell, so a point past the edge could pass for open water.
+        """
         x, scalar = _as_array(x_m)
-        d = self.zones.distance_nm(np.atleast_1d(x), np.atleast_1d(np.asarray(y_m, float)))
+        y = np.atleast_1d(np.asarray(y_m, float))
+        d = self.zones.distance_nm(np.atleast_1d(x), y)
         _, kind = self.zone_at_xy(x, y_m)
-        d = np.where(kind == ZONE_KINDS.index("land"), 0.0, d)
+        outside = ~shapely.contains_xy(self.domain_xy, np.atleast_1d(x), y).reshape(d.shape)
+        d = np.where((kind == ZONE_KINDS.index("land")) | outside, 0.0, d)
         return float(d[0]) if scalar else d.reshape(x.shape)
 
     def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:

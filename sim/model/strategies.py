@@ -91,7 +91,8 @@ class RandomSearch(PatrolStrategy):
         poly = ctx.area_polygon(area)
         rng = ctx.rng
         a, e, normals = _boundary_segments(poly)
-        if not shapely.contains_xy(poly, xy[0], xy[1]):  # arriving from outside: head to a random inside point
+        on_area = shapely.contains_xy(poly, xy[0], xy[1]) or shapely.dwithin(poly, shapely.Point(xy), 1.0)
+        if not on_area:  # arriving from outside: head to a random inside point
             first = ctx.sample_in_area(area, 1)[0]
             pts, p = [xy, first], first
         else:
@@ -115,6 +116,13 @@ class RandomSearch(PatrolStrategy):
                 continue
             seg, t = hit
             q = p + direction * t
+            mid = p + direction * (0.5 * t)
+            if not shapely.contains_xy(poly, mid[0], mid[1]):
+                # the ray slipped between two segments at a vertex (rounding): stay, draw again
+                ang = rng.uniform(0.0, 2 * math.pi)
+                direction = np.array([math.cos(ang), math.sin(ang)])
+                short += 1
+                continue
             n = normals[seg]
             travelled += t
             pts.append(q)
@@ -167,7 +175,7 @@ def _ray_exit(a: np.ndarray, e: np.ndarray, p: np.ndarray, d: np.ndarray) -> tup
     with np.errstate(all="ignore"):  # parallel segments: denom 0 or tiny, masked below
         t = (wx * e[:, 1] - wy * e[:, 0]) / denom
         s = (wx * d[1] - wy * d[0]) / denom
-    ok = (s >= 0.0) & (s <= 1.0) & (t > 1.0) & (denom != 0.0)
+    ok = (s >= -1e-9) & (s <= 1.0 + 1e-9) & (t > 1.0) & (denom != 0.0)  # a vertex belongs to both its segments
     if not ok.any():
         return None
     idx = np.flatnonzero(ok)
@@ -253,15 +261,33 @@ class BarrierPatrol(PatrolStrategy):
 
 
 class Station(PatrolStrategy):
-    """Hold a point (the first area's centroid); also the waiting posture of cued assets."""
+    """Hold a point (the first area's centroid, or the nearest point of the area to it when the
+    area is not convex enough to contain its centroid); also the waiting posture of cued assets."""
 
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
-        return np.array(ctx.area_polygon(self.spec.areas[0]).centroid.coords[0])
+        poly = ctx.area_polygon(self.spec.areas[0])
+        hit = _STATIONS.get(id(poly))
+        if hit is not None and hit[0] is poly:
+            return hit[1].copy()
+        c = poly.centroid
+        if shapely.contains_xy(poly, c.x, c.y):
+            xy = np.array([c.x, c.y])
+        else:
+            inner = shapely.buffer(poly, -100.0)  # a point just inside, not on the boundary
+            target = inner if not inner.is_empty else poly
+            xy = np.array(shapely.get_coordinates(shapely.shortest_line(target, c))[0])
+        if len(_STATIONS) > 256:
+            _STATIONS.clear()
+        _STATIONS[id(poly)] = (poly, xy)
+        return xy.copy()
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
         target = self.entry_point(ctx, xy)
         return self._follow(np.vstack([xy, target]), t_h, t_end_h)
 
+
+_STATIONS: dict[int, tuple[shapely.Geometry, np.ndarray]] = {}
+"""id(polygon) -> (polygon, station point): the point is a pure function of the (cached) polygon."""
 
 STRATEGIES = {
     "random": RandomSearch,

@@ -158,3 +158,14 @@ def test_rok_coastal_patrol_box(korea):
     pts = korea.sample_points_in_area("rok_coastal", 300, np.random.default_rng(4))
     lon, lat = korea.to_lonlat(pts[:, 0], pts[:, 1])
     assert (korea.zone_at(lon, lat).state == "KOR").mean() >= 0.95
+
+
+def test_no_false_water_along_the_theater_edges(korea):
+    """The clipped land is densified before projection: the inland west edge (China, 117 E) and
+    the Manchurian north edge are land, and points past the edge have no sea room."""
+    lats = np.linspace(29.0, 41.0, 60)
+    assert not korea.is_water(np.full(60, 117.08), lats).any()
+    lons = np.linspace(121.0, 129.0, 60)
+    assert not korea.is_water(lons, np.full(60, 45.95)).any()
+    assert korea.distance_to_coast_nm(116.5, 35.0) == 0.0  # outside the theater
+    assert korea.distance_to_coast_nm(125.0, 36.0) > 20.0  # the Yellow Sea is open water

@@ -67,3 +67,22 @@ def test_billiard_never_leaves_the_area(seed, islands):
     lines = shapely.linestrings(np.stack([pts[:-1], pts[1:]], axis=1))
     assert shapely.within(lines, poly.buffer(1.0)).all()
     assert np.sum(np.hypot(*np.diff(pts, axis=0).T)) >= 2_000_000.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_billiard_stays_inside_a_real_patrol_area(seed):
+    """The ROK coastal patrol polygon (hundreds of vertices, islands cut out): no leak at vertices."""
+    from sim.geo import load_theater
+
+    th = load_theater("korea")
+    poly = shapely.simplify(th.area("rok_coastal").polygon_xy.buffer(-4 * 1852.0), 200.0)
+    if isinstance(poly, shapely.MultiPolygon):
+        poly = max(poly.geoms, key=lambda g: g.area)
+    shapely.prepare(poly)
+    ctx = _Ctx(poly, seed)
+    # a patrol chunk often starts where the last one ended: on the boundary, facing any way
+    start = np.array(poly.exterior.interpolate(ctx.rng.uniform(0, 1), normalized=True).coords[0])
+    pts = RandomSearch.path(None, ctx, "a", start, 5_000_000.0)
+    lines = shapely.linestrings(np.stack([pts[:-1], pts[1:]], axis=1))
+    assert shapely.within(lines, poly.buffer(1.0)).all()

@@ -99,6 +99,9 @@ class _Square:
     def site(self, name: str) -> np.ndarray:
         return self.sample_in_area(name, 1)[0]
 
+    def seaway(self, pts: np.ndarray) -> np.ndarray:
+        return pts  # open water: every straight leg is at sea
+
 
 def _check_open_water(theater: object, side_m: float) -> None:
     h = side_m / 2

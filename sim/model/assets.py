@@ -249,7 +249,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
                     _account(a, t_mark, env.now, on_station=a.state == "patrol")
                     t_mark = env.now
                     planned = a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk)
-                    _set_plan(m, a, m.sea_legs(planned, g.patrol_speed_kn or g.speed_kn, t_chunk))
+                    _set_plan(m, a, planned)
                 a.state = "patrol"
                 yield env.timeout(max(1e-6, a.track.end_h - env.now))
             except simpy.Interrupt as intr:

@@ -148,11 +148,16 @@ class RouteCache(dict):
 
 
 class _Ctx:
-    """The patrol context a strategy sees (areas, sampling, the run's generator)."""
+    """The patrol context a strategy sees (areas, sampling, the run's generator); ships' waypoints
+    are re-laid over water, aircraft fly straight."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, over_water: bool) -> None:
         self.m = model
         self.rng = model.rng
+        self.over_water = over_water
+
+    def seaway(self, pts: np.ndarray) -> np.ndarray:
+        return self.m.seaway(pts) if self.over_water else pts
 
     def area_polygon(self, name: str) -> shapely.Geometry:
         return self.m.area_polygon(name)
@@ -194,7 +199,7 @@ class Model:
             (round(float(x), -3), round(float(y), -3)): (float(x), float(y))
             for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
         }
-        self._ctx = _Ctx(self)
+        self._ctx = {True: _Ctx(self, True), False: _Ctx(self, False)}
         lon0, lat0, lon1, lat1 = theater.bbox
         self._solar_offset_h = ((lon0 + lon1) / 2.0) / 15.0
         self._vessel_counter = {"F": 0, "D": 0}
@@ -324,16 +329,20 @@ class Model:
             return pts
         return pts[self.theater.distance_to_coast_nm_xy(pts[:, 0], pts[:, 1]) >= min_nm]
 
-    def sea_legs(self, legs: np.ndarray, speed_kn: float, t_end_h: float) -> np.ndarray:
-        """Re-lay a ship's planned legs so none crosses land (islands inside a patrol box), same speed and end."""
-        if not len(legs):
-            return legs
-        ends = legs[:, 2:4] + legs[:, 4:6] * (legs[:, 1] - legs[:, 0])[:, None]
-        pts = np.vstack([legs[:1, 2:4], ends])
+    def seaway(self, pts: np.ndarray) -> np.ndarray:
+        """Waypoints re-laid over water: each straight leg that would pass within
+        ``_STRAIGHT_CLEARANCE_NM`` of a coast becomes a route (islands inside a patrol box, the
+        way into a new area). A waypoint the routing cannot reach (an enclosed inlet) is skipped.
+        """
+        pts = np.asarray(pts, dtype=float)
+        if len(pts) < 2:
+            return pts
         keep = np.ones(len(pts), dtype=bool)
         keep[1:] = np.hypot(*np.diff(pts, axis=0).T) > 1.0
         pts = pts[keep]
         clear = self._straight_clear(pts[:-1], pts[1:])
+        if clear.all():
+            return pts
         path = [pts[:1]]
         here, j_here = pts[0], 0
         for j, b in enumerate(pts[1:], start=1):
@@ -346,17 +355,7 @@ class Model:
                 here, j_here = b, j
             except UserError:
                 continue
-        out = legs_along(np.vstack(path), float(legs[0, 0]), speed_kn)
-        out = out[out[:, 0] < t_end_h]
-        if len(out):
-            out[-1, 1] = min(out[-1, 1], t_end_h)
-            e = out[-1]
-            last = (e[2] + e[4] * (e[1] - e[0]), e[3] + e[5] * (e[1] - e[0]), e[1])
-        else:
-            last = (float(here[0]), float(here[1]), float(legs[0, 0]))
-        if last[2] < t_end_h:
-            out = np.vstack([out, [[last[2], t_end_h, last[0], last[1], 0.0, 0.0]]])
-        return out
+        return np.vstack(path)
 
     def zone_xy(self, xy: Any) -> ZoneAt:
         """Zone at a metric position."""
@@ -503,8 +502,8 @@ class Model:
         return np.array([(c[0] + c[1]) / 2, (c[2] + c[3]) / 2])
 
     def patrol_ctx(self, a: Asset) -> _Ctx:
-        """The context a strategy works in."""
-        return self._ctx
+        """The context a strategy works in (ships keep to water, aircraft do not)."""
+        return self._ctx[a.kind != "aircraft"]
 
     # ---------------------------------------------------------------- referee
     def publish_sensor(self, a: Asset) -> None:

@@ -37,6 +37,11 @@ class PatrolContext(Protocol):
 
     def site(self, name: str) -> np.ndarray: ...
 
+    def seaway(self, pts: np.ndarray) -> np.ndarray:
+        """The waypoints re-laid over water where a straight leg would cross land (ships);
+        unchanged for aircraft."""
+        ...
+
 
 class PatrolStrategy:
     """Base class: legs on station between ``t_h`` and ``t_end_h`` starting from ``xy``."""
@@ -53,8 +58,9 @@ class PatrolStrategy:
         """On-station legs from ``xy`` at ``t_h``, ending no later than ``t_end_h``."""
         raise NotImplementedError
 
-    def _follow(self, pts: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
-        legs = legs_along(pts, t_h, self.speed_kn)
+    def _follow(self, ctx: PatrolContext, pts: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        """Legs along the waypoints (made seaworthy by the context first), cut at ``t_end_h``."""
+        legs = legs_along(ctx.seaway(pts), t_h, self.speed_kn)
         legs = legs[legs[:, 0] < t_end_h]
         if len(legs):
             legs[-1, 1] = min(legs[-1, 1], t_end_h)
@@ -80,7 +86,7 @@ class RandomSearch(PatrolStrategy):
     """
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
-        return self._follow(self.path(ctx, self._area(ctx), xy, (t_end_h - t_h) * self.speed_kn * KN_M_PER_H),
+        return self._follow(ctx, self.path(ctx, self._area(ctx), xy, (t_end_h - t_h) * self.speed_kn * KN_M_PER_H),
                             t_h, t_end_h)
 
     def _area(self, ctx: PatrolContext) -> str:
@@ -193,7 +199,7 @@ class HotspotSearch(RandomSearch):
             t_next = min(t_end_h, t + self.spec.dwell_h)
             pts = self.path(ctx, self._area(ctx), np.asarray(xy, dtype=float),
                             (t_next - t) * self.speed_kn * KN_M_PER_H)
-            seg = self._follow(pts, t, t_next)
+            seg = self._follow(ctx, pts, t, t_next)
             out.append(seg)
             last = seg[-1]
             xy = np.array([last[2] + last[4] * (last[1] - last[0]), last[3] + last[5] * (last[1] - last[0])])
@@ -239,7 +245,7 @@ class ParallelSweep(PatrolStrategy):
         reps = int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / length_m)) + 1
         for i in range(reps):
             pts.append(pat if i % 2 == 0 else pat[::-1])
-        return self._follow(np.vstack(pts), t_h, t_end_h)
+        return self._follow(ctx, np.vstack(pts), t_h, t_end_h)
 
 
 class BarrierPatrol(PatrolStrategy):
@@ -257,7 +263,7 @@ class BarrierPatrol(PatrolStrategy):
         length_m = float(np.hypot(*(b - a))) + 1.0
         reps = int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / length_m)) + 2
         pts = [xy[None, :]] + [np.array([b, a]) for _ in range(reps)]
-        return self._follow(np.vstack(pts), t_h, t_end_h)
+        return self._follow(ctx, np.vstack(pts), t_h, t_end_h)
 
 
 class Station(PatrolStrategy):
@@ -283,7 +289,7 @@ class Station(PatrolStrategy):
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
         target = self.entry_point(ctx, xy)
-        return self._follow(np.vstack([xy, target]), t_h, t_end_h)
+        return self._follow(ctx, np.vstack([xy, target]), t_h, t_end_h)
 
 
 _STATIONS: dict[int, tuple[shapely.Geometry, np.ndarray]] = {}

@@ -145,6 +145,7 @@ class Theater:
             )
         shapely.prepare(self.land_xy)
         shapely.prepare(self.domain_xy)
+        self._inner_box = _inscribed_box(self.domain_xy)
         self._land_clear = shapely.buffer(self.land_xy, PORT_CLEARANCE_NM * NM_M, quad_segs=4)
         shapely.prepare(self._land_clear)
         self._fingerprint = (
@@ -281,11 +282,17 @@ class Theater:
         edge cell, so a point past the edge could pass for open water.
         """
         x, scalar = _as_array(x_m)
-        y = np.atleast_1d(np.asarray(y_m, float))
-        d = self.zones.distance_nm(np.atleast_1d(x), y)
-        _, kind = self.zone_at_xy(x, y_m)
-        outside = ~shapely.contains_xy(self.domain_xy, np.atleast_1d(x), y).reshape(d.shape)
-        d = np.where((kind == ZONE_KINDS.index("land")) | outside, 0.0, d)
+        xs = np.atleast_1d(np.asarray(x, dtype=float))
+        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        d = self.zones.distance_nm(xs, y)
+        if not self.land_xy.is_empty:  # near the coast the exact polygons decide land (as zone_at_xy)
+            near = np.flatnonzero(d <= 1.5 * self.zones.cell_m / NM_M)
+            if len(near):
+                d[near[shapely.contains_xy(self.land_xy, xs[near], y[near])]] = 0.0
+        x0, y0, x1, y1 = self._inner_box
+        edge = np.flatnonzero((xs < x0) | (xs > x1) | (y < y0) | (y > y1))
+        if len(edge):
+            d[edge[~shapely.contains_xy(self.domain_xy, xs[edge], y[edge])]] = 0.0
         return float(d[0]) if scalar else d.reshape(x.shape)
 
     def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
@@ -609,3 +616,18 @@ def load_theater(
         if name == "korea":
             name = None
     return _load(name, bbox, resolution)
+
+
+def _inscribed_box(poly: BaseGeometry) -> tuple[float, float, float, float]:
+    """An axis-aligned box inside ``poly`` (for a fast "inside the theater" test).
+
+    Shrinks the bounding box about the centroid until it fits; points inside it need no
+    polygon test. An empty box (never inside) if nothing fits.
+    """
+    x0, y0, x1, y1 = poly.bounds
+    cx, cy = poly.centroid.x, poly.centroid.y
+    for f in np.linspace(1.0, 0.5, 26):
+        box = (cx - (cx - x0) * f, cy - (cy - y0) * f, cx + (x1 - cx) * f, cy + (y1 - cy) * f)
+        if shapely.contains(poly, shapely.box(*box)):
+            return box
+    return (np.inf, np.inf, -np.inf, -np.inf)

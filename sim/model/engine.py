@@ -271,7 +271,12 @@ class Model:
     def route_xy(
         self, a_xy: np.ndarray, b_xy: np.ndarray, avoid: tuple[str, ...] = (), prefer: tuple[str, ...] = ()
     ) -> np.ndarray:
-        """Polyline (metres) over water from a to b, cached on endpoints rounded to 1 km."""
+        """Polyline (metres) over water from a to b, cached on endpoints rounded to 1 km.
+
+        Between points that are not both fixed, with no zones to avoid or prefer, a straight
+        line that keeps ``_STRAIGHT_CLEARANCE_NM`` off every coast is the route (checked on the
+        distance raster) and the graph is not searched.
+        """
         ka, kb = (round(float(a_xy[0]), -3), round(float(a_xy[1]), -3)), (round(float(b_xy[0]), -3),
                                                                          round(float(b_xy[1]), -3))
         key = (*ka, *kb, tuple(avoid), tuple(prefer))
@@ -282,6 +287,10 @@ class Model:
                  and self._fixed_points.get(kb) == (float(b_xy[0]), float(b_xy[1])))
         if fixed:
             hit = self.shared_routes.get(key)
+        elif not avoid and not prefer:
+            a2, b2 = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
+            if self._straight_clear(a2[None], b2[None])[0]:  # open water: no search needed
+                hit = np.vstack([a2, b2])
         if hit is None:
             zones = tuple((s, "territorial") for s in avoid)
             try:
@@ -302,10 +311,7 @@ class Model:
 
     def water_path(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
         """A straight line if it keeps off the coast (checked on the zone raster), else a route over water."""
-        a_xy, b_xy = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
-        if self._straight_clear(a_xy[None, :], b_xy[None, :])[0]:
-            return np.vstack([a_xy, b_xy])
-        return self.route_xy(a_xy, b_xy)
+        return self.route_xy(np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float))
 
     def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast.

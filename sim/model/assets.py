@@ -146,7 +146,7 @@ def _fit_return(station: np.ndarray, base: np.ndarray, speed_kn: float, land_by_
     tr = Track(station.copy())
     times = np.arange(station[0, 0], station[-1, 1], 1.0 / 12.0)  # every 5 minutes
     times = np.append(times, station[-1, 1])
-    pos = np.array([tr.position(t) for t in times])
+    pos = tr.positions(times)
     home = times + np.hypot(pos[:, 0] - base[0], pos[:, 1] - base[1]) / (speed_kn * KN_M_PER_H)
     ok = np.flatnonzero(home <= land_by_h + 1e-9)
     t_cut = float(times[ok[-1]]) if len(ok) else float(station[0, 0])

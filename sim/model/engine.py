@@ -475,6 +475,14 @@ class Model:
             self.legit_legs, self.legit_ids = legs[order], vid[order]
         else:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int64)
+        ex = self.legit_legs[:, 2] + self.legit_legs[:, 4] * (self.legit_legs[:, 1] - self.legit_legs[:, 0])
+        ey = self.legit_legs[:, 3] + self.legit_legs[:, 5] * (self.legit_legs[:, 1] - self.legit_legs[:, 0])
+        # float32 is plenty for a prefilter widened by the sensor range (and halves the memory)
+        self._legit_box = tuple(b.astype(np.float32) for b in (
+            np.minimum(self.legit_legs[:, 2], ex), np.minimum(self.legit_legs[:, 3], ey),
+            np.maximum(self.legit_legs[:, 2], ex), np.maximum(self.legit_legs[:, 3], ey)))
+        self._legit_t1 = np.ascontiguousarray(self.legit_legs[:, 1])
+        del ex, ey
         self.legit_max_dur_h = float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0])) if len(self.legit_legs) else 0.0
         self._legit_tracks: dict[int, Track] = {}
         # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
@@ -524,19 +532,13 @@ class Model:
         if len(self.legit_legs):
             lo = int(np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left"))
             hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
-            sub, sid = self.legit_legs[lo:hi], self.legit_ids[lo:hi]
-            live = sub[:, 1] > now
-            sub, sid = sub[live], sid[live]
-            if len(sub):
-                # bounding-box prefilter: skip target legs that never come near the plan
-                xs = np.concatenate([legs[:, 2], legs[:, 2] + legs[:, 4] * (legs[:, 1] - legs[:, 0])])
-                ys = np.concatenate([legs[:, 3], legs[:, 3] + legs[:, 5] * (legs[:, 1] - legs[:, 0])])
-                bx0, bx1, by0, by1 = xs.min() - r_m, xs.max() + r_m, ys.min() - r_m, ys.max() + r_m
-                ex = sub[:, 2] + sub[:, 4] * (sub[:, 1] - sub[:, 0])
-                ey = sub[:, 3] + sub[:, 5] * (sub[:, 1] - sub[:, 0])
-                near = ~((np.maximum(sub[:, 2], ex) < bx0) | (np.minimum(sub[:, 2], ex) > bx1)
-                         | (np.maximum(sub[:, 3], ey) < by0) | (np.minimum(sub[:, 3], ey) > by1))
-                ids, times = self._detect(a, sub[near], sid[near], now)
+            # live legs whose boxes come within range of the plan's box (boxes precomputed)
+            _, _, px0, py0, px1, py1 = a.track.bounds
+            bx0, by0, bx1, by1 = (b[lo:hi] for b in self._legit_box)
+            keep = np.flatnonzero((self._legit_t1[lo:hi] > now) & (bx1 >= px0 - r_m) & (bx0 <= px1 + r_m)
+                                  & (by1 >= py0 - r_m) & (by0 <= py1 + r_m)) + lo
+            if len(keep):
+                ids, times = self._detect(a, self.legit_legs[keep], self.legit_ids[keep], now)
                 self._legit_contacts_of_plan(a, ids, times)
         near = [v for v in self.active_illicit.values() if self._may_meet(a, v)]
         if near:  # one vectorised solve for all illicit vessels the plan may come near

@@ -102,6 +102,19 @@ class Track:
         dt = max(0.0, t_h - leg[0])
         return float(leg[2] + leg[4] * dt), float(leg[3] + leg[5] * dt)
 
+    def positions(self, t_h: np.ndarray) -> np.ndarray:
+        """:meth:`position` at many times at once, as an (n, 2) array."""
+        legs = self.legs
+        if not len(legs):
+            raise ValueError("empty track")
+        t = np.asarray(t_h, dtype=float)
+        i = np.searchsorted(legs[:, 1], t, side="left")
+        after = i >= len(legs)
+        i = np.minimum(i, len(legs) - 1)
+        leg = legs[i]
+        dt = np.where(after, leg[:, 1] - leg[:, 0], np.maximum(0.0, t - leg[:, 0]))
+        return np.column_stack([leg[:, 2] + leg[:, 4] * dt, leg[:, 3] + leg[:, 5] * dt])
+
     def velocity(self, t_h: float) -> tuple[float, float]:
         """Velocity (m/h) at ``t_h``; zero outside the plan."""
         legs = self.legs

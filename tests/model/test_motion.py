@@ -44,3 +44,13 @@ def test_intercept_meets_target(px, py, vx, vy):
 
 def test_slower_pursuer_cannot_catch_a_fleeing_target():
     assert intercept_time_h(1000.0, 0.0, 20.0, 0.0, 10.0) == math.inf
+
+
+def test_positions_matches_position():
+    from sim.model.motion import Track, legs_along
+
+    rng = np.random.default_rng(3)
+    tr = Track(legs_along(rng.uniform(0, 1e5, (12, 2)), 5.0, 14.0))
+    times = np.concatenate([[0.0, 5.0], rng.uniform(0, tr.end_h + 10, 200), [tr.end_h]])
+    expected = np.array([tr.position(t) for t in times])
+    np.testing.assert_allclose(tr.positions(times), expected)

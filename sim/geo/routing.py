@@ -641,11 +641,16 @@ class RoutingGraph:
         b = np.asarray(b, dtype=float)
         if self.raster is not None:
             res = self._fast(a, b)
+            # only an endpoint that sees no graph node needs the (costly) local grid escape
+            blind_a = res is False and not (self._prep(a)["state"] == self._VISIBLE).any()
+            blind_b = res is False and not (self._prep(b)["state"] == self._VISIBLE).any()
+            if res is False and not (blind_a or blind_b):
+                blind_a = blind_b = True
             for full in (False, True):
                 if res is not False:
                     break
-                pre = self._escape(a, toward=b, full=full)
-                post = self._escape(b, toward=a, full=full)
+                pre = self._escape(a, toward=b, full=full) if blind_a or full else None
+                post = self._escape(b, toward=a, full=full) if blind_b or full else None
                 a2 = pre[-1] if pre is not None else a
                 b2 = post[-1] if post is not None else b
                 res = self._fast(a2, b2)

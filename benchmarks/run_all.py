@@ -10,6 +10,11 @@ Run: ``.venv/bin/python benchmarks/run_all.py [--quick] [--out benchmarks/result
   process, ``peak_rss_mb`` the process's peak RSS. ``events_per_s`` = SimPy steps / run
   wall time, where a step is one event taken off SimPy's queue and processed (one
   ``env.step``). ``exponent``: least-squares slope of log(wall_s) on log(vessels) per asset count.
+  ``model_events_per_s`` also counts the contacts with legitimate ships that the referee
+  settles in bulk (model events that never pass through SimPy's queue).
+* ``targets``: the issues' targets, each configuration run ``--repeats`` times (median):
+  1,000 vessels and 30 assets in <= 30 s (#3); 2,000 vessels and 40 assets in <= 20 s and
+  <= 1 GB (#6); cost exponent <= 1.2 and events/s >= 25% of bare SimPy (#6).
 * ``replications``: replications per minute of ``crackdown_2018`` (``--quick``: 30 days)
   serially, with 2 local processes, and on a Dask ``LocalCluster`` (2 worker processes).
 
@@ -62,8 +67,10 @@ t1 = time.perf_counter()
 res = run(sc, replication_seeds(sc.seed, 1)[0], theater=th, route_cache=rc)
 wall = time.perf_counter() - t1
 steps = res.provenance["simpy_steps"]
+contacts = res.provenance["legit_contacts"]
 print(json.dumps({"wall_s": wall, "total_s": time.perf_counter() - t0, "simpy_steps": steps,
                   "events_per_s": steps / wall, "log_events": len(res.events),
+                  "model_events_per_s": (steps + contacts) / wall,
                   "legit_contacts": res.provenance["legit_contacts"],
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes and short horizons (minutes, not an hour)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     ap.add_argument("--skip-replications", action="store_true")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per target configuration (median reported)")
     a = ap.parse_args(argv)
     vessels = [250, 500, 1000] if a.quick else [250, 500, 1000, 2000, 4000]
     assets = [10, 40]
@@ -130,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         if len(pts) >= 2:
             x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
             out["exponent"][str(na)] = float(np.polyfit(x, y, 1)[0])
+    if not a.quick:
+        out["targets"] = _targets(out, ref, a.repeats)
+        a.out.write_text(json.dumps(out, indent=1))
     if not a.skip_replications:
         sets = ["duration_days=30"] if a.quick else []
         n = 4
@@ -142,6 +153,28 @@ def main(argv: list[str] | None = None) -> int:
     a.out.write_text(json.dumps(out, indent=1))
     _table(out)
     return 0
+
+
+def _targets(out: dict, ref: dict, repeats: int) -> dict:
+    """Run each target configuration ``repeats`` times; medians against the issues' limits."""
+    res: dict = {}
+    for key, nv, na, limit_s in (("issue3_1000v_30a", 1000, 30, 30.0), ("issue6_2000v_40a", 2000, 40, 20.0)):
+        runs = [_child(_MODEL_CHILD, str(SCENARIO), json.dumps(overrides(nv, na, None))) for _ in range(repeats)]
+        ok = [r for r in runs if "wall_s" in r]
+        walls = sorted(r["wall_s"] for r in ok)
+        res[key] = {"vessels": nv, "assets": na, "runs": runs, "limit_s": limit_s,
+                    "median_wall_s": float(np.median(walls)) if walls else None,
+                    "max_peak_rss_mb": max((r["peak_rss_mb"] for r in ok), default=None)}
+        res[key]["met"] = bool(walls) and float(np.median(walls)) <= limit_s
+        print(key, json.dumps({k: v for k, v in res[key].items() if k != "runs"}))
+    big = res["issue6_2000v_40a"]
+    res["issue6_memory_met"] = big["max_peak_rss_mb"] is not None and big["max_peak_rss_mb"] <= 1024
+    res["issue6_exponent_met"] = all(e <= 1.2 for e in out.get("exponent", {}).values())
+    eps = [r["events_per_s"] for r in big["runs"] if "events_per_s" in r]
+    if eps and "events_per_s" in ref:
+        res["issue6_events_share_of_simpy"] = float(np.median(eps)) / ref["events_per_s"]
+        res["issue6_events_share_met"] = res["issue6_events_share_of_simpy"] >= 0.25
+    return res
 
 
 def _table(out: dict) -> None:
@@ -158,6 +191,12 @@ def _table(out: dict) -> None:
               f"{r['peak_rss_mb']:>7.0f}")
     for na, e in out.get("exponent", {}).items():
         print(f"cost ~ vessels^{e:.2f} at {na} assets")
+    for key, t in out.get("targets", {}).items():
+        if isinstance(t, dict):
+            print(f"target {key}: median {t['median_wall_s']:.1f} s (limit {t['limit_s']:.0f} s), "
+                  f"peak RSS {t['max_peak_rss_mb']:.0f} MB -> {'met' if t['met'] else 'MISSED'}")
+        else:
+            print(f"target {key}: {t}")
     for mode, r in out.get("replications", {}).items():
         if isinstance(r, dict) and "per_minute" in r:
             label = {"1": "1 worker", "2": "2 workers", "dask": "Dask LocalCluster (2 procs)"}[mode]

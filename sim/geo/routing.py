@@ -384,7 +384,8 @@ class RoutingGraph:
         self.store = None  # optional (name, build) -> arrays: memo on disk (set by the theater)
         self._pref_fn = None
         self._inside: dict[str, InsideRaster] = {}
-        self._escapes: dict[tuple[float, float], tuple | None] = {}
+        self._escapes: dict[tuple, tuple] = {}
+        self._escape_bytes = 0
         self._vis_memo: dict[tuple[float, float], tuple] = {}
         self.stats = {"fast": 0, "escape": 0, "exact_fallback": 0}
         self._node_free: np.ndarray | None = None
@@ -841,36 +842,39 @@ class RoutingGraph:
         if key in self._escapes:  # least-recently-used order: ports stay, one-off points go first
             self._escapes[key] = self._escapes.pop(key)
         else:
-            while len(self._escapes) >= 256:
-                self._escapes.pop(next(iter(self._escapes)))
             # a small window first (cheap; enough for most coastal points), then the full one
             tree = self._escape_tree(p, window_nm if full else min(12.0, window_nm), cell_nm)
-            X, Y, goal, d, pred, start = tree
-            if not full and not (goal.ravel() & np.isfinite(d)).any():
+            if not full and not len(tree[2]):
                 tree = self._escape_tree(p, window_nm, cell_nm)
-            self._escapes[key] = (tree, {})
-        tree, paths = self._escapes[key]
-        if tree is None:
-            return None
-        X, Y, goal, d, pred, start = tree
-        cand = np.flatnonzero(goal.ravel() & np.isfinite(d))
+            nbytes = sum(getattr(x, "nbytes", 0) for x in tree)
+            while self._escapes and self._escape_bytes + nbytes > self._ESCAPE_CACHE_BYTES:
+                old = self._escapes.pop(next(iter(self._escapes)))
+                self._escape_bytes -= old[2]
+            self._escapes[key] = (tree, {}, nbytes)
+            self._escape_bytes += nbytes
+        tree, paths, _ = self._escapes[key]
+        xs, ys, cand, dc, pred, start = tree
         if len(cand) == 0:
             return None
-        score = d[cand] + np.hypot(X.ravel()[cand] - toward[0], Y.ravel()[cand] - toward[1])
+        w = len(xs)
+        score = dc + np.hypot(xs[cand % w] - toward[0], ys[cand // w] - toward[1])
         j = int(cand[np.argmin(score)])
         if j == start:
             return None
         if j not in paths:  # memoised per exit cell (ports repeat with many destinations)
-            paths[j] = self._escape_path(p, X, Y, pred, start, j)
+            paths[j] = self._escape_path(p, xs, ys, pred, start, j)
         return paths[j]
 
     _PULL_BATCH = 8
+    _ESCAPE_CACHE_BYTES = 48 * 2**20
+    """Memory for memoised escape trees per graph (ports are reused; one-off points go first)."""
 
-    def _escape_path(self, p, X, Y, pred, start, j) -> np.ndarray:
+    def _escape_path(self, p, xs, ys, pred, start, j) -> np.ndarray:
         path = [j]
         while path[-1] != start:
             path.append(int(pred[path[-1]]))
-        cells = np.column_stack([X.ravel()[path[::-1]], Y.ravel()[path[::-1]]])
+        cells_idx = np.asarray(path[::-1])
+        cells = np.column_stack([xs[cells_idx % len(xs)], ys[cells_idx // len(xs)]])
         cells[0] = p
         # string pulling: greedily jump to the farthest visible vertex
         out = [cells[0]]
@@ -916,7 +920,10 @@ class RoutingGraph:
         mat = coo_matrix((ww, (r, c)), shape=(n, n)).tocsr()
         start = int(idx[k, k])
         d, pred = dijkstra(mat, directed=False, indices=start, return_predecessors=True)
-        return X, Y, goal, d, pred, start
+        # kept compact (the LRU holds many): grid axes, the reachable exit cells and their
+        # distances, predecessors as int32 (an (n,) float X/Y pair would triple the size)
+        cand = np.flatnonzero(goal.ravel() & np.isfinite(d)).astype(np.int32)
+        return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start
 
     def _core(self, a: np.ndarray, b: np.ndarray, los_budget: int | None) -> tuple[np.ndarray, float] | None:
         a_in = shapely.contains_xy(self.blocked, *a)

@@ -53,25 +53,23 @@ _HANDS_OFF_H = 72.0
 
 
 _LEGIT_MAX_LEG_H = 12.0
-"""Legitimate legs are cut into pieces no longer than this: a sensor plan is checked against the
-legs that start within this long before it (the legs array is sorted by start time)."""
+"""Legitimate legs are cut into pieces no longer than this (at the slowest traffic speed): a sensor
+plan is checked against the legs that start within this long before it (legs sorted by start)."""
 
 
-def _split_long_legs(legs: np.ndarray, ids: np.ndarray, max_h: float) -> tuple[np.ndarray, np.ndarray]:
-    """Cut legs longer than ``max_h`` into equal consecutive pieces (same motion)."""
-    dur = legs[:, 1] - legs[:, 0]
-    k = np.maximum(1, np.ceil(dur / max_h).astype(np.int64))
-    if (k == 1).all():
-        return legs, ids
-    src = np.repeat(np.arange(len(legs)), k)
+def _split_segments(
+    starts: np.ndarray, d: np.ndarray, seg: np.ndarray, max_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A route's segments (starts, vectors, lengths) cut into equal pieces no longer than ``max_m``;
+    returns (piece starts, unit directions, piece lengths)."""
+    if not len(seg):
+        return starts, d, seg
+    k = np.maximum(1, np.ceil(seg / max_m).astype(np.int64))
+    src = np.repeat(np.arange(len(seg)), k)
     j = np.arange(len(src)) - np.repeat(np.cumsum(k) - k, k)
-    piece = (dur / k)[src]
-    out = legs[src].copy()
-    out[:, 0] = legs[src, 0] + j * piece
-    out[:, 1] = np.where(j == k[src] - 1, legs[src, 1], out[:, 0] + piece)
-    out[:, 2] += out[:, 4] * (out[:, 0] - legs[src, 0])
-    out[:, 3] += out[:, 5] * (out[:, 0] - legs[src, 0])
-    return out, ids[src]
+    unit = d[src] / seg[src, None]
+    piece = seg[src] / k[src]
+    return starts[src] + unit * (j * piece)[:, None], unit, piece
 
 
 _PATROL_POLYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -422,6 +420,7 @@ class Model:
         # run before it); the voyage loop only draws and adds scalars, and the legs of all
         # voyages are laid in one vectorised pass below.
         pair_index: dict[tuple[str, str], int] = {}
+        max_seg_m = _LEGIT_MAX_LEG_H * float(tr.speed_kn[0]) * NM_M  # no leg longer than 12 h
         tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off, route_m = [], [], [], [], [0], []
         voy_pair, voy_t, voy_speed, voy_vessel = [], [], [], []
         for i in range(n):
@@ -440,9 +439,9 @@ class Model:
                     d = np.diff(pts, axis=0)
                     seg = np.hypot(d[:, 0], d[:, 1])
                     ok = seg > 1e-6
-                    d, seg = d[ok], seg[ok]
-                    tpl_start.append(pts[:-1][ok])
-                    tpl_dir.append(d / seg[:, None] if len(seg) else d)
+                    starts, unit, seg = _split_segments(pts[:-1][ok], d[ok], seg[ok], max_seg_m)
+                    tpl_start.append(starts)
+                    tpl_dir.append(unit)
                     tpl_len.append(seg)
                     tpl_run.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]]) if len(seg) else seg)
                     tpl_off.append(tpl_off[-1] + len(seg))
@@ -462,19 +461,23 @@ class Model:
             vp = np.asarray(voy_pair)
             count = off[vp + 1] - off[vp]
             row = np.repeat(off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(count.sum())
-            t_start = np.repeat(np.asarray(voy_t), count)
             sp = np.repeat(np.asarray(voy_speed), count)
-            t0 = t_start + run[row] / sp
-            t1 = t_start + (run[row] + seg_len[row]) / sp
-            legs = np.column_stack([t0, t1, start[row], direction[row] * sp[:, None]])
-            vid = np.repeat(np.asarray(voy_vessel), count)
-            legs, vid = _split_long_legs(legs, vid, _LEGIT_MAX_LEG_H)
-            keep = (legs[:, 1] > 0) & (legs[:, 0] < end_h)
-            legs, vid = legs[keep], vid[keep]
-            order = np.argsort(legs[:, 0], kind="stable")
+            legs = np.empty((len(row), 6))  # filled column by column: few full-size temporaries
+            legs[:, 0] = np.repeat(np.asarray(voy_t), count)
+            legs[:, 1] = legs[:, 0]
+            legs[:, 0] += run[row] / sp
+            legs[:, 1] += (run[row] + seg_len[row]) / sp
+            legs[:, 2:4] = start[row]
+            legs[:, 4:6] = direction[row]
+            legs[:, 4:6] *= sp[:, None]
+            del sp
+            vid = np.repeat(np.asarray(voy_vessel, dtype=np.int32), count)
+            keep = np.flatnonzero((legs[:, 1] > 0) & (legs[:, 0] < end_h))
+            order = keep[np.argsort(legs[keep, 0], kind="stable")]
             self.legit_legs, self.legit_ids = legs[order], vid[order]
+            del legs, vid, keep, order, row
         else:
-            self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int64)
+            self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
         ex = self.legit_legs[:, 2] + self.legit_legs[:, 4] * (self.legit_legs[:, 1] - self.legit_legs[:, 0])
         ey = self.legit_legs[:, 3] + self.legit_legs[:, 5] * (self.legit_legs[:, 1] - self.legit_legs[:, 0])
         # float32 is plenty for a prefilter widened by the sensor range (and halves the memory)
@@ -486,7 +489,7 @@ class Model:
         self.legit_max_dur_h = float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0])) if len(self.legit_legs) else 0.0
         self._legit_tracks: dict[int, Track] = {}
         # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
-        self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids))
+        self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids)).astype(np.int32)
         self._legit_offsets = np.searchsorted(self.legit_ids[self._legit_by_vessel], np.arange(n + 1))
 
     def _build_assets(self) -> None:

@@ -1,27 +1,45 @@
-"""Legitimate traffic: long legs cut into pieces describe the same motion."""
+"""Legitimate traffic: route segments cut into pieces describe the same path; legs stay short."""
 
 from __future__ import annotations
 
 import numpy as np
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.engine import _split_long_legs
-from sim.model.motion import Track
+from sim.model.engine import _LEGIT_MAX_LEG_H, _split_segments
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.floats(0.01, 80.0), st.floats(-30.0, 30.0), st.floats(-30.0, 30.0)),
-                min_size=1, max_size=6), st.floats(0.5, 20.0))
-def test_split_long_legs_keeps_the_motion(parts, max_h):
-    t, x, y, rows = 0.0, 0.0, 0.0, []
-    for dur, vx, vy in parts:
-        rows.append([t, t + dur, x, y, vx, vy])
-        t, x, y = t + dur, x + vx * dur, y + vy * dur
-    legs = np.array(rows)
-    out, ids = _split_long_legs(legs, np.zeros(len(legs), dtype=np.int64), max_h)
-    assert np.all(out[:, 1] - out[:, 0] <= max_h + 1e-9)
-    assert np.allclose(out[1:, 0], out[:-1, 1]) and out[0, 0] == 0.0 and out[-1, 1] == legs[-1, 1]
-    a, b = Track(legs), Track(out)
-    for s in np.linspace(0.0, t, 50):
-        assert np.allclose(a.position(s), b.position(s), atol=1e-6)
+@given(st.lists(st.tuples(st.floats(-5e5, 5e5), st.floats(-5e5, 5e5)), min_size=2, max_size=8),
+       st.floats(1_000.0, 400_000.0))
+def test_split_segments_keeps_the_path(points, max_m):
+    pts = np.array(points)
+    d = np.diff(pts, axis=0)
+    seg = np.hypot(d[:, 0], d[:, 1])
+    ok = seg > 1e-6
+    if not ok.any():
+        return
+    starts, unit, piece = _split_segments(pts[:-1][ok], d[ok], seg[ok], max_m)
+    assert np.all(piece <= max_m * (1 + 1e-9))
+    assert np.isclose(piece.sum(), seg[ok].sum())
+    ends = starts + unit * piece[:, None]
+    line = shapely.LineString(pts)
+    assert np.all(shapely.distance(line, shapely.points(np.vstack([starts, ends]))) < 1e-3)
+    np.testing.assert_allclose(ends[-1], pts[1:][ok][-1], atol=1e-4)
+
+
+def test_built_traffic_legs_are_short_and_continuous():
+    from sim.geo import load_theater
+    from sim.model.engine import Model, RouteCache
+    from sim.scenarios import load_scenario
+
+    sc = load_scenario("scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=40", "duration_days=60"])
+    th = load_theater(sc.theater)
+    m = Model(sc, th, np.random.default_rng(4), RouteCache.load(th))
+    legs = m.legit_legs
+    assert np.all(legs[:, 1] - legs[:, 0] <= _LEGIT_MAX_LEG_H + 1e-9)
+    tr = m._legit_track(3).legs  # one ship: each leg starts where the previous ended (or in port)
+    ends = tr[:-1, 2:4] + tr[:-1, 4:6] * (tr[:-1, 1] - tr[:-1, 0])[:, None]
+    same_time = np.isclose(tr[1:, 0], tr[:-1, 1])
+    np.testing.assert_allclose(tr[1:, 2:4][same_time], ends[same_time], atol=1e-3)

@@ -387,6 +387,7 @@ class RoutingGraph:
         self._escapes: dict[tuple, tuple] = {}
         self._escape_bytes = 0
         self._vis_memo: dict[tuple[float, float], tuple] = {}
+        self._cand_memo: dict[tuple[float, float], dict] = {}
         self.stats = {"fast": 0, "escape": 0, "exact_fallback": 0}
         self._node_free: np.ndarray | None = None
         self._seg_tree: tuple | None = None
@@ -481,6 +482,14 @@ class RoutingGraph:
         hit = self._vis_memo.get(key)
         if hit is not None:
             return hit
+        base = self._cand_memo.get(key)
+        if base is not None:
+            # the geometry of the endpoint is reused, its visibility tests are not: an answer
+            # must not depend on which queries came before (a run's results would depend on
+            # what the disk cache already held)
+            st = {**base, "state": np.zeros(len(base["cand"]), dtype=np.int8)}
+            self._vis_memo[key] = st
+            return st
         cand = np.flatnonzero(_tangent(p, self.nodes, self.prev, self.next))
         leg = np.hypot(*(self.nodes[cand] - p).T)
         coastal = not bool(self.raster.free(p)[0])
@@ -489,8 +498,9 @@ class RoutingGraph:
             obs = self.thin if shapely.contains_xy(self.blocked, *p) else self.blocked
         st = {"p": p, "cand": cand, "leg": leg, "coastal": coastal, "obs": obs,
               "state": np.zeros(len(cand), dtype=np.int8)}
-        if len(self._vis_memo) > 2048:
-            self._vis_memo.clear()
+        if len(self._cand_memo) > 2048:
+            self._cand_memo.clear()
+        self._cand_memo[key] = {k: v for k, v in st.items() if k != "state"}
         self._vis_memo[key] = st
         return st
 
@@ -640,6 +650,7 @@ class RoutingGraph:
         """
         a = np.asarray(a, dtype=float)
         b = np.asarray(b, dtype=float)
+        self._vis_memo = {}  # visibility found by one query only (see _prep)
         if self.raster is not None:
             res = self._fast(a, b)
             # only an endpoint that sees no graph node needs the (costly) local grid escape

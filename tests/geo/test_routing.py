@@ -190,3 +190,26 @@ def test_every_port_base_and_gate_is_reachable(korea):
     for r in korea.places.itertuples():
         if r.kind != "air_base" and r.name != "Korea Strait":
             assert korea.route(r.name, "Korea Strait").length_nm > 0, r.name
+
+
+def test_route_answers_do_not_depend_on_earlier_queries(korea):
+    """The same query gives the same route whatever was asked before (else a run's results would
+    depend on what the fixed-route disk cache already held)."""
+    rng = np.random.default_rng(11)
+    ports = ["Nampo", "Dalian", "Shanghai", "Busan", "Nakhodka", "Qingdao"]
+    pts = [korea.sample_points_in_area(a, 1, rng)[0] for a in
+           ("ecs_high_seas", "yellow_sea_central", "korea_bay_nampo", "sea_of_japan_nakhodka")]
+    pairs = [(tuple(q), ports[i % len(ports)]) for i, q in enumerate(pts)] + [
+        (ports[i], ports[i + 1]) for i in range(len(ports) - 1)]
+
+    def ask(order):
+        out = {}
+        for a, b in order:
+            pa = a if isinstance(a, tuple) else (korea.place(a).x_m, korea.place(a).y_m)
+            pb = (korea.place(b).x_m, korea.place(b).y_m)
+            out[(a, b)] = korea.route_xy(pa, pb).xy_m
+        return out
+
+    first, second = ask(pairs), ask(pairs[::-1])
+    for k in first:
+        np.testing.assert_array_equal(first[k], second[k])

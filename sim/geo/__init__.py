@@ -20,6 +20,7 @@ from sim.geo.theater import (
     Place,
     Theater,
     load_theater,
+    sample_points_in_polygon,
 )
 from sim.geo.zones import ZONE_KINDS, Zone
 
@@ -39,4 +40,5 @@ __all__ = [
     "Theater",
     "Zone",
     "load_theater",
+    "sample_points_in_polygon",
 ]

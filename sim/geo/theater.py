@@ -47,6 +47,7 @@ __all__ = [
     "ROUTE_SNAP_MAX_NM",
     "PLACE_SNAP_MAX_NM",
     "PORT_CLEARANCE_NM",
+    "sample_points_in_polygon",
 ]
 
 THEATER_PRESETS: dict[str, dict[str, Any]] = {
@@ -382,13 +383,7 @@ class Theater:
         """
         poly = self.area(name).polygon_xy
         shapely.prepare(poly)
-        xmin, ymin, xmax, ymax = poly.bounds
-        out = np.empty((0, 2))
-        while len(out) < n:
-            k = max(16, 2 * (n - len(out)))
-            pts = rng.uniform((xmin, ymin), (xmax, ymax), size=(k, 2))
-            out = np.vstack([out, pts[shapely.contains_xy(poly, pts[:, 0], pts[:, 1])]])
-        return out[:n]
+        return sample_points_in_polygon(poly, n, rng)
 
     # ------------------------------------------------------------------ routing
     def _state_land(self, state: str) -> BaseGeometry:
@@ -631,3 +626,15 @@ def _inscribed_box(poly: BaseGeometry) -> tuple[float, float, float, float]:
         if shapely.contains(poly, shapely.box(*box)):
             return box
     return (np.inf, np.inf, -np.inf, -np.inf)
+
+
+def sample_points_in_polygon(poly: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
+    """(n, 2) points uniform over a metric polygon: rejection sampling from its bounding box,
+    drawing only from ``rng``."""
+    xmin, ymin, xmax, ymax = poly.bounds
+    out = np.empty((0, 2))
+    while len(out) < n:
+        k = max(16, 2 * (n - len(out)))
+        pts = rng.uniform((xmin, ymin), (xmax, ymax), size=(k, 2))
+        out = np.vstack([out, pts[shapely.contains_xy(poly, pts[:, 0], pts[:, 1])]])
+    return out[:n]

@@ -327,7 +327,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
             m.observed(target, a)
             return
         try:
-            path = m.water_path(np.array([ax, ay]), meet)
+            path = m.route_xy(np.array([ax, ay]), meet)
         except UserError:
             m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="no route to target")
             return

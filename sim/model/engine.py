@@ -25,13 +25,14 @@ import simpy
 from sim.model import sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
-from sim.model.motion import Track, legs_along
+from sim.model.motion import Track, leg_ends, legs_along
 from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
 from sim.model.smugglers import Boarded, IllicitVessel, Observed, Voyage, VoyageRunner, voyage_source
 from sim.model.strategies import make_strategy
 from sim.scenarios.schema import AssetGroup, Program, Scenario
 from sim.errors import UserError
+from sim.geo.theater import sample_points_in_polygon
 from sim.units import NM_M
 
 __all__ = ["Model", "TargetRef", "RouteCache"]
@@ -163,13 +164,7 @@ class _Ctx:
     def sample_in_area(self, name: str, n: int) -> np.ndarray:
         """Uniform points of the patrol polygon (the area kept off the coast), not of the raw area:
         a patrol entering its area heads for open water, which routes without a coastal escape."""
-        poly = self.m.area_polygon(name)
-        x0, y0, x1, y1 = poly.bounds
-        out = np.empty((0, 2))
-        while len(out) < n:
-            pts = self.rng.uniform((x0, y0), (x1, y1), size=(max(16, 2 * (n - len(out))), 2))
-            out = np.vstack([out, pts[shapely.contains_xy(poly, pts[:, 0], pts[:, 1])]])
-        return out[:n]
+        return sample_points_in_polygon(self.m.area_polygon(name), n, self.rng)
 
     def site(self, name: str) -> np.ndarray:
         return self.m.site(name)
@@ -307,10 +302,6 @@ class Model:
         self.routes[key] = hit
         return hit
 
-    def water_path(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
-        """A straight line if it keeps off the coast (checked on the zone raster), else a route over water."""
-        return self.route_xy(np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float))
-
     def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast.
 
@@ -355,7 +346,7 @@ class Model:
                 here, j_here = b, j
                 continue
             try:
-                path.append(self.water_path(here, b)[1:])
+                path.append(self.route_xy(here, b)[1:])
                 here, j_here = b, j
             except UserError:
                 continue
@@ -478,8 +469,7 @@ class Model:
             del legs, vid, keep, order, row
         else:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
-        ex = self.legit_legs[:, 2] + self.legit_legs[:, 4] * (self.legit_legs[:, 1] - self.legit_legs[:, 0])
-        ey = self.legit_legs[:, 3] + self.legit_legs[:, 5] * (self.legit_legs[:, 1] - self.legit_legs[:, 0])
+        ex, ey = leg_ends(self.legit_legs)
         # float32 is plenty for a prefilter widened by the sensor range (and halves the memory)
         self._legit_box = tuple(b.astype(np.float32) for b in (
             np.minimum(self.legit_legs[:, 2], ex), np.minimum(self.legit_legs[:, 3], ey),
@@ -883,7 +873,7 @@ class Model:
             path, here = [pts[:1]], pts[0]
             for b in pts[1:]:
                 try:
-                    path.append(self.water_path(here, b)[1:])
+                    path.append(self.route_xy(here, b)[1:])
                 except UserError:  # water the graph cannot reach (an enclosed inlet): skip the point
                     continue
                 here = b

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.units import KN_M_PER_H
 
-__all__ = ["Track", "legs_along", "hold_leg", "intercept_time_h", "LEG_FIELDS"]
+__all__ = ["Track", "legs_along", "leg_ends", "hold_leg", "intercept_time_h", "LEG_FIELDS"]
 
 LEG_FIELDS = ("t0", "t1", "x0", "y0", "vx", "vy")
 
@@ -35,6 +35,12 @@ def legs_along(xy_m: np.ndarray, t_start_h: float, speed_kn: float) -> np.ndarra
     t0 = t1 - dur_h
     vel = d / dur_h[:, None]
     return np.column_stack([t0, t1, starts[:, 0], starts[:, 1], vel[:, 0], vel[:, 1]])
+
+
+def leg_ends(legs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """End positions (x, y arrays) of legs."""
+    dur = legs[:, 1] - legs[:, 0]
+    return legs[:, 2] + legs[:, 4] * dur, legs[:, 3] + legs[:, 5] * dur
 
 
 def hold_leg(x_m: float, y_m: float, t0_h: float, t1_h: float) -> np.ndarray:
@@ -76,9 +82,9 @@ class Track:
             if not len(legs):
                 self._bounds = (math.inf, -math.inf, math.inf, math.inf, -math.inf, -math.inf)
             else:
-                dur = legs[:, 1] - legs[:, 0]
-                xs = np.concatenate([legs[:, 2], legs[:, 2] + legs[:, 4] * dur])
-                ys = np.concatenate([legs[:, 3], legs[:, 3] + legs[:, 5] * dur])
+                ex, ey = leg_ends(legs)
+                xs = np.concatenate([legs[:, 2], ex])
+                ys = np.concatenate([legs[:, 3], ey])
                 self._bounds = (float(legs[0, 0]), float(legs[-1, 1]), float(xs.min()), float(ys.min()),
                                 float(xs.max()), float(ys.max()))
         return self._bounds

@@ -9,6 +9,7 @@ A strategy turns "I am at (x, y) at time t and may patrol until t_end" into legs
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -103,8 +104,7 @@ class RandomSearch(PatrolStrategy):
             pts, p = [xy, first], first
         else:
             pts, p = [xy], xy
-        ang = rng.uniform(0.0, 2 * math.pi)
-        direction = np.array([math.cos(ang), math.sin(ang)])
+        direction = _random_direction(rng)
         travelled = 0.0
         short = 0
         while travelled < length_m:
@@ -117,16 +117,14 @@ class RandomSearch(PatrolStrategy):
             else:
                 short = 0
             if hit is None:  # rounding left the walker facing out at a corner: draw again
-                ang = rng.uniform(0.0, 2 * math.pi)
-                direction = np.array([math.cos(ang), math.sin(ang)])
+                direction = _random_direction(rng)
                 continue
             seg, t = hit
             q = p + direction * t
             mid = p + direction * (0.5 * t)
             if not shapely.contains_xy(poly, mid[0], mid[1]):
                 # the ray slipped between two segments at a vertex (rounding): stay, draw again
-                ang = rng.uniform(0.0, 2 * math.pi)
-                direction = np.array([math.cos(ang), math.sin(ang)])
+                direction = _random_direction(rng)
                 short += 1
                 continue
             n = normals[seg]
@@ -139,9 +137,27 @@ class RandomSearch(PatrolStrategy):
         return np.array(pts)
 
 
-_SEGMENTS: dict[int, tuple[shapely.Geometry, np.ndarray, np.ndarray, np.ndarray]] = {}
-"""id(polygon) -> (polygon, segment starts, segment vectors, inward unit normals); patrol polygons
-are built once per theater, so this stays small (capped below all the same)."""
+_POLY_MEMO: dict[tuple[str, int], tuple[shapely.Geometry, object]] = {}
+"""(what, id(polygon)) -> (polygon, value) for values that are pure functions of a patrol polygon
+(boundary segments, station point). Patrol polygons are built once per theater, so this stays
+small (capped all the same); the polygon is kept so its id cannot be reused."""
+
+
+def _per_polygon(what: str, poly: shapely.Geometry, compute: Callable[[shapely.Geometry], object]) -> object:
+    """``compute(poly)``, memoised per polygon object."""
+    hit = _POLY_MEMO.get((what, id(poly)))
+    if hit is not None and hit[0] is poly:
+        return hit[1]
+    value = compute(poly)
+    if len(_POLY_MEMO) > 256:
+        _POLY_MEMO.clear()
+    _POLY_MEMO[(what, id(poly))] = (poly, value)
+    return value
+
+
+def _random_direction(rng: np.random.Generator) -> np.ndarray:
+    ang = rng.uniform(0.0, 2 * math.pi)
+    return np.array([math.cos(ang), math.sin(ang)])
 
 
 def _boundary_segments(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -151,9 +167,10 @@ def _boundary_segments(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, 
     there; a vectorised ray cast over these arrays does it in microseconds, where a Shapely
     ray-boundary intersection plus projection cost ~0.3 ms per bounce.
     """
-    hit = _SEGMENTS.get(id(poly))
-    if hit is not None and hit[0] is poly:
-        return hit[1], hit[2], hit[3]
+    return _per_polygon("segments", poly, _segments_of)
+
+
+def _segments_of(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     oriented = shapely.orient_polygons(poly, exterior_cw=False)  # exterior CCW, holes CW: inside is on the left
     rings = shapely.get_rings(oriented)
     a_parts, e_parts = [], []
@@ -167,9 +184,6 @@ def _boundary_segments(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, 
     keep = length > 0
     a, e, length = a[keep], e[keep], length[keep]
     normals = np.column_stack([-e[:, 1], e[:, 0]]) / length[:, None]
-    if len(_SEGMENTS) > 256:
-        _SEGMENTS.clear()
-    _SEGMENTS[id(poly)] = (poly, a, e, normals)
     return a, e, normals
 
 
@@ -271,29 +285,20 @@ class Station(PatrolStrategy):
     area is not convex enough to contain its centroid); also the waiting posture of cued assets."""
 
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
-        poly = ctx.area_polygon(self.spec.areas[0])
-        hit = _STATIONS.get(id(poly))
-        if hit is not None and hit[0] is poly:
-            return hit[1].copy()
-        c = poly.centroid
-        if shapely.contains_xy(poly, c.x, c.y):
-            xy = np.array([c.x, c.y])
-        else:
-            inner = shapely.buffer(poly, -100.0)  # a point just inside, not on the boundary
-            target = inner if not inner.is_empty else poly
-            xy = np.array(shapely.get_coordinates(shapely.shortest_line(target, c))[0])
-        if len(_STATIONS) > 256:
-            _STATIONS.clear()
-        _STATIONS[id(poly)] = (poly, xy)
-        return xy.copy()
+        return _per_polygon("station", ctx.area_polygon(self.spec.areas[0]), _station_point).copy()
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
         target = self.entry_point(ctx, xy)
         return self._follow(ctx, np.vstack([xy, target]), t_h, t_end_h)
 
 
-_STATIONS: dict[int, tuple[shapely.Geometry, np.ndarray]] = {}
-"""id(polygon) -> (polygon, station point): the point is a pure function of the (cached) polygon."""
+def _station_point(poly: shapely.Geometry) -> np.ndarray:
+    c = poly.centroid
+    if shapely.contains_xy(poly, c.x, c.y):
+        return np.array([c.x, c.y])
+    inner = shapely.buffer(poly, -100.0)  # a point just inside, not on the boundary
+    target = inner if not inner.is_empty else poly
+    return np.array(shapely.get_coordinates(shapely.shortest_line(target, c))[0])
 
 STRATEGIES = {
     "random": RandomSearch,

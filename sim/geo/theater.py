@@ -337,13 +337,17 @@ class Theater:
 
     def place(self, name: str) -> Place:
         """Return a place by name (UserError with a suggestion when unknown)."""
-        hit = self.ports[self.ports["name"] == name]
-        if hit.empty:
+        places = self.__dict__.get("_places")
+        if places is None:  # a dict once: the model asks for places thousands of times a run
+            places = self.__dict__["_places"] = {}
+            for r in self.ports.itertuples(index=False):
+                places.setdefault(r.name, Place(r.name, r.kind, r.state, float(r.lon), float(r.lat),
+                                                float(r.x_m), float(r.y_m), float(r.snap_nm), r.source))
+        hit = places.get(name)
+        if hit is None:
             names = list(self.ports["name"])
             raise UserError(f"unknown place {name!r} in theater {self.name!r}.{suggest(name, names)}")
-        r = hit.iloc[0]
-        return Place(r["name"], r["kind"], r["state"], float(r["lon"]), float(r["lat"]),
-                     float(r["x_m"]), float(r["y_m"]), float(r["snap_nm"]), r["source"])
+        return hit
 
     # ------------------------------------------------------------------ areas
     def _load_areas(self) -> dict[str, Area]:

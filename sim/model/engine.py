@@ -47,6 +47,8 @@ _OFFSHORE_NM = 4.0
 routing graph is visible without a slow local escape search (graph nodes sit 3 nm off)."""
 _PATROL_CLEARANCE_M = _OFFSHORE_NM * NM_M
 _STRAIGHT_CLEARANCE_NM = 0.5
+_FIXED_SNAP_M = 1.0
+"""A route endpoint this close to a fixed point (place, site) is that point (rounding of legs)."""
 _REPORT_MEMORY_H = 12.0
 """An asset does not report the same vessel again within this time (it is still the same contact)."""
 _HANDS_OFF_H = 72.0
@@ -276,10 +278,15 @@ class Model:
         hit = self.routes.get(key)
         if hit is not None:
             return hit
-        fixed = (self._fixed_points.get(ka) == (float(a_xy[0]), float(a_xy[1]))
-                 and self._fixed_points.get(kb) == (float(b_xy[0]), float(b_xy[1])))
+        a0, b0 = a_xy, b_xy
+        fa, fb = self._fixed_at(ka, a_xy), self._fixed_at(kb, b_xy)
+        fixed = fa is not None and fb is not None
         if fixed:
             hit = self.shared_routes.get(key)
+            if hit is not None:
+                hit = hit.copy()
+                hit[0], hit[-1] = a_xy, b_xy
+            a_xy, b_xy = fa, fb  # a miss is solved (and shared) between the exact fixed points
         elif not avoid and not prefer:
             a2, b2 = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
             if self._straight_clear(a2[None], b2[None])[0]:  # open water: no search needed
@@ -299,8 +306,18 @@ class Model:
             if fixed:
                 self.shared_routes[key] = hit
                 self.shared_routes.fixed.add(key)
+                hit = hit.copy()
+                hit[0], hit[-1] = a0, b0
         self.routes[key] = hit
         return hit
+
+    def _fixed_at(self, k: tuple[float, float], p: Any) -> np.ndarray | None:
+        """The fixed point (place or site) ``p`` stands for, if it lies within ``_FIXED_SNAP_M``
+        of one: a vessel that held at a rendezvous site is there up to rounding of its legs."""
+        f = self._fixed_points.get(k)
+        if f is None or abs(f[0] - float(p[0])) > _FIXED_SNAP_M or abs(f[1] - float(p[1])) > _FIXED_SNAP_M:
+            return None
+        return np.array(f)
 
     def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast.

@@ -41,6 +41,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra, shortest_path
 from shapely.geometry.base import BaseGeometry
 
+from sim.geo import _kernels
 from sim.units import NM_M
 
 __all__ = ["Route", "RoutingGraph", "RoutingParams", "PREFER_FACTOR", "ClearanceRaster", "InsideRaster",
@@ -161,15 +162,11 @@ class ClearanceRaster:
     _K = 8  # fixed half-cell samples per iteration and segment (then a clearance jump)
     _LOOK_N = 16  # half-cell samples looked at past a segment's first blocked one
 
-    @property
-    def _LOOK(self) -> np.ndarray:
-        return np.arange(self._LOOK_N) * (0.5 * self.cell)
-
     def visible(self, p: np.ndarray, q: np.ndarray, sure: bool = False):
         """True where the segment p -> q[i] provably clears the obstacle.
 
-        All segments are marched together: each iteration samples K points half a cell
-        apart (consecutive free samples cover the gap between them) and then jumps ahead by
+        Each segment is marched (a compiled kernel, :func:`sim.geo._kernels.march`): each
+        iteration samples K points half a cell apart (consecutive free samples cover the gap between them) and then jumps ahead by
         the largest ``t_k + clearance(t_k)``. Any sample in a blocked cell fails the segment.
         Both ends must lie in free cells (the raster is convex, so segments stay inside it).
         With ``sure=True`` q need not lie in a free cell (the segment is then clear only if
@@ -196,28 +193,12 @@ class ClearanceRaster:
         act = np.flatnonzero((end_ok | sure) & ~zero)
         if len(act) == 0:
             return (res, blocked) if sure else res
-        ln = length[act]
-        ux, uy = d[act, 0] / ln, d[act, 1] / ln
-        t = np.zeros(len(act))
-        px, py = float(p[0]), float(p[1])
-        steps = np.arange(self._K) * (0.5 * self.cell)
-        while len(act):
-            tk = np.minimum(t[:, None] + steps[None, :], ln[:, None])  # (m, K), clipped at end
-            c = self._lookup(px + ux[:, None] * tk, py + uy[:, None] * tk)
-            ok = (c > _DEEP).all(axis=1)
-            if sure and not ok.all():
-                bad = np.flatnonzero(~ok)
-                t0 = tk[bad, np.argmax(c[bad] <= _DEEP, axis=1)]  # first blocked sample
-                tl = np.minimum(t0[:, None] + self._LOOK, ln[bad, None])
-                cl = self._lookup(px + ux[bad, None] * tl, py + uy[bad, None] * tl)
-                blocked[act[bad[(cl == _DEEP).any(axis=1)]]] = True
-            t = (tk + c * self.unit).max(axis=1)
-            t = np.maximum(t, tk[:, -1] + 0.5 * self.cell)
-            done = ok & (t >= ln)
-            res[act[done]] = True
-            keep = ok & ~done
-            if not keep.all():
-                act, t, ux, uy, ln = act[keep], t[keep], ux[keep], uy[keep], ln[keep]
+        vis, blk = _kernels.march(self._flat, self.nx, self.ny, self.x0, self.y0, self.cell, self.unit, _DEEP,
+                                  float(p[0]), float(p[1]), np.ascontiguousarray(q[:, 0], dtype=float),
+                                  np.ascontiguousarray(q[:, 1], dtype=float), act, bool(sure), self._K,
+                                  self._LOOK_N)
+        res |= vis
+        blocked |= blk
         return (res, blocked) if sure else res
 
     def to_arrays(self) -> dict[str, np.ndarray]:

@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from sim.model import _kernels
+
 __all__ = ["first_detections", "in_range_interval", "positions_at"]
 
 _X_FLOOR_M = 10.0
@@ -82,33 +84,17 @@ def first_detections(
     """
     if not len(sensor_legs) or not len(target_legs):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    si, ti = _time_overlapping_pairs(sensor_legs, target_legs, t_min_h)
-    if not len(si):
+    # pairs overlapping in time (sweep line) that may come within range: compiled, one pass
+    px, py, vx, vy, dur, ta, ids = _kernels.detection_candidates(
+        _f64(sensor_legs), _f64(target_legs), np.ascontiguousarray(target_ids, dtype=np.int64),
+        float(t_min_h), float(range_m))
+    if not len(px):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    S = sensor_legs[si]
-    T = target_legs[ti]
-    ta = np.maximum(np.maximum(S[:, 0], T[:, 0]), t_min_h)
-    tb = np.minimum(S[:, 1], T[:, 1])
-    overlap = tb >= ta
-    # cheap spatial prefilter: distance at window start minus the most the gap can close
-    sx = S[:, 2] + S[:, 4] * (ta - S[:, 0])
-    sy = S[:, 3] + S[:, 5] * (ta - S[:, 0])
-    tx = T[:, 2] + T[:, 4] * (ta - T[:, 0])
-    ty = T[:, 3] + T[:, 5] * (ta - T[:, 0])
-    px, py = tx - sx, ty - sy
-    vx, vy = T[:, 4] - S[:, 4], T[:, 5] - S[:, 5]
-    dur = np.where(overlap, tb - ta, -1.0)
-    reach = np.hypot(px, py) - np.hypot(vx, vy) * np.maximum(dur, 0.0)
-    cand = overlap & (reach <= range_m)
-    if not cand.any():
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    idx = np.flatnonzero(cand)
-    px, py, vx, vy, dur, ta = px[idx], py[idx], vx[idx], vy[idx], dur[idx], ta[idx]
-    ids = target_ids[ti[idx]]
-    hit, t_in, t_out = in_range_interval(px, py, vx, vy, dur, range_m)
     if law == "cookie_cutter":
-        times = ta + t_in
+        ids, times = _kernels.cookie_cutter_hits(px, py, vx, vy, dur, ta, ids, float(range_m))
+        hit = np.ones(len(ids), dtype=bool)
     else:
+        hit, t_in, t_out = in_range_interval(px, py, vx, vy, dur, range_m)
         times = _inverse_cube_times(px, py, vx, vy, t_in, t_out, sweep_width_m, reference_speed_m_h, hit, rng)
         times = ta + times
         hit = hit & np.isfinite(times)
@@ -122,29 +108,8 @@ def first_detections(
     return ids[first].astype(np.int64), times[first]
 
 
-def _time_overlapping_pairs(
-    sensor_legs: np.ndarray, target_legs: np.ndarray, t_min_h: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(sensor leg, target leg) index pairs that may overlap in time, as two flat arrays.
-
-    A track's legs follow one another, so both their start and end times are sorted; each
-    target leg then meets only the run of sensor legs found by two binary searches (a sweep
-    line), instead of all m x n pairs. Unsorted sensor legs fall back to all pairs.
-    """
-    m, n = len(sensor_legs), len(target_legs)
-    s0, s1 = sensor_legs[:, 0], sensor_legs[:, 1]
-    if m > 1 and (np.any(s0[1:] < s0[:-1]) or np.any(s1[1:] < s1[:-1])):
-        si, ti = np.divmod(np.arange(m * n), n)
-        return si, ti
-    lo = np.searchsorted(s1, np.maximum(target_legs[:, 0], t_min_h), side="left")
-    hi = np.searchsorted(s0, target_legs[:, 1], side="right")
-    cnt = np.maximum(hi - lo, 0)
-    total = int(cnt.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ti = np.repeat(np.arange(n), cnt)
-    si = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)
-    return si, ti
+def _f64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _inverse_cube_times(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import shapely
 
+from sim.model import _kernels
 from sim.model.motion import hold_leg, legs_along
 from sim.units import KN_M_PER_H
 
@@ -122,7 +123,7 @@ class RandomSearch(PatrolStrategy):
             seg, t = hit
             q = p + direction * t
             mid = p + direction * (0.5 * t)
-            if not shapely.contains_xy(poly, mid[0], mid[1]):
+            if not _kernels.point_in_rings(a, e, float(mid[0]), float(mid[1])):
                 # the ray slipped between two segments at a vertex (rounding): stay, draw again
                 direction = _random_direction(rng)
                 short += 1
@@ -189,18 +190,8 @@ def _segments_of(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.nda
 
 def _ray_exit(a: np.ndarray, e: np.ndarray, p: np.ndarray, d: np.ndarray) -> tuple[int, float] | None:
     """(segment index, distance) of the first boundary crossing more than 1 m along the ray p + t d."""
-    denom = d[0] * e[:, 1] - d[1] * e[:, 0]
-    wx = a[:, 0] - p[0]
-    wy = a[:, 1] - p[1]
-    with np.errstate(all="ignore"):  # parallel segments: denom 0 or tiny, masked below
-        t = (wx * e[:, 1] - wy * e[:, 0]) / denom
-        s = (wx * d[1] - wy * d[0]) / denom
-    ok = (s >= -1e-9) & (s <= 1.0 + 1e-9) & (t > 1.0) & (denom != 0.0)  # a vertex belongs to both its segments
-    if not ok.any():
-        return None
-    idx = np.flatnonzero(ok)
-    k = int(idx[np.argmin(t[idx])])
-    return k, float(t[k])
+    k, t = _kernels.ray_exit(a, e, float(p[0]), float(p[1]), float(d[0]), float(d[1]))
+    return None if k < 0 else (int(k), float(t))
 
 
 class HotspotSearch(RandomSearch):

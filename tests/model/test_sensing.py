@@ -114,3 +114,43 @@ def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
     b = first_detections(sensor[rng.permutation(len(sensor))], T, ids, **kw)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_allclose(a[1], b[1])
+
+
+def _all_pairs_reference(sensor, targets, ids, r, t_min):
+    """The closed form over every (sensor leg, target leg) pair in plain numpy (no sweep line,
+    no prefilter): the compiled referee must give the same first detections."""
+    S = np.repeat(sensor, len(targets), axis=0)
+    T = np.tile(targets, (len(sensor), 1))
+    tid = np.tile(ids, len(sensor))
+    ta = np.maximum(np.maximum(S[:, 0], T[:, 0]), t_min)
+    tb = np.minimum(S[:, 1], T[:, 1])
+    px = (T[:, 2] + T[:, 4] * (ta - T[:, 0])) - (S[:, 2] + S[:, 4] * (ta - S[:, 0]))
+    py = (T[:, 3] + T[:, 5] * (ta - T[:, 0])) - (S[:, 3] + S[:, 5] * (ta - S[:, 0]))
+    hit, t_in, _ = in_range_interval(px, py, T[:, 4] - S[:, 4], T[:, 5] - S[:, 5], tb - ta, r)
+    hit &= tb >= ta
+    out: dict[int, float] = {}
+    for i, t in zip(tid[hit].tolist(), (ta + t_in)[hit].tolist()):
+        out[i] = min(t, out.get(i, math.inf))
+    return np.array(sorted(out), dtype=np.int64), np.array([out[i] for i in sorted(out)])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
+    from sim.model.motion import legs_along
+
+    rng = np.random.default_rng(seed)
+    sensor = legs_along(rng.uniform(0, 100_000, (int(rng.integers(2, 30)), 2)), rng.uniform(0, 10), 12.0)
+    targets, ids = [], []
+    for k in range(int(rng.integers(1, 25))):
+        legs = legs_along(rng.uniform(0, 100_000, (int(rng.integers(2, 6)), 2)), rng.uniform(-20, 40),
+                          rng.uniform(0.0, 20))  # speed 0 gives stationary targets too
+        targets.append(legs)
+        ids.append(np.full(len(legs), 3 * k + 1))
+    T, ids = np.vstack(targets), np.concatenate(ids)
+    r, t_min = float(rng.uniform(2_000, 30_000)), float(rng.uniform(0, 20))
+    got = first_detections(sensor, T, ids, law="cookie_cutter", range_m=r, sweep_width_m=2 * r,
+                           reference_speed_m_h=1.0, rng=rng, t_min_h=t_min)
+    want = _all_pairs_reference(sensor, T, ids, r, t_min)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_allclose(got[1], want[1], rtol=0, atol=1e-9)

@@ -9,6 +9,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.model._kernels import point_in_rings
 from sim.model.strategies import RandomSearch, _boundary_segments, _ray_exit
 
 
@@ -55,6 +56,17 @@ def test_ray_exit_matches_shapely(angle, x, y, islands):
     assert abs(t - ref) < 1e-3
     probe = p + d * t + normals[seg] * 5.0  # the normal points back into the area
     assert shapely.contains_xy(poly, *probe)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-5_000, 105_000), st.floats(-5_000, 65_000), st.integers(0, 3))
+def test_point_in_rings_matches_shapely(x, y, islands):
+    """The compiled even-odd test (the billiard's mid-leg check) against Shapely, holes included."""
+    poly = _area_with_islands(islands)
+    if shapely.dwithin(poly.boundary, shapely.Point(x, y), 1e-6):
+        return  # on the boundary the two may differ; the billiard never asks there
+    a, e, _ = _boundary_segments(poly)
+    assert point_in_rings(a, e, x, y) == bool(shapely.contains_xy(poly, x, y))
 
 
 @settings(max_examples=20, deadline=None)

@@ -259,10 +259,17 @@ class InsideRaster:
     ``shapely.contains_xy`` returns.
     """
 
-    def __init__(self, x0: float, y0: float, cell: float, code: np.ndarray) -> None:
+    def __init__(self, x0: float, y0: float, cell: float, code: np.ndarray, nx: int | None = None) -> None:
+        """``code``: (ny, nx) codes, or with ``nx`` given, those codes packed four to a byte."""
         self.x0, self.y0, self.cell = float(x0), float(y0), float(cell)
-        self.code = code
-        self.ny, self.nx = code.shape
+        # 2 bits a cell: a variant's raster is ~8 MB instead of ~33 MB (one per routing graph)
+        self.packed = code if nx is not None else _pack2(code)
+        self.ny = self.packed.shape[0]
+        self.nx = int(nx) if nx is not None else code.shape[1]
+
+    def codes(self, iy: np.ndarray, ix: np.ndarray) -> np.ndarray:
+        """Codes of cells (iy, ix) inside the raster."""
+        return (self.packed[iy, ix >> 2] >> ((ix & 3) << 1).astype(np.uint8)) & np.uint8(3)
 
     def contains_xy(self, geom: BaseGeometry, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
@@ -271,7 +278,7 @@ class InsideRaster:
         iy = np.floor((y - self.y0) / self.cell)
         ok = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
         code = np.zeros(x.shape, dtype=np.uint8)
-        code[ok] = self.code[iy[ok].astype(np.intp), ix[ok].astype(np.intp)]
+        code[ok] = self.codes(iy[ok].astype(np.intp), ix[ok].astype(np.intp))
         out = code == 2
         unsure = code == 0
         if unsure.any():
@@ -279,12 +286,23 @@ class InsideRaster:
         return out
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}_grid": np.array([self.x0, self.y0, self.cell]), f"{prefix}_code": self.code}
+        return {f"{prefix}_grid": np.array([self.x0, self.y0, self.cell, self.nx]), f"{prefix}_packed": self.packed}
 
     @classmethod
     def from_arrays(cls, a: dict[str, np.ndarray], prefix: str) -> InsideRaster:
-        x0, y0, cell = a[f"{prefix}_grid"]
-        return cls(x0, y0, cell, a[f"{prefix}_code"])
+        grid = a[f"{prefix}_grid"]
+        if f"{prefix}_packed" in a:
+            return cls(*grid[:3], a[f"{prefix}_packed"], nx=int(grid[3]))
+        return cls(*grid[:3], a[f"{prefix}_code"])
+
+
+def _pack2(code: np.ndarray) -> np.ndarray:
+    """(ny, nx) values 0..3 packed four to a byte along x (cell ix in bits 2*(ix % 4))."""
+    ny, nx = code.shape
+    pad = np.zeros((ny, -(-nx // 4) * 4), dtype=np.uint8)
+    pad[:, :nx] = code
+    q = pad.reshape(ny, -1, 4)
+    return (q[..., 0] | (q[..., 1] << 2) | (q[..., 2] << 4) | (q[..., 3] << 6)).astype(np.uint8)
 
 
 def inside_raster(geom: BaseGeometry, cell: float) -> InsideRaster:

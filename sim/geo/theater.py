@@ -481,7 +481,7 @@ class Theater:
 
         def store(name: str, build: Any) -> dict[str, np.ndarray]:
             k = cache.cache_key("route-aux", {"graph": graph_key if name != "thin" else self._graph_base_key(),
-                                              "which": name, "v": 1})
+                                              "which": name, "v": 2})
             if k in mem:
                 return mem[k]
             arr = cache.load_arrays(k)

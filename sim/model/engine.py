@@ -22,10 +22,10 @@ import pandas as pd
 import shapely
 import simpy
 
-from sim.model import sensing
+from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
-from sim.model.motion import Track, leg_ends, legs_along
+from sim.model.motion import Track, legs_along
 from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
 from sim.model.smugglers import Boarded, IllicitVessel, Observed, Voyage, VoyageRunner, voyage_source
@@ -55,6 +55,8 @@ _HANDS_OFF_H = 72.0
 """A vessel intercepted and released is not intercepted again within this time."""
 
 
+_LEGIT_TRACKS_KEPT = 64
+"""Legitimate ships' tracks memoised at once (least recently used go first)."""
 _LEGIT_MAX_LEG_H = 12.0
 """Legitimate legs are cut into pieces no longer than this (at the slowest traffic speed): a sensor
 plan is checked against the legs that start within this long before it (legs sorted by start)."""
@@ -486,13 +488,6 @@ class Model:
             del legs, vid, keep, order, row
         else:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
-        ex, ey = leg_ends(self.legit_legs)
-        # float32 is plenty for a prefilter widened by the sensor range (and halves the memory)
-        self._legit_box = tuple(b.astype(np.float32) for b in (
-            np.minimum(self.legit_legs[:, 2], ex), np.minimum(self.legit_legs[:, 3], ey),
-            np.maximum(self.legit_legs[:, 2], ex), np.maximum(self.legit_legs[:, 3], ey)))
-        self._legit_t1 = np.ascontiguousarray(self.legit_legs[:, 1])
-        del ex, ey
         self.legit_max_dur_h = float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0])) if len(self.legit_legs) else 0.0
         self._legit_tracks: dict[int, Track] = {}
         # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
@@ -542,11 +537,9 @@ class Model:
         if len(self.legit_legs):
             lo = int(np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left"))
             hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
-            # live legs whose boxes come within range of the plan's box (boxes precomputed)
+            # live legs whose boxes come within range of the plan's box
             _, _, px0, py0, px1, py1 = a.track.bounds
-            bx0, by0, bx1, by1 = (b[lo:hi] for b in self._legit_box)
-            keep = np.flatnonzero((self._legit_t1[lo:hi] > now) & (bx1 >= px0 - r_m) & (bx0 <= px1 + r_m)
-                                  & (by1 >= py0 - r_m) & (by0 <= py1 + r_m)) + lo
+            keep = _kernels.legs_near_box(self.legit_legs, lo, hi, now, px0, py0, px1, py1, r_m)
             if len(keep):
                 ids, times = self._detect(a, self.legit_legs[keep], self.legit_ids[keep], now)
                 self._legit_contacts_of_plan(a, ids, times)
@@ -831,11 +824,18 @@ class Model:
 
     # ------------------------------------------------------- pursuit helpers
     def _legit_track(self, i: int) -> Track:
-        tr = self._legit_tracks.get(i)
+        """Legitimate ship ``i``'s track (its whole run of legs: a pure function of ``i``).
+
+        Memoised for the few ships being reported or pursued at a time, not for every ship
+        ever reported: a year's legs per ship kept for thousands of ships was ~80 MB.
+        """
+        tr = self._legit_tracks.pop(i, None)
         if tr is None:
             tr = Track()
             tr.set(self.legit_legs[self._legit_by_vessel[self._legit_offsets[i]:self._legit_offsets[i + 1]]])
-            self._legit_tracks[i] = tr
+            if len(self._legit_tracks) >= _LEGIT_TRACKS_KEPT:
+                del self._legit_tracks[next(iter(self._legit_tracks))]  # least recently used
+        self._legit_tracks[i] = tr
         return tr
 
     def _track_of(self, ref: TargetRef) -> Track:

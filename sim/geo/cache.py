@@ -7,16 +7,18 @@ change to any of them silently builds a fresh file instead of reading a stale on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["CODE_VERSION", "cache_dir", "cache_key", "load_arrays", "save_arrays"]
+__all__ = ["CODE_VERSION", "cache_dir", "cache_key", "load_arrays", "locked", "save_arrays"]
 
 CODE_VERSION = "geo-7"  # geo-7: land densified before projection (no false water at the edges); geo-6: narrows nodes, taut routes
 """Bump when a change to sim.geo alters cached rasters or graphs."""
@@ -48,6 +50,23 @@ def load_arrays(key: str) -> dict[str, np.ndarray] | None:
             return {k: z[k] for k in z.files}
     except (OSError, ValueError, EOFError):  # corrupt/partial file: rebuild rather than fail
         return None
+
+
+@contextlib.contextmanager
+def locked(key: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``key`` (a ``.lock`` file beside it) for a read-merge-write."""
+    d = cache_dir()
+    with open(d / f"{key}.lock", "a") as fh:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, the write itself stays atomic
+            yield
+            return
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def save_arrays(key: str, arrays: dict[str, np.ndarray]) -> None:

@@ -140,13 +140,21 @@ class RouteCache(dict):
 
         if len(self.fixed) <= self.saved:
             return
-        keys = sorted(self.fixed)
-        coords = [self[k] for k in keys]
-        offsets = np.concatenate([[0], np.cumsum([len(c) for c in coords])])
-        cache.save_arrays(self._key(theater), {
-            "keys": np.array([json.dumps([*k[:4], list(k[4]), list(k[5])]) for k in keys]),
-            "offsets": offsets, "coords": np.vstack(coords),
-        })
+        with cache.locked(self._key(theater)):
+            # other processes (workers, a parallel test run) may have saved routes since this
+            # one loaded: merge theirs in rather than overwrite them (the answers are the same
+            # deterministic routes, whoever computed them)
+            disk = RouteCache.load(theater)
+            for k in disk.fixed - self.fixed:
+                self[k] = disk[k]
+                self.fixed.add(k)
+            keys = sorted(self.fixed)
+            coords = [self[k] for k in keys]
+            offsets = np.concatenate([[0], np.cumsum([len(c) for c in coords])])
+            cache.save_arrays(self._key(theater), {
+                "keys": np.array([json.dumps([*k[:4], list(k[4]), list(k[5])]) for k in keys]),
+                "offsets": offsets, "coords": np.vstack(coords),
+            })
         self.saved = len(self.fixed)
 
 

@@ -331,24 +331,7 @@ def inside_raster(geom: BaseGeometry, cell: float) -> InsideRaster:
     return InsideRaster(x0, y0, cell, code)
 
 
-def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float) -> np.ndarray | None:
-    """Vertices of the upper convex hull of points (along, hgt > 0) together with (0, 0)
-    and (length, 0), strictly between those two ends, as an (k, 2) array; None when a point
-    lies beyond an end (the chain would not be monotone: leave such bends alone)."""
-    if (along <= 0).any() or (along >= length).any():
-        return None
-    order = np.lexsort((hgt, along))
-    pts = [(0.0, 0.0), *zip(along[order].tolist(), hgt[order].tolist()), (float(length), 0.0)]
-    hull: list = []
-    for x, y in pts:  # Andrew's monotone chain, upper part
-        while len(hull) >= 2:
-            (x1, y1), (x2, y2) = hull[-2], hull[-1]
-            if (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1) >= 0:
-                hull.pop()
-            else:
-                break
-        hull.append((x, y))
-    return np.array(hull[1:-1], dtype=float).reshape(-1, 2)
+_NO_EDGES = np.zeros((0, 2, 2))
 
 
 class RoutingGraph:
@@ -741,77 +724,25 @@ class RoutingGraph:
         return out, float(np.hypot(*np.diff(out, axis=0).T).sum())
 
     def _tight_chain(self, p, c, q, tree, ends, eps) -> np.ndarray | None:
-        """The chain replacing c between p and q (possibly empty), or None to keep c."""
-        old = np.hypot(*(c - p)) + np.hypot(*(q - c))
-        cross = (c[0] - p[0]) * (q[1] - p[1]) - (c[1] - p[1]) * (q[0] - p[0])
-        chord = q - p
-        lc = np.hypot(*chord)
-        if lc <= 0:
-            return None
-        if abs(cross) < 1e-9 * lc * lc:  # collinear: c is redundant if p sees q
-            return np.zeros((0, 2)) if self._clear(p, q, self.blocked) else None
+        """The chain replacing c between p and q (possibly empty), or None to keep c.
+
+        The geometry (edge ends inside the triangle, crossings of the chord, their upper hull
+        pushed ``eps`` out) is :func:`sim.geo._kernels.tight_chain`; the new legs are then
+        tested exactly against ``blocked``.
+        """
         lo, hi = np.minimum(np.minimum(p, c), q), np.maximum(np.maximum(p, c), q)
         hit = tree.query(shapely.box(lo[0], lo[1], hi[0], hi[1]))  # edges near the triangle
-        cand = [np.zeros((0, 2))]
-        if len(hit):
-            # obstacle vertices inside the triangle (an edge cannot cross the legs p-c and
-            # c-q, which are clear, so inside the triangle it ends there or at the chord)
-            seg = ends[hit]
-            e = seg.reshape(-1, 2)
-            s1 = (c[0] - p[0]) * (e[:, 1] - p[1]) - (c[1] - p[1]) * (e[:, 0] - p[0])
-            s2 = (q[0] - c[0]) * (e[:, 1] - c[1]) - (q[1] - c[1]) * (e[:, 0] - c[0])
-            s3 = (p[0] - q[0]) * (e[:, 1] - q[1]) - (p[1] - q[1]) * (e[:, 0] - q[0])
-            inside = ((s1 > 0) & (s2 > 0) & (s3 > 0)) | ((s1 < 0) & (s2 < 0) & (s3 < 0))
-            cand.append(e[inside])
-            # crossings of those edges with the chord p-q
-            d = seg[:, 1] - seg[:, 0]
-            den = chord[0] * d[:, 1] - chord[1] * d[:, 0]
-            ok = np.abs(den) > 0
-            w = seg[:, 0] - p
-            t = np.divide(w[:, 0] * d[:, 1] - w[:, 1] * d[:, 0], den,
-                          out=np.full(len(seg), -1.0), where=ok)
-            u = np.divide(w[:, 0] * chord[1] - w[:, 1] * chord[0], den,
-                          out=np.full(len(seg), -1.0), where=ok)
-            on = ok & (t > 0) & (t < 1) & (u >= 0) & (u <= 1)
-            cand.append(p + t[on, None] * chord)
-        inner = np.concatenate(cand)
-        if len(inner) == 0:
-            chain = np.zeros((0, 2))
-        else:
-            # the convex hull of the inner points seen from the chord: c's side of p-q
-            side = 1.0 if cross > 0 else -1.0  # sign of (x - p) x chord for points on c's side
-            rel = inner - p
-            hgt = side * (rel[:, 0] * chord[1] - rel[:, 1] * chord[0]) / lc
-            along = (rel[:, 0] * chord[0] + rel[:, 1] * chord[1]) / lc
-            keep = hgt > 0
-            if not keep.any():
-                chain = np.zeros((0, 2))
-            else:
-                chain = _upper_chain(along[keep], hgt[keep], lc)
-                if chain is None:
-                    return None
-                # back to xy; push each vertex outwards (away from the chord side)
-                ux, uy = chord / lc
-                nx, ny = side * uy, -side * ux  # unit normal towards c
-                full = np.vstack([[0.0, 0.0], chain, [lc, 0.0]])
-                xy = p + full[:, :1] * np.array([ux, uy]) + full[:, 1:] * np.array([nx, ny])
-                e1 = xy[1:-1] - xy[:-2]
-                e2 = xy[2:] - xy[1:-1]
-                n1 = np.column_stack([e1[:, 1], -e1[:, 0]]) * side
-                n2 = np.column_stack([e2[:, 1], -e2[:, 0]]) * side
-                n1 /= np.hypot(*n1.T)[:, None]
-                n2 /= np.hypot(*n2.T)[:, None]
-                bis = n1 + n2
-                bis /= np.maximum(np.hypot(*bis.T), 1e-12)[:, None]
-                chain = xy[1:-1] + eps * bis
-        new = np.vstack([p, chain, q])
-        if np.hypot(*np.diff(new, axis=0).T).sum() >= old - 1e-6:
+        status, chain = _kernels.tight_chain(float(p[0]), float(p[1]), float(c[0]), float(c[1]), float(q[0]),
+                                             float(q[1]), ends[hit] if len(hit) else _NO_EDGES, float(eps))
+        if status == 0:
             return None
+        if status == 2:  # collinear: c is redundant if p sees q
+            return np.zeros((0, 2)) if self._clear(p, q, self.blocked) else None
+        new = np.vstack([p, chain, q])
         lines = shapely.linestrings(np.stack([new[:-1], new[1:]], axis=1))
         if shapely.intersects(self.blocked, lines).any():
             return None
         return chain
-
 
     def shortest_exact(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float] | None:
         """The exact-geometry search (slow; the fallback of :meth:`shortest`)."""

@@ -22,12 +22,13 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError, suggest
-from sim.geo import cache
+from sim.geo import _kernels, cache
 from sim.geo.places import Area, read_areas_csv, read_places_csv
 from sim.geo.routing import Route, RoutingGraph, RoutingParams, build_graph
 from sim.geo.shoreline import data_fingerprint, read_land_lonlat
 from sim.geo.sovereignty import DEFAULT_STATE, KOREA_PARTITION, STATE_CODES, state_codes_at
 from sim.geo.zones import (
+    _DIST_UNIT_NM,
     CONTIGUOUS_NM,
     EEZ_NM,
     TERRITORIAL_NM,
@@ -295,6 +296,33 @@ class Theater:
         if len(edge):
             d[edge[~shapely.contains_xy(self.domain_xy, xs[edge], y[edge])]] = 0.0
         return float(d[0]) if scalar else d.reshape(x.shape)
+
+    def segments_off_coast_xy(self, a: np.ndarray, b: np.ndarray, min_nm: float, step_m: float = 500.0,
+                              min_samples: int = 8) -> np.ndarray:
+        """For each segment a[i] -> b[i] (arrays (n, 2), metres), whether every sample point
+        (every ``step_m``, at least ``min_samples``, ends included) is at least ``min_nm`` off
+        the coast by :meth:`distance_to_coast_nm_xy`; the same answer, sampled in one compiled
+        pass that stops at a segment's first close sample."""
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        if not len(a):
+            return np.zeros(0, dtype=bool)
+        z = self.zones
+        near_nm = 1.5 * z.cell_m / NM_M if not self.land_xy.is_empty else -1.0
+        ok, seg, x, y, code = _kernels.segments_off_coast(
+            np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1]), np.ascontiguousarray(b[:, 0]),
+            np.ascontiguousarray(b[:, 1]), z.dist, z.x0_m, z.y0_m, z.cell_m, _DIST_UNIT_NM, float(min_nm),
+            near_nm, np.asarray(self._inner_box, dtype=float), float(step_m), int(min_samples))
+        if len(seg):
+            bad = np.zeros(len(seg), dtype=bool)
+            near = np.flatnonzero(code & 1)
+            if len(near):
+                bad[near] = shapely.contains_xy(self.land_xy, x[near], y[near])
+            edge = np.flatnonzero(code & 2)
+            if len(edge):
+                bad[edge] |= ~shapely.contains_xy(self.domain_xy, x[edge], y[edge])
+            ok[seg[bad]] = False  # on land or outside the theater: distance 0
+        return ok
 
     def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
         """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""

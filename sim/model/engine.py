@@ -335,15 +335,7 @@ class Model:
         Sampled every 500 m (at least 8 points a segment) on the 1 km distance raster, all
         segments in one lookup.
         """
-        if not len(a):
-            return np.zeros(0, dtype=bool)
-        count = np.maximum(8, (np.hypot(*(b - a).T) / 500.0).astype(np.int64))
-        first = np.concatenate([[0], np.cumsum(count)[:-1]])
-        k = np.arange(count.sum()) - np.repeat(first, count)
-        f = (k / np.repeat(count - 1, count))[:, None]
-        line = np.repeat(a, count, axis=0) + f * np.repeat(b - a, count, axis=0)
-        ok = self.theater.distance_to_coast_nm_xy(line[:, 0], line[:, 1]) >= _STRAIGHT_CLEARANCE_NM
-        return np.logical_and.reduceat(ok, first)
+        return self.theater.segments_off_coast_xy(a, b, _STRAIGHT_CLEARANCE_NM)
 
     def offshore(self, pts: np.ndarray, min_nm: float = _OFFSHORE_NM) -> np.ndarray:
         """The points that lie at least ``min_nm`` off the coast (raster lookup)."""

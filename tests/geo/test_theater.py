@@ -169,3 +169,19 @@ def test_no_false_water_along_the_theater_edges(korea):
     assert not korea.is_water(lons, np.full(60, 45.95)).any()
     assert korea.distance_to_coast_nm(116.5, 35.0) == 0.0  # outside the theater
     assert korea.distance_to_coast_nm(125.0, 36.0) > 20.0  # the Yellow Sea is open water
+
+
+def test_segments_off_coast_is_the_sampled_distance_test(korea):
+    """The compiled segment test gives what sampling :meth:`distance_to_coast_nm_xy` along each
+    segment gives (every 500 m, at least 8 points), near coasts, islands and the theater's edge."""
+    rng = np.random.default_rng(7)
+    x0, y0, x1, y1 = korea.domain_xy.bounds
+    a = np.column_stack([rng.uniform(x0, x1, 3000), rng.uniform(y0, y1, 3000)])
+    b = a + rng.normal(0.0, 40_000.0, (3000, 2))  # mostly short legs: many near a coast
+    got = korea.segments_off_coast_xy(a, b, 0.5)
+    count = np.maximum(8, (np.hypot(*(b - a).T) / 500.0).astype(np.int64))
+    want = np.array([
+        (korea.distance_to_coast_nm_xy(*(a[i] + (np.arange(n) / (n - 1))[:, None] * (b[i] - a[i])).T) >= 0.5).all()
+        for i, n in enumerate(count)])
+    assert 0.1 < want.mean() < 0.9  # both answers well represented
+    np.testing.assert_array_equal(got, want)

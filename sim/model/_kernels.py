@@ -22,19 +22,6 @@ __all__ = ["detection_candidates", "cookie_cutter_hits", "legs_near_box", "ray_e
 
 
 @njit(cache=True, nogil=True)
-def _pair_bounds(s0: np.ndarray, s1: np.ndarray, target_legs: np.ndarray, t_min_h: float):
-    """Per target leg, the run [lo, hi) of time-sorted sensor legs that can overlap it."""
-    n = target_legs.shape[0]
-    lo = np.searchsorted(s1, np.maximum(target_legs[:, 0], t_min_h), side="left")
-    hi = np.searchsorted(s0, target_legs[:, 1], side="right")
-    total = 0
-    for j in range(n):
-        if hi[j] > lo[j]:
-            total += hi[j] - lo[j]
-    return lo, hi, total
-
-
-@njit(cache=True, nogil=True)
 def _sorted(x: np.ndarray) -> bool:
     for i in range(1, x.shape[0]):
         if x[i] < x[i - 1]:
@@ -44,24 +31,31 @@ def _sorted(x: np.ndarray) -> bool:
 
 @njit(cache=True, nogil=True)
 def detection_candidates(sensor_legs: np.ndarray, target_legs: np.ndarray, target_ids: np.ndarray,
-                         t_min_h: float, range_m: float):
+                         rows: np.ndarray, t_min_h: float, range_m: float):
     """The (sensor leg, target leg) pairs that overlap in time and may come within ``range_m``.
 
-    Returns (px, py, vx, vy, dur, ta, ids): relative position and velocity of the target at
-    the start ``ta`` of the common window, its length, and the target id, one row per pair,
-    in the order of :func:`sim.model.sensing._time_overlapping_pairs` (target leg, then
-    sensor leg; all pairs sensor-major when the sensor legs are not time-sorted).
+    Only the target legs ``rows`` are looked at (read in place: no copy of a subset). Returns
+    (px, py, vx, vy, dur, ta, ids): relative position and velocity of the target at the start
+    ``ta`` of the common window, its length, and the target id, one row per pair, ordered by
+    target leg then sensor leg. Time-sorted sensor legs (a track) are paired by a sweep line:
+    two binary searches per target leg; unsorted ones, all pairs (sensor leg major).
     """
     m = sensor_legs.shape[0]
-    n = target_legs.shape[0]
+    n = rows.shape[0]
     s0 = np.ascontiguousarray(sensor_legs[:, 0])
     s1 = np.ascontiguousarray(sensor_legs[:, 1])
     ordered = m <= 1 or (_sorted(s0) and _sorted(s1))
+    lo = np.zeros(n, dtype=np.int64)
+    hi = np.zeros(n, dtype=np.int64)
+    total = 0
     if ordered:
-        lo, hi, total = _pair_bounds(s0, s1, target_legs, t_min_h)
+        for o in range(n):
+            j = rows[o]
+            lo[o] = np.searchsorted(s1, max(target_legs[j, 0], t_min_h), side="left")
+            hi[o] = np.searchsorted(s0, target_legs[j, 1], side="right")
+            if hi[o] > lo[o]:
+                total += hi[o] - lo[o]
     else:
-        lo = np.zeros(n, dtype=np.int64)
-        hi = np.zeros(n, dtype=np.int64)
         total = m * n
     px = np.empty(total)
     py = np.empty(total)
@@ -73,13 +67,10 @@ def detection_candidates(sensor_legs: np.ndarray, target_legs: np.ndarray, targe
     k = 0
     outer = n if ordered else m
     for o in range(outer):
-        if ordered:
-            i0, i1 = lo[o], hi[o]
-        else:
-            i0, i1 = 0, n
+        i0, i1 = (lo[o], hi[o]) if ordered else (0, n)
         for inner in range(i0, i1):
             i = inner if ordered else o
-            j = o if ordered else inner
+            j = rows[o] if ordered else rows[inner]
             ta = max(max(sensor_legs[i, 0], target_legs[j, 0]), t_min_h)
             tb = min(sensor_legs[i, 1], target_legs[j, 1])
             if not tb >= ta:
@@ -190,3 +181,70 @@ def point_in_rings(a: np.ndarray, e: np.ndarray, x: float, y: float) -> bool:
             if x < xc:
                 inside = not inside
     return inside
+
+
+@njit(cache=True, nogil=True)
+def billiard(a: np.ndarray, e: np.ndarray, normals: np.ndarray, px: float, py: float, length_m: float,
+             u: np.ndarray, min_leg_m: float, max_short: int):
+    """The Lambertian billiard of :class:`sim.model.strategies.RandomSearch` from (px, py) until
+    ``length_m`` is travelled, drawing its random numbers from ``u`` (standard uniforms, used in
+    the order the scalar draws of the Python loop made them: a direction is ``2 pi u``, a bounce
+    ``sin = 2u - 1``).
+
+    Returns (status, waypoints after the start, uniforms used): status 0 done, 1 stuck (more
+    than ``max_short`` bounces shorter than ``min_leg_m`` in a row), 2 ``u`` ran out.
+    """
+    two_pi = 2 * math.pi
+    cap = 64
+    out = np.empty((cap, 2))
+    m = 0
+    k = 0
+    if k >= u.shape[0]:
+        return 2, out[:0], k
+    ang = 0.0 + two_pi * u[k]
+    k += 1
+    dx, dy = math.cos(ang), math.sin(ang)
+    travelled = 0.0
+    short = 0
+    while travelled < length_m:
+        seg, t = ray_exit(a, e, px, py, dx, dy)
+        if seg < 0 or t < min_leg_m:
+            short += 1
+            if short > max_short:
+                return 1, out[:m], k
+        else:
+            short = 0
+        if seg < 0:  # rounding left the walker facing out at a corner: draw again
+            if k >= u.shape[0]:
+                return 2, out[:m], k
+            ang = 0.0 + two_pi * u[k]
+            k += 1
+            dx, dy = math.cos(ang), math.sin(ang)
+            continue
+        qx, qy = px + dx * t, py + dy * t
+        mx, my = px + dx * (0.5 * t), py + dy * (0.5 * t)
+        if not point_in_rings(a, e, mx, my):  # slipped between two segments at a vertex
+            if k >= u.shape[0]:
+                return 2, out[:m], k
+            ang = 0.0 + two_pi * u[k]
+            k += 1
+            dx, dy = math.cos(ang), math.sin(ang)
+            short += 1
+            continue
+        nx, ny = normals[seg, 0], normals[seg, 1]
+        travelled += t
+        if m == cap:
+            cap *= 2
+            grown = np.empty((cap, 2))
+            grown[:m] = out[:m]
+            out = grown
+        out[m, 0], out[m, 1] = qx, qy
+        m += 1
+        px, py = qx, qy
+        if k >= u.shape[0]:
+            return 2, out[:m], k
+        s = -1.0 + 2.0 * u[k]  # Lambert: sin(angle to the normal) is uniform
+        k += 1
+        c = math.sqrt(1.0 - s * s)
+        dx, dy = nx * c - ny * s, nx * s + ny * c
+    return 0, out[:m], k

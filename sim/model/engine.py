@@ -541,7 +541,7 @@ class Model:
             _, _, px0, py0, px1, py1 = a.track.bounds
             keep = _kernels.legs_near_box(self.legit_legs, lo, hi, now, px0, py0, px1, py1, r_m)
             if len(keep):
-                ids, times = self._detect(a, self.legit_legs[keep], self.legit_ids[keep], now)
+                ids, times = self._detect(a, self.legit_legs, self.legit_ids, now, rows=keep)
                 self._legit_contacts_of_plan(a, ids, times)
         near = [v for v in self.active_illicit.values() if self._may_meet(a, v)]
         if near:  # one vectorised solve for all illicit vessels the plan may come near
@@ -572,12 +572,13 @@ class Model:
         if len(ids):
             self._at(float(times[0]), self._illicit_contact, a, a.track.version, v, v.track.version)
 
-    def _detect(self, a: Asset, legs: np.ndarray, ids: np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
+    def _detect(self, a: Asset, legs: np.ndarray, ids: np.ndarray, now: float,
+                rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         s = a.group.sensor
         return sensing.first_detections(
             a.track.legs, legs, ids, law=s.law, range_m=s.range_nm * NM_M,
             sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M, reference_speed_m_h=s.reference_speed_kn * NM_M,
-            rng=self.rng, t_min_h=now,
+            rng=self.rng, t_min_h=now, rows=rows,
         )
 
     def _at(self, t_h: float, fn: Any, *args: Any) -> None:

@@ -65,6 +65,7 @@ def first_detections(
     reference_speed_m_h: float,
     rng: np.random.Generator,
     t_min_h: float = -math.inf,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """First detection time of each target by one sensor following ``sensor_legs``.
 
@@ -78,16 +79,18 @@ def first_detections(
         reference_speed_m_h: reference relative speed of the sweep width.
         rng: the run's generator (used by the inverse-cube law only).
         t_min_h: ignore detections before this time.
+        rows: only these target legs (indices into ``target_legs``; default all).
 
     Returns:
         (ids, times): unique target ids detected and their first detection time, sorted by id.
     """
-    if not len(sensor_legs) or not len(target_legs):
+    rows = np.arange(len(target_legs)) if rows is None else np.asarray(rows, dtype=np.int64)
+    if not len(sensor_legs) or not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     # pairs overlapping in time (sweep line) that may come within range: compiled, one pass
     px, py, vx, vy, dur, ta, ids = _kernels.detection_candidates(
-        _f64(sensor_legs), _f64(target_legs), np.ascontiguousarray(target_ids, dtype=np.int64),
-        float(t_min_h), float(range_m))
+        _f64(sensor_legs), _f64(target_legs), np.ascontiguousarray(target_ids), rows, float(t_min_h),
+        float(range_m))
     if not len(px):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     if law == "cookie_cutter":

@@ -105,37 +105,22 @@ class RandomSearch(PatrolStrategy):
             pts, p = [xy, first], first
         else:
             pts, p = [xy], xy
-        direction = _random_direction(rng)
-        travelled = 0.0
-        short = 0
-        while travelled < length_m:
-            hit = _ray_exit(a, e, p, direction)
-            if hit is None or hit[1] < _MIN_LEG_M:
-                # a corner or a sliver between islands: short bounces until the walk is out
-                short += 1
-                if short > 1000:
-                    raise RuntimeError(f"random search cannot move inside area {area!r}")
-            else:
-                short = 0
-            if hit is None:  # rounding left the walker facing out at a corner: draw again
-                direction = _random_direction(rng)
-                continue
-            seg, t = hit
-            q = p + direction * t
-            mid = p + direction * (0.5 * t)
-            if not _kernels.point_in_rings(a, e, float(mid[0]), float(mid[1])):
-                # the ray slipped between two segments at a vertex (rounding): stay, draw again
-                direction = _random_direction(rng)
-                short += 1
-                continue
-            n = normals[seg]
-            travelled += t
-            pts.append(q)
-            p = q
-            s = rng.uniform(-1.0, 1.0)  # Lambert: sin(angle to the normal) is uniform
-            c = math.sqrt(1.0 - s * s)
-            direction = np.array([n[0] * c - n[1] * s, n[0] * s + n[1] * c])
-        return np.array(pts)
+        # the walk itself is compiled; it takes its uniforms from a block drawn ahead, and the
+        # generator is then advanced by exactly the draws used (the stream is as if drawn one by one)
+        state = rng.bit_generator.state
+        n = 256
+        while True:
+            status, walk, used = _kernels.billiard(a, e, normals, float(p[0]), float(p[1]), float(length_m),
+                                                   rng.random(n), _MIN_LEG_M, 1000)
+            if status != 2:
+                break
+            rng.bit_generator.state = state
+            n *= 4
+        rng.bit_generator.state = state
+        rng.random(used)
+        if status == 1:
+            raise RuntimeError(f"random search cannot move inside area {area!r}")
+        return np.vstack([np.asarray(pts), walk])
 
 
 _POLY_MEMO: dict[tuple[str, int], tuple[shapely.Geometry, object]] = {}
@@ -154,11 +139,6 @@ def _per_polygon(what: str, poly: shapely.Geometry, compute: Callable[[shapely.G
         _POLY_MEMO.clear()
     _POLY_MEMO[(what, id(poly))] = (poly, value)
     return value
-
-
-def _random_direction(rng: np.random.Generator) -> np.ndarray:
-    ang = rng.uniform(0.0, 2 * math.pi)
-    return np.array([math.cos(ang), math.sin(ang)])
 
 
 def _boundary_segments(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -98,3 +98,48 @@ def test_billiard_stays_inside_a_real_patrol_area(seed):
     pts = RandomSearch.path(None, ctx, "a", start, 5_000_000.0)
     lines = shapely.linestrings(np.stack([pts[:-1], pts[1:]], axis=1))
     assert shapely.within(lines, poly.buffer(1.0)).all()
+
+
+def _python_billiard(poly, rng, p, length_m):
+    """The billiard as a plain Python loop of scalar draws (the code before it was compiled)."""
+    a, e, normals = _boundary_segments(poly)
+
+    def direction():
+        ang = rng.uniform(0.0, 2 * math.pi)
+        return np.array([math.cos(ang), math.sin(ang)])
+
+    pts, d, travelled = [p], direction(), 0.0
+    while travelled < length_m:
+        hit = _ray_exit(a, e, p, d)
+        if hit is None:
+            d = direction()
+            continue
+        seg, t = hit
+        mid = p + d * (0.5 * t)
+        if not shapely.contains_xy(poly, mid[0], mid[1]):
+            d = direction()
+            continue
+        p = p + d * t
+        travelled += t
+        pts.append(p)
+        s = rng.uniform(-1.0, 1.0)
+        c = math.sqrt(1.0 - s * s)
+        n = normals[seg]
+        d = np.array([n[0] * c - n[1] * s, n[0] * s + n[1] * c])
+    return np.array(pts)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 3), st.floats(1_000.0, 3_000_000.0))
+def test_compiled_billiard_draws_the_stream_as_scalar_draws_would(seed, islands, length_m):
+    """Same waypoints as the scalar Python loop, and the generator left in the same state (the
+    block of uniforms drawn ahead is given back): later draws of the run are unchanged."""
+    poly = _area_with_islands(islands)
+    ctx = _Ctx(poly, seed)
+    start = ctx.sample_in_area("a", 1)[0]
+    ref_rng = np.random.default_rng(seed)
+    ref_rng.bit_generator.state = ctx.rng.bit_generator.state
+    got = RandomSearch.path(None, ctx, "a", start, length_m)
+    want = _python_billiard(poly, ref_rng, start, length_m)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+    assert ctx.rng.random() == ref_rng.random()

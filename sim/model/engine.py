@@ -427,44 +427,56 @@ class Model:
         self.legit_dark = rng.random(n) < tr.ais_off_probability
         self.legit_flag = np.array(["legit"] * n)
         # Each port pair's route as a template of segments (start, unit direction, length, distance
-        # run before it); the voyage loop only draws and adds scalars, and the legs of all
-        # voyages are laid in one vectorised pass below.
-        pair_index: dict[tuple[str, str], int] = {}
+        # run before it); the voyages are drawn as arrays, and the legs of all voyages are laid
+        # in one vectorised pass below.
         max_seg_m = _LEGIT_MAX_LEG_H * float(tr.speed_kn[0]) * NM_M  # no leg longer than 12 h
+        n_names = len(names)
+        pair_index = np.full(n_names * n_names, -1, dtype=np.int64)
         tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off, route_m = [], [], [], [], [0], []
+
+        def template(pair: int) -> int:
+            k = pair_index[pair] = len(route_m)
+            pts = self.route_xy(xy[names[pair // n_names]], xy[names[pair % n_names]])
+            d = np.diff(pts, axis=0)
+            seg = np.hypot(d[:, 0], d[:, 1])
+            ok = seg > 1e-6
+            starts, unit, seg = _split_segments(pts[:-1][ok], d[ok], seg[ok], max_seg_m)
+            tpl_start.append(starts)
+            tpl_dir.append(unit)
+            tpl_len.append(seg)
+            tpl_run.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]]) if len(seg) else seg)
+            tpl_off.append(tpl_off[-1] + len(seg))
+            route_m.append(float(seg.sum()))
+            return k
+
+        # All ships draw their k-th voyage together (one vectorised draw per voyage number, not
+        # a Python loop over 200,000 voyages): next port, sailing time, then the dwell in port.
         voy_pair, voy_t, voy_speed, voy_vessel = [], [], [], []
-        for i in range(n):
-            speed = float(rng.uniform(*tr.speed_kn))
-            speed_m_h = speed * NM_M
-            here = names[int(rng.integers(len(names)))]
-            t = -float(rng.uniform(0.0, 240.0))
-            while t < end_h:
-                there = names[int(rng.integers(len(names) - 1))]
-                if there == here:
-                    there = names[-1]
-                k = pair_index.get((here, there))
-                if k is None:
-                    k = pair_index[(here, there)] = len(route_m)
-                    pts = self.route_xy(xy[here], xy[there])
-                    d = np.diff(pts, axis=0)
-                    seg = np.hypot(d[:, 0], d[:, 1])
-                    ok = seg > 1e-6
-                    starts, unit, seg = _split_segments(pts[:-1][ok], d[ok], seg[ok], max_seg_m)
-                    tpl_start.append(starts)
-                    tpl_dir.append(unit)
-                    tpl_len.append(seg)
-                    tpl_run.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]]) if len(seg) else seg)
-                    tpl_off.append(tpl_off[-1] + len(seg))
-                    route_m.append(float(seg.sum()))
-                if route_m[k] > 0:
-                    voy_pair.append(k)
-                    voy_t.append(t)
-                    voy_speed.append(speed_m_h)
-                    voy_vessel.append(i)
-                    t += route_m[k] / speed_m_h
-                t += float(rng.uniform(*tr.port_dwell_h))
-                here = there
-        if voy_pair:
+        if n:
+            speed_m_h = rng.uniform(*tr.speed_kn, size=n) * NM_M
+            here = rng.integers(n_names, size=n)
+            t = -rng.uniform(0.0, 240.0, size=n)
+            active = np.flatnonzero(t < end_h)
+            while len(active):
+                there = rng.integers(n_names - 1, size=len(active))
+                there = np.where(there == here[active], n_names - 1, there)
+                pair = here[active] * n_names + there
+                for p_new in np.unique(pair[pair_index[pair] < 0]).tolist():
+                    template(p_new)
+                k = pair_index[pair]
+                length = np.asarray(route_m)[k]
+                sails = length > 0
+                voy_pair.append(k[sails])
+                voy_t.append(t[active[sails]])
+                voy_speed.append(speed_m_h[active[sails]])
+                voy_vessel.append(active[sails])
+                t[active] += np.where(sails, length / speed_m_h[active], 0.0)
+                t[active] += rng.uniform(*tr.port_dwell_h, size=len(active))
+                here[active] = there
+                active = active[t[active] < end_h]
+            voy_pair, voy_t = np.concatenate(voy_pair), np.concatenate(voy_t)
+            voy_speed, voy_vessel = np.concatenate(voy_speed), np.concatenate(voy_vessel)
+        if len(voy_pair):
             start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
             seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
             off = np.asarray(tpl_off)

@@ -466,9 +466,9 @@ class RoutingGraph:
             return hit
         base = self._cand_memo.get(key)
         if base is not None:
-            # the geometry of the endpoint is reused, its visibility tests are not: an answer
-            # must not depend on which queries came before (a run's results would depend on
-            # what the disk cache already held)
+            # the geometry of the endpoint and its exact line-of-sight facts are reused, the
+            # state of a query is not: which nodes count as tested must not depend on which
+            # queries came before (a run's results would depend on what the disk cache held)
             st = {**base, "state": np.zeros(len(base["cand"]), dtype=np.int8)}
             self._vis_memo[key] = st
             return st
@@ -479,7 +479,7 @@ class RoutingGraph:
         if coastal:
             obs = self.thin if shapely.contains_xy(self.blocked, *p) else self.blocked
         st = {"p": p, "cand": cand, "leg": leg, "coastal": coastal, "obs": obs,
-              "state": np.zeros(len(cand), dtype=np.int8)}
+              "facts": np.zeros(len(cand), dtype=np.int8), "state": np.zeros(len(cand), dtype=np.int8)}
         if len(self._cand_memo) > 2048:
             self._cand_memo.clear()
         self._cand_memo[key] = {k: v for k, v in st.items() if k != "state"}
@@ -514,9 +514,17 @@ class RoutingGraph:
                 state[idx[ras]] = np.where(ok, self._VISIBLE, np.where(no, self._BLOCKED, undecided))
             ex = (state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))
         if ex.any():
-            obs = st["obs"] if st["coastal"] else self.blocked
-            ok = self._clear_many(st["p"], self.nodes[nodes[ex]], obs)
-            state[idx[ex]] = np.where(ok, self._VISIBLE, self._BLOCKED)
+            # exact answers are facts about (endpoint, node): kept with the endpoint's geometry
+            # and reused, but only for the nodes this query would test anyway, so the answer
+            # does not depend on earlier queries (a port is the end of many routes)
+            facts = st["facts"]
+            todo = idx[ex]
+            unknown = todo[facts[todo] == self._UNTESTED]
+            if len(unknown):
+                obs = st["obs"] if st["coastal"] else self.blocked
+                ok = self._clear_many(st["p"], self.nodes[st["cand"][unknown]], obs)
+                facts[unknown] = np.where(ok, self._VISIBLE, self._BLOCKED)
+            state[todo] = facts[todo]
 
     def _direct(self, a: np.ndarray, b: np.ndarray, a_coastal: bool, b_coastal: bool) -> bool:
         if not a_coastal and not b_coastal and self.raster.visible(a, b[None])[0]:

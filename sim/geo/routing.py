@@ -793,7 +793,7 @@ class RoutingGraph:
         else:
             # a small window first (cheap; enough for most coastal points), then the full one
             tree = self._escape_tree(p, window_nm if full else min(12.0, window_nm), cell_nm)
-            if not full and not len(tree[2]):
+            if not full and not tree[6]:  # no open exit nearby: the full window
                 tree = self._escape_tree(p, window_nm, cell_nm)
             nbytes = sum(getattr(x, "nbytes", 0) for x in tree)
             while self._escapes and self._escape_bytes + nbytes > self._ESCAPE_CACHE_BYTES:
@@ -802,7 +802,7 @@ class RoutingGraph:
             self._escapes[key] = (tree, {}, nbytes)
             self._escape_bytes += nbytes
         tree, paths, _ = self._escapes[key]
-        xs, ys, cand, dc, pred, start = tree
+        xs, ys, cand, dc, pred, start, _ = tree
         if len(cand) == 0:
             return None
         w = len(xs)
@@ -855,6 +855,14 @@ class RoutingGraph:
         if self.open_fn is not None:
             open_goal = goal & self.open_fn(X, Y)
             goal = open_goal if open_goal.any() else goal
+        if self.raster is not None:
+            # exits the line-of-sight raster sees as open: an exit hugging the obstacle (the edge
+            # of an avoided territorial sea) would be "coastal" again and see no graph node
+            clear_goal = goal & self.raster.free(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
+            clear = bool(clear_goal.any())
+            goal = clear_goal if clear else goal
+        else:
+            clear = True
         n = X.size
         idx = np.arange(n).reshape(X.shape)
         rows, cols, w = [], [], []
@@ -872,7 +880,7 @@ class RoutingGraph:
         # kept compact (the LRU holds many): grid axes, the reachable exit cells and their
         # distances, predecessors as int32 (an (n,) float X/Y pair would triple the size)
         cand = np.flatnonzero(goal.ravel() & np.isfinite(d)).astype(np.int32)
-        return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start
+        return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start, clear and len(cand) > 0
 
     def _core(self, a: np.ndarray, b: np.ndarray, los_budget: int | None) -> tuple[np.ndarray, float] | None:
         a_in = shapely.contains_xy(self.blocked, *a)

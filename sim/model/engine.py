@@ -115,7 +115,8 @@ class RouteCache(dict):
         from sim.geo import cache
 
         return cache.cache_key("fixed-routes", {"name": theater.name, "bbox": theater.bbox,
-                                                "data": getattr(theater, "_fingerprint", ""), "model": 2})
+                                                "data": getattr(theater, "_fingerprint", ""),
+                                                "model": 3})  # bump when route answers change
 
     @classmethod
     def load(cls, theater: Any) -> RouteCache:

@@ -36,8 +36,19 @@ def _fmt(x: float, kind: str) -> str:
     return f"{x:,.1f}"
 
 
+def _clip(x: float, kind: str) -> float:
+    """Every metric here is a count, amount or share: shown within 0 (and 100% for shares).
+
+    A Student-t interval over few replications can reach below zero; the CSV keeps the raw bounds.
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return x
+    return min(max(x, 0.0), 1.0) if kind == "pct" else max(x, 0.0)
+
+
 def format_metric_table(table: pd.DataFrame, title: str = "") -> str:
-    """Render ``metric_table`` output: mean and 95% interval between replications, per metric."""
+    """Render ``metric_table`` output: mean and 95% interval between replications, per metric
+    (interval clipped to the metric's possible values)."""
     lines = []
     if title:
         lines.append(title)
@@ -45,6 +56,6 @@ def format_metric_table(table: pd.DataFrame, title: str = "") -> str:
     lines.append(f"{'metric':<{width}}  {'mean':>12}  {'95% CI (between replications)':>30}")
     for r in table.itertuples():
         label, kind = METRIC_LABELS.get(r.metric, (r.metric, "num"))
-        ci = f"[{_fmt(r.ci_low, kind)}, {_fmt(r.ci_high, kind)}]"
+        ci = f"[{_fmt(_clip(r.ci_low, kind), kind)}, {_fmt(_clip(r.ci_high, kind), kind)}]"
         lines.append(f"{label:<{width}}  {_fmt(r.mean, kind):>12}  {ci:>30}")
     return "\n".join(lines)

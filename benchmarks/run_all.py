@@ -188,6 +188,9 @@ def _targets(out: dict, ref: dict, repeats: int) -> dict:
     if eps and "events_per_s" in ref:
         res["issue6_events_share_of_simpy"] = float(np.median(eps)) / ref["events_per_s"]
         res["issue6_events_share_met"] = res["issue6_events_share_of_simpy"] >= 0.25
+        # the same with the legitimate contacts the referee settles in bulk counted as events
+        meps = [r["model_events_per_s"] for r in big["runs"] if "model_events_per_s" in r]
+        res["issue6_model_events_share_of_simpy"] = float(np.median(meps)) / ref["events_per_s"] if meps else None
     return res
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["march", "segments_off_coast"]
+__all__ = ["march", "segments_off_coast", "tight_chain"]
 
 
 @njit(cache=True, nogil=True)

@@ -851,18 +851,6 @@ class RoutingGraph:
         off = (np.arange(-k, k + 1)) * cell
         X, Y = np.meshgrid(p[0] + off, p[1] + off)
         free = ~self.contains("thin", X, Y)
-        goal = free & ~self.contains("blocked", X, Y)
-        if self.open_fn is not None:
-            open_goal = goal & self.open_fn(X, Y)
-            goal = open_goal if open_goal.any() else goal
-        if self.raster is not None:
-            # exits the line-of-sight raster sees as open: an exit hugging the obstacle (the edge
-            # of an avoided territorial sea) would be "coastal" again and see no graph node
-            clear_goal = goal & self.raster.free(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
-            clear = bool(clear_goal.any())
-            goal = clear_goal if clear else goal
-        else:
-            clear = True
         n = X.size
         idx = np.arange(n).reshape(X.shape)
         rows, cols, w = [], [], []
@@ -877,9 +865,22 @@ class RoutingGraph:
         mat = coo_matrix((ww, (r, c)), shape=(n, n)).tocsr()
         start = int(idx[k, k])
         d, pred = dijkstra(mat, directed=False, indices=start, return_predecessors=True)
+        # exits: reachable cells out of the obstacle, preferring those in open water and, among
+        # them, those the line-of-sight raster sees as open (an exit hugging the obstacle, e.g.
+        # the edge of an avoided territorial sea, would be "coastal" again and see no graph node).
+        # Each preference only among reachable cells: a lake across a spit must not win.
+        goal = free & ~self.contains("blocked", X, Y) & np.isfinite(d).reshape(X.shape)
+        if self.open_fn is not None:
+            open_goal = goal & self.open_fn(X, Y)
+            goal = open_goal if open_goal.any() else goal
+        clear = True
+        if self.raster is not None:
+            clear_goal = goal & self.raster.free(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
+            clear = bool(clear_goal.any())
+            goal = clear_goal if clear else goal
         # kept compact (the LRU holds many): grid axes, the reachable exit cells and their
         # distances, predecessors as int32 (an (n,) float X/Y pair would triple the size)
-        cand = np.flatnonzero(goal.ravel() & np.isfinite(d)).astype(np.int32)
+        cand = np.flatnonzero(goal.ravel()).astype(np.int32)
         return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start, clear and len(cand) > 0
 
     def _core(self, a: np.ndarray, b: np.ndarray, los_budget: int | None) -> tuple[np.ndarray, float] | None:

@@ -305,6 +305,8 @@ class Theater:
         pass that stops at a segment's first close sample."""
         a = np.asarray(a, dtype=float).reshape(-1, 2)
         b = np.asarray(b, dtype=float).reshape(-1, 2)
+        if min_samples < 2:
+            raise ValueError("min_samples must be at least 2 (both ends are sampled)")
         if not len(a):
             return np.zeros(0, dtype=bool)
         z = self.zones
@@ -313,7 +315,7 @@ class Theater:
             np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1]), np.ascontiguousarray(b[:, 0]),
             np.ascontiguousarray(b[:, 1]), z.dist, z.x0_m, z.y0_m, z.cell_m, _DIST_UNIT_NM, float(min_nm),
             near_nm, np.asarray(self._inner_box, dtype=float), float(step_m), int(min_samples))
-        if len(seg):
+        if len(seg) and min_nm > 0:  # land and outside count as distance 0, which only fails min_nm > 0
             bad = np.zeros(len(seg), dtype=bool)
             near = np.flatnonzero(code & 1)
             if len(near):

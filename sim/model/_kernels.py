@@ -83,7 +83,9 @@ def detection_candidates(sensor_legs: np.ndarray, target_legs: np.ndarray, targe
             wx, wy = target_legs[j, 4] - sensor_legs[i, 4], target_legs[j, 5] - sensor_legs[i, 5]
             d = tb - ta
             # the most the gap can close over the window: beyond range at the start by more is no pair
-            if math.hypot(rx, ry) - math.hypot(wx, wy) * d > range_m:
+            # (no closing when still: 0 x an unbounded window would be NaN)
+            speed = math.hypot(wx, wy)
+            if not math.hypot(rx, ry) - (speed * d if speed > 0 else 0.0) <= range_m:
                 continue
             px[k], py[k], vx[k], vy[k], dur[k], ta_out[k] = rx, ry, wx, wy, d, ta
             ids[k] = target_ids[j]
@@ -113,10 +115,10 @@ def cookie_cutter_hits(px, py, vx, vy, dur, ta, ids, range_m: float):
             sq = math.sqrt(disc)
             t_in = (-b - sq) / (2.0 * a)
             t_out = (-b + sq) / (2.0 * a)
-        else:
-            if not c <= 0:
-                continue
+        elif a <= 0 and c <= 0:  # still relative to each other, inside range (NaN: neither)
             t_in, t_out = -math.inf, math.inf
+        else:
+            continue
         t_in = max(t_in, 0.0)
         t_out = min(t_out, dur[q])
         if t_in <= t_out:

@@ -228,3 +228,31 @@ def test_inside_raster_answers_exactly_as_shapely(cell, seed):
     rng = np.random.default_rng(seed)
     x, y = rng.uniform(-1300, 3300, 20_000), rng.uniform(-1300, 1300, 20_000)
     np.testing.assert_array_equal(r.contains_xy(g, x, y), shapely.contains_xy(g, x, y))
+
+
+def test_escape_exits_are_reachable_ones():
+    """A port at the end of a narrow channel, with a lake of open water across the land nearby:
+    the escape prefers exits the raster sees as open only among cells it can reach, so it does
+    not settle on the unreachable lake and end with no exit at all."""
+    from sim.geo.routing import RoutingGraph, clearance_raster
+
+    half = 60 * NM_M
+    land = shapely.box(-half, -half, half, half)
+    channel = shapely.box(-0.3 * NM_M, -8 * NM_M, 0.3 * NM_M, 0.3 * NM_M)
+    lake = shapely.box(3 * NM_M, -5 * NM_M, 11 * NM_M, 5 * NM_M)
+    blocked = land.difference(channel).difference(lake)
+
+    class _G:
+        thin = blocked
+        open_fn = None
+        raster = clearance_raster(blocked, (-half, -half, half, half), 1000.0)
+
+        def contains(self, which, x, y):
+            return shapely.contains_xy(blocked, x, y)
+
+    assert _G.raster.free(np.array([[7 * NM_M, 0.0]]))[0]  # the lake is open water to the raster
+    xs, ys, cand, dc, pred, start, clear = RoutingGraph._escape_tree(_G(), np.array([0.0, 0.0]), 12.0, 0.3)
+    assert len(cand) > 0 and np.isfinite(dc).all()
+    assert not clear  # no open exit reachable within the window: the caller widens it
+    ex = np.column_stack([xs[cand % len(xs)], ys[cand // len(xs)]])
+    assert shapely.contains_xy(channel.buffer(1.0), ex[:, 0], ex[:, 1]).all()  # cells on its edges too

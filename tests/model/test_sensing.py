@@ -154,3 +154,14 @@ def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
     want = _all_pairs_reference(sensor, T, ids, r, t_min)
     np.testing.assert_array_equal(got[0], want[0])
     np.testing.assert_allclose(got[1], want[1], rtol=0, atol=1e-9)
+
+
+def test_still_pair_with_an_unbounded_window_is_detected_at_once():
+    """A sensor and a target both holding (legs to t = inf), 500 m apart, range 1 km: detected at
+    the window start (the prefilter must not turn 0 x inf into NaN and drop the pair)."""
+    sensor = np.array([[0.0, math.inf, 0.0, 0.0, 0.0, 0.0]])
+    target = np.array([[0.0, math.inf, 500.0, 0.0, 0.0, 0.0]])
+    ids, times = detect(sensor, target, r=1000.0)
+    assert ids.tolist() == [0] and times.tolist() == [0.0]
+    ids, _ = detect(sensor, target, r=400.0)
+    assert len(ids) == 0

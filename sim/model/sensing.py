@@ -1,9 +1,9 @@
 """Event-driven sensing: when does a sensor on its legs first detect a target on its legs?
 
 For every pair (sensor leg, target leg) the relative motion over their common
-time window is linear, so detection is solved in closed form, vectorised over
-all pairs at once (the approach of NPS Simkit's sensor-mover referee), instead
-of polling positions on a clock.
+time window is linear, so detection is solved in closed form, for all pairs in
+one compiled pass (``sim.model._kernels``; the approach of NPS Simkit's
+sensor-mover referee), instead of polling positions on a clock.
 
 Two detection laws:
 

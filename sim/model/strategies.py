@@ -168,12 +168,6 @@ def _segments_of(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.nda
     return a, e, normals
 
 
-def _ray_exit(a: np.ndarray, e: np.ndarray, p: np.ndarray, d: np.ndarray) -> tuple[int, float] | None:
-    """(segment index, distance) of the first boundary crossing more than 1 m along the ray p + t d."""
-    k, t = _kernels.ray_exit(a, e, float(p[0]), float(p[1]), float(d[0]), float(d[1]))
-    return None if k < 0 else (int(k), float(t))
-
-
 class HotspotSearch(RandomSearch):
     """Random search in one area at a time, areas drawn by intelligence weight every ``dwell_h``."""
 

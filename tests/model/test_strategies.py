@@ -1,4 +1,4 @@
-"""Random-search billiard: the vectorised ray cast against Shapely's exact geometry."""
+"""Random-search billiard: the compiled ray cast, point-in-polygon and walk against Shapely and the scalar loop."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model._kernels import point_in_rings
-from sim.model.strategies import RandomSearch, _boundary_segments, _ray_exit
+from sim.model._kernels import point_in_rings, ray_exit
+from sim.model.strategies import RandomSearch, _boundary_segments
+
+
+def _ray_exit(a, e, p, d):
+    k, t = ray_exit(a, e, float(p[0]), float(p[1]), float(d[0]), float(d[1]))
+    return None if k < 0 else (int(k), float(t))
 
 
 class _Ctx:

@@ -782,10 +782,11 @@ class RoutingGraph:
         The exit cell minimises grid path length + straight distance to ``toward`` (the
         other endpoint), so a port in an estuary leaves seaward, not up-river.
 
-        8-connected Dijkstra on a local 0.25 nm grid whose free cells clear the coast by
-        ``port_clear_nm``; a diagonal step between two free cell centres cannot touch land
-        because the half-diagonal (0.18 nm) is below that clearance. The path is then
-        string-pulled against the same thin obstacle.
+        8-connected Dijkstra on a local 0.3 nm grid (0.15 nm when that finds no way out) whose
+        free cells clear the coast by ``port_clear_nm``; a diagonal step between two free cell
+        centres can only graze land where the half-diagonal (0.21 nm at 0.3 nm cells) exceeds
+        that clearance. The path is then string-pulled against the same thin obstacle, each
+        pulled leg tested exactly.
         """
         key = (round(float(p[0]), 1), round(float(p[1]), 1), full)
         if key in self._escapes:  # least-recently-used order: ports stay, one-off points go first
@@ -795,6 +796,13 @@ class RoutingGraph:
             tree = self._escape_tree(p, window_nm if full else min(12.0, window_nm), cell_nm)
             if not full and not tree[6]:  # no open exit nearby: the full window
                 tree = self._escape_tree(p, window_nm, cell_nm)
+            if not len(tree[2]):
+                # no exit at all: a channel narrower than the grid resolves (the entrance of
+                # Sasebo bay at 0.3 nm cells); a grid twice as fine (rare, so the full window:
+                # leaving an avoided territorial sea can take it)
+                fine = self._escape_tree(p, window_nm, cell_nm / 2)
+                if len(fine[2]):
+                    tree = fine
             nbytes = sum(getattr(x, "nbytes", 0) for x in tree)
             while self._escapes and self._escape_bytes + nbytes > self._ESCAPE_CACHE_BYTES:
                 old = self._escapes.pop(next(iter(self._escapes)))

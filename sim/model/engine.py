@@ -116,7 +116,7 @@ class RouteCache(dict):
 
         return cache.cache_key("fixed-routes", {"name": theater.name, "bbox": theater.bbox,
                                                 "data": getattr(theater, "_fingerprint", ""),
-                                                "model": 4})  # bump when route answers change
+                                                "model": 5})  # bump when route answers change
 
     @classmethod
     def load(cls, theater: Any) -> RouteCache:

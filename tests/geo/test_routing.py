@@ -256,3 +256,16 @@ def test_escape_exits_are_reachable_ones():
     assert not clear  # no open exit reachable within the window: the caller widens it
     ex = np.column_stack([xs[cand % len(xs)], ys[cand // len(xs)]])
     assert shapely.contains_xy(channel.buffer(1.0), ex[:, 0], ex[:, 1]).all()  # cells on its edges too
+
+
+@pytest.mark.parametrize("avoid", [(), (("JPN", "territorial"), ("KOR", "territorial"))])
+def test_route_out_of_sasebo_bay(korea, avoid):
+    """A ship inside Sasebo bay (on a route it sailed in by) can route out again: the bay's
+    entrance is narrower than the 0.3 nm escape grid resolves, so the escape takes a finer
+    grid (before, a pacom_surge replication failed with "no water route")."""
+    a = (-29812.333228539872, -43801.276541606116)  # inside the bay, 3.3 nm from the naval base
+    b = (-477345.29147067916, -58212.48038773061)  # open East China Sea
+    r = korea.route_xy(a, b, avoid=avoid)
+    lines = shapely.linestrings(np.stack([r.xy_m[:-1], r.xy_m[1:]], axis=1))
+    assert not shapely.intersects(korea.land_xy, lines).any()
+    assert 240 < r.length_nm < 270

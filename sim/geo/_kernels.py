@@ -150,7 +150,8 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
             x, y = length, 0.0
         else:
             x, y = along[order[r - 1]], hgt[order[r - 1]]
-        while m >= 2 and (hx[m - 1] - hx[m - 2]) * (y - hy[m - 2]) - (hy[m - 1] - hy[m - 2]) * (x - hx[m - 2]) >= 0:
+        while m >= 2 and ((hx[m - 1] - hx[m - 2]) * (y - hy[m - 2])
+                          - (hy[m - 1] - hy[m - 2]) * (x - hx[m - 2])) >= 0:
             m -= 1
         hx[m], hy[m] = x, y
         m += 1

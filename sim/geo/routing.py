@@ -166,8 +166,9 @@ class ClearanceRaster:
         """True where the segment p -> q[i] provably clears the obstacle.
 
         Each segment is marched (a compiled kernel, :func:`sim.geo._kernels.march`): each
-        iteration samples K points half a cell apart (consecutive free samples cover the gap between them) and then jumps ahead by
-        the largest ``t_k + clearance(t_k)``. Any sample in a blocked cell fails the segment.
+        iteration samples K points half a cell apart (consecutive free samples cover the gap
+        between them) and then jumps ahead by the largest ``t_k + clearance(t_k)``. Any sample
+        in a blocked cell fails the segment.
         Both ends must lie in free cells (the raster is convex, so segments stay inside it).
         With ``sure=True`` q need not lie in a free cell (the segment is then clear only if
         the clearance of free samples covers it to the end), and the result is a pair: also
@@ -286,7 +287,8 @@ class InsideRaster:
         return out
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}_grid": np.array([self.x0, self.y0, self.cell, self.nx]), f"{prefix}_packed": self.packed}
+        return {f"{prefix}_grid": np.array([self.x0, self.y0, self.cell, self.nx]),
+                f"{prefix}_packed": self.packed}
 
     @classmethod
     def from_arrays(cls, a: dict[str, np.ndarray], prefix: str) -> InsideRaster:
@@ -889,7 +891,8 @@ class RoutingGraph:
         # kept compact (the LRU holds many): grid axes, the reachable exit cells and their
         # distances, predecessors as int32 (an (n,) float X/Y pair would triple the size)
         cand = np.flatnonzero(goal.ravel()).astype(np.int32)
-        return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start, clear and len(cand) > 0
+        open_exit = clear and len(cand) > 0
+        return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start, open_exit
 
     def _core(self, a: np.ndarray, b: np.ndarray, los_budget: int | None) -> tuple[np.ndarray, float] | None:
         a_in = shapely.contains_xy(self.blocked, *a)

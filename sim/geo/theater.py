@@ -158,6 +158,10 @@ class Theater:
         self._zone_geoms: dict[tuple[str, str], BaseGeometry] = {}
         self.ports = self._load_places()
         self.places = self.ports
+        self._place_by_name: dict[str, Place] = {}  # the model asks for places thousands of times a run
+        for r in self.ports.itertuples(index=False):
+            self._place_by_name.setdefault(r.name, Place(r.name, r.kind, r.state, float(r.lon), float(r.lat),
+                                                         float(r.x_m), float(r.y_m), float(r.snap_nm), r.source))
         self._areas = self._load_areas()
         self.areas = pd.DataFrame(
             [{"name": a.name, "kind": a.kind, "lon": a.centroid_lon, "lat": a.centroid_lat,
@@ -287,15 +291,28 @@ class Theater:
         xs = np.atleast_1d(np.asarray(x, dtype=float))
         y = np.atleast_1d(np.asarray(y_m, dtype=float))
         d = self.zones.distance_nm(xs, y)
-        if not self.land_xy.is_empty:  # near the coast the exact polygons decide land (as zone_at_xy)
-            near = np.flatnonzero(d <= 1.5 * self.zones.cell_m / NM_M)
-            if len(near):
-                d[near[shapely.contains_xy(self.land_xy, xs[near], y[near])]] = 0.0
         x0, y0, x1, y1 = self._inner_box
-        edge = np.flatnonzero((xs < x0) | (xs > x1) | (y < y0) | (y > y1))
-        if len(edge):
-            d[edge[~shapely.contains_xy(self.domain_xy, xs[edge], y[edge])]] = 0.0
+        d[self._distance_zero(xs, y, d <= self._near_coast_nm,
+                              (xs < x0) | (xs > x1) | (y < y0) | (y > y1))] = 0.0
         return float(d[0]) if scalar else d.reshape(x.shape)
+
+    @property
+    def _near_coast_nm(self) -> float:
+        """Raster distances up to this may be on land: the exact polygons decide there."""
+        return 1.5 * self.zones.cell_m / NM_M if not self.land_xy.is_empty else -1.0
+
+    def _distance_zero(self, x: np.ndarray, y: np.ndarray, near: np.ndarray, edge: np.ndarray) -> np.ndarray:
+        """Which points have distance 0 to the coast although the raster says more: those
+        ``near`` the coast that are on land (as :meth:`zone_at_xy` decides), and those past the
+        inscribed box (``edge``) that are outside the theater (no sea room to speak of there)."""
+        zero = np.zeros(len(x), dtype=bool)
+        i = np.flatnonzero(near)
+        if len(i):
+            zero[i] = shapely.contains_xy(self.land_xy, x[i], y[i])
+        j = np.flatnonzero(edge)
+        if len(j):
+            zero[j] |= ~shapely.contains_xy(self.domain_xy, x[j], y[j])
+        return zero
 
     def segments_off_coast_xy(self, a: np.ndarray, b: np.ndarray, min_nm: float, step_m: float = 500.0,
                               min_samples: int = 8) -> np.ndarray:
@@ -310,20 +327,12 @@ class Theater:
         if not len(a):
             return np.zeros(0, dtype=bool)
         z = self.zones
-        near_nm = 1.5 * z.cell_m / NM_M if not self.land_xy.is_empty else -1.0
         ok, seg, x, y, code = _kernels.segments_off_coast(
             np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1]), np.ascontiguousarray(b[:, 0]),
             np.ascontiguousarray(b[:, 1]), z.dist, z.x0_m, z.y0_m, z.cell_m, _DIST_UNIT_NM, float(min_nm),
-            near_nm, np.asarray(self._inner_box, dtype=float), float(step_m), int(min_samples))
-        if len(seg) and min_nm > 0:  # land and outside count as distance 0, which only fails min_nm > 0
-            bad = np.zeros(len(seg), dtype=bool)
-            near = np.flatnonzero(code & 1)
-            if len(near):
-                bad[near] = shapely.contains_xy(self.land_xy, x[near], y[near])
-            edge = np.flatnonzero(code & 2)
-            if len(edge):
-                bad[edge] |= ~shapely.contains_xy(self.domain_xy, x[edge], y[edge])
-            ok[seg[bad]] = False  # on land or outside the theater: distance 0
+            self._near_coast_nm, np.asarray(self._inner_box, dtype=float), float(step_m), int(min_samples))
+        if len(seg) and min_nm > 0:  # distance 0 only fails min_nm > 0
+            ok[seg[self._distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
         return ok
 
     def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
@@ -367,13 +376,7 @@ class Theater:
 
     def place(self, name: str) -> Place:
         """Return a place by name (UserError with a suggestion when unknown)."""
-        places = self.__dict__.get("_places")
-        if places is None:  # a dict once: the model asks for places thousands of times a run
-            places = self.__dict__["_places"] = {}
-            for r in self.ports.itertuples(index=False):
-                places.setdefault(r.name, Place(r.name, r.kind, r.state, float(r.lon), float(r.lat),
-                                                float(r.x_m), float(r.y_m), float(r.snap_nm), r.source))
-        hit = places.get(name)
+        hit = self._place_by_name.get(name)
         if hit is None:
             names = list(self.ports["name"])
             raise UserError(f"unknown place {name!r} in theater {self.name!r}.{suggest(name, names)}")

@@ -331,11 +331,8 @@ class Model:
         return np.array(f)
 
     def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast.
-
-        Sampled every 500 m (at least 8 points a segment) on the 1 km distance raster, all
-        segments in one lookup.
-        """
+        """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast
+        (sampled every 500 m on the distance raster: :meth:`Theater.segments_off_coast_xy`)."""
         return self.theater.segments_off_coast_xy(a, b, _STRAIGHT_CLEARANCE_NM)
 
     def offshore(self, pts: np.ndarray, min_nm: float = _OFFSHORE_NM) -> np.ndarray:
@@ -435,8 +432,8 @@ class Model:
         pair_index = np.full(n_names * n_names, -1, dtype=np.int64)
         tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off, route_m = [], [], [], [], [0], []
 
-        def template(pair: int) -> int:
-            k = pair_index[pair] = len(route_m)
+        def template(pair: int) -> None:
+            pair_index[pair] = len(route_m)
             pts = self.route_xy(xy[names[pair // n_names]], xy[names[pair % n_names]])
             d = np.diff(pts, axis=0)
             seg = np.hypot(d[:, 0], d[:, 1])
@@ -448,7 +445,6 @@ class Model:
             tpl_run.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]]) if len(seg) else seg)
             tpl_off.append(tpl_off[-1] + len(seg))
             route_m.append(float(seg.sum()))
-            return k
 
         # All ships draw their k-th voyage together (one vectorised draw per voyage number, not
         # a Python loop over 200,000 voyages): next port, sailing time, then the dwell in port.
@@ -481,12 +477,12 @@ class Model:
             start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
             seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
             off = np.asarray(tpl_off)
-            vp = np.asarray(voy_pair)
+            vp = voy_pair
             count = off[vp + 1] - off[vp]
             row = np.repeat(off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(count.sum())
-            sp = np.repeat(np.asarray(voy_speed), count)
+            sp = np.repeat(voy_speed, count)
             legs = np.empty((len(row), 6))  # filled column by column: few full-size temporaries
-            legs[:, 0] = np.repeat(np.asarray(voy_t), count)
+            legs[:, 0] = np.repeat(voy_t, count)
             legs[:, 1] = legs[:, 0]
             legs[:, 0] += run[row] / sp
             legs[:, 1] += (run[row] + seg_len[row]) / sp
@@ -494,7 +490,7 @@ class Model:
             legs[:, 4:6] = direction[row]
             legs[:, 4:6] *= sp[:, None]
             del sp
-            vid = np.repeat(np.asarray(voy_vessel, dtype=np.int32), count)
+            vid = np.repeat(voy_vessel.astype(np.int32), count)
             keep = np.flatnonzero((legs[:, 1] > 0) & (legs[:, 0] < end_h))
             order = keep[np.argsort(legs[keep, 0], kind="stable")]
             self.legit_legs, self.legit_ids = legs[order], vid[order]

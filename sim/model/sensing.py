@@ -95,15 +95,14 @@ def first_detections(
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     if law == "cookie_cutter":
         ids, times = _kernels.cookie_cutter_hits(px, py, vx, vy, dur, ta, ids, float(range_m))
-        hit = np.ones(len(ids), dtype=bool)
     else:
         hit, t_in, t_out = in_range_interval(px, py, vx, vy, dur, range_m)
-        times = _inverse_cube_times(px, py, vx, vy, t_in, t_out, sweep_width_m, reference_speed_m_h, hit, rng)
-        times = ta + times
-        hit = hit & np.isfinite(times)
-    if not hit.any():
+        times = ta + _inverse_cube_times(px, py, vx, vy, t_in, t_out, sweep_width_m, reference_speed_m_h,
+                                         hit, rng)
+        hit &= np.isfinite(times)
+        ids, times = ids[hit], times[hit]
+    if not len(ids):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ids, times = ids[hit], times[hit]
     order = np.lexsort((times, ids))
     ids, times = ids[order], times[order]
     first = np.ones(len(ids), dtype=bool)

@@ -650,11 +650,32 @@ class RoutingGraph:
             blind_b = res is False and not (self._prep(b)["state"] == self._VISIBLE).any()
             if res is False and not (blind_a or blind_b):
                 blind_a = blind_b = True
-            for full in (False, True):
+            pre = post = None
+            a2, b2 = a, b
+            for stage in ("blind ends", "still blind ends, full window", "both ends, full window"):
                 if res is not False:
                     break
-                pre = self._escape(a, toward=b, full=full) if blind_a or full else None
-                post = self._escape(b, toward=a, full=full) if blind_b or full else None
+                if stage == "blind ends":
+                    pre = self._escape(a, toward=b) if blind_a else None
+                    post = self._escape(b, toward=a) if blind_b else None
+                elif stage == "still blind ends, full window":
+                    # only an end whose exit still sees no graph node searches the full window
+                    # (an estuary port among islands: Ningbo-Zhoushan); the other keeps its
+                    # exit, rather than a 40 nm grid search from open water
+                    still_a = not (self._prep(a2)["state"] == self._VISIBLE).any()
+                    still_b = not (self._prep(b2)["state"] == self._VISIBLE).any()
+                    if still_a == still_b:
+                        continue  # both (or, oddly, neither): the next stage does both
+                    # a coastal end that does see nodes may see only a poor few (a port
+                    # behind a headland): it takes the small window's exit toward the other end
+                    pre = (self._escape(a, toward=b, full=True) if still_a
+                           else pre if pre is not None or not self._prep(a)["coastal"]
+                           else self._escape(a, toward=b))
+                    post = (self._escape(b, toward=a, full=True) if still_b
+                            else post if post is not None or not self._prep(b)["coastal"]
+                            else self._escape(b, toward=a))
+                else:
+                    pre, post = self._escape(a, toward=b, full=True), self._escape(b, toward=a, full=True)
                 a2 = pre[-1] if pre is not None else a
                 b2 = post[-1] if post is not None else b
                 res = self._fast(a2, b2)

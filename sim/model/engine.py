@@ -102,7 +102,8 @@ class RouteCache(dict):
 
     Routes between fixed points (places and the fixed rendezvous/entry sites) are the same in
     every replication; ``load``/``save`` keep them on disk beside the theater's routing graph,
-    so a new process does not pay for them again.
+    so a new process does not pay for them again. Each pair is stored once, from its lower
+    endpoint (keys order by rounded x, then y); the other direction is the same lane reversed.
     """
 
     def __init__(self) -> None:
@@ -116,7 +117,7 @@ class RouteCache(dict):
 
         return cache.cache_key("fixed-routes", {"name": theater.name, "bbox": theater.bbox,
                                                 "data": getattr(theater, "_fingerprint", ""),
-                                                "model": 5})  # bump when route answers change
+                                                "model": 6})  # bump when route answers change
 
     @classmethod
     def load(cls, theater: Any) -> RouteCache:
@@ -292,12 +293,19 @@ class Model:
         a0, b0 = a_xy, b_xy
         fa, fb = self._fixed_at(ka, a_xy), self._fixed_at(kb, b_xy)
         fixed = fa is not None and fb is not None
+        flip = False
         if fixed:
-            hit = self.shared_routes.get(key)
+            # one route per pair of fixed points, stored from the lower endpoint (the costs
+            # are symmetric, so b->a is a->b reversed): a voyage out and the voyage home
+            # share a lane, and a first run computes half as many routes
+            flip = kb < ka
+            skey = (*kb, *ka, key[4], key[5]) if flip else key
+            hit = self.shared_routes.get(skey)
             if hit is not None:
-                hit = hit.copy()
+                hit = hit[::-1].copy() if flip else hit.copy()
                 hit[0], hit[-1] = a_xy, b_xy
-            a_xy, b_xy = fa, fb  # a miss is solved (and shared) between the exact fixed points
+            # a miss is solved (and shared) between the exact fixed points, lower end first
+            a_xy, b_xy = (fb, fa) if flip else (fa, fb)
         elif not avoid and not prefer:
             a2, b2 = np.asarray(a_xy, dtype=float), np.asarray(b_xy, dtype=float)
             if self._straight_clear(a2[None], b2[None])[0]:  # open water: no search needed
@@ -315,9 +323,9 @@ class Model:
             hit = np.asarray(r.xy_m, dtype=float)
             hit[0], hit[-1] = a_xy, b_xy
             if fixed:
-                self.shared_routes[key] = hit
-                self.shared_routes.fixed.add(key)
-                hit = hit.copy()
+                self.shared_routes[skey] = hit
+                self.shared_routes.fixed.add(skey)
+                hit = hit[::-1].copy() if flip else hit.copy()
                 hit[0], hit[-1] = a0, b0
         self.routes[key] = hit
         return hit

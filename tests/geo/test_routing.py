@@ -269,3 +269,24 @@ def test_route_out_of_sasebo_bay(korea, avoid):
     lines = shapely.linestrings(np.stack([r.xy_m[:-1], r.xy_m[1:]], axis=1))
     assert not shapely.intersects(korea.land_xy, lines).any()
     assert 240 < r.length_nm < 270
+
+
+def test_only_the_blind_end_searches_the_full_escape_window(korea):
+    """Ningbo-Zhoushan lies among islands: its small-window exit still sees no graph node, so
+    it searches the full 40 nm escape window. The other end, in open water, keeps its direct
+    view of the graph; before, both ends searched the full window (~100 needless 71,000-cell
+    grid searches in the first year of a 2,000-vessel run)."""
+    g = korea._graph((), ())
+    p = korea.place("Ningbo-Zhoushan")
+    a = (p.x_m, p.y_m)
+    b = tuple(float(v) for v in korea.to_xy(124.5, 33.0))  # East China Sea, ~70 nm off any coast
+    r = korea.route_xy(a, b)
+
+    def near(k, q):
+        return abs(k[0] - q[0]) < 1e3 and abs(k[1] - q[1]) < 1e3
+
+    assert any(k[2] and near(k, a) for k in g._escapes)  # the port did need the full window
+    assert not any(near(k, b) for k in g._escapes)
+    lines = shapely.linestrings(np.stack([r.xy_m[:-1], r.xy_m[1:]], axis=1))
+    assert not shapely.intersects(korea.land_xy, lines).any()
+    assert 215 < r.length_nm < 240

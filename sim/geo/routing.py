@@ -666,14 +666,17 @@ class RoutingGraph:
                     still_b = not (self._prep(b2)["state"] == self._VISIBLE).any()
                     if still_a == still_b:
                         continue  # both (or, oddly, neither): the next stage does both
-                    # a coastal end that does see nodes may see only a poor few (a port
-                    # behind a headland): it takes the small window's exit toward the other end
-                    pre = (self._escape(a, toward=b, full=True) if still_a
-                           else pre if pre is not None or not self._prep(a)["coastal"]
-                           else self._escape(a, toward=b))
-                    post = (self._escape(b, toward=a, full=True) if still_b
-                            else post if post is not None or not self._prep(b)["coastal"]
-                            else self._escape(b, toward=a))
+
+                    def exit_of(p, q, still, prev):
+                        if still:
+                            return self._escape(p, toward=q, full=True)
+                        if prev is None and self._prep(p)["coastal"]:
+                            # a coastal end that sees nodes may see only a poor few (a port
+                            # behind a headland): its small-window exit toward the other end
+                            return self._escape(p, toward=q)
+                        return prev
+
+                    pre, post = exit_of(a, b, still_a, pre), exit_of(b, a, still_b, post)
                 else:
                     pre, post = self._escape(a, toward=b, full=True), self._escape(b, toward=a, full=True)
                 a2 = pre[-1] if pre is not None else a

@@ -528,6 +528,10 @@ class RoutingGraph:
                 facts[unknown] = np.where(ok, self._VISIBLE, self._BLOCKED)
             state[todo] = facts[todo]
 
+    def _sees_node(self, p: np.ndarray) -> bool:
+        """Whether this query has found a graph node visible from ``p`` (after :meth:`_fast`)."""
+        return bool((self._prep(p)["state"] == self._VISIBLE).any())
+
     def _direct(self, a: np.ndarray, b: np.ndarray, a_coastal: bool, b_coastal: bool) -> bool:
         if not a_coastal and not b_coastal and self.raster.visible(a, b[None])[0]:
             return True
@@ -646,8 +650,8 @@ class RoutingGraph:
         if self.raster is not None:
             res = self._fast(a, b)
             # only an endpoint that sees no graph node needs the (costly) local grid escape
-            blind_a = res is False and not (self._prep(a)["state"] == self._VISIBLE).any()
-            blind_b = res is False and not (self._prep(b)["state"] == self._VISIBLE).any()
+            blind_a = res is False and not self._sees_node(a)
+            blind_b = res is False and not self._sees_node(b)
             if res is False and not (blind_a or blind_b):
                 blind_a = blind_b = True
             pre = post = None
@@ -662,8 +666,8 @@ class RoutingGraph:
                     # only an end whose exit still sees no graph node searches the full window
                     # (an estuary port among islands: Ningbo-Zhoushan); the other keeps its
                     # exit, rather than a 40 nm grid search from open water
-                    still_a = not (self._prep(a2)["state"] == self._VISIBLE).any()
-                    still_b = not (self._prep(b2)["state"] == self._VISIBLE).any()
+                    still_a = not self._sees_node(a2)
+                    still_b = not self._sees_node(b2)
                     if still_a == still_b:
                         continue  # both (or, oddly, neither): the next stage does both
 

@@ -293,7 +293,6 @@ class Model:
         a0, b0 = a_xy, b_xy
         fa, fb = self._fixed_at(ka, a_xy), self._fixed_at(kb, b_xy)
         fixed = fa is not None and fb is not None
-        flip = False
         if fixed:
             # one route per pair of fixed points, stored from the lower endpoint (the costs
             # are symmetric, so b->a is a->b reversed): a voyage out and the voyage home

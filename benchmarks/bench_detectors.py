@@ -38,7 +38,9 @@ def build_feed(rows: int, seed: int) -> tuple:
     days = 30.0
     # ~14,000 received reports per vessel-month at the defaults; size the fleet to the target
     n_vessels = max(int(rows / 14_000 * 1.1), 20)
-    tracks = synthetic_tracks(rng, n_legit=int(n_vessels * 0.9), n_pairs=max(n_vessels // 20, 1), days=days)
+    tracks = synthetic_tracks(
+        rng, n_legit=int(n_vessels * 0.9), n_pairs=max(n_vessels // 20, 1), days=days
+    )
     t = time.perf_counter()
     feed = simulate_feed(tracks, geo, rng, FeedConfig())
     feed_s = time.perf_counter() - t
@@ -56,10 +58,13 @@ def main() -> None:
     a = ap.parse_args()
     feed, geo, tracks, feed_s = build_feed(a.rows, a.seed)
     anchorages = synthetic_ports(geo)
-    print(f"feed: {len(feed):,} rows, {feed['identity'].nunique():,} identities, "
-          f"{len(tracks):,} legs; generated in {feed_s:.1f} s ({len(feed) / feed_s / 1e6:.2f} M rows/s)")
-    times: dict[str, list[float]] = {k: [] for k in ("prepare", "encounters", "loitering", "gaps",
-                                                     "identity", "total")}
+    print(
+        f"feed: {len(feed):,} rows, {feed['identity'].nunique():,} identities, "
+        f"{len(tracks):,} legs; generated in {feed_s:.1f} s ({len(feed) / feed_s / 1e6:.2f} M rows/s)"
+    )
+    times: dict[str, list[float]] = {
+        k: [] for k in ("prepare", "encounters", "loitering", "gaps", "identity", "total")
+    }
     counts: dict[str, int] = {}
     for r in range(a.repeats):
         t_all = time.perf_counter()
@@ -68,7 +73,10 @@ def main() -> None:
         times["prepare"].append(time.perf_counter() - t)
         for name, fn in (
             ("encounters", lambda: detect_encounters(p, anchorages=anchorages)),
-            ("loitering", lambda: detect_loitering(p, distance_to_shore_nm=geo.distance_to_coast_nm)),
+            (
+                "loitering",
+                lambda: detect_loitering(p, distance_to_shore_nm=geo.distance_to_coast_nm),
+            ),
             ("gaps", lambda: detect_gaps(p, distance_to_shore_nm=geo.distance_to_coast_nm)),
             ("identity", lambda: detect_identity_anomalies(p)),
         ):
@@ -84,11 +92,20 @@ def main() -> None:
     verdict = "PASS" if med["total"] <= 60 else "FAIL"
     print(f"target 10 M rows <= 60 s: {verdict} ({len(feed) / med['total'] / 1e6:.2f} M rows/s)")
     result = {
-        "rows": len(feed), "identities": int(feed["identity"].nunique()), "repeats": a.repeats,
-        "seconds_median": med, "seconds_all": times, "events": counts,
-        "feed_generation_s": feed_s, "target_s": 60.0, "verdict": verdict,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "rows": len(feed),
+        "identities": int(feed["identity"].nunique()),
+        "repeats": a.repeats,
+        "seconds_median": med,
+        "seconds_all": times,
+        "events": counts,
+        "feed_generation_s": feed_s,
+        "target_s": 60.0,
+        "verdict": verdict,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
     }
     Path(a.out).write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {a.out}")

@@ -34,7 +34,9 @@ def _rss_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--days", type=float, default=2.0)
     ap.add_argument("--workers", type=int, default=2)
@@ -43,26 +45,44 @@ def main(argv: list[str] | None = None) -> int:
     from sim.experiments import run_replications
     from sim.scenarios import load_scenario
 
-    sc = load_scenario(ROOT / "scenarios" / "baseline_2017.yaml", overrides=[f"duration_days={a.days}"])
+    sc = load_scenario(
+        ROOT / "scenarios" / "baseline_2017.yaml", overrides=[f"duration_days={a.days}"]
+    )
     samples: list[tuple[int, float]] = []
     t0 = time.perf_counter()
     start_mb = _rss_mb()
     with tempfile.TemporaryDirectory() as d:
-        df = run_replications(sc, a.n, seed=1, workers=a.workers, out_dir=Path(d) / "run",
-                              progress=lambda done, total: samples.append((done, _rss_mb())))
+        df = run_replications(
+            sc,
+            a.n,
+            seed=1,
+            workers=a.workers,
+            out_dir=Path(d) / "run",
+            progress=lambda done, total: samples.append((done, _rss_mb())),
+        )
         files = sum(1 for _ in (Path(d) / "run").rglob("*.parquet"))
     wall = time.perf_counter() - t0
     done = np.array([s[0] for s in samples], dtype=float)
     mb = np.array([s[1] for s in samples])
     half = done >= done.max() / 2
-    slope_kb = float(np.polyfit(done[half], mb[half], 1)[0] * 1024) if half.sum() >= 2 else float("nan")
-    out = {"replications": a.n, "days": a.days, "workers": a.workers, "wall_s": wall,
-           "failed": int((df["error"] != "").sum()), "parquet_files": files,
-           "parent_rss_start_mb": start_mb, "parent_rss_end_mb": float(mb[-1]),
-           "parent_rss_max_mb": float(mb.max()),
-           "parent_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-           "slope_kb_per_replication_second_half": slope_kb,
-           "limit_mb": 2048, "met": bool(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 <= 2048)}
+    slope_kb = (
+        float(np.polyfit(done[half], mb[half], 1)[0] * 1024) if half.sum() >= 2 else float("nan")
+    )
+    out = {
+        "replications": a.n,
+        "days": a.days,
+        "workers": a.workers,
+        "wall_s": wall,
+        "failed": int((df["error"] != "").sum()),
+        "parquet_files": files,
+        "parent_rss_start_mb": start_mb,
+        "parent_rss_end_mb": float(mb[-1]),
+        "parent_rss_max_mb": float(mb.max()),
+        "parent_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "slope_kb_per_replication_second_half": slope_kb,
+        "limit_mb": 2048,
+        "met": bool(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 <= 2048),
+    }
     a.out.write_text(json.dumps(out, indent=1))
     print(json.dumps(out, indent=1))
     return 0

@@ -23,7 +23,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 __all__ = ["main"]
@@ -91,8 +90,11 @@ print(json.dumps(out))
 
 
 def _run(cache: str) -> dict:
-    env = {**os.environ, "SANCTIONS_SIM_CACHE": cache,
-           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {
+        **os.environ,
+        "SANCTIONS_SIM_CACHE": cache,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
     out = subprocess.run([sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])

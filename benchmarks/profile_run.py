@@ -18,10 +18,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = Path(__import__("os").environ.get("BENCH_SCENARIO", ROOT / "scenarios" / "crackdown_2018.yaml"))
+SCENARIO = Path(
+    __import__("os").environ.get("BENCH_SCENARIO", ROOT / "scenarios" / "crackdown_2018.yaml")
+)
 # asset groups of crackdown_2018 and their counts (10 assets in all, one a satellite)
-ASSET_COUNTS = {"us_p8": 1, "jp_p3c": 1, "jp_ddg": 1, "rok_coast_guard": 3, "us_imagery": 1,
-                "allied_mpa": 1, "coalition_frigates": 2}
+ASSET_COUNTS = {
+    "us_p8": 1,
+    "jp_p3c": 1,
+    "jp_ddg": 1,
+    "rok_coast_guard": 3,
+    "us_imagery": 1,
+    "allied_mpa": 1,
+    "coalition_frigates": 2,
+}
 
 
 def overrides(vessels: int | None, assets: int, days: float | None) -> list[str]:
@@ -73,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if prof:
         prof.disable()
     wall = time.perf_counter() - t0
-    print(f"vessels={sc.traffic.vessels} assets={sum(g.count for g in sc.assets)} days={sc.duration_h / 24:g} "
-          f"wall={wall:.2f}s events={len(res.events)} fp={fingerprint(res)}")
+    print(
+        f"vessels={sc.traffic.vessels} assets={sum(g.count for g in sc.assets)} days={sc.duration_h / 24:g} "
+        f"wall={wall:.2f}s events={len(res.events)} fp={fingerprint(res)}"
+    )
     print({k: res.provenance.get(k) for k in ("sim_events", "simpy_steps", "legit_contacts")})
     if prof:
         prof.dump_stats(a.profile)

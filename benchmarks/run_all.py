@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "crackdown_2018.yaml"
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from profile_run import ASSET_COUNTS, overrides  # noqa: E402
+from profile_run import overrides  # noqa: E402
 
 _SIMPY_CHILD = """
 import json, resource, time, simpy
@@ -98,28 +98,53 @@ print(json.dumps({"replications": n, "wall_s": wall, "per_minute": 60 * n / wall
 
 
 def _child(code: str, *args: str, timeout: float = 3600, env: dict | None = None) -> dict:
-    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
-                       timeout=timeout, env={**os.environ, **(env or {})})
+    r = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
     if r.returncode != 0:
-        return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
+        return {
+            "error": r.stderr.strip().splitlines()[-1]
+            if r.stderr.strip()
+            else f"exit {r.returncode}"
+        }
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="small sizes and short horizons (minutes, not an hour)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="small sizes and short horizons (minutes, not an hour)"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     ap.add_argument("--skip-replications", action="store_true")
-    ap.add_argument("--repeats", type=int, default=3, help="runs per target configuration (median reported)")
-    ap.add_argument("--targets-only", action="store_true",
-                    help="only the SimPy reference and the issues' target configurations")
+    ap.add_argument(
+        "--repeats", type=int, default=3, help="runs per target configuration (median reported)"
+    )
+    ap.add_argument(
+        "--targets-only",
+        action="store_true",
+        help="only the SimPy reference and the issues' target configurations",
+    )
     a = ap.parse_args(argv)
     vessels = [250, 500, 1000] if a.quick else [250, 500, 1000, 2000, 4000]
     assets = [10, 40]
     days = 60 if a.quick else None
-    out: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                             "platform": platform.platform()},
-                 "quick": a.quick, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    out: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "quick": a.quick,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     ref = _child(_SIMPY_CHILD)
     out["simpy_reference"] = ref
     print(f"bare SimPy: {ref.get('events_per_s', float('nan')):,.0f} events/s")
@@ -129,7 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         out["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         a.out.write_text(json.dumps(out, indent=1))
         for key, t in out["targets"].items():
-            print(key, json.dumps({k: v for k, v in t.items() if k != "runs"}) if isinstance(t, dict) else t)
+            print(
+                key,
+                json.dumps({k: v for k, v in t.items() if k != "runs"})
+                if isinstance(t, dict)
+                else t,
+            )
         return 0
     for na in assets:
         for nv in vessels:
@@ -167,13 +197,24 @@ def main(argv: list[str] | None = None) -> int:
 def _targets(out: dict, ref: dict, repeats: int) -> dict:
     """Run each target configuration ``repeats`` times; medians against the issues' limits."""
     res: dict = {}
-    for key, nv, na, limit_s in (("issue3_1000v_30a", 1000, 30, 30.0), ("issue6_2000v_40a", 2000, 40, 20.0)):
-        runs = [_child(_MODEL_CHILD, str(SCENARIO), json.dumps(overrides(nv, na, None))) for _ in range(repeats)]
+    for key, nv, na, limit_s in (
+        ("issue3_1000v_30a", 1000, 30, 30.0),
+        ("issue6_2000v_40a", 2000, 40, 20.0),
+    ):
+        runs = [
+            _child(_MODEL_CHILD, str(SCENARIO), json.dumps(overrides(nv, na, None)))
+            for _ in range(repeats)
+        ]
         ok = [r for r in runs if "wall_s" in r]
         walls = sorted(r["wall_s"] for r in ok)
-        res[key] = {"vessels": nv, "assets": na, "runs": runs, "limit_s": limit_s,
-                    "median_wall_s": float(np.median(walls)) if walls else None,
-                    "max_peak_rss_mb": max((r["peak_rss_mb"] for r in ok), default=None)}
+        res[key] = {
+            "vessels": nv,
+            "assets": na,
+            "runs": runs,
+            "limit_s": limit_s,
+            "median_wall_s": float(np.median(walls)) if walls else None,
+            "max_peak_rss_mb": max((r["peak_rss_mb"] for r in ok), default=None),
+        }
         res[key]["met"] = bool(walls) and float(np.median(walls)) <= limit_s
         # the repeats share the on-disk routes between fixed points (ports, rendezvous sites) that
         # the first run computed; one more run without them shows what a first replication pays
@@ -183,14 +224,18 @@ def _targets(out: dict, ref: dict, repeats: int) -> dict:
     big = res["issue6_2000v_40a"]
     res["issue6_memory_met"] = big["max_peak_rss_mb"] is not None and big["max_peak_rss_mb"] <= 1024
     exps = out.get("exponent", {})
-    res["issue6_exponent_met"] = all(e <= 1.2 for e in exps.values()) if exps else None  # full suite only
+    res["issue6_exponent_met"] = (
+        all(e <= 1.2 for e in exps.values()) if exps else None
+    )  # full suite only
     eps = [r["events_per_s"] for r in big["runs"] if "events_per_s" in r]
     if eps and "events_per_s" in ref:
         res["issue6_events_share_of_simpy"] = float(np.median(eps)) / ref["events_per_s"]
         res["issue6_events_share_met"] = res["issue6_events_share_of_simpy"] >= 0.25
         # the same with the legitimate contacts the referee settles in bulk counted as events
         meps = [r["model_events_per_s"] for r in big["runs"] if "model_events_per_s" in r]
-        res["issue6_model_events_share_of_simpy"] = float(np.median(meps)) / ref["events_per_s"] if meps else None
+        res["issue6_model_events_share_of_simpy"] = (
+            float(np.median(meps)) / ref["events_per_s"] if meps else None
+        )
     return res
 
 
@@ -204,35 +249,47 @@ def _cold_fixed_routes_run(nv: int, na: int) -> dict:
         for f in cache_dir().iterdir():
             if f.suffix == ".npz" and not f.name.startswith("fixed-routes-"):
                 os.symlink(f, Path(tmp) / f.name)
-        return _child(_MODEL_CHILD, str(SCENARIO), json.dumps(overrides(nv, na, None)),
-                      env={"SANCTIONS_SIM_CACHE": tmp})
+        return _child(
+            _MODEL_CHILD,
+            str(SCENARIO),
+            json.dumps(overrides(nv, na, None)),
+            env={"SANCTIONS_SIM_CACHE": tmp},
+        )
 
 
 def _table(out: dict) -> None:
     ref = out["simpy_reference"].get("events_per_s", float("nan"))
     print(f"\nbare SimPy timeouts: {ref:,.0f} events/s")
-    print(f"{'vessels':>8} {'assets':>6} {'days':>5} {'wall s':>8} {'total s':>8} {'steps':>9} {'ev/s':>9} "
-          f"{'% SimPy':>7} {'RSS MB':>7}")
+    print(
+        f"{'vessels':>8} {'assets':>6} {'days':>5} {'wall s':>8} {'total s':>8} {'steps':>9} {'ev/s':>9} "
+        f"{'% SimPy':>7} {'RSS MB':>7}"
+    )
     for r in out["model"]:
         if "wall_s" not in r:
             print(f"{r['vessels']:>8} {r['assets']:>6}  error: {r.get('error')}")
             continue
-        print(f"{r['vessels']:>8} {r['assets']:>6} {r['days']:>5} {r['wall_s']:>8.1f} {r['total_s']:>8.1f} "
-              f"{r['simpy_steps']:>9} {r['events_per_s']:>9,.0f} {100 * r['events_per_s'] / ref:>6.1f}% "
-              f"{r['peak_rss_mb']:>7.0f}")
+        print(
+            f"{r['vessels']:>8} {r['assets']:>6} {r['days']:>5} {r['wall_s']:>8.1f} {r['total_s']:>8.1f} "
+            f"{r['simpy_steps']:>9} {r['events_per_s']:>9,.0f} {100 * r['events_per_s'] / ref:>6.1f}% "
+            f"{r['peak_rss_mb']:>7.0f}"
+        )
     for na, e in out.get("exponent", {}).items():
         print(f"cost ~ vessels^{e:.2f} at {na} assets")
     for key, t in out.get("targets", {}).items():
         if isinstance(t, dict):
-            print(f"target {key}: median {t['median_wall_s']:.1f} s (limit {t['limit_s']:.0f} s), "
-                  f"peak RSS {t['max_peak_rss_mb']:.0f} MB -> {'met' if t['met'] else 'MISSED'}; "
-                  f"without stored fixed routes {t.get('cold_fixed_routes_wall_s') or float('nan'):.1f} s")
+            print(
+                f"target {key}: median {t['median_wall_s']:.1f} s (limit {t['limit_s']:.0f} s), "
+                f"peak RSS {t['max_peak_rss_mb']:.0f} MB -> {'met' if t['met'] else 'MISSED'}; "
+                f"without stored fixed routes {t.get('cold_fixed_routes_wall_s') or float('nan'):.1f} s"
+            )
         else:
             print(f"target {key}: {t}")
     for mode, r in out.get("replications", {}).items():
         if isinstance(r, dict) and "per_minute" in r:
             label = {"1": "1 worker", "2": "2 workers", "dask": "Dask LocalCluster (2 procs)"}[mode]
-            print(f"replications/min, {label}: {r['per_minute']:.2f} ({r['replications']} in {r['wall_s']:.0f} s)")
+            print(
+                f"replications/min, {label}: {r['per_minute']:.2f} ({r['replications']} in {r['wall_s']:.0f} s)"
+            )
 
 
 if __name__ == "__main__":

@@ -16,5 +16,8 @@ def suggest(name: str, choices: list[str] | tuple[str, ...], n: int = 3) -> str:
     close = difflib.get_close_matches(name, list(choices), n=n, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in choices}
-        close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)]
+        close = [
+            lowered[c]
+            for c in difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
+        ]
     return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""

@@ -133,7 +133,9 @@ def cumulative_by_day(
         com = voyages[[by, "replication", "voyage", "commodity"]]
         ev = ev.merge(com, on=[by, "replication", "voyage"], how="left")
         ev = ev[(ev["kind"] != "delivery") | (ev["commodity"] == "petroleum")]
-    ev["series"] = np.where(ev["kind"] == "delivery", "petroleum deliveries", "seizures + diversions")
+    ev["series"] = np.where(
+        ev["kind"] == "delivery", "petroleum deliveries", "seizures + diversions"
+    )
     ev["day"] = np.floor(ev["t_h"].astype(float) / 24.0).astype(int)
     rows = []
     groups = list(dict.fromkeys(events[by])) if len(events) else []
@@ -152,13 +154,17 @@ def cumulative_by_day(
         for series in ("petroleum deliveries", "seizures + diversions"):
             per_day = sub.loc[sub["series"] == series, "day"].value_counts()
             counts = per_day.reindex(grid, fill_value=0).to_numpy()
-            rows.append(pd.DataFrame({by: g, "series": series, "day": grid, "mean": np.cumsum(counts) / n}))
+            rows.append(
+                pd.DataFrame({by: g, "series": series, "day": grid, "mean": np.cumsum(counts) / n})
+            )
     if not rows:
         return pd.DataFrame(columns=[by, "series", "day", "mean"])
     return pd.concat(rows, ignore_index=True)
 
 
-def transfers_with_detection(events: pd.DataFrame, voyages: pd.DataFrame, by: str = "label") -> pd.DataFrame:
+def transfers_with_detection(
+    events: pd.DataFrame, voyages: pd.DataFrame, by: str = "label"
+) -> pd.DataFrame:
     """Positions of transfer starts with whether the transfer was detected in progress.
 
     Args:

@@ -70,7 +70,9 @@ class AisColumns:
             return columns
         unknown = set(columns) - {f.name for f in fields(cls)}
         if unknown:
-            raise ValueError(f"unknown AIS column roles {sorted(unknown)}; expected {[f.name for f in fields(cls)]}")
+            raise ValueError(
+                f"unknown AIS column roles {sorted(unknown)}; expected {[f.name for f in fields(cls)]}"
+            )
         return cls(**dict(columns))
 
 
@@ -111,13 +113,18 @@ class PreparedAis:
         return self.code[1:] == self.code[:-1]
 
 
-def prepare_ais(ais: pd.DataFrame | PreparedAis, columns: AisColumns | Mapping[str, str] | None = None
-                ) -> PreparedAis:
+def prepare_ais(
+    ais: pd.DataFrame | PreparedAis, columns: AisColumns | Mapping[str, str] | None = None
+) -> PreparedAis:
     """Sort an AIS table once for all detectors (rows with missing time or position are dropped)."""
     if isinstance(ais, PreparedAis):
         return ais
     cols = AisColumns.of(columns)
-    missing = [c for c in (cols.time, cols.identity, cols.lon, cols.lat, cols.speed) if c not in ais.columns]
+    missing = [
+        c
+        for c in (cols.time, cols.identity, cols.lon, cols.lat, cols.speed)
+        if c not in ais.columns
+    ]
     if missing:
         raise ValueError(f"AIS table lacks columns {missing} (columns= renames them)")
     tcol = ais[cols.time]
@@ -144,8 +151,16 @@ def prepare_ais(ais: pd.DataFrame | PreparedAis, columns: AisColumns | Mapping[s
     if not ok.all():
         t, lon, lat, speed, code = t[ok], lon[ok], lat[ok], speed[ok], code[ok]
     order = np.lexsort((lat, lon, t, code))
-    return PreparedAis(t[order], code[order].astype(np.int64), names, lon[order], lat[order],
-                       speed[order], origin, cols)
+    return PreparedAis(
+        t[order],
+        code[order].astype(np.int64),
+        names,
+        lon[order],
+        lat[order],
+        speed[order],
+        origin,
+        cols,
+    )
 
 
 def haversine_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
@@ -157,8 +172,9 @@ def haversine_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _shore_fn(ais: pd.DataFrame | PreparedAis, columns: Any, distance_to_shore_nm: DistanceToShore | None
-              ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+def _shore_fn(
+    ais: pd.DataFrame | PreparedAis, columns: Any, distance_to_shore_nm: DistanceToShore | None
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
     """Turn a column name into a lookup over the prepared rows (by exact lon/lat/time order)."""
     if not isinstance(distance_to_shore_nm, str):
         return distance_to_shore_nm
@@ -166,8 +182,12 @@ def _shore_fn(ais: pd.DataFrame | PreparedAis, columns: Any, distance_to_shore_n
         raise TypeError("distance_to_shore_nm as a column needs the DataFrame, not a PreparedAis")
     cols = AisColumns.of(columns)
     tab = ais[[cols.lon, cols.lat, distance_to_shore_nm]].drop_duplicates([cols.lon, cols.lat])
-    lut = pd.Series(tab[distance_to_shore_nm].to_numpy(float),
-                    index=pd.MultiIndex.from_arrays([tab[cols.lon].to_numpy(float), tab[cols.lat].to_numpy(float)]))
+    lut = pd.Series(
+        tab[distance_to_shore_nm].to_numpy(float),
+        index=pd.MultiIndex.from_arrays(
+            [tab[cols.lon].to_numpy(float), tab[cols.lat].to_numpy(float)]
+        ),
+    )
 
     def look(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         return lut.reindex(pd.MultiIndex.from_arrays([lon, lat])).to_numpy(float)
@@ -208,8 +228,17 @@ def detect_loitering(
     """
     shore = _shore_fn(ais, columns, distance_to_shore_nm)
     p = prepare_ais(ais, columns)
-    out_cols = ["identity", "start", "end", "duration_h", "n_positions", "lon", "lat", "mean_speed_kn",
-                "distance_to_shore_nm"]
+    out_cols = [
+        "identity",
+        "start",
+        "end",
+        "duration_h",
+        "n_positions",
+        "lon",
+        "lat",
+        "mean_speed_kn",
+        "distance_to_shore_nm",
+    ]
     n = len(p)
     if n == 0:
         return pd.DataFrame(columns=out_cols)
@@ -242,11 +271,19 @@ def detect_loitering(
         d = np.asarray(shore(p.lon[srows], p.lat[srows]), float).reshape(srows.size)
         dshore = np.bincount(srun, d) / m
     ok = dshore >= min_shore_nm
-    df = pd.DataFrame({
-        "identity": p.names[p.code[starts]], "start": p.times(p.t[starts]), "end": p.times(p.t[ends]),
-        "duration_h": dur, "n_positions": cnt, "lon": lon, "lat": lat, "mean_speed_kn": spd,
-        "distance_to_shore_nm": dshore,
-    })
+    df = pd.DataFrame(
+        {
+            "identity": p.names[p.code[starts]],
+            "start": p.times(p.t[starts]),
+            "end": p.times(p.t[ends]),
+            "duration_h": dur,
+            "n_positions": cnt,
+            "lon": lon,
+            "lat": lat,
+            "mean_speed_kn": spd,
+            "distance_to_shore_nm": dshore,
+        }
+    )
     return df[ok].reset_index(drop=True)
 
 
@@ -275,8 +312,20 @@ def detect_gaps(
     """
     shore = _shore_fn(ais, columns, distance_to_shore_nm)
     p = prepare_ais(ais, columns)
-    out_cols = ["identity", "start", "end", "duration_h", "lon_start", "lat_start", "lon_end", "lat_end",
-                "distance_start_nm", "distance_end_nm", "implied_speed_kn", "n_prior_positions"]
+    out_cols = [
+        "identity",
+        "start",
+        "end",
+        "duration_h",
+        "lon_start",
+        "lat_start",
+        "lon_end",
+        "lat_end",
+        "distance_start_nm",
+        "distance_end_nm",
+        "implied_speed_kn",
+        "n_prior_positions",
+    ]
     if len(p) < 2:
         return pd.DataFrame(columns=out_cols)
     dt = np.diff(p.t)
@@ -285,9 +334,10 @@ def detect_gaps(
     if shore is None:
         d0 = d1 = np.full(i.size, np.inf)
     else:
-        d = np.asarray(shore(np.concatenate([p.lon[i], p.lon[j]]), np.concatenate([p.lat[i], p.lat[j]])),
-                       float).reshape(2 * i.size)
-        d0, d1 = d[: i.size], d[i.size:]
+        d = np.asarray(
+            shore(np.concatenate([p.lon[i], p.lon[j]]), np.concatenate([p.lat[i], p.lat[j]])), float
+        ).reshape(2 * i.size)
+        d0, d1 = d[: i.size], d[i.size :]
     # positions of the same identity in [start - window, start]: rows are sorted by (code, t)
     # one monotone key per row: identities in separate, non-overlapping time ranges
     span = float(p.t.max() - p.t.min()) + 2 * prior_window_h + 1.0
@@ -297,13 +347,23 @@ def detect_gaps(
     ok = (d0 >= min_shore_nm) & (d1 >= min_shore_nm) & (n_prior >= min_prior_positions)
     i, j, d0, d1, n_prior = i[ok], j[ok], d0[ok], d1[ok], n_prior[ok]
     dur = p.t[j] - p.t[i]
-    return pd.DataFrame({
-        "identity": p.names[p.code[i]], "start": p.times(p.t[i]), "end": p.times(p.t[j]), "duration_h": dur,
-        "lon_start": p.lon[i], "lat_start": p.lat[i], "lon_end": p.lon[j], "lat_end": p.lat[j],
-        "distance_start_nm": d0, "distance_end_nm": d1,
-        "implied_speed_kn": haversine_m(p.lon[i], p.lat[i], p.lon[j], p.lat[j]) / NM_M / dur,
-        "n_prior_positions": n_prior,
-    }, columns=out_cols)
+    return pd.DataFrame(
+        {
+            "identity": p.names[p.code[i]],
+            "start": p.times(p.t[i]),
+            "end": p.times(p.t[j]),
+            "duration_h": dur,
+            "lon_start": p.lon[i],
+            "lat_start": p.lat[i],
+            "lon_end": p.lon[j],
+            "lat_end": p.lat[j],
+            "distance_start_nm": d0,
+            "distance_end_nm": d1,
+            "implied_speed_kn": haversine_m(p.lon[i], p.lat[i], p.lon[j], p.lat[j]) / NM_M / dur,
+            "n_prior_positions": n_prior,
+        },
+        columns=out_cols,
+    )
 
 
 # ---------------------------------------------------------------------- identity
@@ -328,8 +388,18 @@ def detect_identity_anomalies(
         max_jump_nm, kind ('simultaneous' if any jump is, else 'speed'), lon, lat (first jump).
     """
     p = prepare_ais(ais, columns)
-    out_cols = ["identity", "start", "end", "duration_h", "n_jumps", "max_implied_speed_kn", "max_jump_nm",
-                "kind", "lon", "lat"]
+    out_cols = [
+        "identity",
+        "start",
+        "end",
+        "duration_h",
+        "n_jumps",
+        "max_implied_speed_kn",
+        "max_jump_nm",
+        "kind",
+        "lon",
+        "lat",
+    ]
     if len(p) < 2:
         return pd.DataFrame(columns=out_cols)
     same = p.same_next()
@@ -355,11 +425,21 @@ def detect_identity_anomalies(
     np.maximum.at(dmax, ev, dist_nm)
     any_sim = np.bincount(ev, simul.astype(float)) > 0
     t0, t1 = p.t[i[first]], p.t[i[last] + 1]
-    return pd.DataFrame({
-        "identity": p.names[p.code[i[first]]], "start": p.times(t0), "end": p.times(t1), "duration_h": t1 - t0,
-        "n_jumps": n_jumps, "max_implied_speed_kn": vmax, "max_jump_nm": dmax,
-        "kind": np.where(any_sim, "simultaneous", "speed"), "lon": p.lon[i[first]], "lat": p.lat[i[first]],
-    }, columns=out_cols)
+    return pd.DataFrame(
+        {
+            "identity": p.names[p.code[i[first]]],
+            "start": p.times(t0),
+            "end": p.times(t1),
+            "duration_h": t1 - t0,
+            "n_jumps": n_jumps,
+            "max_implied_speed_kn": vmax,
+            "max_jump_nm": dmax,
+            "kind": np.where(any_sim, "simultaneous", "speed"),
+            "lon": p.lon[i[first]],
+            "lat": p.lat[i[first]],
+        },
+        columns=out_cols,
+    )
 
 
 # ---------------------------------------------------------------------- encounters
@@ -378,13 +458,16 @@ def _anchorage_km(anchorages: pd.DataFrame | None, lon: np.ndarray, lat: np.ndar
         return np.full(lon.size, np.inf)
     from scipy.spatial import cKDTree
 
-    tree = cKDTree(_unit_vectors(anchorages["lon"].to_numpy(float), anchorages["lat"].to_numpy(float)))
+    tree = cKDTree(
+        _unit_vectors(anchorages["lon"].to_numpy(float), anchorages["lat"].to_numpy(float))
+    )
     chord, _ = tree.query(_unit_vectors(lon, lat))
     return 2 * EARTH_RADIUS_M * np.arcsin(np.clip(chord / 2, 0, 1)) / 1000.0
 
 
-def _resample_slow(p: PreparedAis, step_h: float, prefilter_kn: float, max_interp_gap_h: float
-                   ) -> tuple[np.ndarray, ...]:
+def _resample_slow(
+    p: PreparedAis, step_h: float, prefilter_kn: float, max_interp_gap_h: float
+) -> tuple[np.ndarray, ...]:
     """Slow track segments interpolated onto the time grid ``k * step_h``.
 
     Returns (bucket, code, lon, lat, speed) with one sample per identity and bucket.
@@ -438,8 +521,20 @@ def detect_encounters(
         distance_to_anchorage_km.
     """
     p = prepare_ais(ais, columns)
-    out_cols = ["identity_a", "identity_b", "start", "end", "duration_h", "n_samples", "lon", "lat",
-                "median_speed_a_kn", "median_speed_b_kn", "mean_distance_m", "distance_to_anchorage_km"]
+    out_cols = [
+        "identity_a",
+        "identity_b",
+        "start",
+        "end",
+        "duration_h",
+        "n_samples",
+        "lon",
+        "lat",
+        "median_speed_a_kn",
+        "median_speed_b_kn",
+        "mean_distance_m",
+        "distance_to_anchorage_km",
+    ]
     empty = pd.DataFrame(columns=out_cols)
     if len(p) < 2:
         return empty
@@ -452,7 +547,9 @@ def detect_encounters(
         return empty
     dlat = max_distance_m / 110_574.0  # metres per degree of latitude is >= 110,574 everywhere
     coslat = max(float(np.cos(np.radians(min(float(np.abs(lat).max()), 89.0)))), 1e-6)
-    dlon = max_distance_m / (111_320.0 * coslat)  # cells at least max_distance_m wide at every latitude
+    dlon = max_distance_m / (
+        111_320.0 * coslat
+    )  # cells at least max_distance_m wide at every latitude
     cx = np.floor(lon / dlon).astype(np.int64)
     cy = np.floor(lat / dlat).astype(np.int64)
     cx -= cx.min() - 1
@@ -466,7 +563,11 @@ def detect_encounters(
     for dx, dy in _HALF_NEIGHBOURS:
         target = key + dy * nx + dx
         hi = np.searchsorted(key, target, side="right")
-        lo = np.arange(1, key.size + 1) if (dx, dy) == (0, 0) else np.searchsorted(key, target, side="left")
+        lo = (
+            np.arange(1, key.size + 1)
+            if (dx, dy) == (0, 0)
+            else np.searchsorted(key, target, side="left")
+        )
         c = np.maximum(hi - lo, 0)
         tot = int(c.sum())
         if tot == 0:
@@ -497,22 +598,49 @@ def detect_encounters(
     keep_rows = long_enough[run]
     if not keep_rows.any():
         return empty
-    df = pd.DataFrame({"run": run[keep_rows], "sa": spd[a][keep_rows], "sb": spd[b][keep_rows],
-                       "lon": (lon[a] + lon[b])[keep_rows] / 2, "lat": (lat[a] + lat[b])[keep_rows] / 2,
-                       "d": haversine_m(lon[a], lat[a], lon[b], lat[b])[keep_rows]})
-    g = df.groupby("run", sort=True).agg(sa=("sa", "median"), sb=("sb", "median"), lon=("lon", "mean"),
-                                         lat=("lat", "mean"), d=("d", "mean"), n=("d", "size"))
+    df = pd.DataFrame(
+        {
+            "run": run[keep_rows],
+            "sa": spd[a][keep_rows],
+            "sb": spd[b][keep_rows],
+            "lon": (lon[a] + lon[b])[keep_rows] / 2,
+            "lat": (lat[a] + lat[b])[keep_rows] / 2,
+            "d": haversine_m(lon[a], lat[a], lon[b], lat[b])[keep_rows],
+        }
+    )
+    g = df.groupby("run", sort=True).agg(
+        sa=("sa", "median"),
+        sb=("sb", "median"),
+        lon=("lon", "mean"),
+        lat=("lat", "mean"),
+        d=("d", "mean"),
+        n=("d", "size"),
+    )
     r = g.index.to_numpy()
-    out = pd.DataFrame({
-        "identity_a": p.names[ca[first[r]]], "identity_b": p.names[cb[first[r]]],
-        "start": p.times(bk[first[r]] * step_h), "end": p.times(bk[last[r]] * step_h), "duration_h": dur[r],
-        "n_samples": g["n"].to_numpy(), "lon": g["lon"].to_numpy(), "lat": g["lat"].to_numpy(),
-        "median_speed_a_kn": g["sa"].to_numpy(), "median_speed_b_kn": g["sb"].to_numpy(),
-        "mean_distance_m": g["d"].to_numpy(),
-        "distance_to_anchorage_km": _anchorage_km(anchorages, g["lon"].to_numpy(), g["lat"].to_numpy()),
-    }, columns=out_cols)
-    ok = ((out["median_speed_a_kn"] < max_median_speed_kn) & (out["median_speed_b_kn"] < max_median_speed_kn)
-          & (out["distance_to_anchorage_km"] >= min_anchorage_km))
+    out = pd.DataFrame(
+        {
+            "identity_a": p.names[ca[first[r]]],
+            "identity_b": p.names[cb[first[r]]],
+            "start": p.times(bk[first[r]] * step_h),
+            "end": p.times(bk[last[r]] * step_h),
+            "duration_h": dur[r],
+            "n_samples": g["n"].to_numpy(),
+            "lon": g["lon"].to_numpy(),
+            "lat": g["lat"].to_numpy(),
+            "median_speed_a_kn": g["sa"].to_numpy(),
+            "median_speed_b_kn": g["sb"].to_numpy(),
+            "mean_distance_m": g["d"].to_numpy(),
+            "distance_to_anchorage_km": _anchorage_km(
+                anchorages, g["lon"].to_numpy(), g["lat"].to_numpy()
+            ),
+        },
+        columns=out_cols,
+    )
+    ok = (
+        (out["median_speed_a_kn"] < max_median_speed_kn)
+        & (out["median_speed_b_kn"] < max_median_speed_kn)
+        & (out["distance_to_anchorage_km"] >= min_anchorage_km)
+    )
     return out[ok].reset_index(drop=True)
 
 

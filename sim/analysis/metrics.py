@@ -56,7 +56,11 @@ def summarise_run(
     ended = v[v["outcome"] != "in_transit"] if len(v) else v
     n_end = len(ended)
     oc = ended["outcome"].value_counts() if n_end else pd.Series(dtype=int)
-    seized, diverted, disrupted = int(oc.get("seized", 0)), int(oc.get("diverted", 0)), int(oc.get("disrupted", 0))
+    seized, diverted, disrupted = (
+        int(oc.get("seized", 0)),
+        int(oc.get("diverted", 0)),
+        int(oc.get("disrupted", 0)),
+    )
     cargo_end = float(ended["cargo_t"].sum()) if n_end else 0.0
     denied = 0.0
     if n_end:
@@ -79,7 +83,11 @@ def summarise_run(
         sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
         det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
         public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
-        sat_sts = int(det.loc[det["asset"].isin(sats) & det["detail"].str.startswith("sts"), "voyage"].nunique())
+        sat_sts = int(
+            det.loc[
+                det["asset"].isin(sats) & det["detail"].str.startswith("sts"), "voyage"
+            ].nunique()
+        )
         air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
         air_sts = det[det["asset"].isin(air_ids) & det["detail"].str.startswith("sts")]
         air_sts_sightings = len(air_sts.drop_duplicates(["asset", "voyage"]))
@@ -99,8 +107,10 @@ def summarise_run(
         "deliveries_petroleum": float(pet_deliv),
         "deliveries_petroleum_per_year": pet_deliv / years,
         "barrels_delivered_per_year": (float(petro["delivered_t"].sum()) if len(petro) else 0.0)
-        * BBL_PER_TONNE_PRODUCTS / years,
-        "coal_exported_t_per_year": (float(coal["delivered_t"].sum()) if len(coal) else 0.0) / years,
+        * BBL_PER_TONNE_PRODUCTS
+        / years,
+        "coal_exported_t_per_year": (float(coal["delivered_t"].sum()) if len(coal) else 0.0)
+        / years,
         "seizures": float(seized),
         "diversions": float(diverted),
         "disruptions": float(disrupted),
@@ -109,7 +119,9 @@ def summarise_run(
         "sts_seen_by_satellite_per_year": sat_sts / years,
         "halted_transfers_per_year": halted / years,
         "seizures_per_year": (seized + diverted) / years,
-        "sts_sightings_per_sortie": _ratio(air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0),
+        "sts_sightings_per_sortie": _ratio(
+            air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0
+        ),
         "detections_public_per_year": public / years,
         "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
         "escalation_incidents": float(kinds.get("escalation_incident", 0)),
@@ -124,6 +136,9 @@ def summarise_run(
 def cargo_balance(voyages: pd.DataFrame) -> np.ndarray:
     """Per voyage: loaded - (delivered + seized + returned + in transit); all zeros when cargo is conserved."""
     return (
-        voyages["cargo_t"] - voyages["delivered_t"] - voyages["seized_t"] - voyages["returned_t"]
+        voyages["cargo_t"]
+        - voyages["delivered_t"]
+        - voyages["seized_t"]
+        - voyages["returned_t"]
         - voyages["in_transit_t"]
     ).to_numpy()

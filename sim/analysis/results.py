@@ -78,7 +78,9 @@ def read_table(
         The rows of every replication with an added ``replication`` column.
     """
     frames = []
-    cols = None if columns is None else list(dict.fromkeys([*columns, *(["kind"] if kinds else [])]))
+    cols = (
+        None if columns is None else list(dict.fromkeys([*columns, *(["kind"] if kinds else [])]))
+    )
     filters = [("kind", "in", list(kinds))] if kinds else None
     for d in _rep_dirs(Path(run_dir)):
         f = d / f"{table}.parquet"
@@ -104,8 +106,15 @@ def run_dirs(out_dir: str | Path) -> list[dict[str, Any]]:
         return [{**r, "path": out / r["dir"]} for r in exp["runs"]]
     if (out / _REPS).is_dir():
         return [{"label": out.name, "dir": ".", "path": out, "factors": {}}]
-    return [{"label": p.name, "dir": p.name, "path": p, "factors": {}}
-            for p in sorted(out.iterdir()) if (p / _REPS).is_dir()] if out.is_dir() else []
+    return (
+        [
+            {"label": p.name, "dir": p.name, "path": p, "factors": {}}
+            for p in sorted(out.iterdir())
+            if (p / _REPS).is_dir()
+        ]
+        if out.is_dir()
+        else []
+    )
 
 
 def read_experiment(out_dir: str | Path) -> dict[str, Any] | None:

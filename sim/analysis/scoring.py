@@ -30,8 +30,14 @@ import pandas as pd
 
 from sim.analysis.detectors import DETECTORS, detect_all
 
-__all__ = ["attribute_vessels", "match_events", "score_detections", "score_scenarios", "score_table",
-           "SCORE_COLUMNS"]
+__all__ = [
+    "attribute_vessels",
+    "match_events",
+    "score_detections",
+    "score_scenarios",
+    "score_table",
+    "SCORE_COLUMNS",
+]
 
 SCORE_COLUMNS: dict[str, str] = {
     "label": "Scenario or variant label.",
@@ -53,8 +59,14 @@ def _hours(v: Any) -> np.ndarray:
     return s.to_numpy(float)
 
 
-def attribute_vessels(detections: pd.DataFrame, feed: pd.DataFrame, identity_col: str = "identity",
-                      *, time_col: str = "time", slack_h: float = 1.0) -> list[frozenset[str]]:
+def attribute_vessels(
+    detections: pd.DataFrame,
+    feed: pd.DataFrame,
+    identity_col: str = "identity",
+    *,
+    time_col: str = "time",
+    slack_h: float = 1.0,
+) -> list[frozenset[str]]:
     """True vessels behind ``identity_col`` of each detection during [start - slack, end + slack]."""
     if len(detections) == 0:
         return []
@@ -65,8 +77,12 @@ def attribute_vessels(detections: pd.DataFrame, feed: pd.DataFrame, identity_col
     vess = f["vessel"].to_numpy(object)
     bounds = {k: (int(a), int(b)) for k, a, b in _group_bounds(ident)}
     out = []
-    for who, s, e in zip(detections[identity_col], detections["start"].to_numpy(float),
-                         detections["end"].to_numpy(float), strict=True):
+    for who, s, e in zip(
+        detections[identity_col],
+        detections["start"].to_numpy(float),
+        detections["end"].to_numpy(float),
+        strict=True,
+    ):
         a, b = bounds.get(who, (0, 0))
         lo = a + np.searchsorted(tt[a:b], s - slack_h, side="left")
         hi = a + np.searchsorted(tt[a:b], e + slack_h, side="right")
@@ -83,8 +99,14 @@ def _group_bounds(sorted_keys: np.ndarray) -> list[tuple[Any, int, int]]:
     return [(sorted_keys[a], a, b) for a, b in zip(starts, ends, strict=True)]
 
 
-def match_events(det_start: np.ndarray, det_end: np.ndarray, truth_start: np.ndarray, truth_end: np.ndarray,
-                 same: Callable[[int, int], bool], tolerance_h: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def match_events(
+    det_start: np.ndarray,
+    det_end: np.ndarray,
+    truth_start: np.ndarray,
+    truth_end: np.ndarray,
+    same: Callable[[int, int], bool],
+    tolerance_h: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """Boolean 'matched' flags for detections and truth events (overlap in time and ``same(i, j)``)."""
     dm = np.zeros(len(det_start), dtype=bool)
     tm = np.zeros(len(truth_start), dtype=bool)
@@ -108,13 +130,26 @@ def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> dict[str, Any]:
     p = dm.sum() / nd if nd else np.nan
     r = tm.sum() / nt if nt else np.nan
     f1 = 2 * p * r / (p + r) if nd and nt and (p + r) > 0 else (0.0 if nd and nt else np.nan)
-    return {"detector": detector, "n_detected": nd, "n_truth": nt, "tp_detected": int(dm.sum()),
-            "tp_truth": int(tm.sum()), "precision": p, "recall": r, "f1": f1}
+    return {
+        "detector": detector,
+        "n_detected": nd,
+        "n_truth": nt,
+        "tp_detected": int(dm.sum()),
+        "tp_truth": int(tm.sum()),
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+    }
 
 
-def score_detections(detections: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.DataFrame],
-                     feed: pd.DataFrame, *, tolerance_h: float = 1.0, gap_min_truth_h: float = 12.0
-                     ) -> pd.DataFrame:
+def score_detections(
+    detections: Mapping[str, pd.DataFrame],
+    truth: Mapping[str, pd.DataFrame],
+    feed: pd.DataFrame,
+    *,
+    tolerance_h: float = 1.0,
+    gap_min_truth_h: float = 12.0,
+) -> pd.DataFrame:
     """Score detector outputs (``detect_all``) against ``ground_truth`` tables (float-hour times).
 
     Returns:
@@ -131,45 +166,79 @@ def score_detections(detections: Mapping[str, pd.DataFrame], truth: Mapping[str,
         def same_pair(i: int, j: int) -> bool:
             return bool((pa[j] in va[i] and pb[j] in vb[i]) or (pb[j] in va[i] and pa[j] in vb[i]))
 
-        dm, tm = match_events(_hours(det["start"]), _hours(det["end"]), tr["start_h"].to_numpy(float),
-                              tr["end_h"].to_numpy(float), same_pair, tolerance_h)
+        dm, tm = match_events(
+            _hours(det["start"]),
+            _hours(det["end"]),
+            tr["start_h"].to_numpy(float),
+            tr["end_h"].to_numpy(float),
+            same_pair,
+            tolerance_h,
+        )
         rows.append(_row("encounters", dm, tm))
     det = detections.get("loitering")
     if det is not None:
         lo_t = truth["loitering"]
         vs = attribute_vessels(det, feed)
         tv = lo_t["vessel"].to_numpy(object)
-        dm, tm = match_events(_hours(det["start"]), _hours(det["end"]), lo_t["start_h"].to_numpy(float),
-                              lo_t["end_h"].to_numpy(float), lambda i, j: tv[j] in vs[i], tolerance_h)
+        dm, tm = match_events(
+            _hours(det["start"]),
+            _hours(det["end"]),
+            lo_t["start_h"].to_numpy(float),
+            lo_t["end_h"].to_numpy(float),
+            lambda i, j: tv[j] in vs[i],
+            tolerance_h,
+        )
         sp = truth["sts_periods"]
         sv = sp["vessel"].to_numpy(object)
-        dm2, _ = match_events(_hours(det["start"]), _hours(det["end"]), sp["start_h"].to_numpy(float),
-                              sp["end_h"].to_numpy(float), lambda i, j: sv[j] in vs[i], tolerance_h)
+        dm2, _ = match_events(
+            _hours(det["start"]),
+            _hours(det["end"]),
+            sp["start_h"].to_numpy(float),
+            sp["end_h"].to_numpy(float),
+            lambda i, j: sv[j] in vs[i],
+            tolerance_h,
+        )
         rows.append(_row("loitering", dm | dm2, tm))
     det = detections.get("gaps")
     if det is not None:
         dk = truth["dark"]
         vs = attribute_vessels(det, feed)
         dv = dk["vessel"].to_numpy(object)
-        dm, tm_all = match_events(_hours(det["start"]), _hours(det["end"]), dk["start_h"].to_numpy(float),
-                                  dk["end_h"].to_numpy(float), lambda i, j: dv[j] in vs[i], tolerance_h)
+        dm, tm_all = match_events(
+            _hours(det["start"]),
+            _hours(det["end"]),
+            dk["start_h"].to_numpy(float),
+            dk["end_h"].to_numpy(float),
+            lambda i, j: dv[j] in vs[i],
+            tolerance_h,
+        )
         rows.append(_row("gaps", dm, tm_all[dk["duration_h"].to_numpy(float) >= gap_min_truth_h]))
     det = detections.get("identity")
     if det is not None:
         sp = truth["spoofing"]
         si = sp["identity"].to_numpy(object)
         di = det["identity"].to_numpy(object)
-        dm, tm = match_events(_hours(det["start"]), _hours(det["end"]), sp["start_h"].to_numpy(float),
-                              sp["end_h"].to_numpy(float), lambda i, j: si[j] == di[i], tolerance_h)
+        dm, tm = match_events(
+            _hours(det["start"]),
+            _hours(det["end"]),
+            sp["start_h"].to_numpy(float),
+            sp["end_h"].to_numpy(float),
+            lambda i, j: si[j] == di[i],
+            tolerance_h,
+        )
         rows.append(_row("identity", dm, tm))
     return pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c != "label"])
 
 
-def score_scenarios(sets: Sequence[tuple[str, pd.DataFrame, Mapping[str, pd.DataFrame]]], *,
-                    distance_to_shore_nm: Callable[[np.ndarray, np.ndarray], Any] | None = None,
-                    anchorages: pd.DataFrame | None = None,
-                    params: Mapping[str, Mapping[str, Any]] | None = None,
-                    tolerance_h: float = 1.0, gap_min_truth_h: float = 12.0) -> pd.DataFrame:
+def score_scenarios(
+    sets: Sequence[tuple[str, pd.DataFrame, Mapping[str, pd.DataFrame]]],
+    *,
+    distance_to_shore_nm: Callable[[np.ndarray, np.ndarray], Any] | None = None,
+    anchorages: pd.DataFrame | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    tolerance_h: float = 1.0,
+    gap_min_truth_h: float = 12.0,
+) -> pd.DataFrame:
     """Run every detector on each (label, feed, truth) set and score it.
 
     The feed's ``vessel`` column is dropped before detection (detectors never see truth).
@@ -179,9 +248,15 @@ def score_scenarios(sets: Sequence[tuple[str, pd.DataFrame, Mapping[str, pd.Data
     """
     out = []
     for label, feed, truth in sets:
-        det = detect_all(feed.drop(columns=["vessel"], errors="ignore"), distance_to_shore_nm=distance_to_shore_nm,
-                         anchorages=anchorages, params=params)
-        s = score_detections(det, truth, feed, tolerance_h=tolerance_h, gap_min_truth_h=gap_min_truth_h)
+        det = detect_all(
+            feed.drop(columns=["vessel"], errors="ignore"),
+            distance_to_shore_nm=distance_to_shore_nm,
+            anchorages=anchorages,
+            params=params,
+        )
+        s = score_detections(
+            det, truth, feed, tolerance_h=tolerance_h, gap_min_truth_h=gap_min_truth_h
+        )
         s.insert(0, "label", label)
         out.append(s)
     if not out:
@@ -189,7 +264,9 @@ def score_scenarios(sets: Sequence[tuple[str, pd.DataFrame, Mapping[str, pd.Data
     return pd.concat(out, ignore_index=True)
 
 
-def score_table(scores: pd.DataFrame, metrics: Sequence[str] = ("precision", "recall", "f1")) -> pd.DataFrame:
+def score_table(
+    scores: pd.DataFrame, metrics: Sequence[str] = ("precision", "recall", "f1")
+) -> pd.DataFrame:
     """Wide table: one row per label (input order), columns (detector, metric), detectors in order."""
     labels = list(dict.fromkeys(scores["label"]))
     dets = [d for d in DETECTORS if d in set(scores["detector"])]

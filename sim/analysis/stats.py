@@ -55,7 +55,9 @@ def t_interval(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[flo
     return m, m - half, m + half
 
 
-def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | list[str], level: float = 0.95) -> pd.DataFrame:
+def metric_table(
+    reps: pd.DataFrame, metrics: tuple[str, ...] | list[str], level: float = 0.95
+) -> pd.DataFrame:
     """One row per metric: mean, t interval between replications, and (for rates) the pooled Wilson interval.
 
     Args:
@@ -70,7 +72,13 @@ def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | list[str], level
         if m not in ok:
             continue
         mean, lo, hi = t_interval(ok[m], level)
-        row = {"metric": m, "mean": mean, "ci_low": lo, "ci_high": hi, "replications": int(ok[m].notna().sum())}
+        row = {
+            "metric": m,
+            "mean": mean,
+            "ci_low": lo,
+            "ci_high": hi,
+            "replications": int(ok[m].notna().sum()),
+        }
         if m in RATE_COUNTS:
             num_cols, den_col = RATE_COUNTS[m]
             k = float(sum(ok[c].sum() for c in num_cols))

@@ -48,11 +48,14 @@ def _clip(x: float, kind: str) -> float:
 
 def format_metric_table(table: pd.DataFrame, title: str = "") -> str:
     """Render ``metric_table`` output: mean and 95% interval between replications, per metric
-    (interval clipped to the metric's possible values)."""
+    (interval clipped to the metric's possible values).
+    """
     lines = []
     if title:
         lines.append(title)
-    width = max(len(METRIC_LABELS.get(m, (m, ""))[0]) for m in table["metric"]) if len(table) else 10
+    width = (
+        max(len(METRIC_LABELS.get(m, (m, ""))[0]) for m in table["metric"]) if len(table) else 10
+    )
     lines.append(f"{'metric':<{width}}  {'mean':>12}  {'95% CI (between replications)':>30}")
     for r in table.itertuples():
         label, kind = METRIC_LABELS.get(r.metric, (r.metric, "num"))

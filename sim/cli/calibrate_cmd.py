@@ -14,10 +14,16 @@ HELP = "Run baseline_2017 and crackdown_2018 and compare them with the public fi
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
-    parser.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder of scenario files")
-    parser.add_argument("--replications", "-n", type=int, default=None, help="replications (default: the files')")
+    parser.add_argument(
+        "--scenarios", type=Path, default=Path("scenarios"), help="folder of scenario files"
+    )
+    parser.add_argument(
+        "--replications", "-n", type=int, default=None, help="replications (default: the files')"
+    )
     parser.add_argument("--seed", type=int, default=None, help="root seed (default: the files')")
-    parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
+    parser.add_argument(
+        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+    )
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"), help="run directory")
 
 
@@ -39,8 +45,14 @@ def main(args: argparse.Namespace) -> int:
         s = load_scenario(path)
         bar = Progress(name)
         try:
-            reps = run_replications(s, args.replications, seed=args.seed, workers=args.workers or os.cpu_count() or 1,
-                                    out_dir=args.out / name, progress=bar)
+            reps = run_replications(
+                s,
+                args.replications,
+                seed=args.seed,
+                workers=args.workers or os.cpu_count() or 1,
+                out_dir=args.out / name,
+                progress=bar,
+            )
         finally:
             bar.close()
         tables.append(compare_to_targets(reps, name))
@@ -49,9 +61,13 @@ def main(args: argparse.Namespace) -> int:
     table.to_csv(args.out / "calibration.csv", index=False)
     for r in table.itertuples():
         mark = "ok " if r.in_range else "OUT"
-        print(f"[{mark}] {r.scenario:<15} {r.figure:<52} public {r.public:>10,.0f}  accepted "
-              f"[{r.accepted_low:,.0f}, {r.accepted_high:,.0f}]  simulated {r.simulated:>10,.1f} "
-              f"[{r.ci_low:,.1f}, {r.ci_high:,.1f}]")
+        print(
+            f"[{mark}] {r.scenario:<15} {r.figure:<52} public {r.public:>10,.0f}  accepted "
+            f"[{r.accepted_low:,.0f}, {r.accepted_high:,.0f}]  simulated {r.simulated:>10,.1f} "
+            f"[{r.ci_low:,.1f}, {r.ci_high:,.1f}]"
+        )
         print(f"      source: {r.source}")
-    print(f"{int(table['in_range'].sum())} of {len(table)} figures in range; table in {args.out / 'calibration.csv'}")
+    print(
+        f"{int(table['in_range'].sum())} of {len(table)} figures in range; table in {args.out / 'calibration.csv'}"
+    )
     return 0

@@ -37,8 +37,10 @@ class Progress:
         width = 30
         filled = int(width * done / max(total, 1))
         eta = elapsed / max(done, 1) * (total - done)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                          f"{elapsed:5.0f}s elapsed, ~{eta:4.0f}s left ")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+            f"{elapsed:5.0f}s elapsed, ~{eta:4.0f}s left "
+        )
         self.stream.flush()
         self.shown = True
 
@@ -71,4 +73,6 @@ def prepare_run_dir(out: Path, scenario_hash: str, seed: int) -> None:
                 "use another --out directory or delete it"
             )
         if old.get("seed") != seed:
-            raise UserError(f"{out} holds results for seed {old.get('seed')}, not {seed}; use another --out directory")
+            raise UserError(
+                f"{out} holds results for seed {old.get('seed')}, not {seed}; use another --out directory"
+            )

@@ -9,23 +9,54 @@ from pathlib import Path
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "compare"
-HELP = ("Run several scenarios on the same random streams; write report.html, figures and "
-        "comparison.csv to --out (the first scenario is the baseline).")
+HELP = (
+    "Run several scenarios on the same random streams; write report.html, figures and "
+    "comparison.csv to --out (the first scenario is the baseline)."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
-    parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="scenario YAML files, or a folder of them (first = baseline; in a folder, files "
-                             "named baseline* come first)")
-    parser.add_argument("--replications", "-n", type=int, default=None,
-                        help="replications per scenario (default: the first file's)")
-    parser.add_argument("--seed", type=int, default=None, help="root seed shared by all scenarios (default: the first file's)")
-    parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
-                        help="override a value in every scenario, e.g. --set duration_days=90 (repeatable)")
-    parser.add_argument("--out", type=Path, required=True, help="experiment directory (one run directory per scenario)")
-    parser.add_argument("--no-maps", action="store_true", help="skip the per-scenario maps (faster)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="scenario YAML files, or a folder of them (first = baseline; in a folder, files "
+        "named baseline* come first)",
+    )
+    parser.add_argument(
+        "--replications",
+        "-n",
+        type=int,
+        default=None,
+        help="replications per scenario (default: the first file's)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="root seed shared by all scenarios (default: the first file's)",
+    )
+    parser.add_argument(
+        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a value in every scenario, e.g. --set duration_days=90 (repeatable)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="experiment directory (one run directory per scenario)",
+    )
+    parser.add_argument(
+        "--no-maps", action="store_true", help="skip the per-scenario maps (faster)"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -42,7 +73,9 @@ def main(args: argparse.Namespace) -> int:
     files: list[Path] = []
     for f in map(Path, args.files):
         if f.is_dir():
-            found = sorted(f.glob("*.yaml"), key=lambda p: (not p.stem.startswith("baseline"), p.stem))
+            found = sorted(
+                f.glob("*.yaml"), key=lambda p: (not p.stem.startswith("baseline"), p.stem)
+            )
             if not found:
                 raise UserError(f"{f}: no scenario files (*.yaml) in this folder")
             files.extend(found)
@@ -56,8 +89,15 @@ def main(args: argparse.Namespace) -> int:
     workers = args.workers or os.cpu_count() or 1
     bar = Progress("compare")
     try:
-        reps = compare(args.files, args.replications, args.seed, workers, args.out, overrides=args.sets,
-                       progress=bar)
+        reps = compare(
+            args.files,
+            args.replications,
+            args.seed,
+            workers,
+            args.out,
+            overrides=args.sets,
+            progress=bar,
+        )
     finally:
         bar.close()
     return _finish(reps, args.out, build_report(args.out, maps=not args.no_maps))
@@ -69,7 +109,10 @@ def _finish(reps, out: Path, report: Path) -> int:  # type: ignore[no-untyped-de
 
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
     if failed:
-        print(f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}", file=sys.stderr)
+        print(
+            f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}",
+            file=sys.stderr,
+        )
     print(f"report: {report}")
     print(f"table:  {out / 'comparison.csv'}")
     return 1 if failed == len(reps) else 0

@@ -13,8 +13,12 @@ HELP = "Draw a theater map (land, maritime zones, places, areas, sample routes) 
 SAMPLE_ROUTES = [
     ("Nampo→Dalian", "Nampo", "Dalian", {}),
     ("Shanghai→Vladivostok", "Shanghai", "Vladivostok", {}),
-    ("Ningbo-Zhoushan→Nampo avoiding KOR/JPN territorial", "Ningbo-Zhoushan", "Nampo",
-     {"avoid": [("KOR", "territorial"), ("JPN", "territorial")]}),
+    (
+        "Ningbo-Zhoushan→Nampo avoiding KOR/JPN territorial",
+        "Ningbo-Zhoushan",
+        "Nampo",
+        {"avoid": [("KOR", "territorial"), ("JPN", "territorial")]},
+    ),
 ]
 
 

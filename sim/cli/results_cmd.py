@@ -14,7 +14,9 @@ HELP = "Summarise one or more run directories into the metrics table (reads stor
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
-    parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="run directories (from run/compare)")
+    parser.add_argument(
+        "dirs", nargs="+", type=Path, metavar="DIR", help="run directories (from run/compare)"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -30,11 +32,21 @@ def main(args: argparse.Namespace) -> int:
     for d in args.dirs:
         rows = finished_replications(d)
         if not rows:
-            raise UserError(f"{d}: no finished replications found (expected {d}/replications/rep_*/summary.json)")
+            raise UserError(
+                f"{d}: no finished replications found (expected {d}/replications/rep_*/summary.json)"
+            )
         reps = pd.DataFrame([rows[i] for i in sorted(rows)])
         manifest = d / "manifest.json"
-        name = json.loads(manifest.read_text()).get("scenario", d.name) if manifest.exists() else d.name
-        print(format_metric_table(metric_table(reps, HEADLINE_METRICS),
-                                  title=f"{name}: {len(reps)} replications ({d})"))
+        name = (
+            json.loads(manifest.read_text()).get("scenario", d.name)
+            if manifest.exists()
+            else d.name
+        )
+        print(
+            format_metric_table(
+                metric_table(reps, HEADLINE_METRICS),
+                title=f"{name}: {len(reps)} replications ({d})",
+            )
+        )
         print()
     return 0

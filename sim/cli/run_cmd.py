@@ -17,19 +17,42 @@ HELP = "Run a scenario's replications; print headline metrics with 95%% interval
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
     parser.add_argument("file", metavar="FILE", help="scenario YAML file")
-    parser.add_argument("--replications", "-n", type=int, default=None, help="replications (default: the file's)")
+    parser.add_argument(
+        "--replications", "-n", type=int, default=None, help="replications (default: the file's)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="root seed (default: the file's)")
-    parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
-    parser.add_argument("--dask", metavar="ADDRESS", default=None,
-                        help="run replications on a Dask distributed scheduler (e.g. tcp://host:8786); "
-                             "workers must see --out. Needs the 'dask' extra")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
-                        help="override a value, e.g. --set assets.us_p8.count=3 (repeatable)")
-    parser.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<scenario name>)")
-    parser.add_argument("--ais", action="store_true",
-                        help="also record tracks, simulate the received AIS feed, run the detectors and score them")
-    parser.add_argument("--ais-interval-s", type=float, default=600.0,
-                        help="AIS report interval under way, seconds (default 600: fewer rows than Class A's 10 s)")
+    parser.add_argument(
+        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run replications on a Dask distributed scheduler (e.g. tcp://host:8786); "
+        "workers must see --out. Needs the 'dask' extra",
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a value, e.g. --set assets.us_p8.count=3 (repeatable)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="run directory (default: runs/<scenario name>)"
+    )
+    parser.add_argument(
+        "--ais",
+        action="store_true",
+        help="also record tracks, simulate the received AIS feed, run the detectors and score them",
+    )
+    parser.add_argument(
+        "--ais-interval-s",
+        type=float,
+        default=600.0,
+        help="AIS report interval under way, seconds (default 600: fewer rows than Class A's 10 s)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -56,18 +79,34 @@ def main(args: argparse.Namespace) -> int:
     h = scenario_hash(scenario)
     prepare_run_dir(out, h, seed)
     (out / "scenario.resolved.yaml").write_text(
-        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    )
     manifest = {
-        "package": "sanctions-sim", "version": __version__, "scenario": scenario.name, "scenario_file": args.file,
-        "scenario_hash": h, "seed": seed, "replications": n, "workers": workers, "dask": args.dask,
-        "command": " ".join(["sanctions-sim", *sys.argv[1:]]), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "package": "sanctions-sim",
+        "version": __version__,
+        "scenario": scenario.name,
+        "scenario_file": args.file,
+        "scenario_hash": h,
+        "seed": seed,
+        "replications": n,
+        "workers": workers,
+        "dask": args.dask,
+        "command": " ".join(["sanctions-sim", *sys.argv[1:]]),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_json(out / "manifest.json", manifest)
     bar = Progress(f"{scenario.name}")
     t0 = time.perf_counter()
     try:
-        reps = run_replications(scenario, n, seed=seed, workers=workers, out_dir=out, progress=bar,
-                                dask_address=args.dask)
+        reps = run_replications(
+            scenario,
+            n,
+            seed=seed,
+            workers=workers,
+            out_dir=out,
+            progress=bar,
+            dask_address=args.dask,
+        )
     finally:
         bar.close()
     wall = time.perf_counter() - t0
@@ -76,16 +115,29 @@ def main(args: argparse.Namespace) -> int:
     table = metric_table(reps, HEADLINE_METRICS)
     table.to_csv(out / "metrics.csv", index=False)
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
-    manifest.update({"finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "wall_s": round(wall, 2),
-                     "replication_wall_s_median": float(reps["wall_s"].median()), "failed_replications": failed})
+    manifest.update(
+        {
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "wall_s": round(wall, 2),
+            "replication_wall_s_median": float(reps["wall_s"].median()),
+            "failed_replications": failed,
+        }
+    )
     write_json(out / "manifest.json", manifest)
     if failed:
         first = reps.loc[reps["error"].fillna("") != "", "error"].iloc[0]
-        print(f"warning: {failed} of {n} replication(s) failed (first error: {first}); see "
-              f"{out / 'replications.csv'}", file=sys.stderr)
+        print(
+            f"warning: {failed} of {n} replication(s) failed (first error: {first}); see "
+            f"{out / 'replications.csv'}",
+            file=sys.stderr,
+        )
     if failed < n:
-        print(format_metric_table(table, title=f"{scenario.name}: {n - failed} replications, seed {seed} "
-                                                f"({wall:.0f} s)"))
+        print(
+            format_metric_table(
+                table,
+                title=f"{scenario.name}: {n - failed} replications, seed {seed} ({wall:.0f} s)",
+            )
+        )
     if args.ais and failed < n:
         _monitor(out, scenario, seed, reps, args.ais_interval_s)
     print(f"results in {out}/")
@@ -103,13 +155,19 @@ def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: f
     from sim.monitoring import FeedConfig
 
     theater = load_theater(scenario.theater)  # type: ignore[attr-defined]
-    config = FeedConfig(report_interval_underway_s=interval_s, report_interval_anchor_s=max(interval_s, 180.0))
+    config = FeedConfig(
+        report_interval_underway_s=interval_s, report_interval_anchor_s=max(interval_s, 180.0)
+    )
     ok = reps[reps["error"].fillna("") == ""]["replication"].tolist()  # type: ignore[index]
     bar = Progress("AIS monitoring")
     frames = []
     try:
         for k, i in enumerate(ok):
-            frames.append(monitor_replication(out / REPLICATION_DIR / f"rep_{i:05d}", theater, seed, i, config))
+            frames.append(
+                monitor_replication(
+                    out / REPLICATION_DIR / f"rep_{i:05d}", theater, seed, i, config
+                )
+            )
             bar(k + 1, len(ok))
     finally:
         bar.close()

@@ -9,21 +9,43 @@ from pathlib import Path
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "sweep"
-HELP = ("Vary scenario parameters over a grid (--vary key.path=v1,v2,...), run every variant on the "
-        "same random streams, and write report.html, figures and comparison.csv to --out.")
+HELP = (
+    "Vary scenario parameters over a grid (--vary key.path=v1,v2,...), run every variant on the "
+    "same random streams, and write report.html, figures and comparison.csv to --out."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
     parser.add_argument("file", metavar="FILE", help="base scenario YAML file")
-    parser.add_argument("--vary", action="append", default=[], metavar="KEY.PATH=V1,V2,...",
-                        help="parameter and its values, e.g. --vary assets.us_p8.count=1,2,4 (repeatable: grid)")
-    parser.add_argument("--replications", "-n", type=int, default=None, help="replications per variant")
+    parser.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=V1,V2,...",
+        help="parameter and its values, e.g. --vary assets.us_p8.count=1,2,4 (repeatable: grid)",
+    )
+    parser.add_argument(
+        "--replications", "-n", type=int, default=None, help="replications per variant"
+    )
     parser.add_argument("--seed", type=int, default=None, help="root seed shared by all variants")
-    parser.add_argument("--workers", "-w", type=int, default=None, help="local processes (default: all cores)")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
-                        help="fixed override applied to every variant (repeatable)")
-    parser.add_argument("--out", type=Path, required=True, help="experiment directory (one run directory per variant)")
+    parser.add_argument(
+        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="fixed override applied to every variant (repeatable)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="experiment directory (one run directory per variant)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -48,8 +70,16 @@ def main(args: argparse.Namespace) -> int:
     workers = args.workers or os.cpu_count() or 1
     bar = Progress("sweep")
     try:
-        reps = sweep(args.file, vary, args.replications, args.seed, workers, args.out, overrides=args.sets,
-                     progress=bar)
+        reps = sweep(
+            args.file,
+            vary,
+            args.replications,
+            args.seed,
+            workers,
+            args.out,
+            overrides=args.sets,
+            progress=bar,
+        )
     finally:
         bar.close()
     return _finish(reps, args.out, build_report(args.out, maps=False))

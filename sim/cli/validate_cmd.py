@@ -29,5 +29,7 @@ def main(args: argparse.Namespace) -> int:
             for p in exc.problems:
                 print(str(p), file=sys.stderr)
         else:
-            print(f"{f}: ok ({s.name}: {len(s.programs)} programs, {sum(g.count for g in s.assets)} assets)")
+            print(
+                f"{f}: ok ({s.name}: {len(s.programs)} programs, {sum(g.count for g in s.assets)} assets)"
+            )
     return 2 if bad else 0

@@ -46,11 +46,15 @@ def _check_run_dir(path: Path, scenario_hash: str, seed: int) -> None:
     if f.exists():
         old = json.loads(f.read_text())
         if old.get("scenario_hash") not in (None, scenario_hash):
-            raise UserError(f"{path} holds results of a different scenario (hash {old.get('scenario_hash')}, "
-                            f"now {scenario_hash}); use another --out directory or delete it")
+            raise UserError(
+                f"{path} holds results of a different scenario (hash {old.get('scenario_hash')}, "
+                f"now {scenario_hash}); use another --out directory or delete it"
+            )
         if old.get("seed") not in (None, seed):
-            raise UserError(f"{path} holds results for seed {old.get('seed')}, not {seed}; "
-                            "use another --out directory")
+            raise UserError(
+                f"{path} holds results for seed {old.get('seed')}, not {seed}; "
+                "use another --out directory"
+            )
 
 
 def _run_all(
@@ -77,16 +81,31 @@ def _run_all(
     dirs = [r["dir"] for r in runs]
     if len(set(dirs)) != len(dirs):
         dup = sorted({d for d in dirs if dirs.count(d) > 1})
-        raise UserError(f"two runs would share the directory {dup}: give the scenarios distinct names")
+        raise UserError(
+            f"two runs would share the directory {dup}: give the scenarios distinct names"
+        )
     for r in runs:
         r["hash"] = scenario_hash(r["scenario_obj"])
         _check_run_dir(out / r["dir"], r["hash"], seed)
     manifest = {
-        "kind": kind, "version": __version__, "seed": seed, "replications": n, **(extra or {}),
-        "runs": [{"label": r["label"], "dir": r["dir"], "scenario": r["scenario_obj"].name,
-                  "scenario_hash": r["hash"], "factors": r.get("factors", {}),
-                  "theater": r["scenario_obj"].theater, "duration_days": r["scenario_obj"].duration_h / 24.0,
-                  "warmup_days": r["scenario_obj"].warmup_days} for r in runs],
+        "kind": kind,
+        "version": __version__,
+        "seed": seed,
+        "replications": n,
+        **(extra or {}),
+        "runs": [
+            {
+                "label": r["label"],
+                "dir": r["dir"],
+                "scenario": r["scenario_obj"].name,
+                "scenario_hash": r["hash"],
+                "factors": r.get("factors", {}),
+                "theater": r["scenario_obj"].theater,
+                "duration_days": r["scenario_obj"].duration_h / 24.0,
+                "warmup_days": r["scenario_obj"].warmup_days,
+            }
+            for r in runs
+        ],
     }
     (out / EXPERIMENT_FILE).write_text(json.dumps(manifest, indent=1, default=str))
     total = n * len(runs)
@@ -96,10 +115,22 @@ def _run_all(
         rd = out / r["dir"]
         rd.mkdir(parents=True, exist_ok=True)
         (rd / "scenario.resolved.yaml").write_text(
-            yaml.safe_dump(s.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
-        (rd / "manifest.json").write_text(json.dumps(
-            {"scenario": s.name, "scenario_hash": r["hash"], "seed": seed, "replications": n,
-             "version": __version__, "factors": r.get("factors", {})}, indent=1, default=str))
+            yaml.safe_dump(s.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+        )
+        (rd / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "scenario": s.name,
+                    "scenario_hash": r["hash"],
+                    "seed": seed,
+                    "replications": n,
+                    "version": __version__,
+                    "factors": r.get("factors", {}),
+                },
+                indent=1,
+                default=str,
+            )
+        )
 
         def _step(done: int, _tot: int, k: int = k) -> None:
             if progress is not None:
@@ -144,8 +175,13 @@ def compare(
     loaded = [_load(s, overrides) for s in scenarios]
     n = loaded[0].replications if n is None else int(n)
     seed = loaded[0].seed if seed is None else int(seed)
-    runs = [{"label": s.name, "dir": _safe_dir(s.name), "scenario_obj": s, "factors": {}} for s in loaded]
-    return _run_all(runs, kind="compare", n=n, seed=seed, workers=workers, out_dir=out_dir, progress=progress)
+    runs = [
+        {"label": s.name, "dir": _safe_dir(s.name), "scenario_obj": s, "factors": {}}
+        for s in loaded
+    ]
+    return _run_all(
+        runs, kind="compare", n=n, seed=seed, workers=workers, out_dir=out_dir, progress=progress
+    )
 
 
 def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
@@ -240,8 +276,25 @@ def sweep(
     n = first.replications if n is None else int(n)
     seed = first.seed if seed is None else int(seed)
     leaves = [k.split(".")[-1] for k in vary]
-    short = {k: (leaf if leaves.count(leaf) == 1 else k) for k, leaf in zip(vary, leaves, strict=True)}
-    runs = [{"label": ", ".join(f"{short[k]}={_fmt_value(v)}" for k, v in f.items()),
-             "dir": f"variant_{i:03d}", "scenario_obj": s, "factors": f} for i, (f, s) in enumerate(variants)]
-    return _run_all(runs, kind="sweep", n=n, seed=seed, workers=workers, out_dir=out_dir, progress=progress,
-                    extra={"vary": {k: list(v) for k, v in vary.items()}, "base": str(base_scenario)})
+    short = {
+        k: (leaf if leaves.count(leaf) == 1 else k) for k, leaf in zip(vary, leaves, strict=True)
+    }
+    runs = [
+        {
+            "label": ", ".join(f"{short[k]}={_fmt_value(v)}" for k, v in f.items()),
+            "dir": f"variant_{i:03d}",
+            "scenario_obj": s,
+            "factors": f,
+        }
+        for i, (f, s) in enumerate(variants)
+    ]
+    return _run_all(
+        runs,
+        kind="sweep",
+        n=n,
+        seed=seed,
+        workers=workers,
+        out_dir=out_dir,
+        progress=progress,
+        extra={"vary": {k: list(v) for k, v in vary.items()}, "base": str(base_scenario)},
+    )

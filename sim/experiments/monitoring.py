@@ -25,8 +25,9 @@ AIS_STREAM = 0xA15
 """Spawn-key tag of the AIS feed's random stream (distinct from the model's streams)."""
 
 
-def monitor_replication(rep_dir: Path, theater: Any, seed: int, index: int,
-                        config: FeedConfig | None = None) -> pd.DataFrame:
+def monitor_replication(
+    rep_dir: Path, theater: Any, seed: int, index: int, config: FeedConfig | None = None
+) -> pd.DataFrame:
     """Simulate the received AIS feed of one stored replication, detect, and score.
 
     Writes ``ais.parquet`` (the received feed), ``truth_<table>.parquet`` (transfers,
@@ -34,15 +35,20 @@ def monitor_replication(rep_dir: Path, theater: Any, seed: int, index: int,
     into ``rep_dir``; returns the scores (one row per detector).
     """
     tracks = pd.read_parquet(rep_dir / "tracks.parquet")
-    rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(index), AIS_STREAM)))
+    rng = np.random.default_rng(
+        np.random.SeedSequence(int(seed), spawn_key=(int(index), AIS_STREAM))
+    )
     feed = simulate_feed(tracks, theater, rng, config)
     write_feed(feed, rep_dir / "ais.parquet")
     truth = ground_truth(tracks, theater)
     for name, table in truth.items():
         table.to_parquet(rep_dir / f"truth_{name}.parquet", index=False)
     ports = theater.ports[theater.ports["kind"].isin(["port", "naval_base"])][["lon", "lat"]]
-    detections = detect_all(feed.drop(columns=["vessel"]), distance_to_shore_nm=theater.distance_to_coast_nm,
-                            anchorages=ports)
+    detections = detect_all(
+        feed.drop(columns=["vessel"]),
+        distance_to_shore_nm=theater.distance_to_coast_nm,
+        anchorages=ports,
+    )
     for name, table in detections.items():
         table.to_parquet(rep_dir / f"detected_{name}.parquet", index=False)
     scores = score_detections(detections, truth, feed)

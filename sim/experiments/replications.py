@@ -47,7 +47,9 @@ def _theater(name: str) -> Any:
 _ROUTES: dict[str, Any] = {}
 
 
-def _run_one(scenario_json: str, seed: int, index: int, n: int, out_dir: str | None) -> dict[str, Any]:
+def _run_one(
+    scenario_json: str, seed: int, index: int, n: int, out_dir: str | None
+) -> dict[str, Any]:
     """Run replication ``index`` (picklable: scenario passed as JSON)."""
     from sim.model import run
     from sim.model.engine import RouteCache
@@ -55,8 +57,12 @@ def _run_one(scenario_json: str, seed: int, index: int, n: int, out_dir: str | N
 
     scenario = Scenario.model_validate_json(scenario_json)
     ss = replication_seeds(seed, n)[index]
-    row: dict[str, Any] = {"scenario": scenario.name, "replication": index, "seed": seed,
-                           "scenario_hash": scenario_hash(scenario)}
+    row: dict[str, Any] = {
+        "scenario": scenario.name,
+        "replication": index,
+        "seed": seed,
+        "scenario_hash": scenario_hash(scenario),
+    }
     t0 = time.perf_counter()
     write = None
     try:
@@ -171,15 +177,22 @@ def run_replications(
         wanted = set(todo)
         # stored rows of another scenario or seed are not reused (they are re-run and replaced)
         for i, row in finished_replications(Path(out_dir), clean=True).items():
-            if (i in wanted and row.get("seed") == seed and row.get("scenario_hash") == h
-                    and not row.get("error")):
+            if (
+                i in wanted
+                and row.get("seed") == seed
+                and row.get("scenario_hash") == h
+                and not row.get("error")
+            ):
                 rows[i] = row
         todo = [i for i in todo if i not in rows]
     total = len(rows) + len(todo)
     sj = scenario.model_dump_json()
     od = None if out_dir is None else str(out_dir)
-    runner = _execute(sj, seed, n, todo, od, workers) if dask_address is None else \
-        _execute_dask(sj, seed, n, todo, od, dask_address)
+    runner = (
+        _execute(sj, seed, n, todo, od, workers)
+        if dask_address is None
+        else _execute_dask(sj, seed, n, todo, od, dask_address)
+    )
     for row in runner:
         rows[row["replication"]] = row
         if progress is not None:
@@ -190,7 +203,9 @@ def run_replications(
     return df
 
 
-def _execute(sj: str, seed: int, n: int, todo: list[int], od: str | None, workers: int) -> Iterator[dict[str, Any]]:
+def _execute(
+    sj: str, seed: int, n: int, todo: list[int], od: str | None, workers: int
+) -> Iterator[dict[str, Any]]:
     if workers <= 1 or len(todo) <= 1:
         for i in todo:
             yield _run_one(sj, seed, i, n, od)
@@ -203,20 +218,34 @@ def _execute(sj: str, seed: int, n: int, todo: list[int], od: str | None, worker
                 yield f.result()
 
 
-def _execute_dask(sj: str, seed: int, n: int, todo: list[int], od: str | None,
-                  address: Any) -> Iterator[dict[str, Any]]:
+def _execute_dask(
+    sj: str, seed: int, n: int, todo: list[int], od: str | None, address: Any
+) -> Iterator[dict[str, Any]]:
     """One Dask task per replication; rows are yielded as tasks finish."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
         from sim.errors import UserError
 
-        raise UserError("--dask needs the optional dependency: pip install 'sanctions-sim[dask]'") from exc
+        raise UserError(
+            "--dask needs the optional dependency: pip install 'sanctions-sim[dask]'"
+        ) from exc
     own = not isinstance(address, Client)
     client = Client(address) if own else address
     try:
-        futures = [client.submit(_run_one, sj, seed, i, n, od, pure=False, key=f"rep-{i}-{os.getpid()}-{time.time_ns()}")
-                   for i in todo]
+        futures = [
+            client.submit(
+                _run_one,
+                sj,
+                seed,
+                i,
+                n,
+                od,
+                pure=False,
+                key=f"rep-{i}-{os.getpid()}-{time.time_ns()}",
+            )
+            for i in todo
+        ]
         for fut in as_completed(futures):
             yield fut.result()
             fut.release()

@@ -33,14 +33,24 @@ class ParameterRange:
 DEFAULT_RANGES: tuple[ParameterRange, ...] = (
     ParameterRange("MPA radar range (nm)", "assets.us_p8.sensor.range_nm", 10, 60),
     ParameterRange("Frigate radar range (nm)", "assets.coalition_frigates.sensor.range_nm", 12, 30),
-    ParameterRange("DPRK AIS-dark probability", "programs.ecs_petroleum.dprk_dark_probability", 0.5, 1.0),
-    ParameterRange("Feeder AIS-dark probability", "programs.ecs_petroleum.foreign_dark_probability", 0.1, 0.9),
-    ParameterRange("Transfer duration (h)", "programs.ecs_petroleum.transfer_duration_h", "[3, 9]", "[12, 36]"),
+    ParameterRange(
+        "DPRK AIS-dark probability", "programs.ecs_petroleum.dprk_dark_probability", 0.5, 1.0
+    ),
+    ParameterRange(
+        "Feeder AIS-dark probability", "programs.ecs_petroleum.foreign_dark_probability", 0.1, 0.9
+    ),
+    ParameterRange(
+        "Transfer duration (h)", "programs.ecs_petroleum.transfer_duration_h", "[3, 9]", "[12, 36]"
+    ),
     ParameterRange("Flag-state consent probability", "rules.default_consent_probability", 0.0, 0.3),
     ParameterRange("Cue delay (h)", "coordination.report_delay_h", 0.5, 8.0),
     ParameterRange("Coalition frigates", "assets.coalition_frigates.count", 1, 4),
-    ParameterRange("Halt when observed (probability)", "programs.ecs_petroleum.abort_when_observed_probability",
-                   0.01, 0.2),
+    ParameterRange(
+        "Halt when observed (probability)",
+        "programs.ecs_petroleum.abort_when_observed_probability",
+        0.01,
+        0.2,
+    ),
 )
 """Ranges for ``crackdown_2018``: domain.md gives no figure for any of them (see docs/model.md)."""
 
@@ -54,7 +64,12 @@ def one_at_a_time(
     workers: int = 1,
     out_dir: str | Path = "runs/sensitivity",
     overrides: Sequence[str] = (),
-    metrics: Sequence[str] = ("interception_rate", "denial_rate", "disruption_rate", "barrels_delivered_per_year"),
+    metrics: Sequence[str] = (
+        "interception_rate",
+        "denial_rate",
+        "disruption_rate",
+        "barrels_delivered_per_year",
+    ),
 ) -> pd.DataFrame:
     """Run the base scenario and each parameter at its low and high value.
 
@@ -71,15 +86,23 @@ def one_at_a_time(
     meta.append(("base", "", "base", ""))
     for i, r in enumerate(ranges):
         for level, value in (("low", r.low), ("high", r.high)):
-            variants.append(load_scenario(base, overrides=[*overrides, f"name=oat_{i:02d}_{level}",
-                                                          f"{r.key}={value}"]))
+            variants.append(
+                load_scenario(
+                    base, overrides=[*overrides, f"name=oat_{i:02d}_{level}", f"{r.key}={value}"]
+                )
+            )
             meta.append((r.label, r.key, level, value))
     reps = compare(variants, n, seed=seed, workers=workers, out_dir=out_dir)
     rows = []
     for v, (label, key, level, value) in zip(variants, meta):
         sub = reps[(reps["label"] == v.name) & (reps["error"].fillna("") == "")]
-        row: dict[str, Any] = {"parameter": label, "key": key, "level": level, "value": str(value),
-                               "replications": len(sub)}
+        row: dict[str, Any] = {
+            "parameter": label,
+            "key": key,
+            "level": level,
+            "value": str(value),
+            "replications": len(sub),
+        }
         for m in metrics:
             mean, lo, hi = t_interval(sub[m]) if m in sub else (float("nan"),) * 3
             row[m], row[f"{m}_low"], row[f"{m}_high"] = mean, lo, hi

@@ -121,14 +121,29 @@ def _stationary(xy: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
 
 
 def _count(searcher: np.ndarray, targets: np.ndarray, r_m: float, rng: np.random.Generator) -> int:
-    ids, _ = first_detections(searcher, targets, np.arange(len(targets)), law="cookie_cutter", range_m=r_m,
-                              sweep_width_m=2 * r_m, reference_speed_m_h=1.0, rng=rng)
+    ids, _ = first_detections(
+        searcher,
+        targets,
+        np.arange(len(targets)),
+        law="cookie_cutter",
+        range_m=r_m,
+        sweep_width_m=2 * r_m,
+        reference_speed_m_h=1.0,
+        rng=rng,
+    )
     return len(ids)
 
 
 def _random_search_fractions(
-    theater: object, side_nm: float, range_nm: float, speed_kn: float, hours: float, targets: int,
-    searches: int, seed: int, present_h: float | None = None,
+    theater: object,
+    side_nm: float,
+    range_nm: float,
+    speed_kn: float,
+    hours: float,
+    targets: int,
+    searches: int,
+    seed: int,
+    present_h: float | None = None,
 ) -> tuple[float, ...]:
     """Detected fraction per independent random search; targets present all along or for ``present_h``."""
     rng = np.random.default_rng(seed)
@@ -150,18 +165,34 @@ def _random_search_fractions(
 
 
 def random_search(
-    theater: object, *, side_nm: float, range_nm: float, speed_kn: float, hours: float,
-    targets: int, searches: int, seed: int,
+    theater: object,
+    *,
+    side_nm: float,
+    range_nm: float,
+    speed_kn: float,
+    hours: float,
+    targets: int,
+    searches: int,
+    seed: int,
 ) -> SearchCheck:
     """Koopman random search: ``searches`` independent searches, each against ``targets`` stationary targets."""
-    fr = _random_search_fractions(theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed)
+    fr = _random_search_fractions(
+        theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed
+    )
     coverage = 2 * range_nm * speed_kn * hours / side_nm**2
     return SearchCheck("random search", fr, 1 - math.exp(-coverage))
 
 
 def parallel_sweep(
-    theater: object, *, side_nm: float, range_nm: float, speed_kn: float, lane_hours: float,
-    targets: int, searches: int, seed: int,
+    theater: object,
+    *,
+    side_nm: float,
+    range_nm: float,
+    speed_kn: float,
+    lane_hours: float,
+    targets: int,
+    searches: int,
+    seed: int,
 ) -> SearchCheck:
     """Exhaustive parallel sweep with lanes spaced W = 2R, stopped after ``lane_hours`` on the lanes."""
     rng = np.random.default_rng(seed)
@@ -181,26 +212,44 @@ def parallel_sweep(
         over = lane_time[min(k, len(lane_time) - 1)] - lane_hours
         if over > 0:
             legs[-1, 1] -= over
-        tg = _stationary(_targets(ctx, targets, side_m / 2), np.zeros(targets), np.full(targets, legs[-1, 1]))
+        tg = _stationary(
+            _targets(ctx, targets, side_m / 2), np.zeros(targets), np.full(targets, legs[-1, 1])
+        )
         fr.append(_count(legs, tg, r_m, rng) / targets)
     coverage = 2 * range_nm * speed_kn * lane_hours / side_nm**2
     return SearchCheck("parallel sweep", tuple(fr), min(1.0, coverage))
 
 
 def transient_target(
-    theater: object, *, side_nm: float, range_nm: float, speed_kn: float, present_h: float, hours: float,
-    targets: int, searches: int, seed: int,
+    theater: object,
+    *,
+    side_nm: float,
+    range_nm: float,
+    speed_kn: float,
+    present_h: float,
+    hours: float,
+    targets: int,
+    searches: int,
+    seed: int,
 ) -> SearchCheck:
     """Random search against targets present only for ``present_h`` (a ship-to-ship transfer)."""
-    fr = _random_search_fractions(theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed,
-                                  present_h=present_h)
+    fr = _random_search_fractions(
+        theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed, present_h=present_h
+    )
     coverage = 2 * range_nm * speed_kn * present_h / side_nm**2
     return SearchCheck("transient target", fr, 1 - math.exp(-coverage))
 
 
 def barrier_patrol(
-    theater: object, *, length_nm: float, range_nm: float, speed_kn: float, target_speed_kn: float,
-    targets: int, patrols: int, seed: int,
+    theater: object,
+    *,
+    length_nm: float,
+    range_nm: float,
+    speed_kn: float,
+    target_speed_kn: float,
+    targets: int,
+    patrols: int,
+    seed: int,
 ) -> SearchCheck:
     """Back-and-forth barrier patrols (random phase each) against targets crossing at uniform points and times."""
     rng = np.random.default_rng(seed)
@@ -218,8 +267,16 @@ def barrier_patrol(
         # each target crosses y = 0 at a uniform point and time, from far south to far north
         x = rng.uniform(-length_m / 2, length_m / 2, targets)
         t_cross = rng.uniform(5 * cycle_h, 45 * cycle_h, targets)
-        tg = np.column_stack([t_cross - far / u, t_cross + far / u, x, np.full(targets, -far),
-                              np.zeros(targets), np.full(targets, u)])
+        tg = np.column_stack(
+            [
+                t_cross - far / u,
+                t_cross + far / u,
+                x,
+                np.full(targets, -far),
+                np.zeros(targets),
+                np.full(targets, u),
+            ]
+        )
         fr.append(_count(legs, tg, r_m, rng) / targets)
     d = range_nm * math.sqrt(1 + (speed_kn / target_speed_kn) ** 2)
     frac = min(1.0, d / length_nm)

@@ -28,9 +28,24 @@ def _code(flat, nx, ny, x0, y0, inv_cell, x, y):
 
 
 @njit(cache=True, nogil=True)
-def march(flat, nx: int, ny: int, x0: float, y0: float, cell: float, unit: float, deep: int,
-          px: float, py: float, qx: np.ndarray, qy: np.ndarray, act: np.ndarray, sure: bool,
-          k_steps: int, look_n: int):
+def march(
+    flat,
+    nx: int,
+    ny: int,
+    x0: float,
+    y0: float,
+    cell: float,
+    unit: float,
+    deep: int,
+    px: float,
+    py: float,
+    qx: np.ndarray,
+    qy: np.ndarray,
+    act: np.ndarray,
+    sure: bool,
+    k_steps: int,
+    look_n: int,
+):
     """March segments p -> q[i] (i in ``act``) over the clearance codes ``flat``.
 
     Per iteration: ``k_steps`` samples half a cell apart from t (clipped at the end); any
@@ -72,7 +87,10 @@ def march(flat, nx: int, ny: int, x0: float, y0: float, cell: float, unit: float
                 if sure:
                     for j in range(look_n):
                         tl = min(t_bad + j * half, ln)
-                        if _code(flat, nx, ny, x0, y0, inv_cell, px + ux * tl, py + uy * tl) == deep:
+                        if (
+                            _code(flat, nx, ny, x0, y0, inv_cell, px + ux * tl, py + uy * tl)
+                            == deep
+                        ):
                             blocked[i] = True
                             break
                 break
@@ -84,9 +102,22 @@ def march(flat, nx: int, ny: int, x0: float, y0: float, cell: float, unit: float
 
 
 @njit(cache=True, nogil=True)
-def segments_off_coast(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, dist: np.ndarray,
-                       x0: float, y0: float, cell: float, unit_nm: float, min_nm: float, near_nm: float,
-                       box: np.ndarray, step_m: float, min_samples: int):
+def segments_off_coast(
+    ax: np.ndarray,
+    ay: np.ndarray,
+    bx: np.ndarray,
+    by: np.ndarray,
+    dist: np.ndarray,
+    x0: float,
+    y0: float,
+    cell: float,
+    unit_nm: float,
+    min_nm: float,
+    near_nm: float,
+    box: np.ndarray,
+    step_m: float,
+    min_samples: int,
+):
     """Sample each segment a[i] -> b[i] every ``step_m`` (at least ``min_samples`` points) on the
     distance raster ``dist`` (codes x ``unit_nm``). A segment fails at its first sample closer
     than ``min_nm``. Samples within ``near_nm`` of the coast (the raster cannot tell land there)
@@ -117,11 +148,16 @@ def segments_off_coast(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.nd
                 ok[i] = False
                 m = start  # no exact checks needed for a failed segment
                 break
-            code = (1 if d <= near_nm else 0) + (2 if (x < box[0] or x > box[2] or y < box[1]
-                                                       or y > box[3]) else 0)
+            code = (1 if d <= near_nm else 0) + (
+                2 if (x < box[0] or x > box[2] or y < box[1] or y > box[3]) else 0
+            )
             if code:
                 if m == cs.shape[0]:
-                    cs2, cx2, cy2 = np.empty(2 * m, dtype=np.int64), np.empty(2 * m), np.empty(2 * m)
+                    cs2, cx2, cy2 = (
+                        np.empty(2 * m, dtype=np.int64),
+                        np.empty(2 * m),
+                        np.empty(2 * m),
+                    )
                     cc2 = np.empty(2 * m, dtype=np.int8)
                     cs2[:m], cx2[:m], cy2[:m], cc2[:m] = cs, cx, cy, cc
                     cs, cx, cy, cc = cs2, cx2, cy2, cc2
@@ -133,7 +169,8 @@ def segments_off_coast(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.nd
 @njit(cache=True, nogil=True)
 def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
     """Upper convex hull of (along, hgt) with (0, 0) and (length, 0), strictly between those
-    ends (Andrew's monotone chain); ok=False when a point lies beyond an end."""
+    ends (Andrew's monotone chain); ok=False when a point lies beyond an end.
+    """
     n = along.shape[0]
     for i in range(n):
         if along[i] <= 0 or along[i] >= length:
@@ -150,8 +187,14 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
             x, y = length, 0.0
         else:
             x, y = along[order[r - 1]], hgt[order[r - 1]]
-        while m >= 2 and ((hx[m - 1] - hx[m - 2]) * (y - hy[m - 2])
-                          - (hy[m - 1] - hy[m - 2]) * (x - hx[m - 2])) >= 0:
+        while (
+            m >= 2
+            and (
+                (hx[m - 1] - hx[m - 2]) * (y - hy[m - 2])
+                - (hy[m - 1] - hy[m - 2]) * (x - hx[m - 2])
+            )
+            >= 0
+        ):
             m -= 1
         hx[m], hy[m] = x, y
         m += 1
@@ -162,8 +205,9 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
 
 
 @njit(cache=True, nogil=True)
-def tight_chain(px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray,
-                eps: float):
+def tight_chain(
+    px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray, eps: float
+):
     """The chain that replaces bend c between p and q around the obstacle edges ``seg`` (k, 2, 2)
     near the triangle (p, c, q): the upper hull of the edge ends inside the triangle and the
     edges' crossings of the chord p-q, vertices pushed ``eps`` outwards.

@@ -44,8 +44,16 @@ from shapely.geometry.base import BaseGeometry
 from sim.geo import _kernels
 from sim.units import NM_M
 
-__all__ = ["Route", "RoutingGraph", "RoutingParams", "PREFER_FACTOR", "ClearanceRaster", "InsideRaster",
-           "build_graph", "inside_raster"]
+__all__ = [
+    "Route",
+    "RoutingGraph",
+    "RoutingParams",
+    "PREFER_FACTOR",
+    "ClearanceRaster",
+    "InsideRaster",
+    "build_graph",
+    "inside_raster",
+]
 
 PREFER_FACTOR = 0.6
 """Cost per nm inside preferred waters relative to elsewhere (a smuggler hugging them)."""
@@ -93,7 +101,9 @@ def _convex_ring_vertices(poly_geom: BaseGeometry) -> tuple[np.ndarray, np.ndarr
                 continue
             p = np.roll(c, 1, axis=0)
             n = np.roll(c, -1, axis=0)
-            cross = (c[:, 0] - p[:, 0]) * (n[:, 1] - c[:, 1]) - (c[:, 1] - p[:, 1]) * (n[:, 0] - c[:, 0])
+            cross = (c[:, 0] - p[:, 0]) * (n[:, 1] - c[:, 1]) - (c[:, 1] - p[:, 1]) * (
+                n[:, 0] - c[:, 0]
+            )
             keep = cross > 0
             vs.append(c[keep])
             ps.append(p[keep])
@@ -142,8 +152,12 @@ class ClearanceRaster:
         self._flat = clear.ravel()
 
     def _inside(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return ((x >= self.x0) & (y >= self.y0) & (x < self.x0 + self.nx * self.cell)
-                & (y < self.y0 + self.ny * self.cell))
+        return (
+            (x >= self.x0)
+            & (y >= self.y0)
+            & (x < self.x0 + self.nx * self.cell)
+            & (y < self.y0 + self.ny * self.cell)
+        )
 
     def _lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Clearance codes at points known to lie inside the raster."""
@@ -194,10 +208,24 @@ class ClearanceRaster:
         act = np.flatnonzero((end_ok | sure) & ~zero)
         if len(act) == 0:
             return (res, blocked) if sure else res
-        vis, blk = _kernels.march(self._flat, self.nx, self.ny, self.x0, self.y0, self.cell, self.unit, _DEEP,
-                                  float(p[0]), float(p[1]), np.ascontiguousarray(q[:, 0], dtype=float),
-                                  np.ascontiguousarray(q[:, 1], dtype=float), act, bool(sure), self._K,
-                                  self._LOOK_N)
+        vis, blk = _kernels.march(
+            self._flat,
+            self.nx,
+            self.ny,
+            self.x0,
+            self.y0,
+            self.cell,
+            self.unit,
+            _DEEP,
+            float(p[0]),
+            float(p[1]),
+            np.ascontiguousarray(q[:, 0], dtype=float),
+            np.ascontiguousarray(q[:, 1], dtype=float),
+            act,
+            bool(sure),
+            self._K,
+            self._LOOK_N,
+        )
         res |= vis
         blocked |= blk
         return (res, blocked) if sure else res
@@ -211,8 +239,9 @@ class ClearanceRaster:
         return cls(x0, y0, cell, a["clear"])
 
 
-def clearance_raster(obstacle: BaseGeometry, bounds: tuple[float, float, float, float],
-                     cell: float) -> ClearanceRaster:
+def clearance_raster(
+    obstacle: BaseGeometry, bounds: tuple[float, float, float, float], cell: float
+) -> ClearanceRaster:
     """Rasterise ``obstacle`` conservatively (see :class:`ClearanceRaster`).
 
     Boundary vertices (segmentised to <= cell/2, so every boundary point is within cell/4
@@ -260,7 +289,9 @@ class InsideRaster:
     ``shapely.contains_xy`` returns.
     """
 
-    def __init__(self, x0: float, y0: float, cell: float, code: np.ndarray, nx: int | None = None) -> None:
+    def __init__(
+        self, x0: float, y0: float, cell: float, code: np.ndarray, nx: int | None = None
+    ) -> None:
         """``code``: (ny, nx) codes, or with ``nx`` given, those codes packed four to a byte."""
         self.x0, self.y0, self.cell = float(x0), float(y0), float(cell)
         # 2 bits a cell: a variant's raster is ~8 MB instead of ~33 MB (one per routing graph)
@@ -287,8 +318,10 @@ class InsideRaster:
         return out
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}_grid": np.array([self.x0, self.y0, self.cell, self.nx]),
-                f"{prefix}_packed": self.packed}
+        return {
+            f"{prefix}_grid": np.array([self.x0, self.y0, self.cell, self.nx]),
+            f"{prefix}_packed": self.packed,
+        }
 
     @classmethod
     def from_arrays(cls, a: dict[str, np.ndarray], prefix: str) -> InsideRaster:
@@ -351,9 +384,16 @@ class RoutingGraph:
     """
 
     def __init__(
-        self, nodes: np.ndarray, prev: np.ndarray, nxt: np.ndarray, dist: np.ndarray,
-        pred: np.ndarray, geoms, raster: ClearanceRaster | None = None,
-        land: BaseGeometry | None = None, has_prefer: bool = False,
+        self,
+        nodes: np.ndarray,
+        prev: np.ndarray,
+        nxt: np.ndarray,
+        dist: np.ndarray,
+        pred: np.ndarray,
+        geoms,
+        raster: ClearanceRaster | None = None,
+        land: BaseGeometry | None = None,
+        has_prefer: bool = False,
     ) -> None:
         self.nodes, self.prev, self.next = nodes, prev, nxt
         self.dist, self.pred = dist, pred
@@ -386,15 +426,20 @@ class RoutingGraph:
 
                 def build() -> dict[str, np.ndarray]:
                     built.extend(self._geoms_fn())
-                    return {"blocked": np.frombuffer(shapely.to_wkb(built[0]), np.uint8),
-                            "thin": np.frombuffer(shapely.to_wkb(built[1]), np.uint8)}
+                    return {
+                        "blocked": np.frombuffer(shapely.to_wkb(built[0]), np.uint8),
+                        "thin": np.frombuffer(shapely.to_wkb(built[1]), np.uint8),
+                    }
 
                 arr = self.store("geoms", build)
                 if built:
                     geoms = tuple(built)
                 else:
-                    geoms = (shapely.from_wkb(arr["blocked"].tobytes()), shapely.from_wkb(arr["thin"].tobytes()),
-                             self._pref_fn() if self.has_prefer else None)
+                    geoms = (
+                        shapely.from_wkb(arr["blocked"].tobytes()),
+                        shapely.from_wkb(arr["thin"].tobytes()),
+                        self._pref_fn() if self.has_prefer else None,
+                    )
             for g in geoms:
                 if g is not None:
                     shapely.prepare(g)
@@ -417,14 +462,17 @@ class RoutingGraph:
 
     def contains(self, which: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """``shapely.contains_xy`` of the ``blocked`` or ``thin`` obstacle, answered from an
-        :class:`InsideRaster` where the raster is sure (identical results, much faster)."""
+        :class:`InsideRaster` where the raster is sure (identical results, much faster).
+        """
         r = self._inside.get(which)
         if r is None:
             geom = getattr(self, which)
             if self.store is None:
                 r = inside_raster(geom, self._INSIDE_CELL_M)
             else:
-                arr = self.store(which, lambda: inside_raster(geom, self._INSIDE_CELL_M).to_arrays("r"))
+                arr = self.store(
+                    which, lambda: inside_raster(geom, self._INSIDE_CELL_M).to_arrays("r")
+                )
                 r = InsideRaster.from_arrays(arr, "r")
             self._inside[which] = r
         return r.contains_xy(getattr(self, which), x, y)
@@ -480,8 +528,15 @@ class RoutingGraph:
         obs = None  # coastal endpoints: the obstacle their legs must clear
         if coastal:
             obs = self.thin if shapely.contains_xy(self.blocked, *p) else self.blocked
-        st = {"p": p, "cand": cand, "leg": leg, "coastal": coastal, "obs": obs,
-              "facts": np.zeros(len(cand), dtype=np.int8), "state": np.zeros(len(cand), dtype=np.int8)}
+        st = {
+            "p": p,
+            "cand": cand,
+            "leg": leg,
+            "coastal": coastal,
+            "obs": obs,
+            "facts": np.zeros(len(cand), dtype=np.int8),
+            "state": np.zeros(len(cand), dtype=np.int8),
+        }
         if len(self._cand_memo) > 2048:
             self._cand_memo.clear()
         self._cand_memo[key] = {k: v for k, v in st.items() if k != "state"}
@@ -499,7 +554,8 @@ class RoutingGraph:
         """Line of sight from the endpoint to candidates ``idx``: by the raster where it
         proves visibility or blocking, else exactly. With ``exact=False`` the raster's
         undecided answers for nodes in free cells (it errs on "no" within ~1.3 cells of the
-        obstacle) are kept as ``_RASTER_NO`` for the exact pass."""
+        obstacle) are kept as ``_RASTER_NO`` for the exact pass.
+        """
         state = st["state"]
         idx = idx[(state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))]
         if len(idx) == 0:
@@ -513,7 +569,9 @@ class RoutingGraph:
                 # a node in a free cell the raster cannot prove visible waits for the exact
                 # pass; one hugging the obstacle (a narrows node) is tested exactly now
                 undecided = np.where(self.node_free[nodes[ras]], self._RASTER_NO, self._UNTESTED)
-                state[idx[ras]] = np.where(ok, self._VISIBLE, np.where(no, self._BLOCKED, undecided))
+                state[idx[ras]] = np.where(
+                    ok, self._VISIBLE, np.where(no, self._BLOCKED, undecided)
+                )
             ex = (state[idx] == self._UNTESTED) | (exact & (state[idx] == self._RASTER_NO))
         if ex.any():
             # exact answers are facts about (endpoint, node): kept with the endpoint's geometry
@@ -564,16 +622,23 @@ class RoutingGraph:
             if st["coastal"]:
                 near = np.flatnonzero(st["leg"] <= self._COASTAL_RADIUS_M)
                 if len(near) > self._COASTAL_MAX_NODES:
-                    near = near[np.argpartition(st["leg"][near], self._COASTAL_MAX_NODES)[
-                        : self._COASTAL_MAX_NODES]]
+                    near = near[
+                        np.argpartition(st["leg"][near], self._COASTAL_MAX_NODES)[
+                            : self._COASTAL_MAX_NODES
+                        ]
+                    ]
                 self._test(st, near)
             else:  # the nearest nodes, and those nearest the straight line a-b
                 k = min(self._NEAR_FIRST, n)
                 if k:
                     lb = st["leg"] + np.hypot(*(self.nodes[st["cand"]] - (b if st is A else a)).T)
-                    first = (np.concatenate([np.argpartition(st["leg"], k - 1)[:k],
-                                             np.argpartition(lb, k - 1)[:k]])
-                             if n > k else np.arange(n))
+                    first = (
+                        np.concatenate(
+                            [np.argpartition(st["leg"], k - 1)[:k], np.argpartition(lb, k - 1)[:k]]
+                        )
+                        if n > k
+                        else np.arange(n)
+                    )
                     self._test(st, first)
 
         def ends(st: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -588,8 +653,10 @@ class RoutingGraph:
             tot = self.dist[np.ix_(ia, ib)] + la[:, None] + lb_[None, :]
             return float(tot.min())  # unweighted legs: an upper bound even with prefer
 
-        lbs = [f * (st["leg"] + np.hypot(*(self.nodes[st["cand"]] - other).T))
-               for st, other in ((A, b), (B, a))]
+        lbs = [
+            f * (st["leg"] + np.hypot(*(self.nodes[st["cand"]] - other).T))
+            for st, other in ((A, b), (B, a))
+        ]
         for exact in (False, True):
             ub = best_ub()
             if not np.isfinite(ub) and (exact or A["coastal"] or B["coastal"]):
@@ -614,8 +681,11 @@ class RoutingGraph:
             top = fin[np.argpartition(flat[fin], 15)[:16]] if len(fin) > 16 else fin
             ii, jj = np.divmod(top, len(ib))
             u_, v_ = ia[ii], ib[jj]
-            c = (self._cost(np.broadcast_to(a, (len(u_), 2)), self.nodes[u_])
-                 + self.dist[u_, v_] + self._cost(self.nodes[v_], np.broadcast_to(b, (len(v_), 2))))
+            c = (
+                self._cost(np.broadcast_to(a, (len(u_), 2)), self.nodes[u_])
+                + self.dist[u_, v_]
+                + self._cost(self.nodes[v_], np.broadcast_to(b, (len(v_), 2)))
+            )
             m = int(np.argmin(c))
             u, v, cost = int(u_[m]), int(v_[m]), float(c[m])
         path = [v]
@@ -627,7 +697,8 @@ class RoutingGraph:
 
     def _on_land(self, pts: np.ndarray) -> bool:
         """Exact check of the first and last legs against the real land (graph edges were
-        checked exactly against the margin obstacle when the graph was built)."""
+        checked exactly against the margin obstacle when the graph was built).
+        """
         if self.land is None or len(pts) < 2:
             return False
         seg = [0, len(pts) - 2] if len(pts) > 2 else [0]
@@ -682,14 +753,20 @@ class RoutingGraph:
 
                     pre, post = exit_of(a, b, still_a, pre), exit_of(b, a, still_b, post)
                 else:
-                    pre, post = self._escape(a, toward=b, full=True), self._escape(b, toward=a, full=True)
+                    pre, post = (
+                        self._escape(a, toward=b, full=True),
+                        self._escape(b, toward=a, full=True),
+                    )
                 a2 = pre[-1] if pre is not None else a
                 b2 = post[-1] if post is not None else b
                 res = self._fast(a2, b2)
                 if res is not None and res is not False:
                     pts, _ = res
-                    parts = ([pre[:-1]] if pre is not None else []) + [pts] + (
-                        [post[::-1][1:]] if post is not None else [])
+                    parts = (
+                        ([pre[:-1]] if pre is not None else [])
+                        + [pts]
+                        + ([post[::-1][1:]] if post is not None else [])
+                    )
                     pts = np.vstack(parts)
                     res = (pts, float(self._cost(pts[:-1], pts[1:]).sum()))
                     self.stats["escape"] += 1
@@ -749,10 +826,13 @@ class RoutingGraph:
                 p, c, q = pts[i - 1], pts[i], pts[i + 1]
                 new = self._tight_chain(p, c, q, tree, ends, eps)
                 if new is not None:
-                    gain += np.hypot(*(c - p)) + np.hypot(*(q - c)) - float(
-                        np.hypot(*np.diff(np.vstack([p, new, q]), axis=0).T).sum())
-                    pts[i:i + 1] = list(new)
-                    inside[i:i + 1] = [False] * len(new)
+                    gain += (
+                        np.hypot(*(c - p))
+                        + np.hypot(*(q - c))
+                        - float(np.hypot(*np.diff(np.vstack([p, new, q]), axis=0).T).sum())
+                    )
+                    pts[i : i + 1] = list(new)
+                    inside[i : i + 1] = [False] * len(new)
                     i += len(new)
                 else:
                     i += 1
@@ -770,8 +850,16 @@ class RoutingGraph:
         """
         lo, hi = np.minimum(np.minimum(p, c), q), np.maximum(np.maximum(p, c), q)
         hit = tree.query(shapely.box(lo[0], lo[1], hi[0], hi[1]))  # edges near the triangle
-        status, chain = _kernels.tight_chain(float(p[0]), float(p[1]), float(c[0]), float(c[1]), float(q[0]),
-                                             float(q[1]), ends[hit] if len(hit) else _NO_EDGES, float(eps))
+        status, chain = _kernels.tight_chain(
+            float(p[0]),
+            float(p[1]),
+            float(c[0]),
+            float(c[1]),
+            float(q[0]),
+            float(q[1]),
+            ends[hit] if len(hit) else _NO_EDGES,
+            float(eps),
+        )
         if status == 0:
             return None
         if status == 2:  # collinear: c is redundant if p sees q
@@ -797,14 +885,21 @@ class RoutingGraph:
         if res is None:
             return None
         pts, _ = res
-        parts = ([pre[:-1]] if pre is not None else []) + [pts] + (
-            [post[::-1][1:]] if post is not None else [])
+        parts = (
+            ([pre[:-1]] if pre is not None else [])
+            + [pts]
+            + ([post[::-1][1:]] if post is not None else [])
+        )
         pts = np.vstack(parts)
         cost = float(self._cost(pts[:-1], pts[1:]).sum())
         return pts, cost
 
     def _escape(
-        self, p: np.ndarray, toward: np.ndarray, window_nm: float = 40.0, cell_nm: float = 0.3,
+        self,
+        p: np.ndarray,
+        toward: np.ndarray,
+        window_nm: float = 40.0,
+        cell_nm: float = 0.3,
         full: bool = False,
     ) -> np.ndarray | None:
         """Grid path from ``p`` out to open water (None if ``p`` is already open).
@@ -913,7 +1008,9 @@ class RoutingGraph:
             goal = open_goal if open_goal.any() else goal
         clear = True
         if self.raster is not None:
-            clear_goal = goal & self.raster.free(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
+            clear_goal = goal & self.raster.free(np.column_stack([X.ravel(), Y.ravel()])).reshape(
+                X.shape
+            )
             clear = bool(clear_goal.any())
             goal = clear_goal if clear else goal
         # kept compact (the LRU holds many): grid axes, the reachable exit cells and their
@@ -922,7 +1019,9 @@ class RoutingGraph:
         open_exit = clear and len(cand) > 0
         return X[0].copy(), Y[:, 0].copy(), cand, d[cand], pred.astype(np.int32), start, open_exit
 
-    def _core(self, a: np.ndarray, b: np.ndarray, los_budget: int | None) -> tuple[np.ndarray, float] | None:
+    def _core(
+        self, a: np.ndarray, b: np.ndarray, los_budget: int | None
+    ) -> tuple[np.ndarray, float] | None:
         a_in = shapely.contains_xy(self.blocked, *a)
         b_in = shapely.contains_xy(self.blocked, *b)
         if self._clear(a, b, self.blocked) or (
@@ -994,16 +1093,24 @@ class RoutingGraph:
     # ----------------------------------------------------------------- cache
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Serialise the node set, matrices and raster (geometries are rebuilt lazily)."""
-        out = {"nodes": self.nodes, "prev": self.prev, "next": self.next,
-               "dist": self.dist, "pred": self.pred}
+        out = {
+            "nodes": self.nodes,
+            "prev": self.prev,
+            "next": self.next,
+            "dist": self.dist,
+            "pred": self.pred,
+        }
         if self.raster is not None:
             out.update(self.raster.to_arrays())
         return out
 
 
-def _obstacles(land_xy: BaseGeometry, domain_xy: BaseGeometry, params: RoutingParams,
-               extra_obstacle: BaseGeometry | None,
-               ) -> tuple[BaseGeometry, BaseGeometry, list, BaseGeometry]:
+def _obstacles(
+    land_xy: BaseGeometry,
+    domain_xy: BaseGeometry,
+    params: RoutingParams,
+    extra_obstacle: BaseGeometry | None,
+) -> tuple[BaseGeometry, BaseGeometry, list, BaseGeometry]:
     """(blocked, thin, node_parts, land_obstacle) geometries for one variant."""
     xmin, ymin, xmax, ymax = domain_xy.bounds
     pad = 50 * NM_M
@@ -1011,23 +1118,37 @@ def _obstacles(land_xy: BaseGeometry, domain_xy: BaseGeometry, params: RoutingPa
     m = params.margin_nm * NM_M
     blocked_parts = [frame]
     land_obstacle = shapely.Polygon()
-    node_parts = [shapely.box(xmin - 2 * pad, ymin - 2 * pad, xmax + 2 * pad, ymax + 2 * pad)
-                  .difference(shapely.buffer(domain_xy, -params.node_buffer_nm * NM_M))]
+    node_parts = [
+        shapely.box(xmin - 2 * pad, ymin - 2 * pad, xmax + 2 * pad, ymax + 2 * pad).difference(
+            shapely.buffer(domain_xy, -params.node_buffer_nm * NM_M)
+        )
+    ]
     if not land_xy.is_empty:
         land_obstacle = shapely.simplify(shapely.buffer(land_xy, m, quad_segs=2), 0.25 * NM_M)
         blocked_parts.append(land_obstacle)
         node_parts.append(shapely.buffer(land_xy, params.node_buffer_nm * NM_M, quad_segs=2))
     if extra_obstacle is not None and not extra_obstacle.is_empty:
         blocked_parts.append(extra_obstacle)
-        node_parts.append(shapely.buffer(extra_obstacle, (params.node_buffer_nm - params.margin_nm) * NM_M, quad_segs=2))
+        node_parts.append(
+            shapely.buffer(
+                extra_obstacle, (params.node_buffer_nm - params.margin_nm) * NM_M, quad_segs=2
+            )
+        )
     blocked = shapely.union_all(blocked_parts)
-    thin = shapely.union_all([frame, shapely.buffer(land_xy, params.port_clear_nm * NM_M, quad_segs=2)]) \
-        if not land_xy.is_empty else frame
+    thin = (
+        shapely.union_all(
+            [frame, shapely.buffer(land_xy, params.port_clear_nm * NM_M, quad_segs=2)]
+        )
+        if not land_xy.is_empty
+        else frame
+    )
     return blocked, thin, node_parts, land_obstacle
 
 
-def _fine_vertices(land_obstacle: BaseGeometry, params: RoutingParams,
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _fine_vertices(
+    land_obstacle: BaseGeometry,
+    params: RoutingParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Corners of the obstacle, and which of them are graph nodes for the narrows that the
     coarse nodes close: (v, prev, next, keep).
 
@@ -1043,8 +1164,9 @@ def _fine_vertices(land_obstacle: BaseGeometry, params: RoutingParams,
     z = np.zeros((0, 2))
     if land_obstacle.is_empty:
         return z, z, z, np.zeros(0, dtype=bool)
-    fine = shapely.buffer(land_obstacle, params.fine_offset_nm * NM_M, join_style="mitre",
-                          mitre_limit=2.0)
+    fine = shapely.buffer(
+        land_obstacle, params.fine_offset_nm * NM_M, join_style="mitre", mitre_limit=2.0
+    )
     v, p, n = _convex_ring_vertices(fine)
     keep = np.zeros(len(v), dtype=bool)
     if len(v) == 0:
@@ -1109,9 +1231,17 @@ def build_graph(
         return blocked, thin, pref
 
     if cached is not None and "clear" in cached:
-        g = RoutingGraph(cached["nodes"], cached["prev"], cached["next"], cached["dist"],
-                         cached["pred"], geoms, ClearanceRaster.from_arrays(cached),
-                         land_xy if not land_xy.is_empty else None, has_prefer)
+        g = RoutingGraph(
+            cached["nodes"],
+            cached["prev"],
+            cached["next"],
+            cached["dist"],
+            cached["pred"],
+            geoms,
+            ClearanceRaster.from_arrays(cached),
+            land_xy if not land_xy.is_empty else None,
+            has_prefer,
+        )
         g._pref_fn = lambda: prefer_geom() if callable(prefer_geom) else prefer_geom
         g.offset_m = params.fine_offset_nm * NM_M
         g.build_s = time.perf_counter() - t0
@@ -1135,8 +1265,11 @@ def build_graph(
     node_geom = shapely.simplify(shapely.union_all(node_parts), params.node_tol_nm * NM_M)
     v, p, n = _convex_ring_vertices(node_geom)
     cv, cp, cn, fine = _fine_vertices(land_obstacle, params)
-    v, p, n = (np.concatenate([v, cv[fine]]), np.concatenate([p, cp[fine]]),
-               np.concatenate([n, cn[fine]]))
+    v, p, n = (
+        np.concatenate([v, cv[fine]]),
+        np.concatenate([p, cp[fine]]),
+        np.concatenate([n, cn[fine]]),
+    )
     ok = ~shapely.contains_xy(blocked, v[:, 0], v[:, 1])
     v, p, n = v[ok], p[ok], n[ok]
     nn = len(v)
@@ -1160,13 +1293,22 @@ def build_graph(
         free = ~shapely.intersects(blocked, lines)
         r, c = r[free], c[free]
     phase("line_of_sight")
-    g = RoutingGraph(v, p, n, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.int32),
-                     (blocked, thin, pref), raster, land_xy if not land_xy.is_empty else None,
-                     has_prefer)
+    g = RoutingGraph(
+        v,
+        p,
+        n,
+        np.zeros((0, 0), np.float32),
+        np.zeros((0, 0), np.int32),
+        (blocked, thin, pref),
+        raster,
+        land_xy if not land_xy.is_empty else None,
+        has_prefer,
+    )
     w = g._cost(v[r], v[c]) if len(r) else np.zeros(0)
     w = np.maximum(w, 1e-3)  # csgraph treats explicit zeros as missing edges
-    mat = coo_matrix((np.concatenate([w, w]), (np.concatenate([r, c]), np.concatenate([c, r]))),
-                     shape=(nn, nn)).tocsr()
+    mat = coo_matrix(
+        (np.concatenate([w, w]), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(nn, nn)
+    ).tocsr()
     dist, pred = shortest_path(mat, method="D", directed=False, return_predecessors=True)
     g.dist = dist.astype(np.float32)
     g.pred = pred.astype(np.int16 if nn < 2**15 else np.int32)

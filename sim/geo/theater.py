@@ -12,7 +12,7 @@ and theaters are memoised in-process by ``load_theater``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -72,7 +72,8 @@ _MAX_RASTER_CELLS = 8_000_000
 
 class Place(NamedTuple):
     """A port, base or gate. ``lon``/``lat``/``x_m``/``y_m`` are the snapped water position
-    (air bases are not snapped); ``snap_nm`` is how far the file position was moved."""
+    (air bases are not snapped); ``snap_nm`` is how far the file position was moved.
+    """
 
     name: str
     kind: str
@@ -121,10 +122,22 @@ class Theater:
             self._partition: list = []
             self._default_state = "unknown"
         else:
-            lons = np.concatenate([np.linspace(lon0, lon1, 200), np.full(200, lon1),
-                                   np.linspace(lon1, lon0, 200), np.full(200, lon0)])
-            lats = np.concatenate([np.full(200, lat0), np.linspace(lat0, lat1, 200),
-                                   np.full(200, lat1), np.linspace(lat1, lat0, 200)])
+            lons = np.concatenate(
+                [
+                    np.linspace(lon0, lon1, 200),
+                    np.full(200, lon1),
+                    np.linspace(lon1, lon0, 200),
+                    np.full(200, lon0),
+                ]
+            )
+            lats = np.concatenate(
+                [
+                    np.full(200, lat0),
+                    np.linspace(lat0, lat1, 200),
+                    np.full(200, lat1),
+                    np.linspace(lat1, lat0, 200),
+                ]
+            )
             self.domain_xy = shapely.Polygon(np.column_stack(self._fwd.transform(lons, lats)))
             # densify first: the bbox clip leaves edges of a single long segment, which would
             # project to straight chords while the domain's edges are curved, leaving slivers of
@@ -136,8 +149,11 @@ class Theater:
             self.land_xy = shapely.intersection(self.land_xy, self.domain_xy)
             self._partition = KOREA_PARTITION if name == "korea" else []
             self._default_state = DEFAULT_STATE.get(name, "unknown")
-        self.water_xy = shapely.difference(self.domain_xy, self.land_xy) \
-            if not self.land_xy.is_empty else self.domain_xy
+        self.water_xy = (
+            shapely.difference(self.domain_xy, self.land_xy)
+            if not self.land_xy.is_empty
+            else self.domain_xy
+        )
         self.water_area_nm2 = float(self.water_xy.area / NM_M**2)
         # < 1% water means an inland box (GSHHS seams/lake slivers leave a few hundred nm2)
         if self.water_area_nm2 < 0.01 * self.domain_xy.area / NM_M**2:
@@ -158,14 +174,37 @@ class Theater:
         self._zone_geoms: dict[tuple[str, str], BaseGeometry] = {}
         self.ports = self._load_places()
         self.places = self.ports
-        self._place_by_name: dict[str, Place] = {}  # the model asks for places thousands of times a run
+        self._place_by_name: dict[
+            str, Place
+        ] = {}  # the model asks for places thousands of times a run
         for r in self.ports.itertuples(index=False):
-            self._place_by_name.setdefault(r.name, Place(r.name, r.kind, r.state, float(r.lon), float(r.lat),
-                                                         float(r.x_m), float(r.y_m), float(r.snap_nm), r.source))
+            self._place_by_name.setdefault(
+                r.name,
+                Place(
+                    r.name,
+                    r.kind,
+                    r.state,
+                    float(r.lon),
+                    float(r.lat),
+                    float(r.x_m),
+                    float(r.y_m),
+                    float(r.snap_nm),
+                    r.source,
+                ),
+            )
         self._areas = self._load_areas()
         self.areas = pd.DataFrame(
-            [{"name": a.name, "kind": a.kind, "lon": a.centroid_lon, "lat": a.centroid_lat,
-              "area_nm2": a.area_nm2, "source": a.source} for a in self._areas.values()],
+            [
+                {
+                    "name": a.name,
+                    "kind": a.kind,
+                    "lon": a.centroid_lon,
+                    "lat": a.centroid_lat,
+                    "area_nm2": a.area_nm2,
+                    "source": a.source,
+                }
+                for a in self._areas.values()
+            ],
             columns=["name", "kind", "lon", "lat", "area_nm2", "source"],
         )
 
@@ -225,7 +264,9 @@ class Theater:
         q = shapely.Point(qx, qy)
         moved_nm = pt.distance(q) / NM_M
         if moved_nm > max_nm:
-            raise UserError(f"{label} is {moved_nm:.1f} nm from navigable water (limit {max_nm:g} nm)")
+            raise UserError(
+                f"{label} is {moved_nm:.1f} nm from navigable water (limit {max_nm:g} nm)"
+            )
         return float(q.x), float(q.y), float(moved_nm)
 
     def snap_to_water(
@@ -245,16 +286,24 @@ class Theater:
     def _load_zones(self) -> ZoneRaster:
         xmin, ymin, xmax, ymax = self.domain_xy.bounds
         cell_m = max(1000.0, float(np.sqrt((xmax - xmin) * (ymax - ymin) / _MAX_RASTER_CELLS)))
-        key = cache.cache_key("zones", {
-            "name": self.name, "bbox": self.bbox, "res": self.resolution,
-            "data": self._fingerprint, "cell": cell_m,
-            "partition": self._partition, "default": self._default_state,
-        })
+        key = cache.cache_key(
+            "zones",
+            {
+                "name": self.name,
+                "bbox": self.bbox,
+                "res": self.resolution,
+                "data": self._fingerprint,
+                "cell": cell_m,
+                "partition": self._partition,
+                "default": self._default_state,
+            },
+        )
         arrays = cache.load_arrays(key)
         if arrays is not None:
             return ZoneRaster.from_arrays(arrays)
-        raster = build_zone_raster(self.land_xy, (xmin, ymin, xmax, ymax), cell_m,
-                                   self._land_state_codes)
+        raster = build_zone_raster(
+            self.land_xy, (xmin, ymin, xmax, ymax), cell_m, self._land_state_codes
+        )
         cache.save_arrays(key, raster.to_arrays())
         return raster
 
@@ -292,8 +341,11 @@ class Theater:
         y = np.atleast_1d(np.asarray(y_m, dtype=float))
         d = self.zones.distance_nm(xs, y)
         x0, y0, x1, y1 = self._inner_box
-        d[self._distance_zero(xs, y, d <= self._near_coast_nm,
-                              (xs < x0) | (xs > x1) | (y < y0) | (y > y1))] = 0.0
+        d[
+            self._distance_zero(
+                xs, y, d <= self._near_coast_nm, (xs < x0) | (xs > x1) | (y < y0) | (y > y1)
+            )
+        ] = 0.0
         return float(d[0]) if scalar else d.reshape(x.shape)
 
     @property
@@ -301,10 +353,13 @@ class Theater:
         """Raster distances up to this may be on land: the exact polygons decide there."""
         return 1.5 * self.zones.cell_m / NM_M if not self.land_xy.is_empty else -1.0
 
-    def _distance_zero(self, x: np.ndarray, y: np.ndarray, near: np.ndarray, edge: np.ndarray) -> np.ndarray:
+    def _distance_zero(
+        self, x: np.ndarray, y: np.ndarray, near: np.ndarray, edge: np.ndarray
+    ) -> np.ndarray:
         """Which points have distance 0 to the coast although the raster says more: those
         ``near`` the coast that are on land (as :meth:`zone_at_xy` decides), and those past the
-        inscribed box (``edge``) that are outside the theater (no sea room to speak of there)."""
+        inscribed box (``edge``) that are outside the theater (no sea room to speak of there).
+        """
         zero = np.zeros(len(x), dtype=bool)
         i = np.flatnonzero(near)
         if len(i):
@@ -314,12 +369,19 @@ class Theater:
             zero[j] |= ~shapely.contains_xy(self.domain_xy, x[j], y[j])
         return zero
 
-    def segments_off_coast_xy(self, a: np.ndarray, b: np.ndarray, min_nm: float, step_m: float = 500.0,
-                              min_samples: int = 8) -> np.ndarray:
+    def segments_off_coast_xy(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        min_nm: float,
+        step_m: float = 500.0,
+        min_samples: int = 8,
+    ) -> np.ndarray:
         """For each segment a[i] -> b[i] (arrays (n, 2), metres), whether every sample point
         (every ``step_m``, at least ``min_samples``, ends included) is at least ``min_nm`` off
         the coast by :meth:`distance_to_coast_nm_xy`; the same answer, sampled in one compiled
-        pass that stops at a segment's first close sample."""
+        pass that stops at a segment's first close sample.
+        """
         a = np.asarray(a, dtype=float).reshape(-1, 2)
         b = np.asarray(b, dtype=float).reshape(-1, 2)
         if min_samples < 2:
@@ -328,9 +390,21 @@ class Theater:
             return np.zeros(0, dtype=bool)
         z = self.zones
         ok, seg, x, y, code = _kernels.segments_off_coast(
-            np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1]), np.ascontiguousarray(b[:, 0]),
-            np.ascontiguousarray(b[:, 1]), z.dist, z.x0_m, z.y0_m, z.cell_m, _DIST_UNIT_NM, float(min_nm),
-            self._near_coast_nm, np.asarray(self._inner_box, dtype=float), float(step_m), int(min_samples))
+            np.ascontiguousarray(a[:, 0]),
+            np.ascontiguousarray(a[:, 1]),
+            np.ascontiguousarray(b[:, 0]),
+            np.ascontiguousarray(b[:, 1]),
+            z.dist,
+            z.x0_m,
+            z.y0_m,
+            z.cell_m,
+            _DIST_UNIT_NM,
+            float(min_nm),
+            self._near_coast_nm,
+            np.asarray(self._inner_box, dtype=float),
+            float(step_m),
+            int(min_samples),
+        )
         if len(seg) and min_nm > 0:  # distance 0 only fails min_nm > 0
             ok[seg[self._distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
         return ok
@@ -357,8 +431,19 @@ class Theater:
 
     # ------------------------------------------------------------------ places
     def _load_places(self) -> pd.DataFrame:
-        cols = ["name", "kind", "state", "lon", "lat", "x_m", "y_m", "snap_nm",
-                "lon_file", "lat_file", "source"]
+        cols = [
+            "name",
+            "kind",
+            "state",
+            "lon",
+            "lat",
+            "x_m",
+            "y_m",
+            "snap_nm",
+            "lon_file",
+            "lat_file",
+            "source",
+        ]
         if self.land_xy.is_empty:
             return pd.DataFrame(columns=cols)
         df = read_places_csv()
@@ -369,7 +454,9 @@ class Theater:
             x, y = (float(v) for v in self.to_xy(r.lon, r.lat))
             moved = 0.0
             if r.kind != "air_base":
-                x, y, moved = self.snap_to_water_xy(x, y, PLACE_SNAP_MAX_NM, label=f"place {r.name!r}")
+                x, y, moved = self.snap_to_water_xy(
+                    x, y, PLACE_SNAP_MAX_NM, label=f"place {r.name!r}"
+                )
             lon, lat = (float(v) for v in self.to_lonlat(x, y))
             rows.append([r.name, r.kind, r.state, lon, lat, x, y, moved, r.lon, r.lat, r.source])
         return pd.DataFrame(rows, columns=cols)
@@ -379,7 +466,9 @@ class Theater:
         hit = self._place_by_name.get(name)
         if hit is None:
             names = list(self.ports["name"])
-            raise UserError(f"unknown place {name!r} in theater {self.name!r}.{suggest(name, names)}")
+            raise UserError(
+                f"unknown place {name!r} in theater {self.name!r}.{suggest(name, names)}"
+            )
         return hit
 
     # ------------------------------------------------------------------ areas
@@ -393,15 +482,27 @@ class Theater:
             if not box.contains(r.geometry):
                 continue
             ll = shapely.segmentize(r.geometry, 0.05)
-            poly_xy = shapely.transform(ll, lambda c: np.column_stack(self._fwd.transform(c[:, 0], c[:, 1])))
+            poly_xy = shapely.transform(
+                ll, lambda c: np.column_stack(self._fwd.transform(c[:, 0], c[:, 1]))
+            )
             water = shapely.intersection(poly_xy, self.water_xy)
             if water.is_empty:
                 raise ValueError(f"areas.csv: area {r.name!r} has no water")
             c = water.centroid
             clon, clat = self.to_lonlat(c.x, c.y)
-            water_ll = shapely.transform(water, lambda c: np.column_stack(self._inv.transform(c[:, 0], c[:, 1])))
-            out[r.name] = Area(r.name, r.kind, water, water_ll, float(water.area / NM_M**2),
-                               float(clon), float(clat), r.source)
+            water_ll = shapely.transform(
+                water, lambda c: np.column_stack(self._inv.transform(c[:, 0], c[:, 1]))
+            )
+            out[r.name] = Area(
+                r.name,
+                r.kind,
+                water,
+                water_ll,
+                float(water.area / NM_M**2),
+                float(clon),
+                float(clat),
+                r.source,
+            )
         return out
 
     def area(self, name: str) -> Area:
@@ -438,7 +539,11 @@ class Theater:
                 result = part if result is None else shapely.union(result, part)
             claimed.append(poly)
         if state == self._default_state:
-            rest = shapely.difference(self.land_xy, shapely.union_all(claimed)) if claimed else self.land_xy
+            rest = (
+                shapely.difference(self.land_xy, shapely.union_all(claimed))
+                if claimed
+                else self.land_xy
+            )
             result = rest if result is None else shapely.union(result, rest)
         return result if result is not None else shapely.Polygon()
 
@@ -478,25 +583,47 @@ class Theater:
             if s not in STATE_CODES:
                 raise UserError(f"unknown state {s!r}.{suggest(s, list(STATE_CODES))}")
             if k not in ("territorial", "contiguous", "eez"):
-                raise UserError(f"unknown zone kind {k!r}."
-                                f"{suggest(k, ['territorial', 'contiguous', 'eez'])}")
+                raise UserError(
+                    f"unknown zone kind {k!r}.{suggest(k, ['territorial', 'contiguous', 'eez'])}"
+                )
         for s in prefer:
             if s not in STATE_CODES:
                 raise UserError(f"unknown state {s!r}.{suggest(s, list(STATE_CODES))}")
         params = RoutingParams()
-        extra = (lambda: shapely.union_all([self._zone_geometry_cached(s, k) for s, k in avoid])) \
-            if avoid else None
-        pref = (lambda: shapely.union_all([self._zone_geometry_cached(s, "eez") for s in prefer])) \
-            if prefer else None
-        key = cache.cache_key("route", {
-            "name": self.name, "bbox": self.bbox, "res": self.resolution,
-            "data": self._fingerprint, "params": params.__dict__,
-            "avoid": avoid, "prefer": prefer, "partition": self._partition,
-            "raster_cell": self.zones.cell_m,
-        })
+        extra = (
+            (lambda: shapely.union_all([self._zone_geometry_cached(s, k) for s, k in avoid]))
+            if avoid
+            else None
+        )
+        pref = (
+            (lambda: shapely.union_all([self._zone_geometry_cached(s, "eez") for s in prefer]))
+            if prefer
+            else None
+        )
+        key = cache.cache_key(
+            "route",
+            {
+                "name": self.name,
+                "bbox": self.bbox,
+                "res": self.resolution,
+                "data": self._fingerprint,
+                "params": params.__dict__,
+                "avoid": avoid,
+                "prefer": prefer,
+                "partition": self._partition,
+                "raster_cell": self.zones.cell_m,
+            },
+        )
         cached = cache.load_arrays(key)
-        g = build_graph(self.land_xy, self.domain_xy, params, extra, pref, cached,
-                        raster_cell_m=self.zones.cell_m)
+        g = build_graph(
+            self.land_xy,
+            self.domain_xy,
+            params,
+            extra,
+            pref,
+            cached,
+            raster_cell_m=self.zones.cell_m,
+        )
         if cached is None or "clear" not in cached:
             cache.save_arrays(key, g.to_arrays())
         g.store = self._aux_store(key, gkey)
@@ -513,8 +640,14 @@ class Theater:
         mem = self.__dict__.setdefault("_aux_mem", {})
 
         def store(name: str, build: Any) -> dict[str, np.ndarray]:
-            k = cache.cache_key("route-aux", {"graph": graph_key if name != "thin" else self._graph_base_key(),
-                                              "which": name, "v": 2})
+            k = cache.cache_key(
+                "route-aux",
+                {
+                    "graph": graph_key if name != "thin" else self._graph_base_key(),
+                    "which": name,
+                    "v": 2,
+                },
+            )
             if k in mem:
                 return mem[k]
             arr = cache.load_arrays(k)
@@ -528,9 +661,18 @@ class Theater:
         return store
 
     def _graph_base_key(self) -> str:
-        return cache.cache_key("route", {
-            "name": self.name, "bbox": self.bbox, "res": self.resolution, "data": self._fingerprint,
-            "params": RoutingParams().__dict__, "raster_cell": self.zones.cell_m, "thin": 1})
+        return cache.cache_key(
+            "route",
+            {
+                "name": self.name,
+                "bbox": self.bbox,
+                "res": self.resolution,
+                "data": self._fingerprint,
+                "params": RoutingParams().__dict__,
+                "raster_cell": self.zones.cell_m,
+                "thin": 1,
+            },
+        )
 
     def _endpoint_xy(self, p: str | tuple[float, float], which: str) -> np.ndarray:
         if isinstance(p, str):
@@ -538,13 +680,17 @@ class Theater:
             return np.array([pl.x_m, pl.y_m])
         lon, lat = (float(v) for v in p)
         x, y = (float(v) for v in self.to_xy(lon, lat))
-        sx, sy, _ = self.snap_to_water_xy(x, y, ROUTE_SNAP_MAX_NM,
-                                          label=f"route {which} ({lon:g}, {lat:g})")
+        sx, sy, _ = self.snap_to_water_xy(
+            x, y, ROUTE_SNAP_MAX_NM, label=f"route {which} ({lon:g}, {lat:g})"
+        )
         return np.array([sx, sy])
 
     def route_xy(
-        self, a_xy: tuple[float, float], b_xy: tuple[float, float],
-        avoid: Iterable[tuple[str, str]] = (), prefer: Iterable[str] = (),
+        self,
+        a_xy: tuple[float, float],
+        b_xy: tuple[float, float],
+        avoid: Iterable[tuple[str, str]] = (),
+        prefer: Iterable[str] = (),
     ) -> Route:
         """Shortest water route between metric points already on water.
 
@@ -552,8 +698,9 @@ class Theater:
         points) are routed from their snapped position; the route still starts and ends at
         the given points (a short extra leg).
         """
-        g = self._graph(tuple(sorted((str(s), str(k)) for s, k in avoid)),
-                        tuple(sorted(str(s) for s in prefer)))
+        g = self._graph(
+            tuple(sorted((str(s), str(k)) for s, k in avoid)), tuple(sorted(str(s) for s in prefer))
+        )
         a0, b0 = np.asarray(a_xy, float), np.asarray(b_xy, float)
         a, b = a0, b0
         if not self.land_xy.is_empty:
@@ -563,7 +710,9 @@ class Theater:
                 b = np.array(self.snap_to_water_xy(*b0, label="route end")[:2])
         res = g.shortest(a, b)
         if res is None:
-            raise UserError(f"no water route between {tuple(a_xy)} and {tuple(b_xy)} in {self.name!r}")
+            raise UserError(
+                f"no water route between {tuple(a_xy)} and {tuple(b_xy)} in {self.name!r}"
+            )
         pts, cost_m = res
         if a is not a0 or b is not b0:
             extra = float(np.hypot(*(a - a0)) + np.hypot(*(b - b0)))
@@ -575,8 +724,11 @@ class Theater:
         return Route(np.column_stack([lon, lat]), pts, length_nm, float(cost_m / NM_M))
 
     def route(
-        self, a: str | tuple[float, float], b: str | tuple[float, float],
-        avoid: Iterable[tuple[str, str]] = (), prefer: Iterable[str] = (),
+        self,
+        a: str | tuple[float, float],
+        b: str | tuple[float, float],
+        avoid: Iterable[tuple[str, str]] = (),
+        prefer: Iterable[str] = (),
     ) -> Route:
         """Shortest route over water between places (names) or (lon, lat) tuples.
 
@@ -591,8 +743,9 @@ class Theater:
         Returns:
             A :class:`Route`; ``length_nm`` is the true polyline length.
         """
-        return self.route_xy(self._endpoint_xy(a, "start"), self._endpoint_xy(b, "end"),
-                             avoid, prefer)
+        return self.route_xy(
+            self._endpoint_xy(a, "start"), self._endpoint_xy(b, "end"), avoid, prefer
+        )
 
 
 def _validate_bbox(bbox: Any) -> tuple[float, float, float, float]:
@@ -611,7 +764,9 @@ def _validate_bbox(bbox: Any) -> tuple[float, float, float, float]:
 
 
 @lru_cache(maxsize=8)
-def _load(name: str | None, bbox: tuple[float, float, float, float] | None, resolution: str) -> Theater:
+def _load(
+    name: str | None, bbox: tuple[float, float, float, float] | None, resolution: str
+) -> Theater:
     if bbox is not None:
         b = _validate_bbox(bbox)
         return Theater(name or "bbox_{:g}_{:g}_{:g}_{:g}".format(*b), b, resolution)
@@ -667,7 +822,8 @@ def _inscribed_box(poly: BaseGeometry) -> tuple[float, float, float, float]:
 
 def sample_points_in_polygon(poly: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
     """(n, 2) points uniform over a metric polygon: rejection sampling from its bounding box,
-    drawing only from ``rng``."""
+    drawing only from ``rng``.
+    """
     xmin, ymin, xmax, ymax = poly.bounds
     out = np.empty((0, 2))
     while len(out) < n:

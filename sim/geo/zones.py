@@ -75,7 +75,12 @@ class ZoneRaster:
     """
 
     def __init__(
-        self, x0_m: float, y0_m: float, cell_m: float, state: np.ndarray, kind: np.ndarray,
+        self,
+        x0_m: float,
+        y0_m: float,
+        cell_m: float,
+        state: np.ndarray,
+        kind: np.ndarray,
         dist: np.ndarray,
     ) -> None:
         self.x0_m = float(x0_m)

@@ -49,7 +49,9 @@ def _seed_sequence(seed: Any) -> np.random.SeedSequence:
     return np.random.SeedSequence(int(seed))
 
 
-def run(scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: Any = None) -> RunResult:
+def run(
+    scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: Any = None
+) -> RunResult:
     """Run one replication.
 
     Args:
@@ -84,8 +86,13 @@ def run(scenario: Any, seed: Any = None, *, theater: Any = None, route_cache: An
     events = _events_frame(model.events, theater)
     voyages = pd.DataFrame([v.row() for v in model.voyages], columns=list(VOYAGE_COLUMNS))
     assets = pd.DataFrame([a.row() for a in model.assets], columns=list(ASSET_COLUMNS))
-    summary = summarise_run(voyages, events, assets, duration_h=scenario.duration_h,
-                            warmup_h=scenario.warmup_days * 24.0)
+    summary = summarise_run(
+        voyages,
+        events,
+        assets,
+        duration_h=scenario.duration_h,
+        warmup_h=scenario.warmup_days * 24.0,
+    )
     provenance = {
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
@@ -153,22 +160,32 @@ def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
             if len(pos):
                 water = np.asarray(theater.is_water(pos["lon"].to_numpy(), pos["lat"].to_numpy()))
                 if not water.all():
-                    problems.append(f"{int((~water).sum())} events on land: {pos.loc[~water, 'kind'].unique()[:5]}")
+                    problems.append(
+                        f"{int((~water).sum())} events on land: {pos.loc[~water, 'kind'].unique()[:5]}"
+                    )
     tr = result.tracks
     if tr is not None and len(tr):
         dur = (tr["t1_h"] - tr["t0_h"]).to_numpy()
         dist_nm = np.hypot(tr["x1_m"] - tr["x0_m"], tr["y1_m"] - tr["y0_m"]).to_numpy() / 1852.0
         speed = np.divide(dist_nm, dur, out=np.zeros_like(dist_nm), where=dur > 1e-9)
         if (speed > MAX_VESSEL_SPEED_KN).any():
-            problems.append(f"vessels faster than {MAX_VESSEL_SPEED_KN} kn: {tr.loc[speed > MAX_VESSEL_SPEED_KN, 'vessel'].unique()[:5]}")
+            problems.append(
+                f"vessels faster than {MAX_VESSEL_SPEED_KN} kn: {tr.loc[speed > MAX_VESSEL_SPEED_KN, 'vessel'].unique()[:5]}"
+            )
         if (dur < -1e-9).any():
             problems.append("track legs run backwards in time")
         if theater is not None:
             f = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
-            x = (tr["x0_m"].to_numpy()[:, None] + f * (tr["x1_m"] - tr["x0_m"]).to_numpy()[:, None]).ravel()
-            y = (tr["y0_m"].to_numpy()[:, None] + f * (tr["y1_m"] - tr["y0_m"]).to_numpy()[:, None]).ravel()
+            x = (
+                tr["x0_m"].to_numpy()[:, None] + f * (tr["x1_m"] - tr["x0_m"]).to_numpy()[:, None]
+            ).ravel()
+            y = (
+                tr["y0_m"].to_numpy()[:, None] + f * (tr["y1_m"] - tr["y0_m"]).to_numpy()[:, None]
+            ).ravel()
             wet = np.asarray(theater.is_water_xy(x, y), dtype=bool).reshape(-1, len(f))
             dry = ~wet.all(axis=1)
             if dry.any():
-                problems.append(f"{int(dry.sum())} track legs touch land: {tr.loc[dry, 'vessel'].unique()[:5]}")
+                problems.append(
+                    f"{int(dry.sum())} track legs touch land: {tr.loc[dry, 'vessel'].unique()[:5]}"
+                )
     return problems

@@ -18,7 +18,13 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["detection_candidates", "cookie_cutter_hits", "legs_near_box", "ray_exit", "point_in_rings"]
+__all__ = [
+    "detection_candidates",
+    "cookie_cutter_hits",
+    "legs_near_box",
+    "ray_exit",
+    "point_in_rings",
+]
 
 
 @njit(cache=True, nogil=True)
@@ -30,8 +36,14 @@ def _sorted(x: np.ndarray) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def detection_candidates(sensor_legs: np.ndarray, target_legs: np.ndarray, target_ids: np.ndarray,
-                         rows: np.ndarray, t_min_h: float, range_m: float):
+def detection_candidates(
+    sensor_legs: np.ndarray,
+    target_legs: np.ndarray,
+    target_ids: np.ndarray,
+    rows: np.ndarray,
+    t_min_h: float,
+    range_m: float,
+):
     """The (sensor leg, target leg) pairs that overlap in time and may come within ``range_m``.
 
     Only the target legs ``rows`` are looked at (read in place: no copy of a subset). Returns
@@ -129,11 +141,21 @@ def cookie_cutter_hits(px, py, vx, vy, dur, ta, ids, range_m: float):
 
 
 @njit(cache=True, nogil=True)
-def legs_near_box(legs: np.ndarray, lo: int, hi: int, now_h: float, x0: float, y0: float, x1: float,
-                  y1: float, margin_m: float) -> np.ndarray:
+def legs_near_box(
+    legs: np.ndarray,
+    lo: int,
+    hi: int,
+    now_h: float,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    margin_m: float,
+) -> np.ndarray:
     """Indices j in [lo, hi) of legs still running at ``now_h`` whose bounding box comes within
     ``margin_m`` of the box (x0, y0, x1, y1). The leg's end is computed here, so the model keeps
-    no per-leg box arrays (~70 MB for a year of 2,000 ships)."""
+    no per-leg box arrays (~70 MB for a year of 2,000 ships).
+    """
     out = np.empty(max(hi - lo, 0), dtype=np.int64)
     k = 0
     ax0, ay0, ax1, ay1 = x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m
@@ -153,7 +175,8 @@ def legs_near_box(legs: np.ndarray, lo: int, hi: int, now_h: float, x0: float, y
 @njit(cache=True, nogil=True)
 def ray_exit(a: np.ndarray, e: np.ndarray, px: float, py: float, dx: float, dy: float):
     """(segment index, distance) of the first boundary crossing more than 1 m along the ray
-    p + t d, or (-1, inf); a vertex belongs to both its segments."""
+    p + t d, or (-1, inf); a vertex belongs to both its segments.
+    """
     best_k = -1
     best_t = math.inf
     for k in range(a.shape[0]):
@@ -186,8 +209,17 @@ def point_in_rings(a: np.ndarray, e: np.ndarray, x: float, y: float) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def billiard(a: np.ndarray, e: np.ndarray, normals: np.ndarray, px: float, py: float, length_m: float,
-             u: np.ndarray, min_leg_m: float, max_short: int):
+def billiard(
+    a: np.ndarray,
+    e: np.ndarray,
+    normals: np.ndarray,
+    px: float,
+    py: float,
+    length_m: float,
+    u: np.ndarray,
+    min_leg_m: float,
+    max_short: int,
+):
     """The Lambertian billiard of :class:`sim.model.strategies.RandomSearch` from (px, py) until
     ``length_m`` is travelled, drawing its random numbers from ``u`` (standard uniforms, used in
     the order the scalar draws of the Python loop made them: a direction is ``2 pi u``, a bounce

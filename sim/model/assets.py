@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.errors import UserError
 from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
 from sim.model.records import EventKind as K
-from sim.errors import UserError
 from sim.model.strategies import PatrolStrategy
 from sim.units import KN_M_PER_H, NM_M
 
@@ -139,7 +139,9 @@ def _end_xy(legs: np.ndarray) -> np.ndarray:
     return np.array([e[2] + e[4] * (e[1] - e[0]), e[3] + e[5] * (e[1] - e[0])])
 
 
-def _fit_return(station: np.ndarray, base: np.ndarray, speed_kn: float, land_by_h: float) -> tuple[np.ndarray, float]:
+def _fit_return(
+    station: np.ndarray, base: np.ndarray, speed_kn: float, land_by_h: float
+) -> tuple[np.ndarray, float]:
     """Cut the time on station so that the flight home still lands by ``land_by_h`` (endurance)."""
     if not len(station):
         return station, land_by_h
@@ -161,7 +163,9 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
     env, g = m.env, a.group
     # stagger the first take-off so that aircraft of a group do not fly in formation
     a.state = "turnaround"  # not available for tasking while on the ground between sorties
-    yield from _uninterrupted(env, env.now + float(m.rng.uniform(0, g.endurance_h + g.turnaround_h)))
+    yield from _uninterrupted(
+        env, env.now + float(m.rng.uniform(0, g.endurance_h + g.turnaround_h))
+    )
     while True:
         if g.strategy.kind in ("cued", "monitoring_cued"):
             a.state = "base"
@@ -210,11 +214,22 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     out = _transit(m, a, datum, t0, over_water=False)
     t_arr = out[-1, 1]
     radius_m = m.datum_radius_m(task, t_arr) + a.group.sensor.range_nm * NM_M
-    t_search_end = min(t0 + g.endurance_h - (t_arr - t0), t_arr + m.scenario.coordination.datum_search_h)
-    search = m.datum_search_legs(datum, radius_m, t_arr, max(t_arr, t_search_end), g.patrol_speed_kn or g.speed_kn,
-                                 over_water=False)
-    back = legs_along(np.vstack([_end_xy(search) if len(search) else datum, a.base_xy]), max(t_arr, t_search_end),
-                      g.speed_kn)
+    t_search_end = min(
+        t0 + g.endurance_h - (t_arr - t0), t_arr + m.scenario.coordination.datum_search_h
+    )
+    search = m.datum_search_legs(
+        datum,
+        radius_m,
+        t_arr,
+        max(t_arr, t_search_end),
+        g.patrol_speed_kn or g.speed_kn,
+        over_water=False,
+    )
+    back = legs_along(
+        np.vstack([_end_xy(search) if len(search) else datum, a.base_xy]),
+        max(t_arr, t_search_end),
+        g.speed_kn,
+    )
     t_end = _set_plan(m, a, np.vstack([out, search, back]))
     try:
         yield env.timeout(t_end - env.now)
@@ -294,12 +309,23 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
         out = _transit(m, a, datum, env.now, over_water=True)
         t_arr = out[-1, 1]
         radius_m = m.datum_radius_m(cause, t_arr) + g.sensor.range_nm * NM_M
-        search = m.datum_search_legs(datum, radius_m, t_arr, t_arr + m.scenario.coordination.datum_search_h,
-                                     g.patrol_speed_kn or g.speed_kn)
+        search = m.datum_search_legs(
+            datum,
+            radius_m,
+            t_arr,
+            t_arr + m.scenario.coordination.datum_search_h,
+            g.patrol_speed_kn or g.speed_kn,
+        )
         t_end = _set_plan(m, a, np.vstack([out, search]))
         try:
             yield env.timeout(t_end - env.now)
-            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=m.asset_pos(a), detail="not regained")
+            m.log(
+                K.DATUM_LOST,
+                asset=a.aid,
+                vessel=target.vid,
+                xy=m.asset_pos(a),
+                detail="not regained",
+            )
             return
         except simpy.Interrupt as intr:
             if not isinstance(intr.cause, Acquired) or intr.cause.target.vid != target.vid:
@@ -319,17 +345,31 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
         if not math.isfinite(tau) or tau > 48:
             m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="outrun")
             return
-        meet = np.asarray(m.target_pos_at(target, env.now + tau))  # on its real plan, not extrapolated
+        meet = np.asarray(
+            m.target_pos_at(target, env.now + tau)
+        )  # on its real plan, not extrapolated
         zone = m.zone_xy(meet)
         if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
-            m.log(K.RELEASE, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="broke off: DPRK-claimed waters")
+            m.log(
+                K.RELEASE,
+                asset=a.aid,
+                vessel=target.vid,
+                xy=(ax, ay),
+                detail="broke off: DPRK-claimed waters",
+            )
             m.hands_off[target.vid] = env.now + 24.0
             m.observed(target, a)
             return
         try:
             path = m.route_xy(np.array([ax, ay]), meet)
         except UserError:
-            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="no route to target")
+            m.log(
+                K.DATUM_LOST,
+                asset=a.aid,
+                vessel=target.vid,
+                xy=(ax, ay),
+                detail="no route to target",
+            )
             return
         t_end = _set_plan(m, a, legs_along(path, env.now, g.speed_kn))
         yield from _uninterrupted(env, max(t_end, env.now + 1e-3))

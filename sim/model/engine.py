@@ -22,17 +22,24 @@ import pandas as pd
 import shapely
 import simpy
 
+from sim.errors import UserError
+from sim.geo.theater import sample_points_in_polygon
 from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
 from sim.model.motion import Track, legs_along
 from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
-from sim.model.smugglers import Boarded, IllicitVessel, Observed, Voyage, VoyageRunner, voyage_source
+from sim.model.smugglers import (
+    Boarded,
+    IllicitVessel,
+    Observed,
+    Voyage,
+    VoyageRunner,
+    voyage_source,
+)
 from sim.model.strategies import make_strategy
 from sim.scenarios.schema import AssetGroup, Program, Scenario
-from sim.errors import UserError
-from sim.geo.theater import sample_points_in_polygon
 from sim.units import NM_M
 
 __all__ = ["Model", "TargetRef", "RouteCache"]
@@ -66,7 +73,8 @@ def _split_segments(
     starts: np.ndarray, d: np.ndarray, seg: np.ndarray, max_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A route's segments (starts, vectors, lengths) cut into equal pieces no longer than ``max_m``;
-    returns (piece starts, unit directions, piece lengths)."""
+    returns (piece starts, unit directions, piece lengths).
+    """
     if not len(seg):
         return starts, d, seg
     k = np.maximum(1, np.ceil(seg / max_m).astype(np.int64))
@@ -115,9 +123,15 @@ class RouteCache(dict):
     def _key(theater: Any) -> str:
         from sim.geo import cache
 
-        return cache.cache_key("fixed-routes", {"name": theater.name, "bbox": theater.bbox,
-                                                "data": getattr(theater, "_fingerprint", ""),
-                                                "model": 6})  # bump when route answers change
+        return cache.cache_key(
+            "fixed-routes",
+            {
+                "name": theater.name,
+                "bbox": theater.bbox,
+                "data": getattr(theater, "_fingerprint", ""),
+                "model": 6,
+            },
+        )  # bump when route answers change
 
     @classmethod
     def load(cls, theater: Any) -> RouteCache:
@@ -131,7 +145,7 @@ class RouteCache(dict):
             for i, k in enumerate(keys.tolist()):
                 key = tuple(json.loads(k))
                 key = (*key[:4], tuple(key[4]), tuple(key[5]))
-                rc[key] = coords[offsets[i]:offsets[i + 1]]
+                rc[key] = coords[offsets[i] : offsets[i + 1]]
                 rc.fixed.add(key)
             rc.saved = len(rc.fixed)
         return rc
@@ -153,16 +167,21 @@ class RouteCache(dict):
             keys = sorted(self.fixed)
             coords = [self[k] for k in keys]
             offsets = np.concatenate([[0], np.cumsum([len(c) for c in coords])])
-            cache.save_arrays(self._key(theater), {
-                "keys": np.array([json.dumps([*k[:4], list(k[4]), list(k[5])]) for k in keys]),
-                "offsets": offsets, "coords": np.vstack(coords),
-            })
+            cache.save_arrays(
+                self._key(theater),
+                {
+                    "keys": np.array([json.dumps([*k[:4], list(k[4]), list(k[5])]) for k in keys]),
+                    "offsets": offsets,
+                    "coords": np.vstack(coords),
+                },
+            )
         self.saved = len(self.fixed)
 
 
 class _Ctx:
     """The patrol context a strategy sees (areas, sampling, the run's generator); ships' waypoints
-    are re-laid over water, aircraft fly straight."""
+    are re-laid over water, aircraft fly straight.
+    """
 
     def __init__(self, model: Model, over_water: bool) -> None:
         self.m = model
@@ -177,7 +196,8 @@ class _Ctx:
 
     def sample_in_area(self, name: str, n: int) -> np.ndarray:
         """Uniform points of the patrol polygon (the area kept off the coast), not of the raw area:
-        a patrol entering its area heads for open water, which routes without a coastal escape."""
+        a patrol entering its area heads for open water, which routes without a coastal escape.
+        """
         return sample_points_in_polygon(self.m.area_polygon(name), n, self.rng)
 
     def site(self, name: str) -> np.ndarray:
@@ -188,7 +208,11 @@ class Model:
     """One replication of a scenario. Use :func:`sim.run` rather than this class directly."""
 
     def __init__(
-        self, scenario: Scenario, theater: Any, rng: np.random.Generator, route_cache: RouteCache | None = None
+        self,
+        scenario: Scenario,
+        theater: Any,
+        rng: np.random.Generator,
+        route_cache: RouteCache | None = None,
     ) -> None:
         self.scenario = scenario
         self.theater = theater
@@ -240,16 +264,21 @@ class Model:
 
     def area_polygon(self, name: str) -> shapely.Geometry:
         """Metric polygon of a named area shrunk ``_OFFSHORE_NM`` inward (the area's water excludes land,
-        so this keeps patrol legs that far off every coast and island); cached per theater."""
+        so this keeps patrol legs that far off every coast and island); cached per theater.
+        """
         if name not in self._areas:
-            shared = _PATROL_POLYS.setdefault(self.theater, {})  # the same in every run: cache per theater
+            shared = _PATROL_POLYS.setdefault(
+                self.theater, {}
+            )  # the same in every run: cache per theater
             if name not in shared:
                 shared[name] = self._patrol_polygon(name)
             self._areas[name] = shared[name]
         return self._areas[name]
 
     def _patrol_polygon(self, name: str) -> shapely.Geometry:
-        poly = shapely.simplify(self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0)
+        poly = shapely.simplify(
+            self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0
+        )
         if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
             poly = max(poly.geoms, key=lambda g: g.area)
         if poly.is_empty:
@@ -267,16 +296,23 @@ class Model:
         pool = self._site_pool.get(area)
         if pool is None:
             seed = zlib.crc32(f"{self.theater.name}/{area}".encode())
-            cand = self.theater.sample_points_in_area(area, 8 * _SITES_PER_AREA, np.random.default_rng(seed))
+            cand = self.theater.sample_points_in_area(
+                area, 8 * _SITES_PER_AREA, np.random.default_rng(seed)
+            )
             far = self.offshore(cand)
             pool = (far if len(far) >= _SITES_PER_AREA // 4 else cand)[:_SITES_PER_AREA]
             self._site_pool[area] = pool
-            self._fixed_points.update(((round(float(x), -3), round(float(y), -3)), (float(x), float(y)))
-                                      for x, y in pool)
+            self._fixed_points.update(
+                ((round(float(x), -3), round(float(y), -3)), (float(x), float(y))) for x, y in pool
+            )
         return pool[int(self.rng.integers(len(pool)))]
 
     def route_xy(
-        self, a_xy: np.ndarray, b_xy: np.ndarray, avoid: tuple[str, ...] = (), prefer: tuple[str, ...] = ()
+        self,
+        a_xy: np.ndarray,
+        b_xy: np.ndarray,
+        avoid: tuple[str, ...] = (),
+        prefer: tuple[str, ...] = (),
     ) -> np.ndarray:
         """Polyline (metres) over water from a to b, cached on endpoints rounded to 1 km.
 
@@ -284,8 +320,10 @@ class Model:
         line that keeps ``_STRAIGHT_CLEARANCE_NM`` off every coast is the route (checked on the
         distance raster) and the graph is not searched.
         """
-        ka, kb = (round(float(a_xy[0]), -3), round(float(a_xy[1]), -3)), (round(float(b_xy[0]), -3),
-                                                                         round(float(b_xy[1]), -3))
+        ka, kb = (
+            (round(float(a_xy[0]), -3), round(float(a_xy[1]), -3)),
+            (round(float(b_xy[0]), -3), round(float(b_xy[1]), -3)),
+        )
         key = (*ka, *kb, tuple(avoid), tuple(prefer))
         hit = self.routes.get(key)
         if hit is not None:
@@ -312,8 +350,12 @@ class Model:
         if hit is None:
             zones = tuple((s, "territorial") for s in avoid)
             try:
-                r = self.theater.route_xy((float(a_xy[0]), float(a_xy[1])), (float(b_xy[0]), float(b_xy[1])),
-                                          avoid=zones, prefer=tuple(prefer))
+                r = self.theater.route_xy(
+                    (float(a_xy[0]), float(a_xy[1])),
+                    (float(b_xy[0]), float(b_xy[1])),
+                    avoid=zones,
+                    prefer=tuple(prefer),
+                )
             except UserError:
                 # an endpoint hugging the coast or in an inlet: move it to open water and try once more
                 a2 = self.theater.snap_to_water_xy(float(a_xy[0]), float(a_xy[1]))[:2]
@@ -331,15 +373,21 @@ class Model:
 
     def _fixed_at(self, k: tuple[float, float], p: Any) -> np.ndarray | None:
         """The fixed point (place or site) ``p`` stands for, if it lies within ``_FIXED_SNAP_M``
-        of one: a vessel that held at a rendezvous site is there up to rounding of its legs."""
+        of one: a vessel that held at a rendezvous site is there up to rounding of its legs.
+        """
         f = self._fixed_points.get(k)
-        if f is None or abs(f[0] - float(p[0])) > _FIXED_SNAP_M or abs(f[1] - float(p[1])) > _FIXED_SNAP_M:
+        if (
+            f is None
+            or abs(f[0] - float(p[0])) > _FIXED_SNAP_M
+            or abs(f[1] - float(p[1])) > _FIXED_SNAP_M
+        ):
             return None
         return np.array(f)
 
     def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast
-        (sampled every 500 m on the distance raster: :meth:`Theater.segments_off_coast_xy`)."""
+        (sampled every 500 m on the distance raster: :meth:`Theater.segments_off_coast_xy`).
+        """
         return self.theater.segments_off_coast_xy(a, b, _STRAIGHT_CLEARANCE_NM)
 
     def offshore(self, pts: np.ndarray, min_nm: float = _OFFSHORE_NM) -> np.ndarray:
@@ -414,18 +462,34 @@ class Model:
         detail: str = "",
     ) -> None:
         """Append one typed event record."""
-        self.events.append(Event(self.env.now, kind, vessel, asset, voyage, float(xy[0]), float(xy[1]),
-                                 float(cargo_t), detail))
+        self.events.append(
+            Event(
+                self.env.now,
+                kind,
+                vessel,
+                asset,
+                voyage,
+                float(xy[0]),
+                float(xy[1]),
+                float(cargo_t),
+                detail,
+            )
+        )
 
     # ------------------------------------------------------------------ build
     def _build_traffic(self) -> None:
         """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
         tr = self.scenario.traffic
         rng = self.rng
-        names = list(tr.places) if tr.places else [
-            str(r.name) for r in self.theater.ports.itertuples()
-            if r.kind in ("port", "gate") and r.state != "PRK"
-        ]
+        names = (
+            list(tr.places)
+            if tr.places
+            else [
+                str(r.name)
+                for r in self.theater.ports.itertuples()
+                if r.kind in ("port", "gate") and r.state != "PRK"
+            ]
+        )
         n = tr.vessels if len(names) >= 2 else 0
         end_h = self.scenario.duration_h
         xy = {name: self.place_xy(name) for name in names}
@@ -486,7 +550,9 @@ class Model:
             off = np.asarray(tpl_off)
             vp = voy_pair
             count = off[vp + 1] - off[vp]
-            row = np.repeat(off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(count.sum())
+            row = np.repeat(
+                off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count
+            ) + np.arange(count.sum())
             sp = np.repeat(voy_speed, count)
             legs = np.empty((len(row), 6))  # filled column by column: few full-size temporaries
             legs[:, 0] = np.repeat(voy_t, count)
@@ -504,11 +570,17 @@ class Model:
             del legs, vid, keep, order, row
         else:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
-        self.legit_max_dur_h = float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0])) if len(self.legit_legs) else 0.0
+        self.legit_max_dur_h = (
+            float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0]))
+            if len(self.legit_legs)
+            else 0.0
+        )
         self._legit_tracks: dict[int, Track] = {}
         # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
         self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids)).astype(np.int32)
-        self._legit_offsets = np.searchsorted(self.legit_ids[self._legit_by_vessel], np.arange(n + 1))
+        self._legit_offsets = np.searchsorted(
+            self.legit_ids[self._legit_by_vessel], np.arange(n + 1)
+        )
 
     def _build_assets(self) -> None:
         for g in self.scenario.assets:
@@ -517,9 +589,19 @@ class Model:
                 strategy = None
                 if g.kind != "satellite":
                     barrier_xy = self._barrier_xy(g) if g.strategy.kind == "barrier" else None
-                    strategy = make_strategy(g.strategy, g.patrol_speed_kn or g.speed_kn,
-                                             g.sensor.effective_sweep_width_nm * NM_M, barrier_xy)
-                a = Asset(aid=f"{g.name}#{k}", group=g, index=len(self.assets), base_xy=base, strategy=strategy)
+                    strategy = make_strategy(
+                        g.strategy,
+                        g.patrol_speed_kn or g.speed_kn,
+                        g.sensor.effective_sweep_width_nm * NM_M,
+                        barrier_xy,
+                    )
+                a = Asset(
+                    aid=f"{g.name}#{k}",
+                    group=g,
+                    index=len(self.assets),
+                    base_xy=base,
+                    strategy=strategy,
+                )
                 a.track.on_change = functools.partial(self._settle_contacts, a)
                 self.assets.append(a)
                 a.process = self.env.process(asset_process(self, a))
@@ -532,7 +614,9 @@ class Model:
         rect = self.area_polygon(g.strategy.areas[0]).minimum_rotated_rectangle
         c = np.array(rect.exterior.coords)[:4]
         e = np.diff(np.vstack([c, c[:1]]), axis=0)
-        if np.hypot(*e[0]) >= np.hypot(*e[1]):  # long side is edge 0: midline joins midpoints of edges 1 and 3
+        if np.hypot(*e[0]) >= np.hypot(
+            *e[1]
+        ):  # long side is edge 0: midline joins midpoints of edges 1 and 3
             return np.array([(c[1] + c[2]) / 2, (c[3] + c[0]) / 2])
         return np.array([(c[0] + c[1]) / 2, (c[2] + c[3]) / 2])
 
@@ -551,7 +635,9 @@ class Model:
         sens = a.group.sensor
         r_m = sens.range_nm * NM_M
         if len(self.legit_legs):
-            lo = int(np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left"))
+            lo = int(
+                np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
+            )
             hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
             # live legs whose boxes come within range of the plan's box
             _, _, px0, py0, px1, py1 = a.track.bounds
@@ -578,23 +664,45 @@ class Model:
         """False when the two plans' boxes, the sensor's grown by its range, never overlap in space and time."""
         sb, tb = a.track.bounds, v.track.bounds
         r = a.group.sensor.range_nm * NM_M
-        return not (sb[1] < tb[0] or tb[1] < sb[0] or tb[1] < self.env.now or sb[2] - r > tb[4]
-                    or tb[2] > sb[4] + r or sb[3] - r > tb[5] or tb[3] > sb[5] + r)
+        return not (
+            sb[1] < tb[0]
+            or tb[1] < sb[0]
+            or tb[1] < self.env.now
+            or sb[2] - r > tb[4]
+            or tb[2] > sb[4] + r
+            or sb[3] - r > tb[5]
+            or tb[3] > sb[5] + r
+        )
 
     def _pair(self, a: Asset, v: IllicitVessel) -> None:
         if not self._may_meet(a, v):
             return
-        ids, times = self._detect(a, v.track.legs, np.zeros(len(v.track.legs), dtype=np.int64), self.env.now)
+        ids, times = self._detect(
+            a, v.track.legs, np.zeros(len(v.track.legs), dtype=np.int64), self.env.now
+        )
         if len(ids):
             self._at(float(times[0]), self._illicit_contact, a, a.track.version, v, v.track.version)
 
-    def _detect(self, a: Asset, legs: np.ndarray, ids: np.ndarray, now: float,
-                rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _detect(
+        self,
+        a: Asset,
+        legs: np.ndarray,
+        ids: np.ndarray,
+        now: float,
+        rows: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         s = a.group.sensor
         return sensing.first_detections(
-            a.track.legs, legs, ids, law=s.law, range_m=s.range_nm * NM_M,
-            sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M, reference_speed_m_h=s.reference_speed_kn * NM_M,
-            rng=self.rng, t_min_h=now, rows=rows,
+            a.track.legs,
+            legs,
+            ids,
+            law=s.law,
+            range_m=s.range_nm * NM_M,
+            sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M,
+            reference_speed_m_h=s.reference_speed_kn * NM_M,
+            rng=self.rng,
+            t_min_h=now,
+            rows=rows,
         )
 
     def _at(self, t_h: float, fn: Any, *args: Any) -> None:
@@ -622,12 +730,16 @@ class Model:
             blind = self.is_night_array(times) & (self.rng.random(len(ids)) >= f)
             ids, times = ids[~blind], times[~blind]
         cls = self.scenario.classification
-        p = np.where(self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability)
+        p = np.where(
+            self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability
+        )
         suspect = self.rng.random(len(ids)) < p
         task = a.task.legit if isinstance(a.task, TargetRef) else -1
         special = suspect | (ids == task)
         version = a.track.version
-        for i, t, s in zip(ids[special].tolist(), times[special].tolist(), suspect[special].tolist()):
+        for i, t, s in zip(
+            ids[special].tolist(), times[special].tolist(), suspect[special].tolist()
+        ):
             self._at(t, self._legit_contact, a, version, i, s)
         self._pending_contacts[a.index] = (version, np.sort(times[~special]))
 
@@ -645,7 +757,9 @@ class Model:
             return
         self._legit_seen(a, i, suspect=suspect)
 
-    def _legit_seen(self, a: Asset, i: int, delay_h: float = 0.0, suspect: bool | None = None) -> None:
+    def _legit_seen(
+        self, a: Asset, i: int, delay_h: float = 0.0, suspect: bool | None = None
+    ) -> None:
         """A legitimate ship is detected: the pursuer of a datum regains it, else it may be reported.
 
         ``suspect`` is the classification draw when it was made in advance (patrol plans);
@@ -660,12 +774,25 @@ class Model:
         cls = self.scenario.classification
         dark = bool(self.legit_dark[i])
         if suspect is None:
-            suspect = self.rng.random() < (cls.dark_suspect_probability if dark else cls.false_alarm_probability)
+            suspect = self.rng.random() < (
+                cls.dark_suspect_probability if dark else cls.false_alarm_probability
+            )
         if suspect:
-            self._suspect(a, ref, self.target_pos(ref), "dark contact" if dark else "false alarm", delay_h=delay_h)
+            self._suspect(
+                a,
+                ref,
+                self.target_pos(ref),
+                "dark contact" if dark else "false alarm",
+                delay_h=delay_h,
+            )
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
-        if a.track.version != version or v.track.version != v_version or not v.active or self._night_blind(a):
+        if (
+            a.track.version != version
+            or v.track.version != v_version
+            or not v.active
+            or self._night_blind(a)
+        ):
             return
         self.observe(a, v, self.target_pos(TargetRef(v.vid)))
 
@@ -677,8 +804,15 @@ class Model:
         voyage.detected = True
         activity = v.activity(now)
         ais = v.ais_on(now)
-        self.log(K.DETECTION, vessel=v.vid, asset=a.aid, voyage=voyage.vid, xy=xy, cargo_t=v.cargo_t,
-                 detail=f"{activity}, AIS {'on' if ais else 'off'}")
+        self.log(
+            K.DETECTION,
+            vessel=v.vid,
+            asset=a.aid,
+            voyage=voyage.vid,
+            xy=xy,
+            cargo_t=v.cargo_t,
+            detail=f"{activity}, AIS {'on' if ais else 'off'}",
+        )
         ref = TargetRef(v.vid)
         if a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards:
             a.process.interrupt(Acquired(ref))
@@ -688,14 +822,20 @@ class Model:
         if activity == "sts" and rng.random() < cls.sts_suspect_probability:
             reason = "alongside another vessel"
             voyage.sts_detected = True
-        elif v.watchlisted and self.scenario.coordination.watchlist and (
-            (ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability
+        elif (
+            v.watchlisted
+            and self.scenario.coordination.watchlist
+            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
         ):
             reason = "watchlisted"
         elif not ais and rng.random() < cls.dark_suspect_probability:
             reason = "dark contact"
         # an aircraft or warship that finds a contact suspicious closes in to identify it, and is seen doing so
-        if reason and a.kind != "satellite" and (activity in ("sts", "wait") or voyage.method == "direct"):
+        if (
+            reason
+            and a.kind != "satellite"
+            and (activity in ("sts", "wait") or voyage.method == "direct")
+        ):
             self.observed(ref, a)
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h)
@@ -719,7 +859,9 @@ class Model:
             return
         poly = self.area_polygon(area)
         if len(self.legit_legs):
-            lo = int(np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left"))
+            lo = int(
+                np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
+            )
             hi = int(np.searchsorted(self.legit_legs[:, 0], now, side="right"))
             mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
             ids = self.legit_ids[lo:hi][mask]
@@ -736,15 +878,23 @@ class Model:
                 self.observe(a, v, xy, delay_h=g.processing_delay_h)
 
     # ------------------------------------------------------ reporting, the cell
-    def _suspect(self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0) -> None:
+    def _suspect(
+        self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0
+    ) -> None:
         now = self.env.now
         key = (a.aid, ref.vid)
         if now - self._reported.get(key, -math.inf) < _REPORT_MEMORY_H:
             return
         self._reported[key] = now
         a.suspects += 1
-        self.log(K.SUSPECT_REPORT, vessel=ref.vid, asset=a.aid,
-                 voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1, xy=xy, detail=reason)
+        self.log(
+            K.SUSPECT_REPORT,
+            vessel=ref.vid,
+            asset=a.aid,
+            voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1,
+            xy=xy,
+            detail=reason,
+        )
         if now < self.hands_off.get(ref.vid, -math.inf):
             return
         if a.boards and a.state == "patrol" and ref.vid not in self.pursued and delay_h == 0.0:
@@ -752,11 +902,23 @@ class Model:
             a.process.interrupt(Acquired(ref))
             return
         delay = delay_h + self.scenario.coordination.report_delay_h
-        self._at(self.env.now + delay, self._dispatch, ref, float(xy[0]), float(xy[1]), self.env.now, a.group.nation)
+        self._at(
+            self.env.now + delay,
+            self._dispatch,
+            ref,
+            float(xy[0]),
+            float(xy[1]),
+            self.env.now,
+            a.group.nation,
+        )
 
     def _dispatch(self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str) -> None:
         """The cell (or, without a shared picture, the reporting nation) sends the nearest free warship."""
-        if ref.vid in self.pursued or not self.target_available(ref) or self.env.now < self.hands_off.get(ref.vid, -1.0):
+        if (
+            ref.vid in self.pursued
+            or not self.target_available(ref)
+            or self.env.now < self.hands_off.get(ref.vid, -1.0)
+        ):
             return
         co = self.scenario.coordination
         best, best_t = None, math.inf
@@ -772,12 +934,21 @@ class Model:
         if best is None:
             return
         self.pursued.add(ref.vid)
-        self.log(K.DISPATCH, vessel=ref.vid, asset=best.aid, xy=(x, y), detail=f"datum age {self.env.now - t_seen:.1f} h")
+        self.log(
+            K.DISPATCH,
+            vessel=ref.vid,
+            asset=best.aid,
+            xy=(x, y),
+            detail=f"datum age {self.env.now - t_seen:.1f} h",
+        )
         best.process.interrupt(Dispatch(ref, x, y, t_seen))
         # cued aircraft of the same picture help localise
         for a in self.assets:
-            if a.kind == "aircraft" and a.group.strategy.kind == "cued" and a.state == "base" and (
-                co.shared_picture or a.group.nation == nation
+            if (
+                a.kind == "aircraft"
+                and a.group.strategy.kind == "cued"
+                and a.state == "base"
+                and (co.shared_picture or a.group.nation == nation)
             ):
                 a.process.interrupt(Dispatch(ref, x, y, t_seen))
                 break
@@ -790,13 +961,33 @@ class Model:
             now = self.env.now
             for v in list(self.active_illicit.values()):
                 legs = v.track.legs
-                if (len(legs) and legs[0, 0] <= now <= legs[-1, 1] and v.watchlisted and v.ais_on(now)
-                        and not v.spoofed and v.vid not in self.pursued):
+                if (
+                    len(legs)
+                    and legs[0, 0] <= now <= legs[-1, 1]
+                    and v.watchlisted
+                    and v.ais_on(now)
+                    and not v.spoofed
+                    and v.vid not in self.pursued
+                ):
                     xy = v.track.position(now)
-                    self.log(K.SUSPECT_REPORT, vessel=v.vid, asset="ais", voyage=v.voyage.vid, xy=xy,
-                             detail="watchlisted identity on AIS")
+                    self.log(
+                        K.SUSPECT_REPORT,
+                        vessel=v.vid,
+                        asset="ais",
+                        voyage=v.voyage.vid,
+                        xy=xy,
+                        detail="watchlisted identity on AIS",
+                    )
                     v.voyage.detected = True
-                    self._at(now + co.report_delay_h, self._dispatch, TargetRef(v.vid), xy[0], xy[1], now, _CELL)
+                    self._at(
+                        now + co.report_delay_h,
+                        self._dispatch,
+                        TargetRef(v.vid),
+                        xy[0],
+                        xy[1],
+                        now,
+                        _CELL,
+                    )
 
     def _ais_analytics(self):  # noqa: ANN202 (SimPy generator)
         """Encounter and loitering detectors on the received AIS picture, cueing monitoring_cued aircraft.
@@ -827,14 +1018,24 @@ class Model:
                 else:
                     continue
                 alerted.add(v.vid)
-                self.log(K.SUSPECT_REPORT, vessel=v.vid, asset="ais-analytics", voyage=v.voyage.vid, xy=(x, y),
-                         detail=kind)
+                self.log(
+                    K.SUSPECT_REPORT,
+                    vessel=v.vid,
+                    asset="ais-analytics",
+                    voyage=v.voyage.vid,
+                    xy=(x, y),
+                    detail=kind,
+                )
                 self._at(now + co.analytics_delay_h, self._cue, TargetRef(v.vid), x, y, now)
 
     def _cue(self, ref: TargetRef, x: float, y: float, t_seen: float) -> None:
         """An analytics alert reaches operations: a monitoring_cued aircraft goes, and the cell may send a ship."""
         for a in self.assets:
-            if a.kind == "aircraft" and a.group.strategy.kind == "monitoring_cued" and a.state == "base":
+            if (
+                a.kind == "aircraft"
+                and a.group.strategy.kind == "monitoring_cued"
+                and a.state == "base"
+            ):
                 a.process.interrupt(Dispatch(ref, x, y, t_seen))
                 break
         self._dispatch(ref, x, y, t_seen, _CELL)
@@ -849,7 +1050,11 @@ class Model:
         tr = self._legit_tracks.pop(i, None)
         if tr is None:
             tr = Track()
-            tr.set(self.legit_legs[self._legit_by_vessel[self._legit_offsets[i]:self._legit_offsets[i + 1]]])
+            tr.set(
+                self.legit_legs[
+                    self._legit_by_vessel[self._legit_offsets[i] : self._legit_offsets[i + 1]]
+                ]
+            )
             if len(self._legit_tracks) >= _LEGIT_TRACKS_KEPT:
                 del self._legit_tracks[next(iter(self._legit_tracks))]  # least recently used
         self._legit_tracks[i] = tr
@@ -891,7 +1096,13 @@ class Model:
         return max(1.0, (t_arrival_h - task.t_h) * grow)
 
     def datum_search_legs(
-        self, datum: np.ndarray, radius_m: float, t0: float, t1: float, speed_kn: float, over_water: bool = True
+        self,
+        datum: np.ndarray,
+        radius_m: float,
+        t0: float,
+        t1: float,
+        speed_kn: float,
+        over_water: bool = True,
     ) -> np.ndarray:
         """Random search legs among water points inside a disc around a datum (ships keep to water)."""
         if t1 <= t0:
@@ -908,7 +1119,9 @@ class Model:
             for b in pts[1:]:
                 try:
                     path.append(self.route_xy(here, b)[1:])
-                except UserError:  # water the graph cannot reach (an enclosed inlet): skip the point
+                except (
+                    UserError
+                ):  # water the graph cannot reach (an enclosed inlet): skip the point
                     continue
                 here = b
             pts = np.vstack(path)
@@ -925,31 +1138,63 @@ class Model:
         z = self.zone_xy(xy)
         legit = ref.legit >= 0
         v = None if legit else self.illicit[ref.vid]
-        d = decide(rules, state=z.state, zone=z.kind, dprk_zone=z.dprk_zone,
-                   flag="legit" if legit else v.flag, dprk_bound=False if legit else v.dprk_bound, rng=self.rng)
+        d = decide(
+            rules,
+            state=z.state,
+            zone=z.kind,
+            dprk_zone=z.dprk_zone,
+            flag="legit" if legit else v.flag,
+            dprk_bound=False if legit else v.dprk_bound,
+            rng=self.rng,
+        )
         voyage_id = -1 if legit else v.voyage.vid
-        self.log(K.INTERCEPT, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy,
-                 detail=f"{z.kind} {z.state}".strip())
+        self.log(
+            K.INTERCEPT,
+            vessel=ref.vid,
+            asset=a.aid,
+            voyage=voyage_id,
+            xy=xy,
+            detail=f"{z.kind} {z.state}".strip(),
+        )
         self.pursued.discard(ref.vid)
         self.hands_off[ref.vid] = self.env.now + _HANDS_OFF_H
         if d.escalation:
             self.escalations += 1
-            self.log(K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason)
+            self.log(
+                K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason
+            )
         if legit:
             if d.action == "board":
                 self.false_positive_boardings += 1
-                self.log(K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason)
+                self.log(
+                    K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason
+                )
                 yield self.env.timeout(rules.boarding_duration_h)
             else:
                 self.log(K.RELEASE, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason)
             return
         if d.action == "board":
-            self.log(K.BOARDING, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, cargo_t=v.cargo_t, detail=d.reason)
+            self.log(
+                K.BOARDING,
+                vessel=v.vid,
+                asset=a.aid,
+                voyage=voyage_id,
+                xy=xy,
+                cargo_t=v.cargo_t,
+                detail=d.reason,
+            )
             yield self.env.timeout(rules.boarding_duration_h)
             if v.cargo_t > 0 or v.watchlisted or rules.blockade:
                 self._take(v, "seized", a, xy, d.reason)
             else:
-                self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail="nothing found")
+                self.log(
+                    K.RELEASE,
+                    vessel=v.vid,
+                    asset=a.aid,
+                    voyage=voyage_id,
+                    xy=xy,
+                    detail="nothing found",
+                )
                 self.observed(ref, a)
         elif d.action == "divert":
             self._take(v, "diverted", a, xy, d.reason)
@@ -960,7 +1205,15 @@ class Model:
     def _take(self, v: IllicitVessel, action: str, a: Asset, xy: Any, reason: str) -> None:
         v.seized = True
         kind = K.SEIZURE if action == "seized" else K.DIVERSION
-        self.log(kind, vessel=v.vid, asset=a.aid, voyage=v.voyage.vid, xy=xy, cargo_t=v.cargo_t, detail=reason)
+        self.log(
+            kind,
+            vessel=v.vid,
+            asset=a.aid,
+            voyage=v.voyage.vid,
+            xy=xy,
+            cargo_t=v.cargo_t,
+            detail=reason,
+        )
         self.retire(v)
         cause = Boarded(v.vid, action)
         if v.voyage.process is not None and v.voyage.process.is_alive:
@@ -1008,11 +1261,21 @@ class Model:
         y0 = legit[:, 3] + legit[:, 5] * (t0 - legit[:, 0])
         on = ~self.legit_dark[ids]
         names = np.array([f"L{i}" for i in ids], dtype=object)
-        df_l = pd.DataFrame({
-            "vessel": names, "role": "legit", "t0_h": t0, "t1_h": t1, "x0_m": x0, "y0_m": y0,
-            "x1_m": x0 + legit[:, 4] * (t1 - t0), "y1_m": y0 + legit[:, 5] * (t1 - t0), "ais_on": on,
-            "identity": np.where(on, names, ""), "activity": "transit",
-        })
+        df_l = pd.DataFrame(
+            {
+                "vessel": names,
+                "role": "legit",
+                "t0_h": t0,
+                "t1_h": t1,
+                "x0_m": x0,
+                "y0_m": y0,
+                "x1_m": x0 + legit[:, 4] * (t1 - t0),
+                "y1_m": y0 + legit[:, 5] * (t1 - t0),
+                "ais_on": on,
+                "identity": np.where(on, names, ""),
+                "activity": "transit",
+            }
+        )
         df_i = pd.DataFrame(self.track_rows, columns=list(TRACK_COLUMNS))
         out = pd.concat([df_l, df_i], ignore_index=True) if len(df_i) else df_l
         return out.sort_values(["vessel", "t0_h"], kind="stable").reset_index(drop=True)
@@ -1030,7 +1293,11 @@ class Model:
 
     def pos(self, v: IllicitVessel) -> tuple[float, float]:
         """Position of an illicit vessel now."""
-        return v.track.position(self.env.now) if len(v.track.legs) else (float(v.home_xy[0]), float(v.home_xy[1]))
+        return (
+            v.track.position(self.env.now)
+            if len(v.track.legs)
+            else (float(v.home_xy[0]), float(v.home_xy[1]))
+        )
 
     def recent_sightings(self, area: str) -> int:
         """Patrol sightings reported by smugglers in an area over the last 30 days."""

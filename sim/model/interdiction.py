@@ -77,10 +77,14 @@ def decide(
     if flag == "stateless":
         return Decision("board", "stateless vessel (UNCLOS Art. 110)", escalation)
     p = rules.consent_probability.get(flag, rules.default_consent_probability)
-    if p <= 0.0:  # a state that never consents (DPRK, and China/Russia when opposed) does not direct either
+    if (
+        p <= 0.0
+    ):  # a state that never consents (DPRK, and China/Russia when opposed) does not direct either
         return Decision("release", f"flag state {flag} refuses all consent", escalation)
     if rng.random() < p:
         return Decision("board", f"flag state {flag} consented", escalation)
     if rng.random() < rules.port_direction_probability:
-        return Decision("divert", f"flag state {flag} refused boarding, directed to port", escalation)
+        return Decision(
+            "divert", f"flag state {flag} refused boarding, directed to port", escalation
+        )
     return Decision("release", f"flag state {flag} refused consent", escalation)

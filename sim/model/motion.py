@@ -85,8 +85,14 @@ class Track:
                 ex, ey = leg_ends(legs)
                 xs = np.concatenate([legs[:, 2], ex])
                 ys = np.concatenate([legs[:, 3], ey])
-                self._bounds = (float(legs[0, 0]), float(legs[-1, 1]), float(xs.min()), float(ys.min()),
-                                float(xs.max()), float(ys.max()))
+                self._bounds = (
+                    float(legs[0, 0]),
+                    float(legs[-1, 1]),
+                    float(xs.min()),
+                    float(ys.min()),
+                    float(xs.max()),
+                    float(ys.max()),
+                )
         return self._bounds
 
     @property
@@ -139,9 +145,7 @@ class Track:
         return float(np.sum((b - a) * np.hypot(legs[:, 4], legs[:, 5])))
 
 
-def intercept_time_h(
-    px: float, py: float, vx: float, vy: float, speed_m_h: float
-) -> float:
+def intercept_time_h(px: float, py: float, vx: float, vy: float, speed_m_h: float) -> float:
     """Time for a pursuer at the origin with ``speed_m_h`` to meet a target at (px, py) moving at (vx, vy).
 
     Solves ``|p + v t| = s t`` for the smallest positive t; returns ``inf`` if the

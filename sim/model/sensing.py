@@ -89,16 +89,22 @@ def first_detections(
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     # pairs overlapping in time (sweep line) that may come within range: compiled, one pass
     px, py, vx, vy, dur, ta, ids = _kernels.detection_candidates(
-        _f64(sensor_legs), _f64(target_legs), np.ascontiguousarray(target_ids), rows, float(t_min_h),
-        float(range_m))
+        _f64(sensor_legs),
+        _f64(target_legs),
+        np.ascontiguousarray(target_ids),
+        rows,
+        float(t_min_h),
+        float(range_m),
+    )
     if not len(px):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     if law == "cookie_cutter":
         ids, times = _kernels.cookie_cutter_hits(px, py, vx, vy, dur, ta, ids, float(range_m))
     else:
         hit, t_in, t_out = in_range_interval(px, py, vx, vy, dur, range_m)
-        times = ta + _inverse_cube_times(px, py, vx, vy, t_in, t_out, sweep_width_m, reference_speed_m_h,
-                                         hit, rng)
+        times = ta + _inverse_cube_times(
+            px, py, vx, vy, t_in, t_out, sweep_width_m, reference_speed_m_h, hit, rng
+        )
         hit &= np.isfinite(times)
         ids, times = ids[hit], times[hit]
     if not len(ids):

@@ -78,9 +78,21 @@ class IllicitVessel:
                 continue
             mid = (a + b) / 2
             ais = self.ais_on(mid)
-            rows.append((self.vid, "dprk" if self.dprk else "foreign", a, b, x0 + vx * (a - t0), y0 + vy * (a - t0),
-                         x0 + vx * (b - t0), y0 + vy * (b - t0), ais,
-                         ("S" + self.vid if self.spoofed else self.vid) if ais else "", self.activity(mid)))
+            rows.append(
+                (
+                    self.vid,
+                    "dprk" if self.dprk else "foreign",
+                    a,
+                    b,
+                    x0 + vx * (a - t0),
+                    y0 + vy * (a - t0),
+                    x0 + vx * (b - t0),
+                    y0 + vy * (b - t0),
+                    ais,
+                    ("S" + self.vid if self.spoofed else self.vid) if ais else "",
+                    self.activity(mid),
+                )
+            )
         self.archived_until_h = max(self.archived_until_h, until_h)
         return rows
 
@@ -131,7 +143,9 @@ class Voyage:
 
     def settle(self, outcome: str, t_h: float) -> None:
         """Fix the outcome (only once, except that a seizure overrides an earlier disruption)."""
-        if self.outcome == "in_transit" or (outcome in ("seized", "diverted") and self.outcome == "disrupted"):
+        if self.outcome == "in_transit" or (
+            outcome in ("seized", "diverted") and self.outcome == "disrupted"
+        ):
             self.outcome = outcome
             self.end_h = t_h
 
@@ -210,7 +224,8 @@ class VoyageRunner:
                 dprk=dprk,
                 voyage=v,
                 flag="PRK" if dprk else foreign_flag,
-                watchlisted=rng.random() < (p.dprk_watchlisted_probability if dprk else p.foreign_watchlisted_probability),
+                watchlisted=rng.random()
+                < (p.dprk_watchlisted_probability if dprk else p.foreign_watchlisted_probability),
                 spoofed=(not dark) and rng.random() < p.spoof_probability,
                 dark=dark,
                 dprk_bound=dprk or v.method == "direct",
@@ -222,7 +237,9 @@ class VoyageRunner:
         v.giver = vessel(giver_dprk, "giver", self.dprk_port if giver_dprk else self.foreign_place)
         v.giver.cargo_t = v.cargo_t
         if v.method == "sts":
-            v.taker = vessel(not giver_dprk, "taker", self.foreign_place if giver_dprk else self.dprk_port)
+            v.taker = vessel(
+                not giver_dprk, "taker", self.foreign_place if giver_dprk else self.dprk_port
+            )
 
     def choose_area(self, exclude: str = "") -> str:
         """Rendezvous area: by weight, discounted by recent patrol sightings for adaptive smugglers."""
@@ -239,7 +256,9 @@ class VoyageRunner:
         """Plan a route from the vessel's position at ``t_h`` to ``dest_xy``; return the arrival time."""
         start = np.asarray(vessel.track.position(t_h) if len(vessel.track.legs) else vessel.home_xy)
         p = self.v.program
-        xy = self.m.route_xy(start, dest_xy, avoid=p.avoid_territorial_of, prefer=p.prefer_waters_of)
+        xy = self.m.route_xy(
+            start, dest_xy, avoid=p.avoid_territorial_of, prefer=p.prefer_waters_of
+        )
         legs = legs_along(xy, t_h, vessel.speed_kn)
         if not len(legs):
             legs = hold_leg(float(start[0]), float(start[1]), t_h, t_h + 1e-3)
@@ -264,8 +283,14 @@ class VoyageRunner:
         self.make_vessels()
         for vessel in v.vessels:
             m.add_illicit(vessel)
-        m.log(K.VOYAGE_START, vessel=v.giver.vid, voyage=v.vid, xy=v.giver.home_xy, cargo_t=v.cargo_t,
-              detail=f"{v.program.name}/{v.method}")
+        m.log(
+            K.VOYAGE_START,
+            vessel=v.giver.vid,
+            voyage=v.vid,
+            xy=v.giver.home_xy,
+            cargo_t=v.cargo_t,
+            detail=f"{v.program.name}/{v.method}",
+        )
         next_h = self.plan_approach() if v.method == "sts" else self.plan_direct()
         while v.phase != "done":
             try:
@@ -305,11 +330,19 @@ class VoyageRunner:
         self.t_done = t_meet + _uniform(rng, p.transfer_duration_h)
         for vessel, t_arr in ((v.giver, t_g), (v.taker, t_t)):
             vessel.wait_from_h = t_arr
-            vessel.sts_window = (t_meet, self.t_done) if not self.giving_up else (math.inf, math.inf)
+            vessel.sts_window = (
+                (t_meet, self.t_done) if not self.giving_up else (math.inf, math.inf)
+            )
             self.hold_until(vessel, self.t_done if not self.giving_up else t_meet)
             m.publish_target(vessel)
-            m.log(K.DEPART, vessel=vessel.vid, voyage=v.vid, xy=vessel.home_xy, cargo_t=vessel.cargo_t,
-                  detail=f"to {v.area}" + (" (AIS off)" if vessel.dark else ""))
+            m.log(
+                K.DEPART,
+                vessel=vessel.vid,
+                voyage=v.vid,
+                xy=vessel.home_xy,
+                cargo_t=vessel.cargo_t,
+                detail=f"to {v.area}" + (" (AIS off)" if vessel.dark else ""),
+            )
         v.phase = "approach"
         return t_meet
 
@@ -320,8 +353,14 @@ class VoyageRunner:
         t_arr = self.sail(v.giver, m.place_xy(dest), m.env.now)
         self.destination = dest
         m.publish_target(v.giver)
-        m.log(K.DEPART, vessel=v.giver.vid, voyage=v.vid, xy=v.giver.home_xy, cargo_t=v.cargo_t,
-              detail=f"direct to {dest}" + (" (AIS off)" if v.giver.dark else ""))
+        m.log(
+            K.DEPART,
+            vessel=v.giver.vid,
+            voyage=v.vid,
+            xy=v.giver.home_xy,
+            cargo_t=v.cargo_t,
+            detail=f"direct to {dest}" + (" (AIS off)" if v.giver.dark else ""),
+        )
         v.phase = "run"
         return t_arr
 
@@ -331,17 +370,35 @@ class VoyageRunner:
         now = m.env.now
         if v.phase == "approach":
             if self.giving_up:
-                m.log(K.TRANSFER_ABORTED, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver),
-                      cargo_t=v.cargo_t, detail="partner late: gave up")
+                m.log(
+                    K.TRANSFER_ABORTED,
+                    vessel=v.giver.vid,
+                    voyage=v.vid,
+                    xy=m.pos(v.giver),
+                    cargo_t=v.cargo_t,
+                    detail="partner late: gave up",
+                )
                 return self.go_home(outcome="failed", returned=True)
             v.phase = "sts"
-            m.log(K.TRANSFER_START, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
-                  detail=f"{v.taker.vid} in {v.area}")
+            m.log(
+                K.TRANSFER_START,
+                vessel=v.giver.vid,
+                voyage=v.vid,
+                xy=m.pos(v.giver),
+                cargo_t=v.cargo_t,
+                detail=f"{v.taker.vid} in {v.area}",
+            )
             return self.t_done
         if v.phase == "sts":
             v.taker.cargo_t, v.giver.cargo_t = v.giver.cargo_t, 0.0
-            m.log(K.TRANSFER_END, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
-                  detail=f"to {v.taker.vid}")
+            m.log(
+                K.TRANSFER_END,
+                vessel=v.giver.vid,
+                voyage=v.vid,
+                xy=m.pos(v.giver),
+                cargo_t=v.cargo_t,
+                detail=f"to {v.taker.vid}",
+            )
             self.sail(v.giver, v.giver.home_xy, now)
             m.publish_target(v.giver)
             v.phase = "deliver"
@@ -351,8 +408,14 @@ class VoyageRunner:
         if v.phase in ("deliver", "run"):
             carrier = v.taker if v.phase == "deliver" else v.giver
             v.delivered_t += carrier.cargo_t
-            m.log(K.DELIVERY, vessel=carrier.vid, voyage=v.vid, xy=m.pos(carrier), cargo_t=carrier.cargo_t,
-                  detail=v.program.commodity)
+            m.log(
+                K.DELIVERY,
+                vessel=carrier.vid,
+                voyage=v.vid,
+                xy=m.pos(carrier),
+                cargo_t=carrier.cargo_t,
+                detail=v.program.commodity,
+            )
             carrier.cargo_t = 0.0
             v.settle("delivered", now)
             m.retire(carrier)
@@ -398,17 +461,33 @@ class VoyageRunner:
                 return self.go_home(outcome="disrupted", returned=True)
             return next_h  # empty giver seized on its way home: the delivery goes on
         if isinstance(cause, Observed):
-            if v.phase not in ("approach", "sts", "run") or rng.random() >= p.abort_when_observed_probability:
+            if (
+                v.phase not in ("approach", "sts", "run")
+                or rng.random() >= p.abort_when_observed_probability
+            ):
                 return next_h
-            m.log(K.TRANSFER_ABORTED, vessel=cause.vessel, voyage=v.vid, xy=m.pos(m.illicit[cause.vessel]),
-                  cargo_t=v.cargo_t, asset=cause.asset, detail=f"halted on seeing {cause.asset}")
+            m.log(
+                K.TRANSFER_ABORTED,
+                vessel=cause.vessel,
+                voyage=v.vid,
+                xy=m.pos(m.illicit[cause.vessel]),
+                cargo_t=v.cargo_t,
+                asset=cause.asset,
+                detail=f"halted on seeing {cause.asset}",
+            )
             can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0
             if can_move and v.relocations < 2 and rng.random() < p.relocate_probability:
                 old = v.area
                 v.area = self.choose_area(exclude=old)
                 v.relocations += 1
-                m.log(K.RELOCATE, vessel=v.giver.vid, voyage=v.vid, xy=m.pos(v.giver), cargo_t=v.cargo_t,
-                      detail=f"{old} -> {v.area}")
+                m.log(
+                    K.RELOCATE,
+                    vessel=v.giver.vid,
+                    voyage=v.vid,
+                    xy=m.pos(v.giver),
+                    cargo_t=v.cargo_t,
+                    detail=f"{old} -> {v.area}",
+                )
                 return self.plan_approach()
             return self.go_home(outcome="disrupted", returned=True)
         return next_h

@@ -41,7 +41,8 @@ class PatrolContext(Protocol):
 
     def seaway(self, pts: np.ndarray) -> np.ndarray:
         """The waypoints re-laid over water where a straight leg would cross land (ships);
-        unchanged for aircraft."""
+        unchanged for aircraft.
+        """
         ...
 
 
@@ -60,7 +61,9 @@ class PatrolStrategy:
         """On-station legs from ``xy`` at ``t_h``, ending no later than ``t_end_h``."""
         raise NotImplementedError
 
-    def _follow(self, ctx: PatrolContext, pts: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+    def _follow(
+        self, ctx: PatrolContext, pts: np.ndarray, t_h: float, t_end_h: float
+    ) -> np.ndarray:
         """Legs along the waypoints (made seaworthy by the context first), cut at ``t_end_h``."""
         legs = legs_along(ctx.seaway(pts), t_h, self.speed_kn)
         legs = legs[legs[:, 0] < t_end_h]
@@ -88,8 +91,12 @@ class RandomSearch(PatrolStrategy):
     """
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
-        return self._follow(ctx, self.path(ctx, self._area(ctx), xy, (t_end_h - t_h) * self.speed_kn * KN_M_PER_H),
-                            t_h, t_end_h)
+        return self._follow(
+            ctx,
+            self.path(ctx, self._area(ctx), xy, (t_end_h - t_h) * self.speed_kn * KN_M_PER_H),
+            t_h,
+            t_end_h,
+        )
 
     def _area(self, ctx: PatrolContext) -> str:
         return self.spec.areas[0]
@@ -99,7 +106,9 @@ class RandomSearch(PatrolStrategy):
         poly = ctx.area_polygon(area)
         rng = ctx.rng
         a, e, normals = _boundary_segments(poly)
-        on_area = shapely.contains_xy(poly, xy[0], xy[1]) or shapely.dwithin(poly, shapely.Point(xy), 1.0)
+        on_area = shapely.contains_xy(poly, xy[0], xy[1]) or shapely.dwithin(
+            poly, shapely.Point(xy), 1.0
+        )
         if not on_area:  # arriving from outside: head to a random inside point
             first = ctx.sample_in_area(area, 1)[0]
             pts, p = [xy, first], first
@@ -110,8 +119,17 @@ class RandomSearch(PatrolStrategy):
         state = rng.bit_generator.state
         n = 256
         while True:
-            status, walk, used = _kernels.billiard(a, e, normals, float(p[0]), float(p[1]), float(length_m),
-                                                   rng.random(n), _MIN_LEG_M, 1000)
+            status, walk, used = _kernels.billiard(
+                a,
+                e,
+                normals,
+                float(p[0]),
+                float(p[1]),
+                float(length_m),
+                rng.random(n),
+                _MIN_LEG_M,
+                1000,
+            )
             if status != 2:
                 break
             rng.bit_generator.state = state
@@ -129,7 +147,9 @@ _POLY_MEMO: dict[tuple[str, int], tuple[shapely.Geometry, object]] = {}
 small (capped all the same); the polygon is kept so its id cannot be reused."""
 
 
-def _per_polygon(what: str, poly: shapely.Geometry, compute: Callable[[shapely.Geometry], object]) -> object:
+def _per_polygon(
+    what: str, poly: shapely.Geometry, compute: Callable[[shapely.Geometry], object]
+) -> object:
     """``compute(poly)``, memoised per polygon object."""
     hit = _POLY_MEMO.get((what, id(poly)))
     if hit is not None and hit[0] is poly:
@@ -152,7 +172,9 @@ def _boundary_segments(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _segments_of(poly: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    oriented = shapely.orient_polygons(poly, exterior_cw=False)  # exterior CCW, holes CW: inside is on the left
+    oriented = shapely.orient_polygons(
+        poly, exterior_cw=False
+    )  # exterior CCW, holes CW: inside is on the left
     rings = shapely.get_rings(oriented)
     a_parts, e_parts = [], []
     for ring in rings:
@@ -176,12 +198,18 @@ class HotspotSearch(RandomSearch):
         t = t_h
         while t < t_end_h - 1e-9:
             t_next = min(t_end_h, t + self.spec.dwell_h)
-            pts = self.path(ctx, self._area(ctx), np.asarray(xy, dtype=float),
-                            (t_next - t) * self.speed_kn * KN_M_PER_H)
+            pts = self.path(
+                ctx,
+                self._area(ctx),
+                np.asarray(xy, dtype=float),
+                (t_next - t) * self.speed_kn * KN_M_PER_H,
+            )
             seg = self._follow(ctx, pts, t, t_next)
             out.append(seg)
             last = seg[-1]
-            xy = np.array([last[2] + last[4] * (last[1] - last[0]), last[3] + last[5] * (last[1] - last[0])])
+            xy = np.array(
+                [last[2] + last[4] * (last[1] - last[0]), last[3] + last[5] * (last[1] - last[0])]
+            )
             t = t_next
         return np.vstack(out) if out else np.zeros((0, 6))
 
@@ -247,7 +275,8 @@ class BarrierPatrol(PatrolStrategy):
 
 class Station(PatrolStrategy):
     """Hold a point (the first area's centroid, or the nearest point of the area to it when the
-    area is not convex enough to contain its centroid); also the waiting posture of cued assets."""
+    area is not convex enough to contain its centroid); also the waiting posture of cued assets.
+    """
 
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
         return _per_polygon("station", ctx.area_polygon(self.spec.areas[0]), _station_point).copy()
@@ -264,6 +293,7 @@ def _station_point(poly: shapely.Geometry) -> np.ndarray:
     inner = shapely.buffer(poly, -100.0)  # a point just inside, not on the boundary
     target = inner if not inner.is_empty else poly
     return np.array(shapely.get_coordinates(shapely.shortest_line(target, c))[0])
+
 
 STRATEGIES = {
     "random": RandomSearch,

@@ -209,8 +209,14 @@ def iter_feed_batches(
     t, speed = t[on].reset_index(drop=True), speed[on]
     if t.empty:
         return
-    dt_h = np.where(speed < cfg.anchor_speed_kn, cfg.report_interval_anchor_s,
-                    cfg.report_interval_underway_s) / 3600.0
+    dt_h = (
+        np.where(
+            speed < cfg.anchor_speed_kn,
+            cfg.report_interval_anchor_s,
+            cfg.report_interval_underway_s,
+        )
+        / 3600.0
+    )
     t0, t1 = t["t0_h"].to_numpy(), t["t1_h"].to_numpy()
     phase = rng.uniform(0.0, 1.0, len(t)) * dt_h  # first report a random fraction of an interval in
     counts = np.maximum(np.floor((t1 - t0 - phase) / dt_h).astype(np.int64) + 1, 0)
@@ -225,7 +231,9 @@ def iter_feed_batches(
         bearing = rng.uniform(0.0, 2 * np.pi, int(spoof.sum()))
         off_x[spoof] = cfg.spoof_offset_nm * NM_M * np.sin(bearing)
         off_y[spoof] = cfg.spoof_offset_nm * NM_M * np.cos(bearing)
-    sat_on = cfg.sat_pass_interval_h > 0 and cfg.sat_pass_duration_min > 0 and cfg.sat_reception_prob > 0
+    sat_on = (
+        cfg.sat_pass_interval_h > 0 and cfg.sat_pass_duration_min > 0 and cfg.sat_reception_prob > 0
+    )
     sat_phase = rng.uniform(0.0, cfg.sat_pass_interval_h) if sat_on else 0.0
     ident_codes, ident_names = pd.factorize(t["identity"], sort=True)
     vessel_codes, vessel_names = pd.factorize(t["vessel"], sort=True)
@@ -249,7 +257,9 @@ def iter_feed_batches(
             near = np.asarray(geography.distance_to_coast_nm_xy(x, y)) <= cfg.shore_range_nm
             received = near & (rng.random(n) < cfg.shore_reception_prob)
         if sat_on:
-            in_pass = ((tm - sat_phase) % cfg.sat_pass_interval_h) < cfg.sat_pass_duration_min / 60.0
+            in_pass = (
+                (tm - sat_phase) % cfg.sat_pass_interval_h
+            ) < cfg.sat_pass_duration_min / 60.0
             received |= in_pass & (rng.random(n) < cfg.sat_reception_prob)
         idx = np.flatnonzero(received)
         if idx.size == 0:
@@ -266,20 +276,23 @@ def iter_feed_batches(
         lon, lat = geography.to_lonlat(x, y)
         order = np.lexsort((ident_codes[leg], tm))  # by time, ties by identity (names sorted)
         leg = leg[order]
-        yield pd.DataFrame({
-            "time": tm[order],
-            "identity": pd.array(ident_names[ident_codes[leg]], dtype=str),
-            "lon": np.asarray(lon, float)[order],
-            "lat": np.asarray(lat, float)[order],
-            "speed": sog[order],
-            "course": course[leg],
-            "vessel": pd.array(vessel_names[vessel_codes[leg]], dtype=str),
-        })
+        yield pd.DataFrame(
+            {
+                "time": tm[order],
+                "identity": pd.array(ident_names[ident_codes[leg]], dtype=str),
+                "lon": np.asarray(lon, float)[order],
+                "lat": np.asarray(lat, float)[order],
+                "speed": sog[order],
+                "course": course[leg],
+                "vessel": pd.array(vessel_names[vessel_codes[leg]], dtype=str),
+            }
+        )
 
 
 def _empty_feed() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=str if c in ("identity", "vessel") else float)
-                         for c in FEED_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype=str if c in ("identity", "vessel") else float) for c in FEED_COLUMNS}
+    )
 
 
 def simulate_feed(

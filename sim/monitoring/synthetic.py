@@ -45,13 +45,17 @@ class FlatGeography:
 
     def to_lonlat(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
         """Metres to lon/lat (equirectangular about the origin)."""
-        return (self.lon0 + np.asarray(x_m, float) / self._kx,
-                self.lat0 + np.asarray(y_m, float) / _M_PER_DEG)
+        return (
+            self.lon0 + np.asarray(x_m, float) / self._kx,
+            self.lat0 + np.asarray(y_m, float) / _M_PER_DEG,
+        )
 
     def to_xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
         """Lon/lat to metres (inverse of :meth:`to_lonlat`)."""
-        return ((np.asarray(lon, float) - self.lon0) * self._kx,
-                (np.asarray(lat, float) - self.lat0) * _M_PER_DEG)
+        return (
+            (np.asarray(lon, float) - self.lon0) * self._kx,
+            (np.asarray(lat, float) - self.lat0) * _M_PER_DEG,
+        )
 
     def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> np.ndarray:
         """Distance to the coast line ``x = 0`` in nm (0 on land)."""
@@ -67,15 +71,27 @@ def synthetic_ports(geo: FlatGeography) -> pd.DataFrame:
     y = np.asarray(PORT_Y_NM) * NM_M
     x = np.full_like(y, _PORT_X_M)
     lon, lat = geo.to_lonlat(x, y)
-    return pd.DataFrame({"name": [f"P{i}" for i in range(len(y))], "lon": lon, "lat": lat, "x_m": x, "y_m": y})
+    return pd.DataFrame(
+        {"name": [f"P{i}" for i in range(len(y))], "lon": lon, "lat": lat, "x_m": x, "y_m": y}
+    )
 
 
 def _port(rng: np.random.Generator) -> tuple[float, float]:
     return (_PORT_X_M, float(rng.choice(PORT_Y_NM)) * NM_M)
 
 
-def _leg(rows: list, vessel: str, role: str, t0: float, t1: float, p0: tuple[float, float],
-         p1: tuple[float, float], ais_on: bool, identity: str, activity: str) -> None:
+def _leg(
+    rows: list,
+    vessel: str,
+    role: str,
+    t0: float,
+    t1: float,
+    p0: tuple[float, float],
+    p1: tuple[float, float],
+    ais_on: bool,
+    identity: str,
+    activity: str,
+) -> None:
     rows.append((vessel, role, t0, t1, p0[0], p0[1], p1[0], p1[1], ais_on, identity, activity))
 
 
@@ -179,5 +195,16 @@ def synthetic_tracks(
                 arr[vid] = back
             t = max(arr.values()) + rng.uniform(24, 96)
             for vid, home in ((f, f_home), (d_id, d_home)):
-                _leg(rows, vid, "foreign" if vid == f else "dprk", arr[vid], t, home, home, True, vid, "port")
+                _leg(
+                    rows,
+                    vid,
+                    "foreign" if vid == f else "dprk",
+                    arr[vid],
+                    t,
+                    home,
+                    home,
+                    True,
+                    vid,
+                    "port",
+                )
     return pd.DataFrame(rows, columns=list(TRACK_COLUMNS))

@@ -17,23 +17,24 @@ __all__ = ["ground_truth", "TRUTH_TABLES"]
 
 TRUTH_TABLES: dict[str, str] = {
     "transfers": "vessel_a, vessel_b (sorted), start_h, end_h, duration_h, x_m, y_m, lon, lat: "
-                 "two vessels' 'sts' legs overlapping in time within transfer_max_m.",
+    "two vessels' 'sts' legs overlapping in time within transfer_max_m.",
     "loitering": "vessel, start_h, end_h, duration_h, lon, lat, distance_to_shore_nm, activities, "
-                 "ais_on_share: runs of legs slower than loiter_speed_kn, >= loiter_min_h long, "
-                 "averaging >= loiter_min_shore_nm from shore (AIS on or off).",
+    "ais_on_share: runs of legs slower than loiter_speed_kn, >= loiter_min_h long, "
+    "averaging >= loiter_min_shore_nm from shore (AIS on or off).",
     "dark": "vessel, role, start_h, end_h, duration_h, lon_start, lat_start, lon_end, lat_end, "
-            "distance_start_nm, distance_end_nm: runs of consecutive legs with AIS off, "
-            "not entirely in port.",
+    "distance_start_nm, distance_end_nm: runs of consecutive legs with AIS off, "
+    "not entirely in port.",
     "spoofing": "vessel, identity, start_h, end_h, duration_h: runs of AIS-on legs broadcasting "
-                "an identity other than the vessel's own.",
+    "an identity other than the vessel's own.",
     "sts_periods": "vessel, start_h, end_h: each vessel's 'wait' and 'sts' legs at sea "
-                   "(what a loitering detection may legitimately point at).",
+    "(what a loitering detection may legitimately point at).",
 }
 """The tables returned by :func:`ground_truth`."""
 
 
-def _runs(t: pd.DataFrame, mask: np.ndarray, key_cols: tuple[str, ...] = ("vessel",),
-          tol_h: float = 1e-6) -> pd.DataFrame:
+def _runs(
+    t: pd.DataFrame, mask: np.ndarray, key_cols: tuple[str, ...] = ("vessel",), tol_h: float = 1e-6
+) -> pd.DataFrame:
     """Merge consecutive legs selected by ``mask`` (same keys, touching in time) into runs.
 
     Returns the selected legs with a ``run`` column (int); legs must be sorted by vessel, t0_h.
@@ -68,7 +69,7 @@ def _transfers(t: pd.DataFrame, geo: FeedGeography, max_m: float) -> pd.DataFram
     starts = a0[order]
     for pos, i in enumerate(order):
         hi = np.searchsorted(starts, a1[i], side="left")
-        js = order[pos + 1:hi]
+        js = order[pos + 1 : hi]
         if js.size == 0:
             continue
         js = js[(v[js] != v[i]) & (np.hypot(mx[js] - mx[i], my[js] - my[i]) <= max_m)]
@@ -82,12 +83,24 @@ def _transfers(t: pd.DataFrame, geo: FeedGeography, max_m: float) -> pd.DataFram
     df = pd.DataFrame(rows, columns=["vessel_a", "vessel_b", "start_h", "end_h", "x_m", "y_m"])
     df = df.sort_values(["vessel_a", "vessel_b", "start_h"], kind="stable").reset_index(drop=True)
     # one transfer split over several legs: merge touching pieces of the same pair
-    same = (df["vessel_a"].eq(df["vessel_a"].shift()) & df["vessel_b"].eq(df["vessel_b"].shift())
-            & (df["start_h"] <= df["end_h"].shift().cummax() + 1e-6))
+    same = (
+        df["vessel_a"].eq(df["vessel_a"].shift())
+        & df["vessel_b"].eq(df["vessel_b"].shift())
+        & (df["start_h"] <= df["end_h"].shift().cummax() + 1e-6)
+    )
     df["run"] = np.cumsum(~same.to_numpy())
-    out = df.groupby("run").agg(vessel_a=("vessel_a", "first"), vessel_b=("vessel_b", "first"),
-                                start_h=("start_h", "min"), end_h=("end_h", "max"),
-                                x_m=("x_m", "mean"), y_m=("y_m", "mean")).reset_index(drop=True)
+    out = (
+        df.groupby("run")
+        .agg(
+            vessel_a=("vessel_a", "first"),
+            vessel_b=("vessel_b", "first"),
+            start_h=("start_h", "min"),
+            end_h=("end_h", "max"),
+            x_m=("x_m", "mean"),
+            y_m=("y_m", "mean"),
+        )
+        .reset_index(drop=True)
+    )
     out["duration_h"] = out["end_h"] - out["start_h"]
     lon, lat = geo.to_lonlat(out["x_m"].to_numpy(), out["y_m"].to_numpy())
     out["lon"], out["lat"] = np.asarray(lon), np.asarray(lat)
@@ -116,7 +129,11 @@ def ground_truth(
     Returns:
         dict of DataFrames: transfers, loitering, dark, spoofing, sts_periods.
     """
-    t = validate_tracks(tracks).sort_values(["vessel", "t0_h"], kind="stable").reset_index(drop=True)
+    t = (
+        validate_tracks(tracks)
+        .sort_values(["vessel", "t0_h"], kind="stable")
+        .reset_index(drop=True)
+    )
     speed = _leg_speed_kn(t)
     mid_x = (t["x0_m"] + t["x1_m"]).to_numpy() / 2
     mid_y = (t["y0_m"] + t["y1_m"]).to_numpy() / 2
@@ -132,10 +149,17 @@ def ground_truth(
     r["w_shore"] = r["shore_nm"] * r["dur_h"]
     r["w_x"], r["w_y"] = r["mid_x"] * r["dur_h"], r["mid_y"] * r["dur_h"]
     r["w_on"] = r["ais_on"].astype(float) * r["dur_h"]
-    g = r.groupby("run").agg(vessel=("vessel", "first"), start_h=("t0_h", "min"), end_h=("t1_h", "max"),
-                             dur=("dur_h", "sum"), w_shore=("w_shore", "sum"), w_x=("w_x", "sum"),
-                             w_y=("w_y", "sum"), w_on=("w_on", "sum"),
-                             activities=("activity", lambda a: "+".join(sorted(set(a)))))
+    g = r.groupby("run").agg(
+        vessel=("vessel", "first"),
+        start_h=("t0_h", "min"),
+        end_h=("t1_h", "max"),
+        dur=("dur_h", "sum"),
+        w_shore=("w_shore", "sum"),
+        w_x=("w_x", "sum"),
+        w_y=("w_y", "sum"),
+        w_on=("w_on", "sum"),
+        activities=("activity", lambda a: "+".join(sorted(set(a)))),
+    )
     g["duration_h"] = g["end_h"] - g["start_h"]
     d = g["dur"].where(g["dur"] > 0, 1.0)
     g["distance_to_shore_nm"] = g["w_shore"] / d
@@ -143,35 +167,77 @@ def ground_truth(
     lon, lat = geography.to_lonlat((g["w_x"] / d).to_numpy(), (g["w_y"] / d).to_numpy())
     g["lon"], g["lat"] = np.asarray(lon), np.asarray(lat)
     g = g[(g["duration_h"] >= loiter_min_h) & (g["distance_to_shore_nm"] >= loiter_min_shore_nm)]
-    out["loitering"] = g[["vessel", "start_h", "end_h", "duration_h", "lon", "lat",
-                          "distance_to_shore_nm", "activities", "ais_on_share"]].reset_index(drop=True)
+    out["loitering"] = g[
+        [
+            "vessel",
+            "start_h",
+            "end_h",
+            "duration_h",
+            "lon",
+            "lat",
+            "distance_to_shore_nm",
+            "activities",
+            "ais_on_share",
+        ]
+    ].reset_index(drop=True)
 
     # dark periods: AIS-off runs, dropping runs spent entirely in port
     r = _runs(t, ~t["ais_on"].to_numpy() & (t["dur_h"].to_numpy() > 0))
     r["at_sea"] = r["activity"] != "port"
-    g = r.groupby("run").agg(vessel=("vessel", "first"), role=("role", "first"), start_h=("t0_h", "min"),
-                             end_h=("t1_h", "max"), at_sea=("at_sea", "any"),
-                             x0=("x0_m", "first"), y0=("y0_m", "first"),
-                             x1=("x1_m", "last"), y1=("y1_m", "last"))
+    g = r.groupby("run").agg(
+        vessel=("vessel", "first"),
+        role=("role", "first"),
+        start_h=("t0_h", "min"),
+        end_h=("t1_h", "max"),
+        at_sea=("at_sea", "any"),
+        x0=("x0_m", "first"),
+        y0=("y0_m", "first"),
+        x1=("x1_m", "last"),
+        y1=("y1_m", "last"),
+    )
     g = g[g["at_sea"]]
     g["duration_h"] = g["end_h"] - g["start_h"]
     for end, (xc, yc) in (("start", ("x0", "y0")), ("end", ("x1", "y1"))):
         lon, lat = geography.to_lonlat(g[xc].to_numpy(), g[yc].to_numpy())
         g[f"lon_{end}"], g[f"lat_{end}"] = np.asarray(lon), np.asarray(lat)
-        g[f"distance_{end}_nm"] = np.asarray(geography.distance_to_coast_nm_xy(g[xc].to_numpy(),
-                                                                               g[yc].to_numpy()), float)
-    out["dark"] = g[["vessel", "role", "start_h", "end_h", "duration_h", "lon_start", "lat_start",
-                     "lon_end", "lat_end", "distance_start_nm", "distance_end_nm"]].reset_index(drop=True)
+        g[f"distance_{end}_nm"] = np.asarray(
+            geography.distance_to_coast_nm_xy(g[xc].to_numpy(), g[yc].to_numpy()), float
+        )
+    out["dark"] = g[
+        [
+            "vessel",
+            "role",
+            "start_h",
+            "end_h",
+            "duration_h",
+            "lon_start",
+            "lat_start",
+            "lon_end",
+            "lat_end",
+            "distance_start_nm",
+            "distance_end_nm",
+        ]
+    ].reset_index(drop=True)
 
     # spoofing: AIS-on legs broadcasting someone else's identity
-    r = _runs(t, t["ais_on"].to_numpy() & (t["identity"] != t["vessel"]).to_numpy(),
-              key_cols=("vessel", "identity"))
-    g = r.groupby("run").agg(vessel=("vessel", "first"), identity=("identity", "first"),
-                             start_h=("t0_h", "min"), end_h=("t1_h", "max"))
+    r = _runs(
+        t,
+        t["ais_on"].to_numpy() & (t["identity"] != t["vessel"]).to_numpy(),
+        key_cols=("vessel", "identity"),
+    )
+    g = r.groupby("run").agg(
+        vessel=("vessel", "first"),
+        identity=("identity", "first"),
+        start_h=("t0_h", "min"),
+        end_h=("t1_h", "max"),
+    )
     g["duration_h"] = g["end_h"] - g["start_h"]
     out["spoofing"] = g.reset_index(drop=True)
 
     r = _runs(t, t["activity"].isin(["wait", "sts"]).to_numpy())
-    out["sts_periods"] = r.groupby("run").agg(vessel=("vessel", "first"), start_h=("t0_h", "min"),
-                                              end_h=("t1_h", "max")).reset_index(drop=True)
+    out["sts_periods"] = (
+        r.groupby("run")
+        .agg(vessel=("vessel", "first"), start_h=("t0_h", "min"), end_h=("t1_h", "max"))
+        .reset_index(drop=True)
+    )
     return out

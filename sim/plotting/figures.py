@@ -102,8 +102,16 @@ def plot_rates(
         markers = ["o", "s", "D", "^", "v"]
         for j, (m, off) in enumerate(zip(metrics, offsets, strict=True)):
             rows = _rows(table, m, by, groups)
-            ax.errorbar(rows["mean"], y + off, xerr=_err(rows), fmt=markers[j % 5], ms=6, capsize=3,
-                        color=OKABE_ITO[j], label=_RATE_LABELS.get(m, m))
+            ax.errorbar(
+                rows["mean"],
+                y + off,
+                xerr=_err(rows),
+                fmt=markers[j % 5],
+                ms=6,
+                capsize=3,
+                color=OKABE_ITO[j],
+                label=_RATE_LABELS.get(m, m),
+            )
         ax.set_yticks(y, groups)
         ax.invert_yaxis()
         vals = table.loc[table["metric"].isin(metrics), ["mean", "ci_high"]].to_numpy(float).ravel()
@@ -111,8 +119,12 @@ def plot_rates(
         ax.set_xlim(-0.02, min(1.02, max(0.1, top * 1.1)))
         percent_axis(ax, "x")
         ax.set_xlabel("Share (%); bars: 95% interval between replications, clipped to 0–100%")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35), ncol=1,
-                  frameon=False)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35),
+            ncol=1,
+            frameon=False,
+        )
         if title:
             ax.set_title(title, loc="left")
     return ax
@@ -144,21 +156,46 @@ def plot_barrels(
         ax = _new_ax(ax, len(groups))
         rows = _rows(table, "barrels_delivered_per_year", by, groups)
         y = np.arange(len(groups))
-        ax.barh(y, rows["mean"].fillna(0), color=[colours[g] for g in groups], alpha=0.35, height=0.6)
-        ax.errorbar(rows["mean"], y, xerr=_err(rows), fmt="o", color="black", ms=5, capsize=4,
-                    label="mean, 95% interval between replications")
-        ax.axvline(cap_bbl, color=KIND_COLOURS["cap"], ls="--", lw=1.6,
-                   label=f"UN cap (UNSCR 2397): {cap_bbl:,.0f} bbl/yr")
+        ax.barh(
+            y, rows["mean"].fillna(0), color=[colours[g] for g in groups], alpha=0.35, height=0.6
+        )
+        ax.errorbar(
+            rows["mean"],
+            y,
+            xerr=_err(rows),
+            fmt="o",
+            color="black",
+            ms=5,
+            capsize=4,
+            label="mean, 95% interval between replications",
+        )
+        ax.axvline(
+            cap_bbl,
+            color=KIND_COLOURS["cap"],
+            ls="--",
+            lw=1.6,
+            label=f"UN cap (UNSCR 2397): {cap_bbl:,.0f} bbl/yr",
+        )
         ax.set_yticks(y, groups)
         ax.invert_yaxis()
-        vals = np.concatenate([rows["ci_high"].to_numpy(float), rows["mean"].to_numpy(float), [cap_bbl]])
+        vals = np.concatenate(
+            [rows["ci_high"].to_numpy(float), rows["mean"].to_numpy(float), [cap_bbl]]
+        )
         hi = float(np.nanmax(vals))
         ax.set_xlim(0, hi * 1.08)
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1e6:.1f}" if hi >= 2e6 else f"{v / 1e3:,.0f}")
-        ax.set_xlabel("Refined petroleum delivered, " + ("million barrels per year" if hi >= 2e6
-                                                         else "thousand barrels per year"))
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35), ncol=2,
-                  frameon=False)
+        ax.xaxis.set_major_formatter(
+            lambda v, _: f"{v / 1e6:.1f}" if hi >= 2e6 else f"{v / 1e3:,.0f}"
+        )
+        ax.set_xlabel(
+            "Refined petroleum delivered, "
+            + ("million barrels per year" if hi >= 2e6 else "thousand barrels per year")
+        )
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.22 if len(groups) > 3 else -0.35),
+            ncol=2,
+            frameon=False,
+        )
         if title:
             ax.set_title(title, loc="left")
     return ax
@@ -213,39 +250,111 @@ def plot_scenario_map(
         h, _, _ = np.histogram2d(det["lon"], det["lat"], bins=[xb, yb])
         h = h / n_reps
         h[h == 0] = np.nan
-        cmap = LinearSegmentedColormap.from_list("cover", ["#d6ecf7", "#56B4E9", "#0072B2", "#00304d"])
+        cmap = LinearSegmentedColormap.from_list(
+            "cover", ["#d6ecf7", "#56B4E9", "#0072B2", "#00304d"]
+        )
         mesh = None
         if np.isfinite(h).any():
             mesh = ax.pcolormesh(xb, yb, h.T, cmap=cmap, alpha=0.65, zorder=3, shading="flat")
             cb = ax.figure.colorbar(mesh, ax=ax, shrink=0.55, pad=0.02)
-            cb.set_label(f"Allied detections per {cell_deg:g}° cell per replication\n"
-                         "(where patrols saw vessels: a coverage proxy)")
+            cb.set_label(
+                f"Allied detections per {cell_deg:g}° cell per replication\n"
+                "(where patrols saw vessels: a coverage proxy)"
+            )
         tr = transfers_with_detection(events, voyages, by=by).dropna(subset=["lon", "lat"])
         und, dtc = tr[~tr["detected"]], tr[tr["detected"]]
-        ax.scatter(und["lon"], und["lat"], s=26, marker="o", facecolors="none",
-                   edgecolors=KIND_COLOURS["undetected"], lw=1.3, zorder=9)
-        ax.scatter(dtc["lon"], dtc["lat"], s=30, marker="o", c=KIND_COLOURS["detected"], ec="white",
-                   lw=0.5, zorder=10)
+        ax.scatter(
+            und["lon"],
+            und["lat"],
+            s=26,
+            marker="o",
+            facecolors="none",
+            edgecolors=KIND_COLOURS["undetected"],
+            lw=1.3,
+            zorder=9,
+        )
+        ax.scatter(
+            dtc["lon"],
+            dtc["lat"],
+            s=30,
+            marker="o",
+            c=KIND_COLOURS["detected"],
+            ec="white",
+            lw=0.5,
+            zorder=10,
+        )
         seiz = events[events["kind"] == "seizure"].dropna(subset=["lon", "lat"])
         div = events[events["kind"] == "diversion"].dropna(subset=["lon", "lat"])
-        ax.scatter(seiz["lon"], seiz["lat"], s=60, marker="X", c=KIND_COLOURS["seizure"], ec="black",
-                   lw=0.6, zorder=11)
-        ax.scatter(div["lon"], div["lat"], s=42, marker="D", c=KIND_COLOURS["diversion"], ec="black",
-                   lw=0.6, zorder=11)
+        ax.scatter(
+            seiz["lon"],
+            seiz["lat"],
+            s=60,
+            marker="X",
+            c=KIND_COLOURS["seizure"],
+            ec="black",
+            lw=0.6,
+            zorder=11,
+        )
+        ax.scatter(
+            div["lon"],
+            div["lat"],
+            s=42,
+            marker="D",
+            c=KIND_COLOURS["diversion"],
+            ec="black",
+            lw=0.6,
+            zorder=11,
+        )
         handles = [
-            Line2D([], [], marker="o", ls="", mfc="none", mec=KIND_COLOURS["undetected"], mew=1.3,
-                   label=f"transfer, not detected ({len(und)})"),
-            Line2D([], [], marker="o", ls="", color=KIND_COLOURS["detected"],
-                   label=f"transfer, detected in progress ({len(dtc)})"),
-            Line2D([], [], marker="X", ls="", color=KIND_COLOURS["seizure"], mec="black", ms=9,
-                   label=f"seizure ({len(seiz)})"),
-            Line2D([], [], marker="D", ls="", color=KIND_COLOURS["diversion"], mec="black", ms=7,
-                   label=f"diversion ({len(div)})"),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc="none",
+                mec=KIND_COLOURS["undetected"],
+                mew=1.3,
+                label=f"transfer, not detected ({len(und)})",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                color=KIND_COLOURS["detected"],
+                label=f"transfer, detected in progress ({len(dtc)})",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="X",
+                ls="",
+                color=KIND_COLOURS["seizure"],
+                mec="black",
+                ms=9,
+                label=f"seizure ({len(seiz)})",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="D",
+                ls="",
+                color=KIND_COLOURS["diversion"],
+                mec="black",
+                ms=7,
+                label=f"diversion ({len(div)})",
+            ),
             Line2D([], [], color="#D55E00", lw=1.6, label="STS hotspot"),
             Line2D([], [], color="#0072B2", lw=1.1, ls="--", label="patrol box"),
         ]
-        ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.92,
-                  title=f"all {n_reps} replication{'s' if n_reps != 1 else ''} pooled", title_fontsize=8)
+        ax.legend(
+            handles=handles,
+            loc="lower right",
+            fontsize=8,
+            framealpha=0.92,
+            title=f"all {n_reps} replication{'s' if n_reps != 1 else ''} pooled",
+            title_fontsize=8,
+        )
         ax.set_xlabel("Longitude (°E)")
         ax.set_ylabel("Latitude (°N)")
     return ax
@@ -292,10 +401,21 @@ def plot_cost_effectiveness(
             if not (math.isfinite(x) and math.isfinite(yv)):
                 continue
             yerr = _err(cost.iloc[[i]])
-            if log_y:  # a lower bound at or below zero cannot be drawn on a log axis: stop just above it
+            if (
+                log_y
+            ):  # a lower bound at or below zero cannot be drawn on a log axis: stop just above it
                 yerr[0] = np.minimum(yerr[0], 0.9 * yv)
-            ax.errorbar([x], [yv], xerr=_err(rate.iloc[[i]]), yerr=yerr, fmt="o", ms=8,
-                        capsize=3, color=colours[g], label=g)
+            ax.errorbar(
+                [x],
+                [yv],
+                xerr=_err(rate.iloc[[i]]),
+                yerr=yerr,
+                fmt="o",
+                ms=8,
+                capsize=3,
+                color=colours[g],
+                label=g,
+            )
         ax.set_xlim(left=0)
         percent_axis(ax, "x")
         if log_y:
@@ -305,21 +425,39 @@ def plot_cost_effectiveness(
             ax.set_ylim(bottom=0)
             thousands_axis(ax, "y")
         ax.set_xlabel("Interception rate (% of settled illicit voyages)")
-        ax.set_ylabel("Patrol hours per interception (ship + aircraft hours)" + (", log scale" if log_y else ""))
+        ax.set_ylabel(
+            "Patrol hours per interception (ship + aircraft hours)"
+            + (", log scale" if log_y else "")
+        )
         ax.set_title("Cost per interception (lower right is better)", loc="left")
-        missing = [g for i, g in enumerate(groups)
-                   if not (math.isfinite(rate["mean"].iloc[i]) and math.isfinite(cost["mean"].iloc[i]))]
+        missing = [
+            g
+            for i, g in enumerate(groups)
+            if not (math.isfinite(rate["mean"].iloc[i]) and math.isfinite(cost["mean"].iloc[i]))
+        ]
         if len(missing) == len(groups):
             ax.set_yticks([])
-            empty_message(ax, "No interceptions in any scenario:\npatrol hours per interception is undefined.")
+            empty_message(
+                ax, "No interceptions in any scenario:\npatrol hours per interception is undefined."
+            )
         elif missing:
-            ax.annotate("no interceptions: " + ", ".join(missing), (0.02, 0.98), xycoords="axes fraction",
-                        va="top", fontsize=8, color="#555555")
+            ax.annotate(
+                "no interceptions: " + ", ".join(missing),
+                (0.02, 0.98),
+                xycoords="axes fraction",
+                va="top",
+                fontsize=8,
+                color="#555555",
+            )
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=8)
         per = f" per run ({run_days:g} days)" if run_days else " per run"
-        for k, (metric, label) in enumerate((("ship_days", "Ship-days at sea" + per),
-                                             ("flight_hours", "Aircraft flight hours" + per))):
+        for k, (metric, label) in enumerate(
+            (
+                ("ship_days", "Ship-days at sea" + per),
+                ("flight_hours", "Aircraft flight hours" + per),
+            )
+        ):
             a = fig.add_subplot(gs[k + 1])
             rows = _rows(table, metric, by, groups)
             y = np.arange(len(groups))
@@ -360,9 +498,14 @@ def plot_cumulative(
         fig.clear()
         axes = fig.subplots(1, 2)
         for ax, series, ylabel in zip(
-            axes, ("petroleum deliveries", "seizures + diversions"),
-            ("Petroleum deliveries to DPRK ports (cumulative count)",
-             "Seizures + diversions (cumulative count)"), strict=True):
+            axes,
+            ("petroleum deliveries", "seizures + diversions"),
+            (
+                "Petroleum deliveries to DPRK ports (cumulative count)",
+                "Seizures + diversions (cumulative count)",
+            ),
+            strict=True,
+        ):
             for g in groups:
                 s = timeline[(timeline[by] == g) & (timeline["series"] == series)]
                 ax.step(s["day"], s["mean"], where="post", color=colours[g], lw=1.8, label=g)
@@ -388,7 +531,11 @@ def plot_sweep(
     table: pd.DataFrame,
     factors: Mapping[str, Sequence[Any]],
     *,
-    metrics: Sequence[str] = ("interception_rate", "barrels_delivered_per_year", "patrol_hours_per_interception"),
+    metrics: Sequence[str] = (
+        "interception_rate",
+        "barrels_delivered_per_year",
+        "patrol_hours_per_interception",
+    ),
     by: str = "label",
     fig: Figure | None = None,
 ) -> Figure:
@@ -413,7 +560,7 @@ def plot_sweep(
             fig = plt.figure(figsize=(4.3 * len(metrics), 4.4), layout="constrained")
         fig.clear()
         axes = np.atleast_1d(fig.subplots(1, len(metrics)))
-        combos = (table[rest].drop_duplicates().to_dict("records") if rest else [{}])
+        combos = table[rest].drop_duplicates().to_dict("records") if rest else [{}]
         for ax, metric in zip(axes, metrics, strict=True):
             t = table[table["metric"] == metric]
             for j, combo in enumerate(combos):
@@ -424,8 +571,16 @@ def plot_sweep(
                 s = s.assign(_o=s[x_key].map(order)).sort_values("_o")
                 xs = s[x_key].to_numpy(float) if numeric else s["_o"].to_numpy(float)
                 label = ", ".join(f"{k.split('.')[-1]}={v}" for k, v in combo.items()) or None
-                ax.errorbar(xs, s["mean"], yerr=_err(s), fmt="-o", capsize=3, ms=5,
-                            color=OKABE_ITO[j % len(OKABE_ITO)], label=label)
+                ax.errorbar(
+                    xs,
+                    s["mean"],
+                    yerr=_err(s),
+                    fmt="-o",
+                    capsize=3,
+                    ms=5,
+                    color=OKABE_ITO[j % len(OKABE_ITO)],
+                    label=label,
+                )
             if not numeric:
                 ax.set_xticks(range(len(x_vals)), [str(v) for v in x_vals])
             elif len(x_vals) <= 8:
@@ -442,8 +597,13 @@ def plot_sweep(
             ax.set_title(label.split(" (")[0], loc="left", fontsize=10)
         if combos != [{}]:
             axes[0].legend(fontsize=8)
-        fig.suptitle(f"Sweep over {', '.join(keys)} (mean, 95% interval between replications)",
-                     x=0.01, ha="left", fontsize=11, fontweight="bold")
+        fig.suptitle(
+            f"Sweep over {', '.join(keys)} (mean, 95% interval between replications)",
+            x=0.01,
+            ha="left",
+            fontsize=11,
+            fontweight="bold",
+        )
     return fig
 
 
@@ -462,8 +622,13 @@ def _metric_axis_label(metric: str) -> tuple[str, bool]:
     return labels.get(metric, (metric, False))
 
 
-def plot_tornado(oat: pd.DataFrame, *, metric: str = "denial_rate", ax: Axes | None = None,
-                 title: str | None = None) -> Axes:
+def plot_tornado(
+    oat: pd.DataFrame,
+    *,
+    metric: str = "denial_rate",
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
     """Tornado plot of a one-at-a-time sensitivity table (``sim.experiments.sensitivity.one_at_a_time``).
 
     Bars run from the metric at each parameter's low value to its high value, around the
@@ -482,12 +647,38 @@ def plot_tornado(oat: pd.DataFrame, *, metric: str = "denial_rate", ax: Axes | N
     with style():
         ax = _new_ax(ax, len(swings))
         for y, (_, p, lo, hi, vlo, vhi) in enumerate(swings):
-            ax.barh(y, (lo - base) * scale, left=base * scale, color=OKABE_ITO[5], height=0.6,
-                    label="low value" if y == 0 else None)
-            ax.barh(y, (hi - base) * scale, left=base * scale, color=OKABE_ITO[1], height=0.6,
-                    label="high value" if y == 0 else None)
-            ax.text(min(lo, hi) * scale, y, f"{vlo if lo <= hi else vhi}  ", va="center", ha="right", fontsize=8)
-            ax.text(max(lo, hi) * scale, y, f"  {vhi if hi >= lo else vlo}", va="center", ha="left", fontsize=8)
+            ax.barh(
+                y,
+                (lo - base) * scale,
+                left=base * scale,
+                color=OKABE_ITO[5],
+                height=0.6,
+                label="low value" if y == 0 else None,
+            )
+            ax.barh(
+                y,
+                (hi - base) * scale,
+                left=base * scale,
+                color=OKABE_ITO[1],
+                height=0.6,
+                label="high value" if y == 0 else None,
+            )
+            ax.text(
+                min(lo, hi) * scale,
+                y,
+                f"{vlo if lo <= hi else vhi}  ",
+                va="center",
+                ha="right",
+                fontsize=8,
+            )
+            ax.text(
+                max(lo, hi) * scale,
+                y,
+                f"  {vhi if hi >= lo else vlo}",
+                va="center",
+                ha="left",
+                fontsize=8,
+            )
         ax.axvline(base * scale, color="black", lw=1)
         ax.set_yticks(range(len(swings)), [s[1] for s in swings])
         ax.set_xlabel(label)

@@ -22,8 +22,12 @@ _METRICS = (("precision", "Precision"), ("recall", "Recall"), ("f1", "F1 score")
 _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 
 
-def plot_detector_scores(scores: pd.DataFrame, *, title: str | None = "AIS detectors against ground truth",
-                         fig: Figure | None = None) -> Figure:
+def plot_detector_scores(
+    scores: pd.DataFrame,
+    *,
+    title: str | None = "AIS detectors against ground truth",
+    fig: Figure | None = None,
+) -> Figure:
     """Precision, recall and F1 (panels) of each detector (rows), one marker per scenario.
 
     Args:
@@ -50,9 +54,17 @@ def plot_detector_scores(scores: pd.DataFrame, *, title: str | None = "AIS detec
         for ax, (m, name) in zip(axes, _METRICS, strict=True):
             for j, lab in enumerate(labels):
                 s = scores[scores["label"] == lab].set_index("detector").reindex(dets)
-                ax.scatter(s[m].to_numpy(float), y + offsets[j], s=40, color=colours[lab],
-                           marker=_MARKERS[j % len(_MARKERS)], label=lab, zorder=3, edgecolor="white",
-                           linewidth=0.5)
+                ax.scatter(
+                    s[m].to_numpy(float),
+                    y + offsets[j],
+                    s=40,
+                    color=colours[lab],
+                    marker=_MARKERS[j % len(_MARKERS)],
+                    label=lab,
+                    zorder=3,
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
                 undefined = ~np.isfinite(s[m].to_numpy(float))
                 for yy in (y + offsets[j])[undefined]:
                     ax.text(0.01, yy, "n/a", va="center", fontsize=7, color=colours[lab])
@@ -64,13 +76,25 @@ def plot_detector_scores(scores: pd.DataFrame, *, title: str | None = "AIS detec
                 ax.axhline(yy + 0.5, color="#cccccc", linewidth=0.6)
             ax.grid(axis="y", visible=False)
         n_truth = scores.groupby("detector")["n_truth"].sum()
-        axes[0].set_yticks(y, [f"{DETECTOR_LABELS.get(d, d)}\n{int(n_truth.get(d, 0)):,} true events"
-                               + (f" in {k} scenarios" if k > 1 else "") for d in dets])
+        axes[0].set_yticks(
+            y,
+            [
+                f"{DETECTOR_LABELS.get(d, d)}\n{int(n_truth.get(d, 0)):,} true events"
+                + (f" in {k} scenarios" if k > 1 else "")
+                for d in dets
+            ],
+        )
         axes[0].tick_params(axis="y", labelsize=8.5)
         axes[0].set_ylim(len(dets) - 0.5, -0.5)
         handles, labs = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labs, loc="outside lower center", ncol=min(k, 4), frameon=False,
-                   title="Scenario")
+        fig.legend(
+            handles,
+            labs,
+            loc="outside lower center",
+            ncol=min(k, 4),
+            frameon=False,
+            title="Scenario",
+        )
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     return fig

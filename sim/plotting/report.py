@@ -85,14 +85,26 @@ def load_experiment(out_dir: str | Path, *, tables: bool = True) -> dict[str, An
             v.insert(0, "label", r["label"])
             voyages.append(v)
     if not reps:
-        raise UserError(f"{out}: no finished replications found (expected <run>/replications/rep_*/summary.json)")
+        raise UserError(
+            f"{out}: no finished replications found (expected <run>/replications/rep_*/summary.json)"
+        )
     runs = [r for r in runs if r["label"] in {x["label"].iloc[0] for x in reps}]
 
     def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
         frames = [f for f in frames if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["label", "replication"])
+        return (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=["label", "replication"])
+        )
 
-    return {"manifest": manifest, "runs": runs, "reps": cat(reps), "events": cat(events), "voyages": cat(voyages)}
+    return {
+        "manifest": manifest,
+        "runs": runs,
+        "reps": cat(reps),
+        "events": cat(events),
+        "voyages": cat(voyages),
+    }
 
 
 def _row(table: pd.DataFrame, label: str, metric: str) -> pd.Series:
@@ -113,7 +125,11 @@ def _ci_pct(r: pd.Series) -> str:
 
 
 def _hours(x: float) -> str:
-    return "n/a (no interceptions)" if not math.isfinite(x) else f"{x:,.0f} patrol hours per interception"
+    return (
+        "n/a (no interceptions)"
+        if not math.isfinite(x)
+        else f"{x:,.0f} patrol hours per interception"
+    )
 
 
 def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[str]) -> list[str]:
@@ -132,40 +148,54 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
     finite = {g: m for g, m in means.items() if math.isfinite(m)}
     out: list[str] = []
     if not finite:
-        return [f"No illicit voyage was settled in any scenario ({n} replication(s) each): no interception "
-                "rate can be computed; run longer or with more replications."]
+        return [
+            f"No illicit voyage was settled in any scenario ({n} replication(s) each): no interception "
+            "rate can be computed; run longer or with more replications."
+        ]
     best = max(finite, key=lambda g: finite[g])
     rb, r0 = _row(table, best, "interception_rate"), _row(table, base, "interception_rate")
     c_best = float(_row(table, best, "patrol_hours_per_interception")["mean"])
     c_base = float(_row(table, base, "patrol_hours_per_interception")["mean"])
     if len(labels) == 1:
-        out.append(f"{base} intercepts {_pct(rb['mean'])} of settled illicit voyages ({_ci_pct(rb)}, "
-                   f"{n} replications), at {_hours(c_best)}.")
+        out.append(
+            f"{base} intercepts {_pct(rb['mean'])} of settled illicit voyages ({_ci_pct(rb)}, "
+            f"{n} replications), at {_hours(c_best)}."
+        )
     elif all(abs(m - finite[best]) < 1e-12 for m in finite.values()):
-        out.append(f"No scenario intercepts more than another: all intercept {_pct(finite[best])} of settled "
-                   f"illicit voyages ({n} replications each).")
+        out.append(
+            f"No scenario intercepts more than another: all intercept {_pct(finite[best])} of settled "
+            f"illicit voyages ({n} replications each)."
+        )
         dn = {g: float(_row(table, g, "denial_rate")["mean"]) for g in labels}
         dn = {g: v for g, v in dn.items() if math.isfinite(v)}
         if dn:
             top = max(dn, key=lambda g: dn[g])
-            out.append(f"Counting transfers halted because allies were present, {top} denies the most: "
-                       f"{_pct(dn[top])} of settled voyages intercepted or disrupted "
-                       f"(baseline {base}: {_pct(dn.get(base, math.nan))}).")
+            out.append(
+                f"Counting transfers halted because allies were present, {top} denies the most: "
+                f"{_pct(dn[top])} of settled voyages intercepted or disrupted "
+                f"(baseline {base}: {_pct(dn.get(base, math.nan))})."
+            )
     elif best == base:
-        out.append(f"The baseline, {base}, intercepts the most: {_pct(rb['mean'])} of settled illicit voyages "
-                   f"({_ci_pct(rb)}); no alternative does better.")
+        out.append(
+            f"The baseline, {base}, intercepts the most: {_pct(rb['mean'])} of settled illicit voyages "
+            f"({_ci_pct(rb)}); no alternative does better."
+        )
     else:
         diff = rb["mean"] - r0["mean"]
-        ratio = (f", {rb['mean'] / r0['mean']:.1f} times the baseline" if r0["mean"] > 0 else "")
-        out.append(f"{best} intercepts the most: {_pct(rb['mean'])} of settled illicit voyages ({_ci_pct(rb)}), "
-                   f"against {_pct(r0['mean'])} ({_ci_pct(r0)}) in the baseline {base}: "
-                   f"{100 * diff:+.1f} percentage points{ratio}.")
+        ratio = f", {rb['mean'] / r0['mean']:.1f} times the baseline" if r0["mean"] > 0 else ""
+        out.append(
+            f"{best} intercepts the most: {_pct(rb['mean'])} of settled illicit voyages ({_ci_pct(rb)}), "
+            f"against {_pct(r0['mean'])} ({_ci_pct(r0)}) in the baseline {base}: "
+            f"{100 * diff:+.1f} percentage points{ratio}."
+        )
         ov = intervals_overlap((rb["ci_low"], rb["ci_high"]), (r0["ci_low"], r0["ci_high"]))
         if ov is None:
             sure = "With fewer than two replications there are no intervals, so we cannot say how sure this is."
         elif ov:
-            sure = (f"The two 95% intervals overlap, so {n} replications do not settle the difference on their "
-                    "own")
+            sure = (
+                f"The two 95% intervals overlap, so {n} replications do not settle the difference on their "
+                "own"
+            )
         else:
             sure = f"The two 95% intervals do not overlap: the difference is clear with {n} replications"
         if ov is not None:
@@ -173,36 +203,48 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
             if paired is not None:
                 m, lo, hi = paired
                 verdict = "excludes" if (lo > 0 or hi < 0) else "includes"
-                sure += (f"; paired by replication (same random streams), the difference is {100 * m:+.1f} points "
-                         f"(95% CI {100 * lo:+.1f} to {100 * hi:+.1f}), which {verdict} zero.")
+                sure += (
+                    f"; paired by replication (same random streams), the difference is {100 * m:+.1f} points "
+                    f"(95% CI {100 * lo:+.1f} to {100 * hi:+.1f}), which {verdict} zero."
+                )
             else:
                 sure += "."
         out.append(sure)
         cost = f"The cost: {_hours(c_best)} in {best}"
-        cost += f", against {_hours(c_base)} in {base}." if math.isfinite(c_base) else \
-            f"; {base} intercepted nothing."
+        cost += (
+            f", against {_hours(c_base)} in {base}."
+            if math.isfinite(c_base)
+            else f"; {base} intercepted nothing."
+        )
         out.append(cost)
     bbl = {g: float(_row(table, g, "barrels_delivered_per_year")["mean"]) for g in labels}
     below = [g for g, v in bbl.items() if math.isfinite(v) and v <= UN_CAP_BBL_PER_YEAR]
     if all(math.isfinite(v) for v in bbl.values()):
         if not below:
             low = min(bbl, key=lambda g: bbl[g])
-            out.append(f"Refined petroleum reaching the DPRK stays above the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} "
-                       f"bbl/yr in every scenario (lowest: {low}, {bbl[low]:,.0f} bbl/yr).")
+            out.append(
+                f"Refined petroleum reaching the DPRK stays above the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} "
+                f"bbl/yr in every scenario (lowest: {low}, {bbl[low]:,.0f} bbl/yr)."
+            )
         else:
-            out.append(f"Petroleum deliveries fall to the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr or below in: "
-                       f"{', '.join(below)}.")
+            out.append(
+                f"Petroleum deliveries fall to the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr or below in: "
+                f"{', '.join(below)}."
+            )
     esc = {g: float(_row(table, g, "escalation_incidents")["mean"]) for g in labels}
     fpb = {g: float(_row(table, g, "false_positive_boardings")["mean"]) for g in labels}
     worst = max(labels, key=lambda g: (np.nan_to_num(esc[g]), np.nan_to_num(fpb[g])))
     if np.nan_to_num(esc[worst]) > 0 or np.nan_to_num(fpb[worst]) > 0:
-        out.append(f"Risk: {worst} has the most escalation incidents ({esc[worst]:.1f} per run) and "
-                   f"{fpb[worst]:.1f} false-positive boardings per run (table below).")
+        out.append(
+            f"Risk: {worst} has the most escalation incidents ({esc[worst]:.1f} per run) and "
+            f"{fpb[worst]:.1f} false-positive boardings per run (table below)."
+        )
     return out
 
 
-def _paired_difference(reps: pd.DataFrame, a: str, b: str,
-                       metric: str = "interception_rate") -> tuple[float, float, float] | None:
+def _paired_difference(
+    reps: pd.DataFrame, a: str, b: str, metric: str = "interception_rate"
+) -> tuple[float, float, float] | None:
     ok = reps[reps["error"].fillna("") == ""] if "error" in reps else reps
     x = ok[ok["label"] == a].set_index("replication")[metric]
     y = ok[ok["label"] == b].set_index("replication")[metric]
@@ -224,13 +266,17 @@ def incidents_table(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
             return f"{r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]"
         return f"{r['mean']:.1f}"
 
-    return pd.DataFrame({
-        "Scenario": list(labels),
-        "Escalation incidents per run": [cell(g, "escalation_incidents") for g in labels],
-        "False-positive boardings per run": [cell(g, "false_positive_boardings") for g in labels],
-        "Seizures per run": [cell(g, "seizures") for g in labels],
-        "Diversions per run": [cell(g, "diversions") for g in labels],
-    })
+    return pd.DataFrame(
+        {
+            "Scenario": list(labels),
+            "Escalation incidents per run": [cell(g, "escalation_incidents") for g in labels],
+            "False-positive boardings per run": [
+                cell(g, "false_positive_boardings") for g in labels
+            ],
+            "Seizures per run": [cell(g, "seizures") for g in labels],
+            "Diversions per run": [cell(g, "diversions") for g in labels],
+        }
+    )
 
 
 def _metrics_html(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
@@ -241,10 +287,24 @@ def _metrics_html(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
         row = {"Metric": html.escape(label)}
         for g in labels:
             r = _row(table, g, m)
-            f = (lambda x: _pct(x)) if kind == "pct" else (lambda x: "n/a" if not math.isfinite(x) else f"{x:,.0f}"
-                                                             if abs(x) >= 100 else f"{x:,.2f}")
-            ci = (f"<br><small>[{f(r['ci_low'])}, {f(r['ci_high'])}]</small>"
-                  if math.isfinite(r["ci_low"]) and math.isfinite(r["ci_high"]) else "")
+            f = (
+                (lambda x: _pct(x))
+                if kind == "pct"
+                else (
+                    lambda x: (
+                        "n/a"
+                        if not math.isfinite(x)
+                        else f"{x:,.0f}"
+                        if abs(x) >= 100
+                        else f"{x:,.2f}"
+                    )
+                )
+            )
+            ci = (
+                f"<br><small>[{f(r['ci_low'])}, {f(r['ci_high'])}]</small>"
+                if math.isfinite(r["ci_low"]) and math.isfinite(r["ci_high"])
+                else ""
+            )
             row[html.escape(g)] = f"{f(r['mean'])}{ci}"
         rows.append(row)
     return pd.DataFrame(rows)
@@ -329,26 +389,47 @@ def build_report(
 
     if kind == "sweep" and factor_keys:
         fig = plot_sweep(csv.rename(columns={"scenario": "label"}), manifest["vary"])
-        add("sweep", fig, "Metrics against the varied parameters",
-            "Mean over replications with 95% t intervals between replications.")
+        add(
+            "sweep",
+            fig,
+            "Metrics against the varied parameters",
+            "Mean over replications with 95% t intervals between replications.",
+        )
     noun = "variant" if kind == "sweep" else "scenario"
-    add("interception", plot_rates(table, title=f"Interception rate and cargo denied, by {noun}").figure, "Interception rate and cargo denied",
+    add(
+        "interception",
+        plot_rates(table, title=f"Interception rate and cargo denied, by {noun}").figure,
+        "Interception rate and cargo denied",
         "Interception rate: seized + diverted voyages over settled illicit voyages (after warm-up). "
         "Cargo denied: cargo seized, diverted or turned back over cargo loaded. Points: mean; "
-        "bars: 95% t interval between replications.")
-    add("petroleum", plot_barrels(table).figure, "Refined petroleum delivered against the UN cap",
+        "bars: 95% t interval between replications.",
+    )
+    add(
+        "petroleum",
+        plot_barrels(table).figure,
+        "Refined petroleum delivered against the UN cap",
         "Barrels of refined petroleum delivered to DPRK ports, annualised, per scenario; dashed line: "
-        f"UNSCR 2397 cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr.")
-    add("cost", plot_cost_effectiveness(table, run_days=run_days), "Cost-effectiveness",
+        f"UNSCR 2397 cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr.",
+    )
+    add(
+        "cost",
+        plot_cost_effectiveness(table, run_days=run_days),
+        "Cost-effectiveness",
         "Left: patrol hours (ship hours at sea + aircraft hours airborne) per interception against "
-        "interception rate. Right: the effort behind it, ship-days and flight hours per run.")
+        "interception rate. Right: the effort behind it, ship-days and flight hours per run.",
+    )
     ev, vo = exp["events"], exp["voyages"]
     if len(ev):
-        tl = cumulative_by_day(ev, vo if len(vo) else None, replications=n_by,
-                               days=dur if all(dur.values()) else None)
-        add("timeline", plot_cumulative(tl, warmup_days=warmup), "Deliveries and interdictions through the run",
+        tl = cumulative_by_day(
+            ev, vo if len(vo) else None, replications=n_by, days=dur if all(dur.values()) else None
+        )
+        add(
+            "timeline",
+            plot_cumulative(tl, warmup_days=warmup),
+            "Deliveries and interdictions through the run",
             "Mean cumulative count over replications by day: petroleum deliveries to DPRK ports (left) and "
-            "seizures + diversions (right). Grey: warm-up, not counted in the metrics.")
+            "seizures + diversions (right). Grey: warm-up, not counted in the metrics.",
+        )
     map_figs: list[tuple[str, str, str]] = []
     if maps and len(ev) and kind != "sweep":
         theaters = {r.get("theater") for r in runs if r.get("theater")}
@@ -361,38 +442,55 @@ def build_report(
                 if th is None:
                     continue
                 g = r["label"]
-                ax = plot_scenario_map(th, ev[ev["label"] == g], vo[vo["label"] == g],
-                                       title=f"{g}: transfers, interdictions and detections")
+                ax = plot_scenario_map(
+                    th,
+                    ev[ev["label"] == g],
+                    vo[vo["label"] == g],
+                    title=f"{g}: transfers, interdictions and detections",
+                )
                 map_figs.append((g, "", _save(ax.figure, figdir / f"map_{_slug(g)}.png")))
 
     sentences = summary_sentences(table, reps, labels)
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
     title = title or ("Parameter sweep" if kind == "sweep" else "Scenario comparison")
-    meta = (f"{len(labels)} {'variants' if kind == 'sweep' else 'scenarios'}, "
-            f"{_span(n_by.values())} replications each, seed {manifest.get('seed', '?')}, "
-            f"common random numbers; sanctions-sim {manifest.get('version', '')}"
-            + (f"; {run_days:g} simulated days per run" if run_days else "")
-            + (f"; <b>{failed} failed replication(s) left out</b>" if failed else ""))
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             f"<style>{_CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
-             f"<p class='meta'>{meta}. Baseline: <b>{html.escape(labels[0])}</b>.</p>",
-             "<div class='summary'>" + "".join(f"<p>{html.escape(s)}</p>" for s in sentences) + "</div>"]
+    meta = (
+        f"{len(labels)} {'variants' if kind == 'sweep' else 'scenarios'}, "
+        f"{_span(n_by.values())} replications each, seed {manifest.get('seed', '?')}, "
+        f"common random numbers; sanctions-sim {manifest.get('version', '')}"
+        + (f"; {run_days:g} simulated days per run" if run_days else "")
+        + (f"; <b>{failed} failed replication(s) left out</b>" if failed else "")
+    )
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='meta'>{meta}. Baseline: <b>{html.escape(labels[0])}</b>.</p>",
+        "<div class='summary'>" + "".join(f"<p>{html.escape(s)}</p>" for s in sentences) + "</div>",
+    ]
     for heading, caption, b64 in figs:
-        parts.append(f"<h2>{html.escape(heading)}</h2><figure><img alt='{html.escape(heading)}' "
-                     f"src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>")
+        parts.append(
+            f"<h2>{html.escape(heading)}</h2><figure><img alt='{html.escape(heading)}' "
+            f"src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
     parts.append("<h2>Escalation incidents and false-positive boardings</h2>")
     parts.append("<p>Per run: mean [95% t interval between replications].</p>")
     parts.append(incidents_table(table, labels).to_html(index=False, border=0, escape=True))
     if map_figs:
-        parts.append("<h2>Maps</h2><p>Transfer starts (filled: detected while alongside; hollow: not detected), "
-                     "seizures and diversions, over a heat map of allied detection positions (where patrols saw "
-                     "vessels), all replications pooled. Zones shaded lightly by coastal state.</p><div class='maps'>")
+        parts.append(
+            "<h2>Maps</h2><p>Transfer starts (filled: detected while alongside; hollow: not detected), "
+            "seizures and diversions, over a heat map of allied detection positions (where patrols saw "
+            "vessels), all replications pooled. Zones shaded lightly by coastal state.</p><div class='maps'>"
+        )
         for g, _, b64 in map_figs:
-            parts.append(f"<figure><img alt='map {html.escape(g)}' src='data:image/png;base64,{b64}'>"
-                         f"<figcaption>{html.escape(g)}</figcaption></figure>")
+            parts.append(
+                f"<figure><img alt='map {html.escape(g)}' src='data:image/png;base64,{b64}'>"
+                f"<figcaption>{html.escape(g)}</figcaption></figure>"
+            )
         parts.append("</div>")
-    parts.append("<h2>All metrics</h2><p>Mean and [95% t interval between replications]; "
-                 "<code>comparison.csv</code> also holds the pooled Wilson intervals for rates.</p>")
+    parts.append(
+        "<h2>All metrics</h2><p>Mean and [95% t interval between replications]; "
+        "<code>comparison.csv</code> also holds the pooled Wilson intervals for rates.</p>"
+    )
     parts.append(_metrics_html(table, labels).to_html(index=False, border=0, escape=False))
     parts.append("</body></html>")
     path = rd / "report.html"

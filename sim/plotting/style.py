@@ -91,17 +91,38 @@ def percent_axis(ax: Axes, axis: str = "y") -> None:
 
 def thousands_axis(ax: Axes, axis: str = "y") -> None:
     """Format a large-count axis with thousands separators (1,500,000)."""
-    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2g}")
+    fmt = FuncFormatter(
+        lambda v, _: f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2g}"
+    )
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
 def note(ax: Axes, text: str) -> None:
     """A small grey footnote under the axes (method notes: what the bars mean)."""
-    ax.annotate(text, (0, 0), xycoords="axes fraction", xytext=(0, -32), textcoords="offset points",
-                fontsize=7.5, color="#555555", va="top", ha="left")
+    ax.annotate(
+        text,
+        (0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -32),
+        textcoords="offset points",
+        fontsize=7.5,
+        color="#555555",
+        va="top",
+        ha="left",
+    )
 
 
 def empty_message(ax: Axes, text: str) -> None:
     """Say in the panel why it is empty, instead of leaving blank axes."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=9.5, color="#444444",
-            wrap=True, bbox=dict(boxstyle="round,pad=0.5", fc="#f7f7f7", ec="#cccccc"))
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=9.5,
+        color="#444444",
+        wrap=True,
+        bbox=dict(boxstyle="round,pad=0.5", fc="#f7f7f7", ec="#cccccc"),
+    )

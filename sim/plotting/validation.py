@@ -23,10 +23,18 @@ def plot_verification(checks: pd.DataFrame, ax: Axes | None = None) -> Axes:
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 0.5 * len(checks) + 1.5))
         y = np.arange(len(checks))
-        ax.errorbar(checks["measured"], y, xerr=[checks["measured"] - checks["ci_low"],
-                                                  checks["ci_high"] - checks["measured"]],
-                    fmt="o", color=OKABE_ITO[5], capsize=3, label="simulated (95% interval)")
-        ax.scatter(checks["analytic"], y, marker="x", color=OKABE_ITO[6], s=60, zorder=3, label="analytic")
+        ax.errorbar(
+            checks["measured"],
+            y,
+            xerr=[checks["measured"] - checks["ci_low"], checks["ci_high"] - checks["measured"]],
+            fmt="o",
+            color=OKABE_ITO[5],
+            capsize=3,
+            label="simulated (95% interval)",
+        )
+        ax.scatter(
+            checks["analytic"], y, marker="x", color=OKABE_ITO[6], s=60, zorder=3, label="analytic"
+        )
         ax.set_yticks(y, checks["name"])
         ax.set_xlabel("Detection probability")
         ax.set_xlim(0, 1)
@@ -50,12 +58,19 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         lo, hi = table["accepted_low"] / ref, np.minimum(table["accepted_high"] / ref, 5.0)
         ax.barh(y, hi - lo, left=lo, color="0.85", height=0.5, label="accepted range")
         sim_ = table["simulated"] / ref
-        err = np.vstack([(table["simulated"] - table["ci_low"]) / ref, (table["ci_high"] - table["simulated"]) / ref])
+        err = np.vstack(
+            [
+                (table["simulated"] - table["ci_low"]) / ref,
+                (table["ci_high"] - table["simulated"]) / ref,
+            ]
+        )
         colors = [OKABE_ITO[2] if ok else OKABE_ITO[5] for ok in table["in_range"]]
         ax.errorbar(sim_, y, xerr=np.nan_to_num(err), fmt="none", ecolor="0.3", capsize=3)
         ax.scatter(sim_, y, color=colors, zorder=3, s=40, label="simulated (green: in range)")
         ax.axvline(1.0, color="black", lw=1, label="public figure")
-        ax.set_yticks(y, [f"{s}: {f}" for s, f in zip(table["scenario"], table["figure"])], fontsize=8)
+        ax.set_yticks(
+            y, [f"{s}: {f}" for s, f in zip(table["scenario"], table["figure"])], fontsize=8
+        )
         ax.set_xlabel("Simulated / public figure")
         ax.invert_yaxis()
         ax.set_title("Calibration against public figures")

@@ -1,6 +1,12 @@
 """Scenarios: the declared schema and the YAML loader that turns files into frozen objects."""
 
-from sim.scenarios.loader import Problem, ScenarioError, apply_overrides, load_scenario, scenario_hash
+from sim.scenarios.loader import (
+    Problem,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_hash,
+)
 from sim.scenarios.schema import (
     AssetGroup,
     Classification,

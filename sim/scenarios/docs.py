@@ -37,12 +37,18 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
         if f.is_required():
             default = "required"
         elif f.default_factory is not None:
-            default = "see below" if isinstance(f.default_factory(), BaseModel) else f"`{f.default_factory()}`"
+            default = (
+                "see below"
+                if isinstance(f.default_factory(), BaseModel)
+                else f"`{f.default_factory()}`"
+            )
         else:
             default = f"`{f.default}`"
         desc = (f.description or "").replace("\n", " ").replace("|", "/")
-        out.append(f"| `{name}` | {_type_name(f.annotation)} | {extra.get('unit', '')} | {', '.join(bounds)} | "
-                   f"{default} | {desc} | {extra.get('source', '')} |")
+        out.append(
+            f"| `{name}` | {_type_name(f.annotation)} | {extra.get('unit', '')} | {', '.join(bounds)} | "
+            f"{default} | {desc} | {extra.get('source', '')} |"
+        )
         for inner in (f.annotation, *typing.get_args(f.annotation)):
             for cand in (inner, *typing.get_args(inner)):
                 if isinstance(cand, type) and issubclass(cand, BaseModel):

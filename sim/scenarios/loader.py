@@ -23,7 +23,14 @@ from pydantic import BaseModel, ValidationError
 from sim.errors import UserError, suggest
 from sim.scenarios.schema import Scenario
 
-__all__ = ["load_scenario", "ScenarioError", "Problem", "scenario_hash", "apply_overrides", "check_relations"]
+__all__ = [
+    "load_scenario",
+    "ScenarioError",
+    "Problem",
+    "scenario_hash",
+    "apply_overrides",
+    "check_relations",
+]
 
 Path_ = tuple[Any, ...]
 
@@ -87,9 +94,21 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[Path_, tuple[str, int, 
         msg = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError([Problem(file, line, col, "", f"not valid YAML: {msg}")]) from None
     if node is None or data is None:
-        raise ScenarioError([Problem(file, 1, 1, "", "the file is empty; expected a mapping of scenario keys")])
+        raise ScenarioError(
+            [Problem(file, 1, 1, "", "the file is empty; expected a mapping of scenario keys")]
+        )
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(file, 1, 1, "", f"expected a mapping of scenario keys, found {type(data).__name__}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    f"expected a mapping of scenario keys, found {type(data).__name__}",
+                )
+            ]
+        )
     marks: dict[Path_, tuple[str, int, int]] = {}
     _marks(node, file, (), marks)
     return data, marks
@@ -102,8 +121,12 @@ def _merge(base: Any, over: Any) -> Any:
         for k, v in over.items():
             out[k] = _merge(base[k], v) if k in base else copy.deepcopy(v)
         return out
-    if (isinstance(base, list) and isinstance(over, list) and all(isinstance(x, dict) and "name" in x for x in base)
-            and all(isinstance(x, dict) and "name" in x for x in over)):
+    if (
+        isinstance(base, list)
+        and isinstance(over, list)
+        and all(isinstance(x, dict) and "name" in x for x in base)
+        and all(isinstance(x, dict) and "name" in x for x in over)
+    ):
         out = [copy.deepcopy(x) for x in base]
         index = {x["name"]: i for i, x in enumerate(out)}
         for item in over:
@@ -115,20 +138,39 @@ def _merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def _resolve_file(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[Path_, tuple[str, int, int]]]:
+def _resolve_file(
+    path: Path, seen: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], dict[Path_, tuple[str, int, int]]]:
     data, marks = _read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data, marks
     parent_path = path.parent / str(parent)
     if parent_path.resolve() in seen:
-        raise ScenarioError([Problem(str(path), *marks.get(("extends",), (None, None, None))[1:], "extends",
-                                     "circular 'extends'")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    *marks.get(("extends",), (None, None, None))[1:],
+                    "extends",
+                    "circular 'extends'",
+                )
+            ]
+        )
     if not parent_path.exists():
         siblings = [p.name for p in path.parent.glob("*.yaml")]
         _, line, col = marks.get(("extends",), (str(path), None, None))
-        raise ScenarioError([Problem(str(path), line, col, "extends",
-                                     f"no scenario file {parent!r} next to this one.{suggest(str(parent), siblings)}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    "extends",
+                    f"no scenario file {parent!r} next to this one.{suggest(str(parent), siblings)}",
+                )
+            ]
+        )
     base, base_marks = _resolve_file(Path(os.path.normpath(parent_path)), seen + (path.resolve(),))
     merged = _merge(base, data)
     merged_marks = dict(base_marks)
@@ -136,7 +178,9 @@ def _resolve_file(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, An
     return merged, merged_marks
 
 
-def _reindex_marks(marks: dict[Path_, Any], child: Any, merged: Any, path: Path_ = ()) -> dict[Path_, Any]:
+def _reindex_marks(
+    marks: dict[Path_, Any], child: Any, merged: Any, path: Path_ = ()
+) -> dict[Path_, Any]:
     """Re-key a child file's marks to the merged data (named list items move to their merged index)."""
     moves: dict[Path_, Path_] = {}
 
@@ -148,7 +192,11 @@ def _reindex_marks(marks: dict[Path_, Any], child: Any, merged: Any, path: Path_
         elif isinstance(c, list) and isinstance(m, list):
             names = [x.get("name") if isinstance(x, dict) else None for x in m]
             for j, item in enumerate(c):
-                k = names.index(item["name"]) if isinstance(item, dict) and item.get("name") in names else j
+                k = (
+                    names.index(item["name"])
+                    if isinstance(item, dict) and item.get("name") in names
+                    else j
+                )
                 if k != j:
                     moves[p + (j,)] = p + (k,)
                 if k < len(m):
@@ -218,7 +266,10 @@ def _model_at(path: Path_) -> type[BaseModel] | None:
     for part in path:
         if isinstance(part, int):
             continue
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or part not in cls.model_fields:
+        if (
+            not (isinstance(cls, type) and issubclass(cls, BaseModel))
+            or part not in cls.model_fields
+        ):
             return None
         ann = cls.model_fields[part].annotation
         for cand in (ann, *typing.get_args(ann)):
@@ -234,7 +285,9 @@ def _model_at(path: Path_) -> type[BaseModel] | None:
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
 
 
-def _locate(marks: dict[Path_, tuple[str, int, int]], loc: Path_, default_file: str) -> tuple[str, int | None, int | None]:
+def _locate(
+    marks: dict[Path_, tuple[str, int, int]], loc: Path_, default_file: str
+) -> tuple[str, int | None, int | None]:
     for n in range(len(loc), -1, -1):
         if loc[:n] in marks:
             return marks[loc[:n]]
@@ -246,7 +299,9 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _problems(exc: ValidationError, marks: dict[Path_, tuple[str, int, int]], file: str) -> list[Problem]:
+def _problems(
+    exc: ValidationError, marks: dict[Path_, tuple[str, int, int]], file: str
+) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
@@ -308,7 +363,9 @@ def load_scenario(
     return scenario
 
 
-def check_relations(scenario: Scenario, marks: dict[Path_, tuple[str, int, int]], file: str) -> list[Problem]:
+def check_relations(
+    scenario: Scenario, marks: dict[Path_, tuple[str, int, int]], file: str
+) -> list[Problem]:
     """Cross-field checks against the theater: names exist, areas are water, aircraft reach their areas."""
     from sim.geo import load_theater
 
@@ -345,31 +402,50 @@ def check_relations(scenario: Scenario, marks: dict[Path_, tuple[str, int, int]]
             place(base + ("foreign_sources", j), n)
         for j, n in enumerate(p.dprk_ports):
             if place(base + ("dprk_ports", j), n) and port_state.get(n) != "PRK":
-                add(base + ("dprk_ports", j), f"{n!r} is not a DPRK port (it is in {port_state.get(n)})")
+                add(
+                    base + ("dprk_ports", j),
+                    f"{n!r} is not a DPRK port (it is in {port_state.get(n)})",
+                )
         for j, n in enumerate(p.rendezvous_areas):
             area(base + ("rendezvous_areas", j), n)
-        if p.rendezvous_weights is not None and len(p.rendezvous_weights) != len(p.rendezvous_areas):
-            add(base + ("rendezvous_weights",), f"expected {len(p.rendezvous_areas)} weights, one per area; "
-                f"found {len(p.rendezvous_weights)}")
+        if p.rendezvous_weights is not None and len(p.rendezvous_weights) != len(
+            p.rendezvous_areas
+        ):
+            add(
+                base + ("rendezvous_weights",),
+                f"expected {len(p.rendezvous_areas)} weights, one per area; "
+                f"found {len(p.rendezvous_weights)}",
+            )
     for j, n in enumerate(scenario.traffic.places or ()):
         place(("traffic", "places", j), n)
     for i, g in enumerate(scenario.assets):
         base = ("assets", i)
         if g.base is not None:
             place(base + ("base",), g.base)
-        ok_areas = [n for j, n in enumerate(g.strategy.areas) if area(base + ("strategy", "areas", j), n)]
+        ok_areas = [
+            n for j, n in enumerate(g.strategy.areas) if area(base + ("strategy", "areas", j), n)
+        ]
         if g.strategy.kind not in ("barrier",) and not g.strategy.areas and g.kind != "satellite":
-            add(base + ("strategy", "areas"), f"a {g.strategy.kind} strategy needs at least one area")
+            add(
+                base + ("strategy", "areas"),
+                f"a {g.strategy.kind} strategy needs at least one area",
+            )
         if g.strategy.kind == "barrier" and not g.strategy.barrier and not g.strategy.areas:
-            add(base + ("strategy",), "a barrier strategy needs 'barrier' (two [lon, lat] points) or an area")
+            add(
+                base + ("strategy",),
+                "a barrier strategy needs 'barrier' (two [lon, lat] points) or an area",
+            )
         if g.strategy.barrier:
             (lo0, la0), (lo1, la1) = g.strategy.barrier
             f = np.linspace(0.0, 1.0, 64)
             water = np.asarray(theater.is_water(lo0 + f * (lo1 - lo0), la0 + f * (la1 - la0)))
             if not water.all():
                 k = int(np.argmin(water))
-                add(base + ("strategy", "barrier"), f"the barrier line runs on land near "
-                    f"({lo0 + f[k] * (lo1 - lo0):.2f}E, {la0 + f[k] * (la1 - la0):.2f}N); expected a line over water")
+                add(
+                    base + ("strategy", "barrier"),
+                    f"the barrier line runs on land near "
+                    f"({lo0 + f[k] * (lo1 - lo0):.2f}E, {la0 + f[k] * (la1 - la0):.2f}N); expected a line over water",
+                )
         if g.strategy.weights is not None and len(g.strategy.weights) != len(g.strategy.areas):
             add(base + ("strategy", "weights"), "expected one weight per area")
         if g.kind == "aircraft" and g.base in places:
@@ -378,8 +454,11 @@ def check_relations(scenario: Scenario, marks: dict[Path_, tuple[str, int, int]]
                 c = theater.area(n).polygon_xy.centroid
                 dist_nm = ((c.x - bx) ** 2 + (c.y - by) ** 2) ** 0.5 / 1852.0
                 if dist_nm > g.range_nm:
-                    add(base + ("strategy", "areas"), f"area {n!r} is {dist_nm:.0f} nm from {g.base}, beyond the "
-                        f"aircraft's range_nm of {g.range_nm:.0f}")
+                    add(
+                        base + ("strategy", "areas"),
+                        f"area {n!r} is {dist_nm:.0f} nm from {g.base}, beyond the "
+                        f"aircraft's range_nm of {g.range_nm:.0f}",
+                    )
     return problems
 
 

@@ -27,15 +27,22 @@ def test_t_interval_known_values():
 
 def test_t_interval_covers_true_mean_about_95_percent():
     rng = np.random.default_rng(3)
-    cover = sum(lo <= 0.3 <= hi for _, lo, hi in (t_interval(rng.normal(0.3, 0.1, 8)) for _ in range(2000)))
+    cover = sum(
+        lo <= 0.3 <= hi for _, lo, hi in (t_interval(rng.normal(0.3, 0.1, 8)) for _ in range(2000))
+    )
     assert 0.93 < cover / 2000 < 0.97
 
 
 def test_metric_table_pools_counts_and_skips_failed():
-    reps = pd.DataFrame({
-        "interception_rate": [0.1, 0.2, np.nan], "seizures": [1, 2, 0], "diversions": [0, 0, 0],
-        "voyages_ended": [10, 10, 0], "error": ["", "", "boom"],
-    })
+    reps = pd.DataFrame(
+        {
+            "interception_rate": [0.1, 0.2, np.nan],
+            "seizures": [1, 2, 0],
+            "diversions": [0, 0, 0],
+            "voyages_ended": [10, 10, 0],
+            "error": ["", "", "boom"],
+        }
+    )
     t = metric_table(reps, ["interception_rate"]).iloc[0]
     assert t["mean"] == pytest.approx(0.15) and t["replications"] == 2
     assert t["pooled"] == pytest.approx(3 / 20) and t["trials"] == 20

@@ -14,7 +14,9 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd or ROOT
+    )
 
 
 def test_help_lists_every_command():
@@ -30,14 +32,32 @@ def test_validate_all_shipped_scenarios():
 
 
 BAD = {
-    "wrong_type.yaml": ("name: x\ndescription: d\nduration_days: a year\n", "duration_days", "number"),
-    "unknown_key.yaml": ("name: x\ndescription: d\ntrafic: {vessels: 3}\n", "Did you mean 'traffic'", "trafic"),
-    "misspelt_port.yaml": ("name: x\ndescription: d\nprograms:\n  - name: p\n    dprk_ports: [Nampho]\n",
-                           "Did you mean 'Nampo'", "programs.0.dprk_ports.0"),
-    "negative_speed.yaml": ("name: x\ndescription: d\ntraffic: {speed_kn: [-3, 10]}\n", "traffic.speed_kn", "greater"),
-    "barrier_on_land.yaml": ("name: x\ndescription: d\nassets:\n  - name: a\n    kind: warship\n    base: Busan\n"
-                             "    strategy: {kind: barrier, barrier: [[127.5, 36.5], [128.5, 36.0]]}\n",
-                             "on land", "assets.0.strategy.barrier"),
+    "wrong_type.yaml": (
+        "name: x\ndescription: d\nduration_days: a year\n",
+        "duration_days",
+        "number",
+    ),
+    "unknown_key.yaml": (
+        "name: x\ndescription: d\ntrafic: {vessels: 3}\n",
+        "Did you mean 'traffic'",
+        "trafic",
+    ),
+    "misspelt_port.yaml": (
+        "name: x\ndescription: d\nprograms:\n  - name: p\n    dprk_ports: [Nampho]\n",
+        "Did you mean 'Nampo'",
+        "programs.0.dprk_ports.0",
+    ),
+    "negative_speed.yaml": (
+        "name: x\ndescription: d\ntraffic: {speed_kn: [-3, 10]}\n",
+        "traffic.speed_kn",
+        "greater",
+    ),
+    "barrier_on_land.yaml": (
+        "name: x\ndescription: d\nassets:\n  - name: a\n    kind: warship\n    base: Busan\n"
+        "    strategy: {kind: barrier, barrier: [[127.5, 36.5], [128.5, 36.0]]}\n",
+        "on land",
+        "assets.0.strategy.barrier",
+    ),
     "empty.yaml": ("", "empty", "s"),
     "not_yaml.yaml": ("name: [oops\n  : :\n", "not valid YAML", "not_yaml.yaml:"),
 }
@@ -70,17 +90,44 @@ def test_schema_is_json_schema():
 @pytest.mark.slow
 def test_run_writes_results_and_prints_intervals(tmp_path):
     out = tmp_path / "run"
-    r = cli("run", "scenarios/crackdown_2018.yaml", "-n", "2", "--workers", "1", "--set", "duration_days=10",
-            "--set", "traffic.vessels=10", "--out", str(out))
+    r = cli(
+        "run",
+        "scenarios/crackdown_2018.yaml",
+        "-n",
+        "2",
+        "--workers",
+        "1",
+        "--set",
+        "duration_days=10",
+        "--set",
+        "traffic.vessels=10",
+        "--out",
+        str(out),
+    )
     assert r.returncode == 0, r.stderr
     assert "Interception rate" in r.stdout and "95% CI" in r.stdout
-    for f in ("manifest.json", "scenario.resolved.yaml", "replications.csv", "replications.parquet", "metrics.csv"):
+    for f in (
+        "manifest.json",
+        "scenario.resolved.yaml",
+        "replications.csv",
+        "replications.parquet",
+        "metrics.csv",
+    ):
         assert (out / f).exists(), f
     assert len(list((out / "replications").glob("rep_*/events.parquet"))) == 2
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 2018 and manifest["version"] and manifest["scenario_hash"]
     # a changed scenario is refused in the same folder
-    r2 = cli("run", "scenarios/crackdown_2018.yaml", "-n", "2", "--set", "duration_days=11", "--out", str(out))
+    r2 = cli(
+        "run",
+        "scenarios/crackdown_2018.yaml",
+        "-n",
+        "2",
+        "--set",
+        "duration_days=11",
+        "--out",
+        str(out),
+    )
     assert r2.returncode == 2 and "different scenario" in r2.stderr
 
 
@@ -90,7 +137,9 @@ def test_every_scenario_runs_briefly(path, korea):
     import sim
     from sim.model import check_invariants
 
-    s = sim.load_scenario(path, overrides=["duration_days=8", "traffic.vessels=10", "warmup_days=0"])
+    s = sim.load_scenario(
+        path, overrides=["duration_days=8", "traffic.vessels=10", "warmup_days=0"]
+    )
     r = sim.run(s, seed=1, theater=korea)
     assert len(r.voyages) > 0
     assert check_invariants(r, korea) == []
@@ -101,18 +150,38 @@ def test_run_with_ais_monitoring(tmp_path):
     import pandas as pd
 
     out = tmp_path / "ais"
-    r = cli("run", "scenarios/crackdown_2018.yaml", "-n", "1", "--workers", "1", "--set", "duration_days=15",
-            "--set", "traffic.vessels=15", "--out", str(out), "--ais")
+    r = cli(
+        "run",
+        "scenarios/crackdown_2018.yaml",
+        "-n",
+        "1",
+        "--workers",
+        "1",
+        "--set",
+        "duration_days=15",
+        "--set",
+        "traffic.vessels=15",
+        "--out",
+        str(out),
+        "--ais",
+    )
     assert r.returncode == 0, r.stderr
     assert "AIS detectors against ground truth" in r.stdout
     rep = out / "replications" / "rep_00000"
-    for f in ("tracks.parquet", "ais.parquet", "truth_transfers.parquet", "detected_encounters.parquet",
-              "ais_scores.csv"):
+    for f in (
+        "tracks.parquet",
+        "ais.parquet",
+        "truth_transfers.parquet",
+        "detected_encounters.parquet",
+        "ais_scores.csv",
+    ):
         assert (rep / f).exists(), f
     feed = pd.read_parquet(rep / "ais.parquet")
     assert {"time", "identity", "lon", "lat", "speed", "course"} <= set(feed.columns)
     tracks = pd.read_parquet(rep / "tracks.parquet")
-    dark = set(tracks.loc[~tracks["ais_on"], "vessel"]) - set(tracks.loc[tracks["ais_on"], "vessel"])
+    dark = set(tracks.loc[~tracks["ais_on"], "vessel"]) - set(
+        tracks.loc[tracks["ais_on"], "vessel"]
+    )
     assert not (set(feed["vessel"]) & dark)  # always-dark vessels are never received
     scores = pd.read_csv(out / "ais_scores.csv")
     assert set(scores["detector"]) == {"encounters", "loitering", "gaps", "identity"}

@@ -28,15 +28,21 @@ def tiny_compare(tmp_path_factory):
 def test_compare_one_row_per_scenario_and_replication_on_the_same_streams(tiny_compare):
     out, reps = tiny_compare
     assert list(zip(reps["label"], reps["replication"], strict=True)) == [
-        ("baseline_2017", 0), ("baseline_2017", 1), ("crackdown_2018", 0), ("crackdown_2018", 1)]
+        ("baseline_2017", 0),
+        ("baseline_2017", 1),
+        ("crackdown_2018", 0),
+        ("crackdown_2018", 1),
+    ]
     assert set(reps["seed"]) == {11}  # one root seed for every scenario: common random numbers
     exp = json.loads((out / "experiment.json").read_text())
     assert [r["dir"] for r in exp["runs"]] == ["baseline_2017", "crackdown_2018"]
     for name in ("baseline_2017", "crackdown_2018"):
         assert len(list((out / name / "replications").glob("rep_*/events.parquet"))) == 2
         assert (out / name / "scenario.resolved.yaml").exists()
-    stored = [json.loads(p.read_text())["provenance"]["spawn_key"]
-              for p in sorted(out.glob("*/replications/rep_00001/summary.json"))]
+    stored = [
+        json.loads(p.read_text())["provenance"]["spawn_key"]
+        for p in sorted(out.glob("*/replications/rep_00001/summary.json"))
+    ]
     assert stored == [[1], [1]]
 
 
@@ -67,7 +73,9 @@ def test_report_from_a_real_compare_run(tiny_compare, tmp_path):
     out, _ = tiny_compare
     path = build_report(out, tmp_path, maps=True)
     html = path.read_text()
-    assert html.count("data:image/png;base64,") == len(list((tmp_path / "figures").glob("*.png"))) == 6
+    assert (
+        html.count("data:image/png;base64,") == len(list((tmp_path / "figures").glob("*.png"))) == 6
+    )
     csv = pd.read_csv(tmp_path / "comparison.csv")
     assert set(csv["scenario"]) == {"baseline_2017", "crackdown_2018"}
     assert "baseline_2017" in html.split("<div class='summary'>")[1].split("</div>")[0]
@@ -75,14 +83,18 @@ def test_report_from_a_real_compare_run(tiny_compare, tmp_path):
 
 def test_parse_vary():
     assert parse_vary(["assets.us_p8.count=1,2,4", "coordination.shared_picture=true,false"]) == {
-        "assets.us_p8.count": [1, 2, 4], "coordination.shared_picture": [True, False]}
+        "assets.us_p8.count": [1, 2, 4],
+        "coordination.shared_picture": [True, False],
+    }
     for bad in (["nokey"], ["a.b="], ["a=1", "a=2"]):
         with pytest.raises(UserError):
             parse_vary(bad)
 
 
 def test_sweep_variants_grid_is_the_product_of_values():
-    v = sweep_variants(CRACKDOWN, {"assets.us_p8.count": [1, 2], "traffic.vessels": [5, 6, 7]}, TINY)
+    v = sweep_variants(
+        CRACKDOWN, {"assets.us_p8.count": [1, 2], "traffic.vessels": [5, 6, 7]}, TINY
+    )
     assert len(v) == 6
     assert [f["traffic.vessels"] for f, _ in v] == [5, 6, 7, 5, 6, 7]
     assert all(s.traffic.vessels == f["traffic.vessels"] for f, s in v)
@@ -93,14 +105,17 @@ def test_duplicate_scenarios_are_refused(tmp_path):
         compare([BASELINE, BASELINE], n=1, out_dir=tmp_path, overrides=TINY)
 
 
-@pytest.mark.parametrize("argv", [
-    ["compare", "missing.yaml", "--out", "{tmp}"],
-    ["compare", BASELINE, "--replications", "0", "--out", "{tmp}"],
-    ["compare", BASELINE, "--set", "traffic.vessels=-3", "--out", "{tmp}"],
-    ["sweep", CRACKDOWN, "--out", "{tmp}"],
-    ["sweep", CRACKDOWN, "--vary", "no_equals_sign", "--out", "{tmp}"],
-    ["sweep", CRACKDOWN, "--vary", "traffic.nonsense_key=1,2", "--out", "{tmp}"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compare", "missing.yaml", "--out", "{tmp}"],
+        ["compare", BASELINE, "--replications", "0", "--out", "{tmp}"],
+        ["compare", BASELINE, "--set", "traffic.vessels=-3", "--out", "{tmp}"],
+        ["sweep", CRACKDOWN, "--out", "{tmp}"],
+        ["sweep", CRACKDOWN, "--vary", "no_equals_sign", "--out", "{tmp}"],
+        ["sweep", CRACKDOWN, "--vary", "traffic.nonsense_key=1,2", "--out", "{tmp}"],
+    ],
+)
 def test_cli_bad_input_exits_2_without_traceback(argv, tmp_path, capsys):
     assert cli([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
     err = capsys.readouterr().err
@@ -110,8 +125,21 @@ def test_cli_bad_input_exits_2_without_traceback(argv, tmp_path, capsys):
 @pytest.mark.slow
 def test_cli_compare_writes_the_report(tiny_compare, capsys):
     out, _ = tiny_compare  # finished replications are reused, so this only builds the report
-    argv = ["compare", BASELINE, CRACKDOWN, "-n", "2", "--seed", "11", "-w", "1", "--no-maps", "--out", str(out),
-            *sum((["--set", s] for s in TINY), [])]
+    argv = [
+        "compare",
+        BASELINE,
+        CRACKDOWN,
+        "-n",
+        "2",
+        "--seed",
+        "11",
+        "-w",
+        "1",
+        "--no-maps",
+        "--out",
+        str(out),
+        *sum((["--set", s] for s in TINY), []),
+    ]
     assert cli(argv) == 0
     assert (out / "report.html").exists() and (out / "comparison.csv").exists()
     assert "report:" in capsys.readouterr().out

@@ -49,9 +49,16 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     out_s, df_s = serial
     # an in-process cluster (processes=False: its own inproc transport); run_replications
     # connects to it by address, as `sanctions-sim run --dask ADDRESS` does
-    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=1, memory_limit="2GiB",
-                                  dashboard_address=None) as cluster:
-        df_d = run_replications(_scenario(), 2, seed=7, out_dir=tmp_path, dask_address=cluster.scheduler_address)
+    with distributed.LocalCluster(
+        processes=False,
+        n_workers=1,
+        threads_per_worker=1,
+        memory_limit="2GiB",
+        dashboard_address=None,
+    ) as cluster:
+        df_d = run_replications(
+            _scenario(), 2, seed=7, out_dir=tmp_path, dask_address=cluster.scheduler_address
+        )
     assert (df_d["error"] == "").all()
     pd.testing.assert_frame_equal(_metrics(df_d), _metrics(df_s))
     for i in range(2):  # the workers wrote the folders; tables identical bit for bit
@@ -64,9 +71,15 @@ def test_resume_keeps_wall_s_and_ignores_other_scenarios(serial, tmp_path):
     stored = finished_replications(out_s)
     assert all(r.get("wall_s", 0) > 0 for r in stored.values())  # written after wall_s was set
     # rerun: nothing re-runs, stored rows (with wall_s) come back
-    t = [(out_s / REPLICATION_DIR / f"rep_{i:05d}" / "summary.json").stat().st_mtime_ns for i in range(2)]
+    t = [
+        (out_s / REPLICATION_DIR / f"rep_{i:05d}" / "summary.json").stat().st_mtime_ns
+        for i in range(2)
+    ]
     again = run_replications(_scenario(), 2, seed=7, workers=1, out_dir=out_s)
-    assert t == [(out_s / REPLICATION_DIR / f"rep_{i:05d}" / "summary.json").stat().st_mtime_ns for i in range(2)]
+    assert t == [
+        (out_s / REPLICATION_DIR / f"rep_{i:05d}" / "summary.json").stat().st_mtime_ns
+        for i in range(2)
+    ]
     pd.testing.assert_frame_equal(again, df_s, check_dtype=False)
     # a changed scenario does not reuse the stored rows (different scenario_hash)
     other = load_scenario(SCENARIO, overrides=[*SETS, "traffic.vessels=11"])
@@ -88,11 +101,26 @@ def _wait_for_rep(base: Path, proc: subprocess.Popen, timeout: float = 90.0) -> 
 
 def test_sigkill_loses_only_inflight_and_rerun_resumes(tmp_path):
     n = 4
-    args = [str(SCENARIO), "-n", str(n), "--seed", "11", "--workers", "1", *sum((["--set", s] for s in SETS), [])]
+    args = [
+        str(SCENARIO),
+        "-n",
+        str(n),
+        "--seed",
+        "11",
+        "--workers",
+        "1",
+        *sum((["--set", s] for s in SETS), []),
+    ]
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    proc = subprocess.Popen([*CLI, "run", *args, "--out", str(out)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [*CLI, "run", *args, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     base = out / REPLICATION_DIR
     try:
         _wait_for_rep(base, proc)
@@ -106,15 +134,27 @@ def test_sigkill_loses_only_inflight_and_rerun_resumes(tmp_path):
         assert row["replication"] == int(d.name.split("_")[1]) and row["error"] == ""
         for t in ("events", "voyages", "assets"):
             pd.read_parquet(d / f"{t}.parquet")
-    assert not [p for p in base.iterdir() if p.name.startswith("rep_") and not (p / "summary.json").exists()]
+    assert not [
+        p for p in base.iterdir() if p.name.startswith("rep_") and not (p / "summary.json").exists()
+    ]
     before = {d.name: (d / "summary.json").stat().st_mtime_ns for d in reps}
-    r = subprocess.run([*CLI, "run", *args, "--out", str(out)], cwd=ROOT, env=env, capture_output=True, timeout=180)
+    r = subprocess.run(
+        [*CLI, "run", *args, "--out", str(out)], cwd=ROOT, env=env, capture_output=True, timeout=180
+    )
     assert r.returncode == 0, r.stderr.decode()
     after = sorted(p.name for p in base.iterdir())
     assert after == [f"rep_{i:05d}" for i in range(n)]  # temporaries cleaned, all there
-    assert before == {k: (base / k / "summary.json").stat().st_mtime_ns for k in before}  # not re-run
+    assert before == {
+        k: (base / k / "summary.json").stat().st_mtime_ns for k in before
+    }  # not re-run
     full = tmp_path / "full"
-    r2 = subprocess.run([*CLI, "run", *args, "--out", str(full)], cwd=ROOT, env=env, capture_output=True, timeout=180)
+    r2 = subprocess.run(
+        [*CLI, "run", *args, "--out", str(full)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=180,
+    )
     assert r2.returncode == 0, r2.stderr.decode()
     a = pd.read_csv(out / "replications.csv")
     b = pd.read_csv(full / "replications.csv")
@@ -122,13 +162,17 @@ def test_sigkill_loses_only_inflight_and_rerun_resumes(tmp_path):
     assert (out / "metrics.csv").read_text() == (full / "metrics.csv").read_text()
 
     # `sanctions-sim results DIR` reads the stored replications and prints the same table
-    res = subprocess.run([*CLI, "results", str(out)], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    res = subprocess.run(
+        [*CLI, "results", str(out)], cwd=ROOT, env=env, capture_output=True, timeout=120
+    )
     assert res.returncode == 0, res.stderr.decode()
     text = res.stdout.decode()
     assert f"{n} replications" in text and "crackdown_2018" in text
 
 
 def test_results_command_errors_on_empty_dir(tmp_path):
-    res = subprocess.run([*CLI, "results", str(tmp_path)], cwd=ROOT, capture_output=True, timeout=120)
+    res = subprocess.run(
+        [*CLI, "results", str(tmp_path)], cwd=ROOT, capture_output=True, timeout=120
+    )
     assert res.returncode != 0
     assert "no finished replications" in res.stderr.decode()

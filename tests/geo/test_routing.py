@@ -18,7 +18,9 @@ def _water_point(theater, u: float, v: float):
     return lon0 + u * (lon1 - lon0), lat0 + v * (lat1 - lat0)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
 def test_routes_never_touch_land(korea, u1, v1, u2, v2):
     a = _water_point(korea, u1, v1)
@@ -92,13 +94,17 @@ def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
         rows.append(r[clear])
         cols.append(c[clear])
         w.append(np.full(clear.sum(), cell_m * np.hypot(dx, dy)))
-    g = coo_matrix((np.concatenate(w), (np.concatenate(rows), np.concatenate(cols))),
-                   shape=(free.size, free.size)).tocsr()
+    g = coo_matrix(
+        (np.concatenate(w), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(free.size, free.size),
+    ).tocsr()
 
     def attach(p):
         near = np.argsort(np.hypot(*(xy - p).T) + ~free.ravel() * 1e12)[:64]
-        seen = ~shapely.intersects(obstacle, shapely.linestrings(
-            np.stack([np.broadcast_to(p, (len(near), 2)), xy[near]], axis=1)))
+        seen = ~shapely.intersects(
+            obstacle,
+            shapely.linestrings(np.stack([np.broadcast_to(p, (len(near), 2)), xy[near]], axis=1)),
+        )
         assert seen.any()
         return int(near[np.argmax(seen)])
 
@@ -111,9 +117,11 @@ def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
     pts = np.vstack([a, xy[path[::-1]], b])
     out, i = [pts[0]], 0
     while i < len(pts) - 1:
-        rest = pts[i + 1:]
-        seen = ~shapely.intersects(obstacle, shapely.linestrings(
-            np.stack([np.broadcast_to(pts[i], rest.shape), rest], axis=1)))
+        rest = pts[i + 1 :]
+        seen = ~shapely.intersects(
+            obstacle,
+            shapely.linestrings(np.stack([np.broadcast_to(pts[i], rest.shape), rest], axis=1)),
+        )
         i = i + 1 + (int(np.flatnonzero(seen)[-1]) if seen.any() else 0)
         out.append(pts[i])
     out = np.array(out)
@@ -123,12 +131,14 @@ def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
 
 @pytest.mark.parametrize(
     ("a_ll", "b_ll"),
-    [((124.2, 34.2), (127.8, 33.6)),    # around SW Korea / Jeju
-     ((122.6, 36.6), (121.3, 38.6)),    # round the Shandong tip into Bohai strait
-     ((125.7, 35.4), (128.2, 34.0)),    # through the SW Korean archipelago
-     ((121.95, 30.45), (122.35, 29.6)),  # through the Zhoushan archipelago
-     ((129.1, 34.85), (129.6, 34.05)),  # round Tsushima's southern tip
-     ((126.233, 35.232), (126.4, 34.438))],  # down the island-lined SW Korean coast
+    [
+        ((124.2, 34.2), (127.8, 33.6)),  # around SW Korea / Jeju
+        ((122.6, 36.6), (121.3, 38.6)),  # round the Shandong tip into Bohai strait
+        ((125.7, 35.4), (128.2, 34.0)),  # through the SW Korean archipelago
+        ((121.95, 30.45), (122.35, 29.6)),  # through the Zhoushan archipelago
+        ((129.1, 34.85), (129.6, 34.05)),  # round Tsushima's southern tip
+        ((126.233, 35.232), (126.4, 34.438)),
+    ],  # down the island-lined SW Korean coast
 )
 def test_accuracy_vs_fine_grid(korea, a_ll, b_ll):
     """Within 3% of a near-shortest path in the same free water (1 nm off the coast)."""
@@ -137,7 +147,12 @@ def test_accuracy_vs_fine_grid(korea, a_ll, b_ll):
     b = np.array(korea.to_xy(*b_ll), dtype=float)
     r = korea.route_xy(a, b)
     pad = 60 * NM_M
-    bounds = (min(a[0], b[0]) - pad, min(a[1], b[1]) - pad, max(a[0], b[0]) + pad, max(a[1], b[1]) + pad)
+    bounds = (
+        min(a[0], b[0]) - pad,
+        min(a[1], b[1]) - pad,
+        max(a[0], b[0]) + pad,
+        max(a[1], b[1]) + pad,
+    )
     ref = _grid_reference_nm(g.blocked, a, b, bounds, 1500.0)
     assert abs(r.length_nm - ref) / ref <= 0.03, (r.length_nm, ref)
     assert not shapely.intersects(g.blocked, shapely.LineString(r.xy_m))  # keeps the margin
@@ -194,13 +209,17 @@ def test_every_port_base_and_gate_is_reachable(korea):
 
 def test_route_answers_do_not_depend_on_earlier_queries(korea):
     """The same query gives the same route whatever was asked before (else a run's results would
-    depend on what the fixed-route disk cache already held)."""
+    depend on what the fixed-route disk cache already held).
+    """
     rng = np.random.default_rng(11)
     ports = ["Nampo", "Dalian", "Shanghai", "Busan", "Nakhodka", "Qingdao"]
-    pts = [korea.sample_points_in_area(a, 1, rng)[0] for a in
-           ("ecs_high_seas", "yellow_sea_central", "korea_bay_nampo", "sea_of_japan_nakhodka")]
+    pts = [
+        korea.sample_points_in_area(a, 1, rng)[0]
+        for a in ("ecs_high_seas", "yellow_sea_central", "korea_bay_nampo", "sea_of_japan_nakhodka")
+    ]
     pairs = [(tuple(q), ports[i % len(ports)]) for i, q in enumerate(pts)] + [
-        (ports[i], ports[i + 1]) for i in range(len(ports) - 1)]
+        (ports[i], ports[i + 1]) for i in range(len(ports) - 1)
+    ]
 
     def ask(order):
         out = {}
@@ -219,11 +238,16 @@ def test_route_answers_do_not_depend_on_earlier_queries(korea):
 @given(st.floats(5.0, 80.0), st.integers(0, 2**32 - 1))
 def test_inside_raster_answers_exactly_as_shapely(cell, seed):
     """The 2-bit packed point-in-polygon raster (any width, not only multiples of four) gives
-    shapely's answer everywhere, also after a round trip through its cache arrays."""
+    shapely's answer everywhere, also after a round trip through its cache arrays.
+    """
     from sim.geo.routing import InsideRaster, inside_raster
 
-    g = (shapely.Point(0, 0).buffer(1000).union(shapely.box(1500, -200, 3000, 300))
-         .difference(shapely.Point(2000, 0).buffer(100)))
+    g = (
+        shapely.Point(0, 0)
+        .buffer(1000)
+        .union(shapely.box(1500, -200, 3000, 300))
+        .difference(shapely.Point(2000, 0).buffer(100))
+    )
     r = InsideRaster.from_arrays(inside_raster(g, cell).to_arrays("r"), "r")
     rng = np.random.default_rng(seed)
     x, y = rng.uniform(-1300, 3300, 20_000), rng.uniform(-1300, 1300, 20_000)
@@ -233,7 +257,8 @@ def test_inside_raster_answers_exactly_as_shapely(cell, seed):
 def test_escape_exits_are_reachable_ones():
     """A port at the end of a narrow channel, with a lake of open water across the land nearby:
     the escape prefers exits the raster sees as open only among cells it can reach, so it does
-    not settle on the unreachable lake and end with no exit at all."""
+    not settle on the unreachable lake and end with no exit at all.
+    """
     from sim.geo.routing import RoutingGraph, clearance_raster
 
     half = 60 * NM_M
@@ -251,18 +276,23 @@ def test_escape_exits_are_reachable_ones():
             return shapely.contains_xy(blocked, x, y)
 
     assert _G.raster.free(np.array([[7 * NM_M, 0.0]]))[0]  # the lake is open water to the raster
-    xs, ys, cand, dc, pred, start, clear = RoutingGraph._escape_tree(_G(), np.array([0.0, 0.0]), 12.0, 0.3)
+    xs, ys, cand, dc, pred, start, clear = RoutingGraph._escape_tree(
+        _G(), np.array([0.0, 0.0]), 12.0, 0.3
+    )
     assert len(cand) > 0 and np.isfinite(dc).all()
     assert not clear  # no open exit reachable within the window: the caller widens it
     ex = np.column_stack([xs[cand % len(xs)], ys[cand // len(xs)]])
-    assert shapely.contains_xy(channel.buffer(1.0), ex[:, 0], ex[:, 1]).all()  # cells on its edges too
+    assert shapely.contains_xy(
+        channel.buffer(1.0), ex[:, 0], ex[:, 1]
+    ).all()  # cells on its edges too
 
 
 @pytest.mark.parametrize("avoid", [(), (("JPN", "territorial"), ("KOR", "territorial"))])
 def test_route_out_of_sasebo_bay(korea, avoid):
     """A ship inside Sasebo bay (on a route it sailed in by) can route out again: the bay's
     entrance is narrower than the 0.3 nm escape grid resolves, so the escape takes a finer
-    grid (before, a pacom_surge replication failed with "no water route")."""
+    grid (before, a pacom_surge replication failed with "no water route").
+    """
     a = (-29812.333228539872, -43801.276541606116)  # inside the bay, 3.3 nm from the naval base
     b = (-477345.29147067916, -58212.48038773061)  # open East China Sea
     r = korea.route_xy(a, b, avoid=avoid)
@@ -275,7 +305,8 @@ def test_only_the_blind_end_searches_the_full_escape_window(korea):
     """Ningbo-Zhoushan lies among islands: its small-window exit still sees no graph node, so
     it searches the full 40 nm escape window. The other end, in open water, keeps its direct
     view of the graph; before, both ends searched the full window (~100 needless 71,000-cell
-    grid searches in the first year of a 2,000-vessel run)."""
+    grid searches in the first year of a 2,000-vessel run).
+    """
     g = korea._graph((), ())
     p = korea.place("Ningbo-Zhoushan")
     a = (p.x_m, p.y_m)

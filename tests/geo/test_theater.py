@@ -13,8 +13,14 @@ from sim.units import NM_M
 
 @pytest.mark.parametrize(
     ("lon", "lat", "water"),
-    [(126.98, 37.56, False), (124.0, 35.0, True), (125.75, 39.03, False),
-     (139.7, 35.68, False), (124.0, 29.5, True), (135.0, 40.0, True)],
+    [
+        (126.98, 37.56, False),
+        (124.0, 35.0, True),
+        (125.75, 39.03, False),
+        (139.7, 35.68, False),
+        (124.0, 29.5, True),
+        (135.0, 40.0, True),
+    ],
 )
 def test_known_points(korea, lon, lat, water):
     assert korea.is_water(lon, lat) is water
@@ -72,8 +78,17 @@ def test_zone_arrays_and_codes(korea):
 
 def test_places_on_water_and_snapped(korea):
     ports = korea.ports
-    for name in ["Nampo", "Dalian", "Vladivostok", "Busan", "Sasebo", "Kaohsiung", "Korea Strait",
-                 "La Perouse Strait", "Yokosuka"]:
+    for name in [
+        "Nampo",
+        "Dalian",
+        "Vladivostok",
+        "Busan",
+        "Sasebo",
+        "Kaohsiung",
+        "Korea Strait",
+        "La Perouse Strait",
+        "Yokosuka",
+    ]:
         assert name in set(ports["name"])
     sea = ports[ports["kind"] != "air_base"]
     assert korea.is_water(sea["lon"].to_numpy(), sea["lat"].to_numpy()).all()
@@ -83,9 +98,15 @@ def test_places_on_water_and_snapped(korea):
 
 
 def test_areas(korea):
-    for name in ["ecs_high_seas", "yellow_sea_central", "korea_bay_nampo",
-                 "lianyungang_approaches", "sea_of_japan_nakhodka", "ecs_patrol",
-                 "korea_strait_barrier"]:
+    for name in [
+        "ecs_high_seas",
+        "yellow_sea_central",
+        "korea_bay_nampo",
+        "lianyungang_approaches",
+        "sea_of_japan_nakhodka",
+        "ecs_patrol",
+        "korea_strait_barrier",
+    ]:
         a = korea.area(name)
         assert a.area_nm2 > 0
         c = a.polygon_xy.representative_point()
@@ -140,7 +161,9 @@ def test_public_api_all():
         assert hasattr(sim.geo, name)
 
 
-@pytest.mark.parametrize(("name", "state"), [("zhoushan_inshore", "CHN"), ("nakhodka_inshore", "RUS")])
+@pytest.mark.parametrize(
+    ("name", "state"), [("zhoushan_inshore", "CHN"), ("nakhodka_inshore", "RUS")]
+)
 def test_inshore_hotspots_inside_territorial_sea(korea, name, state):
     a = korea.area(name)
     assert a.kind == "sts_hotspot"
@@ -162,7 +185,8 @@ def test_rok_coastal_patrol_box(korea):
 
 def test_no_false_water_along_the_theater_edges(korea):
     """The clipped land is densified before projection: the inland west edge (China, 117 E) and
-    the Manchurian north edge are land, and points past the edge have no sea room."""
+    the Manchurian north edge are land, and points past the edge have no sea room.
+    """
     lats = np.linspace(29.0, 41.0, 60)
     assert not korea.is_water(np.full(60, 117.08), lats).any()
     lons = np.linspace(121.0, 129.0, 60)
@@ -173,15 +197,24 @@ def test_no_false_water_along_the_theater_edges(korea):
 
 def test_segments_off_coast_is_the_sampled_distance_test(korea):
     """The compiled segment test gives what sampling :meth:`distance_to_coast_nm_xy` along each
-    segment gives (every 500 m, at least 8 points), near coasts, islands and the theater's edge."""
+    segment gives (every 500 m, at least 8 points), near coasts, islands and the theater's edge.
+    """
     rng = np.random.default_rng(7)
     x0, y0, x1, y1 = korea.domain_xy.bounds
     a = np.column_stack([rng.uniform(x0, x1, 3000), rng.uniform(y0, y1, 3000)])
     b = a + rng.normal(0.0, 40_000.0, (3000, 2))  # mostly short legs: many near a coast
     got = korea.segments_off_coast_xy(a, b, 0.5)
     count = np.maximum(8, (np.hypot(*(b - a).T) / 500.0).astype(np.int64))
-    want = np.array([
-        (korea.distance_to_coast_nm_xy(*(a[i] + (np.arange(n) / (n - 1))[:, None] * (b[i] - a[i])).T) >= 0.5).all()
-        for i, n in enumerate(count)])
+    want = np.array(
+        [
+            (
+                korea.distance_to_coast_nm_xy(
+                    *(a[i] + (np.arange(n) / (n - 1))[:, None] * (b[i] - a[i])).T
+                )
+                >= 0.5
+            ).all()
+            for i, n in enumerate(count)
+        ]
+    )
     assert 0.1 < want.mean() < 0.9  # both answers well represented
     np.testing.assert_array_equal(got, want)

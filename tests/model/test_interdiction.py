@@ -9,8 +9,14 @@ from sim.scenarios.schema import Rules
 
 
 def d(rules=None, **kw):
-    args = dict(state="", zone="high_seas", dprk_zone=False, flag="PAN", dprk_bound=False,
-                rng=np.random.default_rng(0))
+    args = dict(
+        state="",
+        zone="high_seas",
+        dprk_zone=False,
+        flag="PAN",
+        dprk_bound=False,
+        rng=np.random.default_rng(0),
+    )
     args.update(kw)
     return decide(rules or Rules(), **args)
 
@@ -24,7 +30,10 @@ def test_dprk_waters_break_off_unless_allowed_then_escalation():
 def test_blockade_stops_dprk_bound_vessels_regardless_of_consent():
     r = d(Rules(blockade=True), flag="PRK", dprk_bound=True)
     assert r.action == "board" and r.escalation
-    assert d(Rules(blockade=True, high_seas_boarding=False), flag="PAN", dprk_bound=False).action == "release"
+    assert (
+        d(Rules(blockade=True, high_seas_boarding=False), flag="PAN", dprk_bound=False).action
+        == "release"
+    )
 
 
 def test_territorial_seas():
@@ -48,6 +57,10 @@ def test_high_seas_needs_consent_or_statelessness():
 def test_consent_rate_follows_probability():
     rules = Rules(consent_probability={"PAN": 0.3}, port_direction_probability=0.0)
     rng = np.random.default_rng(5)
-    acts = [decide(rules, state="", zone="eez", dprk_zone=False, flag="PAN", dprk_bound=False, rng=rng).action
-            for _ in range(4000)]
+    acts = [
+        decide(
+            rules, state="", zone="eez", dprk_zone=False, flag="PAN", dprk_bound=False, rng=rng
+        ).action
+        for _ in range(4000)
+    ]
     assert abs(acts.count("board") / 4000 - 0.3) < 0.03

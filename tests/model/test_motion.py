@@ -33,7 +33,12 @@ def test_track_version_bumps_on_replan():
     assert tr.version == v0 + 1
 
 
-@given(px=st.floats(-1e5, 1e5), py=st.floats(-1e5, 1e5), vx=st.floats(-2e4, 2e4), vy=st.floats(-2e4, 2e4))
+@given(
+    px=st.floats(-1e5, 1e5),
+    py=st.floats(-1e5, 1e5),
+    vx=st.floats(-2e4, 2e4),
+    vy=st.floats(-2e4, 2e4),
+)
 @settings(max_examples=200, deadline=None)
 def test_intercept_meets_target(px, py, vx, vy):
     s = 5e4  # faster than any target here

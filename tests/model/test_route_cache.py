@@ -29,12 +29,15 @@ def test_two_processes_saving_keep_each_others_routes(tmp_path, monkeypatch):
 
 def test_a_route_between_fixed_points_is_stored_once_for_both_directions():
     """b->a is a->b reversed (costs are symmetric): the voyage home takes the lane out, and a
-    first run computes and stores half as many routes."""
+    first run computes and stores half as many routes.
+    """
     from sim.geo import load_theater
     from sim.model.engine import Model, RouteCache
     from sim.scenarios import load_scenario
 
-    sc = load_scenario("scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=0", "duration_days=1"])
+    sc = load_scenario(
+        "scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=0", "duration_days=1"]
+    )
     th = load_theater(sc.theater)
     cache = RouteCache()  # empty: both directions would be computed if not shared
     m = Model(sc, th, np.random.default_rng(1), cache)

@@ -22,20 +22,50 @@ ROUTES = RouteCache()
 
 def small(**over) -> dict:
     d = {
-        "name": "small", "description": "a small test scenario", "duration_days": 20,
+        "name": "small",
+        "description": "a small test scenario",
+        "duration_days": 20,
         "traffic": {"vessels": 15},
-        "programs": [{"name": "oil", "voyages_per_year": 700, "foreign_sources": ["Shanghai", "Ningbo-Zhoushan"],
-                      "dprk_ports": ["Nampo"], "rendezvous_areas": ["ecs_high_seas"],
-                      "foreign_flags": {"stateless": 0.5, "PAN": 0.5}}],
+        "programs": [
+            {
+                "name": "oil",
+                "voyages_per_year": 700,
+                "foreign_sources": ["Shanghai", "Ningbo-Zhoushan"],
+                "dprk_ports": ["Nampo"],
+                "rendezvous_areas": ["ecs_high_seas"],
+                "foreign_flags": {"stateless": 0.5, "PAN": 0.5},
+            }
+        ],
         "assets": [
-            {"name": "p8", "kind": "aircraft", "count": 2, "base": "Kadena", "speed_kn": 440, "endurance_h": 8,
-             "turnaround_h": 10, "sensor": {"range_nm": 60}, "strategy": {"kind": "random", "areas": ["ecs_patrol"]}},
-            {"name": "ddg", "kind": "warship", "count": 2, "base": "Sasebo", "speed_kn": 28, "patrol_speed_kn": 14,
-             "endurance_h": 400, "turnaround_h": 48, "sensor": {"range_nm": 21},
-             "strategy": {"kind": "random", "areas": ["ecs_patrol"]}},
+            {
+                "name": "p8",
+                "kind": "aircraft",
+                "count": 2,
+                "base": "Kadena",
+                "speed_kn": 440,
+                "endurance_h": 8,
+                "turnaround_h": 10,
+                "sensor": {"range_nm": 60},
+                "strategy": {"kind": "random", "areas": ["ecs_patrol"]},
+            },
+            {
+                "name": "ddg",
+                "kind": "warship",
+                "count": 2,
+                "base": "Sasebo",
+                "speed_kn": 28,
+                "patrol_speed_kn": 14,
+                "endurance_h": 400,
+                "turnaround_h": 48,
+                "sensor": {"range_nm": 21},
+                "strategy": {"kind": "random", "areas": ["ecs_patrol"]},
+            },
         ],
         "coordination": {"shared_picture": True, "ais_monitoring": True},
-        "rules": {"high_seas_boarding": True, "consent_probability": {"PAN": 1.0, "stateless": 1.0, "PRK": 0.0}},
+        "rules": {
+            "high_seas_boarding": True,
+            "consent_probability": {"PAN": 1.0, "stateless": 1.0, "PRK": 0.0},
+        },
     }
     d.update(over)
     return d
@@ -100,11 +130,18 @@ def test_more_patrols_intercept_more(korea):
     """Common random numbers: same seeds, more assets, more interceptions on average.
 
     Eight seeds: with three, one replication's luck could reverse the order (the spread of the
-    denial rate between seeds, ~0.07, is as large as the effect)."""
+    denial rate between seeds, ~0.07, is as large as the effect).
+    """
     base = load_scenario(small())
     surge = load_scenario(small(), overrides=["assets.ddg.count=6", "assets.p8.count=4"])
-    a = [run(base, seed=s, theater=korea, route_cache=ROUTES).summary["denial_rate"] for s in range(8)]
-    b = [run(surge, seed=s, theater=korea, route_cache=ROUTES).summary["denial_rate"] for s in range(8)]
+    a = [
+        run(base, seed=s, theater=korea, route_cache=ROUTES).summary["denial_rate"]
+        for s in range(8)
+    ]
+    b = [
+        run(surge, seed=s, theater=korea, route_cache=ROUTES).summary["denial_rate"]
+        for s in range(8)
+    ]
     assert np.mean(b) > np.mean(a)
 
 
@@ -126,11 +163,18 @@ def test_blockade_counts_escalations(korea):
     ships=st.integers(0, 3),
     coal=st.booleans(),
 )
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_invariants_over_random_small_scenarios(korea, seed, rate, dark, strategy, ships, coal):
     d = small(duration_days=10, record_tracks=True)
-    d["programs"][0].update({"voyages_per_year": rate, "dprk_dark_probability": dark, "commodity":
-                             "coal" if coal else "petroleum"})
+    d["programs"][0].update(
+        {
+            "voyages_per_year": rate,
+            "dprk_dark_probability": dark,
+            "commodity": "coal" if coal else "petroleum",
+        }
+    )
     d["assets"][1]["count"] = ships
     d["assets"][1]["strategy"] = {"kind": strategy, "areas": ["ecs_patrol"]}
     d["assets"][0]["strategy"] = {"kind": strategy, "areas": ["ecs_patrol"]}
@@ -150,18 +194,33 @@ def test_tracks_record_every_vessel_on_water(korea):
     assert list(t.columns) == list(TRACK_COLUMNS)
     assert {"legit", "foreign", "dprk"} <= set(t["role"])
     assert set(t.loc[~t["ais_on"], "identity"]) <= {""}
-    assert (t.loc[t["activity"] == "sts", ["x0_m"]].values == t.loc[t["activity"] == "sts", ["x1_m"]].values).all()
+    assert (
+        t.loc[t["activity"] == "sts", ["x0_m"]].values
+        == t.loc[t["activity"] == "sts", ["x1_m"]].values
+    ).all()
     assert check_invariants(r, korea) == []
     # every illicit vessel that started a voyage appears in the tracks
     assert set(r.voyages["dprk_vessel"].replace("", None).dropna()) <= set(t["vessel"])
 
 
 def test_public_api_and_no_import_side_effects():
-    assert set(sim.__all__) == {"RunResult", "Scenario", "Theater", "__version__", "load_scenario", "load_theater",
-                                "run", "run_replications"}
-    code = ("import sys, sim; bad = [m for m in ('matplotlib', 'simpy', 'shapely', 'pandas') if m in sys.modules];"
-            "print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert set(sim.__all__) == {
+        "RunResult",
+        "Scenario",
+        "Theater",
+        "__version__",
+        "load_scenario",
+        "load_theater",
+        "run",
+        "run_replications",
+    }
+    code = (
+        "import sys, sim; bad = [m for m in ('matplotlib', 'simpy', 'shapely', 'pandas') if m in sys.modules];"
+        "print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 
@@ -174,7 +233,10 @@ def test_ais_analytics_cue_monitoring_aircraft(korea):
     r = run(load_scenario(d), seed=6, theater=korea, route_cache=ROUTES)
     ev = r.events
     alerts = ev[(ev["asset"] == "ais-analytics")]
-    assert len(alerts) > 0 and set(alerts["detail"]) <= {"AIS encounter alert", "AIS loitering alert"}
+    assert len(alerts) > 0 and set(alerts["detail"]) <= {
+        "AIS encounter alert",
+        "AIS loitering alert",
+    }
     cued = ev[(ev["kind"] == "sortie_start") & ev["detail"].str.startswith("cued to")]
     assert len(cued) > 0
     assert check_invariants(r, korea) == []

@@ -20,8 +20,16 @@ def leg(t0, t1, x0, y0, vx=0.0, vy=0.0):
 
 def detect(sensor, target, law="cookie_cutter", r=20 * KM, w=None, seed=0, ids=None):
     ids = np.zeros(len(target), dtype=np.int64) if ids is None else ids
-    return first_detections(sensor, target, ids, law=law, range_m=r, sweep_width_m=w or 2 * r,
-                            reference_speed_m_h=10 * KM, rng=np.random.default_rng(seed))
+    return first_detections(
+        sensor,
+        target,
+        ids,
+        law=law,
+        range_m=r,
+        sweep_width_m=w or 2 * r,
+        reference_speed_m_h=10 * KM,
+        rng=np.random.default_rng(seed),
+    )
 
 
 def test_cookie_cutter_entry_time_is_exact():
@@ -57,8 +65,12 @@ def test_first_detection_per_target_over_several_legs():
 
 
 @given(
-    px=st.floats(-1e5, 1e5), py=st.floats(-1e5, 1e5), vx=st.floats(-5e4, 5e4), vy=st.floats(-5e4, 5e4),
-    dur=st.floats(0, 20), r=st.floats(100, 5e4),
+    px=st.floats(-1e5, 1e5),
+    py=st.floats(-1e5, 1e5),
+    vx=st.floats(-5e4, 5e4),
+    vy=st.floats(-5e4, 5e4),
+    dur=st.floats(0, 20),
+    r=st.floats(100, 5e4),
 )
 @settings(max_examples=300, deadline=None)
 def test_in_range_interval_is_inside_range(px, py, vx, vy, dur, r):
@@ -79,10 +91,16 @@ def test_inverse_cube_lateral_range_curve_matches_koopman():
     for x in (5 * KM, 10 * KM, 20 * KM):
         sensor = leg(0, 1000, 0, 0)
         targets = np.tile(leg(0, 1000, -5000 * KM, x, vx=10 * KM), (n, 1))
-        ids, _ = detect(sensor, targets, law="inverse_cube", r=2000 * KM, w=w, seed=1, ids=np.arange(n))
+        ids, _ = detect(
+            sensor, targets, law="inverse_cube", r=2000 * KM, w=w, seed=1, ids=np.arange(n)
+        )
         p = len(ids) / n
         expected = 1 - math.exp(-w * w / (4 * math.pi * x * x))
-        assert abs(p - expected) < 4 * math.sqrt(expected * (1 - expected) / n) + 1e-3, (x, p, expected)
+        assert abs(p - expected) < 4 * math.sqrt(expected * (1 - expected) / n) + 1e-3, (
+            x,
+            p,
+            expected,
+        )
 
 
 def test_inverse_cube_sweep_width_integrates_to_w():
@@ -96,20 +114,32 @@ def test_inverse_cube_sweep_width_integrates_to_w():
 @given(st.integers(0, 2**32 - 1))
 def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
     """Sensor legs in track order are paired by binary search; shuffled they take the all-pairs
-    path. The cookie-cutter first detections must be the same."""
+    path. The cookie-cutter first detections must be the same.
+    """
     from sim.model.motion import legs_along
 
     rng = np.random.default_rng(seed)
-    sensor = legs_along(rng.uniform(0, 200_000, (int(rng.integers(2, 40)), 2)), rng.uniform(0, 10), 12.0)
+    sensor = legs_along(
+        rng.uniform(0, 200_000, (int(rng.integers(2, 40)), 2)), rng.uniform(0, 10), 12.0
+    )
     targets, ids = [], []
     for k in range(int(rng.integers(1, 30))):
-        legs = legs_along(rng.uniform(0, 200_000, (int(rng.integers(2, 6)), 2)), rng.uniform(-20, 40),
-                          rng.uniform(5, 20))
+        legs = legs_along(
+            rng.uniform(0, 200_000, (int(rng.integers(2, 6)), 2)),
+            rng.uniform(-20, 40),
+            rng.uniform(5, 20),
+        )
         targets.append(legs)
         ids.append(np.full(len(legs), k))
     T, ids = np.vstack(targets), np.concatenate(ids)
-    kw = dict(law="cookie_cutter", range_m=15_000.0, sweep_width_m=30_000.0, reference_speed_m_h=1.0,
-              rng=rng, t_min_h=float(rng.uniform(0, 20)))
+    kw = dict(
+        law="cookie_cutter",
+        range_m=15_000.0,
+        sweep_width_m=30_000.0,
+        reference_speed_m_h=1.0,
+        rng=rng,
+        t_min_h=float(rng.uniform(0, 20)),
+    )
     a = first_detections(sensor, T, ids, **kw)
     b = first_detections(sensor[rng.permutation(len(sensor))], T, ids, **kw)
     np.testing.assert_array_equal(a[0], b[0])
@@ -118,7 +148,8 @@ def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
 
 def _all_pairs_reference(sensor, targets, ids, r, t_min):
     """The closed form over every (sensor leg, target leg) pair in plain numpy (no sweep line,
-    no prefilter): the compiled referee must give the same first detections."""
+    no prefilter): the compiled referee must give the same first detections.
+    """
     S = np.repeat(sensor, len(targets), axis=0)
     T = np.tile(targets, (len(sensor), 1))
     tid = np.tile(ids, len(sensor))
@@ -140,17 +171,31 @@ def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
     from sim.model.motion import legs_along
 
     rng = np.random.default_rng(seed)
-    sensor = legs_along(rng.uniform(0, 100_000, (int(rng.integers(2, 30)), 2)), rng.uniform(0, 10), 12.0)
+    sensor = legs_along(
+        rng.uniform(0, 100_000, (int(rng.integers(2, 30)), 2)), rng.uniform(0, 10), 12.0
+    )
     targets, ids = [], []
     for k in range(int(rng.integers(1, 25))):
-        legs = legs_along(rng.uniform(0, 100_000, (int(rng.integers(2, 6)), 2)), rng.uniform(-20, 40),
-                          rng.uniform(0.0, 20))  # speed 0 gives stationary targets too
+        legs = legs_along(
+            rng.uniform(0, 100_000, (int(rng.integers(2, 6)), 2)),
+            rng.uniform(-20, 40),
+            rng.uniform(0.0, 20),
+        )  # speed 0 gives stationary targets too
         targets.append(legs)
         ids.append(np.full(len(legs), 3 * k + 1))
     T, ids = np.vstack(targets), np.concatenate(ids)
     r, t_min = float(rng.uniform(2_000, 30_000)), float(rng.uniform(0, 20))
-    got = first_detections(sensor, T, ids, law="cookie_cutter", range_m=r, sweep_width_m=2 * r,
-                           reference_speed_m_h=1.0, rng=rng, t_min_h=t_min)
+    got = first_detections(
+        sensor,
+        T,
+        ids,
+        law="cookie_cutter",
+        range_m=r,
+        sweep_width_m=2 * r,
+        reference_speed_m_h=1.0,
+        rng=rng,
+        t_min_h=t_min,
+    )
     want = _all_pairs_reference(sensor, T, ids, r, t_min)
     np.testing.assert_array_equal(got[0], want[0])
     np.testing.assert_allclose(got[1], want[1], rtol=0, atol=1e-9)
@@ -158,7 +203,8 @@ def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
 
 def test_still_pair_with_an_unbounded_window_is_detected_at_once():
     """A sensor and a target both holding (legs to t = inf), 500 m apart, range 1 km: detected at
-    the window start (the prefilter must not turn 0 x inf into NaN and drop the pair)."""
+    the window start (the prefilter must not turn 0 x inf into NaN and drop the pair).
+    """
     sensor = np.array([[0.0, math.inf, 0.0, 0.0, 0.0, 0.0]])
     target = np.array([[0.0, math.inf, 500.0, 0.0, 0.0, 0.0]])
     ids, times = detect(sensor, target, r=1000.0)

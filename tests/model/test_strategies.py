@@ -38,7 +38,9 @@ class _Ctx:
 
 def _area_with_islands(k: int) -> shapely.Geometry:
     """A non-convex box (an inlet cut out of one side) with ``k`` square islands."""
-    outer = shapely.box(0, 0, 100_000, 60_000).difference(shapely.box(40_000, 30_000, 55_000, 60_000))
+    outer = shapely.box(0, 0, 100_000, 60_000).difference(
+        shapely.box(40_000, 30_000, 55_000, 60_000)
+    )
     for i in range(k):
         x = 10_000 + 20_000 * i
         outer = outer.difference(shapely.box(x, 10_000, x + 5_000, 15_000))
@@ -46,7 +48,9 @@ def _area_with_islands(k: int) -> shapely.Geometry:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.floats(0, 2 * math.pi), st.floats(1_000, 99_000), st.floats(1_000, 29_000), st.integers(0, 3))
+@given(
+    st.floats(0, 2 * math.pi), st.floats(1_000, 99_000), st.floats(1_000, 29_000), st.integers(0, 3)
+)
 def test_ray_exit_matches_shapely(angle, x, y, islands):
     poly = _area_with_islands(islands)
     if not shapely.contains_xy(poly, x, y):
@@ -80,7 +84,9 @@ def test_billiard_never_leaves_the_area(seed, islands):
     poly = _area_with_islands(islands)
     ctx = _Ctx(poly, seed)
     start = ctx.sample_in_area("a", 1)[0]
-    pts = RandomSearch.path(None, ctx, "a", start, 2_000_000.0)  # strategy state is not used by path
+    pts = RandomSearch.path(
+        None, ctx, "a", start, 2_000_000.0
+    )  # strategy state is not used by path
     lines = shapely.linestrings(np.stack([pts[:-1], pts[1:]], axis=1))
     assert shapely.within(lines, poly.buffer(1.0)).all()
     assert np.sum(np.hypot(*np.diff(pts, axis=0).T)) >= 2_000_000.0
@@ -138,7 +144,8 @@ def _python_billiard(poly, rng, p, length_m):
 @given(st.integers(0, 2**32 - 1), st.integers(0, 3), st.floats(1_000.0, 3_000_000.0))
 def test_compiled_billiard_draws_the_stream_as_scalar_draws_would(seed, islands, length_m):
     """Same waypoints as the scalar Python loop, and the generator left in the same state (the
-    block of uniforms drawn ahead is given back): later draws of the run are unchanged."""
+    block of uniforms drawn ahead is given back): later draws of the run are unchanged.
+    """
     poly = _area_with_islands(islands)
     ctx = _Ctx(poly, seed)
     start = ctx.sample_in_area("a", 1)[0]

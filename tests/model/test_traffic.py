@@ -11,8 +11,10 @@ from sim.model.engine import _LEGIT_MAX_LEG_H, _split_segments
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.floats(-5e5, 5e5), st.floats(-5e5, 5e5)), min_size=2, max_size=8),
-       st.floats(1_000.0, 400_000.0))
+@given(
+    st.lists(st.tuples(st.floats(-5e5, 5e5), st.floats(-5e5, 5e5)), min_size=2, max_size=8),
+    st.floats(1_000.0, 400_000.0),
+)
 def test_split_segments_keeps_the_path(points, max_m):
     pts = np.array(points)
     d = np.diff(pts, axis=0)
@@ -34,7 +36,9 @@ def test_built_traffic_legs_are_short_and_continuous():
     from sim.model.engine import Model, RouteCache
     from sim.scenarios import load_scenario
 
-    sc = load_scenario("scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=40", "duration_days=60"])
+    sc = load_scenario(
+        "scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=40", "duration_days=60"]
+    )
     th = load_theater(sc.theater)
     m = Model(sc, th, np.random.default_rng(4), RouteCache.load(th))
     legs = m.legit_legs

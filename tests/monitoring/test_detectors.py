@@ -24,8 +24,10 @@ M = 1.0 / NM_M  # one metre in nm
 
 
 def pair(dist_m: float, hours: float, speed: float = 0.3, x_nm: float = 100.0) -> pd.DataFrame:
-    return ais(ais_track("A", 0, hours, 5 / 60, (x_nm, 0), speed=speed),
-               ais_track("B", 0.02, hours + 0.02, 5 / 60, (x_nm, dist_m * M), speed=speed))
+    return ais(
+        ais_track("A", 0, hours, 5 / 60, (x_nm, 0), speed=speed),
+        ais_track("B", 0.02, hours + 0.02, 5 / 60, (x_nm, dist_m * M), speed=speed),
+    )
 
 
 # ---------------------------------------------------------------- encounters
@@ -40,7 +42,9 @@ def test_encounter_found_with_its_pair_time_and_place():
     assert e.lon == pytest.approx(float(lon), abs=1e-3)
 
 
-@pytest.mark.parametrize("dist_m, hours, speed", [(600, 3.0, 0.3), (200, 1.5, 0.3), (200, 3.0, 2.5)])
+@pytest.mark.parametrize(
+    "dist_m, hours, speed", [(600, 3.0, 0.3), (200, 1.5, 0.3), (200, 3.0, 2.5)]
+)
 def test_encounter_near_misses(dist_m, hours, speed):
     assert detect_encounters(pair(dist_m, hours, speed)).empty
 
@@ -52,24 +56,35 @@ def test_encounter_thresholds_are_parameters():
 
 
 def test_encounter_near_anchorage_is_ignored():
-    anchor = pd.DataFrame({"lon": GEO.to_lonlat(100 * NM_M, 3000)[0], "lat": GEO.to_lonlat(100 * NM_M, 3000)[1]},
-                          index=[0])
-    assert detect_encounters(pair(200, 3.0), anchorages=anchor).empty            # 3 km away
+    anchor = pd.DataFrame(
+        {"lon": GEO.to_lonlat(100 * NM_M, 3000)[0], "lat": GEO.to_lonlat(100 * NM_M, 3000)[1]},
+        index=[0],
+    )
+    assert detect_encounters(pair(200, 3.0), anchorages=anchor).empty  # 3 km away
     assert len(detect_encounters(pair(200, 3.0), anchorages=anchor, min_anchorage_km=2.0)) == 1
-    far = pd.DataFrame({"lon": [GEO.to_lonlat(100 * NM_M, 20_000)[0]], "lat": [GEO.to_lonlat(100 * NM_M, 20_000)[1]]})
+    far = pd.DataFrame(
+        {
+            "lon": [GEO.to_lonlat(100 * NM_M, 20_000)[0]],
+            "lat": [GEO.to_lonlat(100 * NM_M, 20_000)[1]],
+        }
+    )
     assert len(detect_encounters(pair(200, 3.0), anchorages=far)) == 1
 
 
 def test_passing_ship_is_not_an_encounter():
-    t = ais(ais_track("A", 0, 4, 5 / 60, (100, 0), speed=0.2),
-            ais_track("C", 0, 4, 5 / 60, (80, 0), (120, 0)))  # 10 kn straight past A
+    t = ais(
+        ais_track("A", 0, 4, 5 / 60, (100, 0), speed=0.2),
+        ais_track("C", 0, 4, 5 / 60, (80, 0), (120, 0)),
+    )  # 10 kn straight past A
     assert detect_encounters(t).empty
 
 
 def test_encounter_across_cell_edges_and_sparse_reports():
     # reports every 40 min (satellite-like), pair straddling grid cells diagonally
-    t = ais(ais_track("A", 0, 6, 40 / 60, (100, 0), speed=0.1),
-            ais_track("B", 0.3, 6.3, 40 / 60, (100 + 250 * M, 250 * M), speed=0.1))
+    t = ais(
+        ais_track("A", 0, 6, 40 / 60, (100, 0), speed=0.1),
+        ais_track("B", 0.3, 6.3, 40 / 60, (100 + 250 * M, 250 * M), speed=0.1),
+    )
     assert len(detect_encounters(t)) == 1
 
 
@@ -79,9 +94,15 @@ def test_loitering_positive_and_near_misses():
     ev = detect_loitering(ok, distance_to_shore_nm=SHORE)
     assert len(ev) == 1 and ev.iloc[0].duration_h == pytest.approx(5.0)
     assert ev.iloc[0].distance_to_shore_nm == pytest.approx(30.0, abs=0.01)
-    assert detect_loitering(ais_track("A", 0, 3.5, 0.1, (30, 0), speed=1.0), distance_to_shore_nm=SHORE).empty
-    assert detect_loitering(ais_track("A", 0, 5, 0.1, (18, 0), speed=1.0), distance_to_shore_nm=SHORE).empty
-    assert detect_loitering(ais_track("A", 0, 5, 0.1, (30, 0), speed=2.1), distance_to_shore_nm=SHORE).empty
+    assert detect_loitering(
+        ais_track("A", 0, 3.5, 0.1, (30, 0), speed=1.0), distance_to_shore_nm=SHORE
+    ).empty
+    assert detect_loitering(
+        ais_track("A", 0, 5, 0.1, (18, 0), speed=1.0), distance_to_shore_nm=SHORE
+    ).empty
+    assert detect_loitering(
+        ais_track("A", 0, 5, 0.1, (30, 0), speed=2.1), distance_to_shore_nm=SHORE
+    ).empty
 
 
 def test_loitering_thresholds_and_shore_column():
@@ -102,13 +123,20 @@ def test_loitering_is_split_by_a_fast_position():
 
 # ---------------------------------------------------------------- gaps
 def with_gap(gap_h: float, x_nm: float = 60.0) -> pd.DataFrame:
-    return ais(ais_track("A", 0, 10, 0.5, (x_nm, 0), speed=5),
-               ais_track("A", 10 + gap_h, 20 + gap_h, 0.5, (x_nm, 0), speed=5))
+    return ais(
+        ais_track("A", 0, 10, 0.5, (x_nm, 0), speed=5),
+        ais_track("A", 10 + gap_h, 20 + gap_h, 0.5, (x_nm, 0), speed=5),
+    )
 
 
 def test_gap_positive_and_near_misses():
     ev = detect_gaps(with_gap(13), distance_to_shore_nm=SHORE)
-    assert len(ev) == 1 and ev.iloc[0].start == 10 and ev.iloc[0].end == 23 and ev.iloc[0].duration_h == 13
+    assert (
+        len(ev) == 1
+        and ev.iloc[0].start == 10
+        and ev.iloc[0].end == 23
+        and ev.iloc[0].duration_h == 13
+    )
     assert detect_gaps(with_gap(11.5), distance_to_shore_nm=SHORE).empty
     assert detect_gaps(with_gap(13, x_nm=45), distance_to_shore_nm=SHORE).empty
 
@@ -123,7 +151,10 @@ def test_gap_thresholds_and_prior_positions():
 
 # ---------------------------------------------------------------- identity
 def test_one_identity_in_two_places():
-    t = ais(ais_track("X", 0, 5, 0.1, (100, 0), speed=0.5), ais_track("X", 0.05, 5.05, 0.1, (100, 60), speed=0.5))
+    t = ais(
+        ais_track("X", 0, 5, 0.1, (100, 0), speed=0.5),
+        ais_track("X", 0.05, 5.05, 0.1, (100, 60), speed=0.5),
+    )
     ev = detect_identity_anomalies(t)
     assert len(ev) == 1 and ev.iloc[0].identity == "X"
     assert ev.iloc[0].n_jumps > 50 and ev.iloc[0].max_jump_nm == pytest.approx(60, rel=0.01)
@@ -139,23 +170,30 @@ def test_identity_speed_threshold():
 # ---------------------------------------------------------------- table handling
 def test_column_renaming_and_datetime_times():
     base = pair(200, 3.0)
-    renamed = base.rename(columns={"time": "t", "identity": "mmsi", "lon": "x", "lat": "y", "speed": "sog"})
+    renamed = base.rename(
+        columns={"time": "t", "identity": "mmsi", "lon": "x", "lat": "y", "speed": "sog"}
+    )
     cols = {"time": "t", "identity": "mmsi", "lon": "x", "lat": "y", "speed": "sog"}
     a = detect_encounters(base)
     b = detect_encounters(renamed, columns=cols)
     pd.testing.assert_frame_equal(a, b)
     dt = base.assign(time=pd.Timestamp("2018-03-01") + pd.to_timedelta(base["time"], unit="h"))
     c = detect_encounters(dt)
-    assert isinstance(c.iloc[0].start, pd.Timestamp) and c.iloc[0].duration_h == a.iloc[0].duration_h
+    assert (
+        isinstance(c.iloc[0].start, pd.Timestamp) and c.iloc[0].duration_h == a.iloc[0].duration_h
+    )
     with pytest.raises(ValueError, match="lacks columns"):
         detect_gaps(renamed)
 
 
 # ---------------------------------------------------------------- properties
 def _scene() -> pd.DataFrame:
-    return ais(pair(200, 3.0), with_gap(14).assign(identity="G"),
-               ais_track("L", 0, 6, 0.2, (40, 10), speed=0.5),
-               ais_track("X", 0, 2, 0.1, (100, 0), (230, 0)))  # 65 kn
+    return ais(
+        pair(200, 3.0),
+        with_gap(14).assign(identity="G"),
+        ais_track("L", 0, 6, 0.2, (40, 10), speed=0.5),
+        ais_track("X", 0, 2, 0.1, (100, 0), (230, 0)),
+    )  # 65 kn
 
 
 @settings(max_examples=15, deadline=None)
@@ -172,8 +210,13 @@ def test_detectors_invariant_to_row_order(seed):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.floats(1.0, 30.0), st.floats(0.5, 11.9) | st.floats(12.1, 30.0)),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.floats(1.0, 30.0), st.floats(0.5, 11.9) | st.floats(12.1, 30.0)),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_gap_detector_finds_exactly_the_inserted_gaps(segments):
     """Report hourly-ish for each segment, separated by the drawn silences; gaps >= 12 h are found."""
     parts, t, gaps = [], 0.0, []

@@ -7,21 +7,35 @@ import random
 import numpy as np
 import pytest
 
-from sim.monitoring import FEED_COLUMNS, FeedConfig, read_feed, simulate_feed, stream_feed, write_feed
+from sim.monitoring import (
+    FEED_COLUMNS,
+    FeedConfig,
+    read_feed,
+    simulate_feed,
+    stream_feed,
+    write_feed,
+)
 from sim.units import NM_M
 from tests.monitoring.builders import GEO, leg, tracks
 
-ALL_HEARD = FeedConfig(shore_range_nm=1e9, shore_reception_prob=1.0, sat_pass_interval_h=0.0,
-                       position_noise_m=0.0, speed_noise_kn=0.0)
+ALL_HEARD = FeedConfig(
+    shore_range_nm=1e9,
+    shore_reception_prob=1.0,
+    sat_pass_interval_h=0.0,
+    position_noise_m=0.0,
+    speed_noise_kn=0.0,
+)
 
 
 def test_report_rates_moving_versus_anchored():
-    tr = tracks(leg("L1", 0, 10, (100, 0), (200, 0)),           # 10 kn
-                leg("L2", 0, 10, (100, 50), activity="port"))    # at anchor
+    tr = tracks(
+        leg("L1", 0, 10, (100, 0), (200, 0)),  # 10 kn
+        leg("L2", 0, 10, (100, 50), activity="port"),
+    )  # at anchor
     feed = simulate_feed(tr, GEO, np.random.default_rng(1), ALL_HEARD)
     n = feed["vessel"].value_counts()
-    assert n["L1"] in (599, 600)   # every 60 s for 10 h
-    assert n["L2"] in (199, 200)   # every 180 s
+    assert n["L1"] in (599, 600)  # every 60 s for 10 h
+    assert n["L2"] in (199, 200)  # every 180 s
     assert list(feed.columns) == list(FEED_COLUMNS)
     moving = feed[feed["vessel"] == "L1"]
     assert np.allclose(moving["speed"], 10.0) and np.allclose(moving["course"], 90.0)
@@ -30,21 +44,33 @@ def test_report_rates_moving_versus_anchored():
 
 def test_interval_parameters_are_honoured():
     tr = tracks(leg("L1", 0, 10, (100, 0), (200, 0)))
-    cfg = FeedConfig(report_interval_underway_s=10.0, shore_range_nm=1e9, shore_reception_prob=1.0,
-                     sat_pass_interval_h=0.0)
+    cfg = FeedConfig(
+        report_interval_underway_s=10.0,
+        shore_range_nm=1e9,
+        shore_reception_prob=1.0,
+        sat_pass_interval_h=0.0,
+    )
     assert len(simulate_feed(tr, GEO, np.random.default_rng(1), cfg)) in (3599, 3600)
 
 
 def test_dark_vessels_broadcast_nothing():
-    tr = tracks(leg("D1", 0, 10, (100, 0), (150, 0), ais_on=False, role="dprk"),
-                leg("L1", 0, 10, (100, 10), (150, 10)))
+    tr = tracks(
+        leg("D1", 0, 10, (100, 0), (150, 0), ais_on=False, role="dprk"),
+        leg("L1", 0, 10, (100, 10), (150, 10)),
+    )
     feed = simulate_feed(tr, GEO, np.random.default_rng(1), ALL_HEARD)
     assert set(feed["vessel"]) == {"L1"} and "D1" not in set(feed["identity"])
 
 
 def test_spoofing_vessel_broadcasts_false_identity_and_offset():
-    cfg = FeedConfig(shore_range_nm=1e9, shore_reception_prob=1.0, sat_pass_interval_h=0.0,
-                     position_noise_m=0.0, speed_noise_kn=0.0, spoof_offset_nm=5.0)
+    cfg = FeedConfig(
+        shore_range_nm=1e9,
+        shore_reception_prob=1.0,
+        sat_pass_interval_h=0.0,
+        position_noise_m=0.0,
+        speed_noise_kn=0.0,
+        spoof_offset_nm=5.0,
+    )
     tr = tracks(leg("D1", 0, 5, (100, 0), identity="GE", activity="wait", role="dprk"))
     feed = simulate_feed(tr, GEO, np.random.default_rng(1), cfg)
     assert set(feed["identity"]) == {"GE"} and set(feed["vessel"]) == {"D1"}
@@ -62,8 +88,12 @@ def test_shore_range_limits_terrestrial_reception():
 
 
 def test_satellite_passes_only_far_offshore():
-    cfg = FeedConfig(shore_range_nm=30.0, sat_pass_interval_h=1.0, sat_pass_duration_min=6.0,
-                     sat_reception_prob=1.0)
+    cfg = FeedConfig(
+        shore_range_nm=30.0,
+        sat_pass_interval_h=1.0,
+        sat_pass_duration_min=6.0,
+        sat_reception_prob=1.0,
+    )
     tr = tracks(leg("L1", 0, 100, (200, 0), (200, 0.5)))  # slow drift far offshore: anchor rate
     feed = simulate_feed(tr, GEO, np.random.default_rng(3), cfg)
     phase = feed["time"].to_numpy() % 1.0
@@ -77,15 +107,19 @@ def test_korea_shore_range(korea):
     nampo = korea.place("Nampo")
     x, y = korea.to_xy(124.0, 35.0)  # central Yellow Sea
     assert korea.distance_to_coast_nm_xy(float(x), float(y)) > 60
-    tr = tracks(leg("L1", 0, 6, (nampo.x_m / NM_M, nampo.y_m / NM_M), activity="port"),
-                leg("L2", 0, 6, (float(x) / NM_M, float(y) / NM_M), activity="wait"))
+    tr = tracks(
+        leg("L1", 0, 6, (nampo.x_m / NM_M, nampo.y_m / NM_M), activity="port"),
+        leg("L2", 0, 6, (float(x) / NM_M, float(y) / NM_M), activity="wait"),
+    )
     feed = simulate_feed(tr, korea, np.random.default_rng(1), FeedConfig(sat_pass_interval_h=0.0))
     assert set(feed["vessel"]) == {"L1"}
     assert feed["lat"].between(38.5, 39.0).all()
 
 
 def test_same_seed_same_feed_and_no_global_random_state(tmp_path):
-    tr = tracks(leg("L1", 0, 10, (10, 0), (110, 0)), leg("D1", 0, 10, (60, 0), identity="L1", role="dprk"))
+    tr = tracks(
+        leg("L1", 0, 10, (10, 0), (110, 0)), leg("D1", 0, 10, (60, 0), identity="L1", role="dprk")
+    )
     np_state, py_state = np.random.get_state()[1].copy(), random.getstate()
     a = simulate_feed(tr, GEO, np.random.default_rng(7))
     b = simulate_feed(tr, GEO, np.random.default_rng(7))
@@ -93,7 +127,9 @@ def test_same_seed_same_feed_and_no_global_random_state(tmp_path):
     assert a.equals(b)
     p = write_feed(a, tmp_path / "out" / "feed.parquet")
     assert read_feed(p).equals(a)
-    small = FeedConfig(batch_reports=100)  # random draws follow the batches: same batches, same feed
+    small = FeedConfig(
+        batch_reports=100
+    )  # random draws follow the batches: same batches, same feed
     c = simulate_feed(tr, GEO, np.random.default_rng(7), small)
     n = stream_feed(tr, GEO, np.random.default_rng(7), tmp_path / "s.parquet", small)
     streamed = read_feed(tmp_path / "s.parquet")
@@ -103,6 +139,8 @@ def test_same_seed_same_feed_and_no_global_random_state(tmp_path):
 
 def test_bad_tracks_are_rejected():
     with pytest.raises(ValueError, match="lacks columns"):
-        simulate_feed(tracks(leg("L1", 0, 1, (1, 1))).drop(columns="activity"), GEO, np.random.default_rng(1))
+        simulate_feed(
+            tracks(leg("L1", 0, 1, (1, 1))).drop(columns="activity"), GEO, np.random.default_rng(1)
+        )
     with pytest.raises(ValueError, match="end before"):
         simulate_feed(tracks(leg("L1", 2, 1, (1, 1))), GEO, np.random.default_rng(1))

@@ -30,10 +30,18 @@ def experiment_dir(tmp_path_factory):
 def frames(experiment_dir):
     reps, ev, vo = [], [], []
     for r in run_dirs(experiment_dir):
-        for lst, df in ((reps, read_replications(r["path"])), (ev, read_table(r["path"], "events")),
-                        (vo, read_table(r["path"], "voyages"))):
+        for lst, df in (
+            (reps, read_replications(r["path"])),
+            (ev, read_table(r["path"], "events")),
+            (vo, read_table(r["path"], "voyages")),
+        ):
             df.insert(0, "label", r["label"])
             lst.append(df)
     reps, ev, vo = (pd.concat(x, ignore_index=True) for x in (reps, ev, vo))
-    return {"reps": reps, "events": ev, "voyages": vo, "table": comparison_table(reps),
-            "timeline": cumulative_by_day(ev, vo, days=60)}
+    return {
+        "reps": reps,
+        "events": ev,
+        "voyages": vo,
+        "table": comparison_table(reps),
+        "timeline": cumulative_by_day(ev, vo, days=60),
+    }

@@ -11,7 +11,12 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.comparison import comparison_table, cumulative_by_day, intervals_overlap, transfers_with_detection
+from sim.analysis.comparison import (
+    comparison_table,
+    cumulative_by_day,
+    intervals_overlap,
+    transfers_with_detection,
+)
 from sim.analysis.metrics import UN_CAP_BBL_PER_YEAR
 from sim.plotting.figures import (
     plot_barrels,
@@ -34,7 +39,11 @@ def test_plot_rates_draws_one_point_per_scenario_and_metric(frames):
     _, ax = plt.subplots()
     out = plot_rates(frames["table"], ax=ax)
     assert out is ax
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["baseline_2017", "crackdown_2018", "blockade"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "baseline_2017",
+        "crackdown_2018",
+        "blockade",
+    ]
     assert "%" in ax.get_xlabel()
     assert len(ax.get_legend().get_texts()) == 2
     # the points sit at the table means
@@ -73,7 +82,9 @@ def test_cumulative_is_monotone_and_ends_at_the_mean_count(frames):
         assert np.all(np.diff(g["mean"].to_numpy()) >= 0)
     ev, vo = frames["events"], frames["voyages"]
     b = ev[(ev["label"] == "blockade") & ev["kind"].isin(["seizure", "diversion"])]
-    last = tl[(tl["label"] == "blockade") & (tl["series"] == "seizures + diversions")]["mean"].iloc[-1]
+    last = tl[(tl["label"] == "blockade") & (tl["series"] == "seizures + diversions")]["mean"].iloc[
+        -1
+    ]
     assert last == pytest.approx(len(b) / 3)
     fig = plot_cumulative(tl, warmup_days=5)
     assert [a.get_xlabel() for a in fig.axes] == ["Day of the run (days)"] * 2
@@ -81,28 +92,66 @@ def test_cumulative_is_monotone_and_ends_at_the_mean_count(frames):
 
 
 def test_cumulative_counts_only_petroleum_deliveries():
-    ev = pd.DataFrame({"label": "a", "replication": [0, 0, 1], "kind": "delivery", "t_h": [1.0, 30.0, 50.0],
-                       "voyage": [0, 1, 0]})
-    vo = pd.DataFrame({"label": "a", "replication": [0, 0, 1], "voyage": [0, 1, 0],
-                       "commodity": ["petroleum", "coal", "petroleum"]})
+    ev = pd.DataFrame(
+        {
+            "label": "a",
+            "replication": [0, 0, 1],
+            "kind": "delivery",
+            "t_h": [1.0, 30.0, 50.0],
+            "voyage": [0, 1, 0],
+        }
+    )
+    vo = pd.DataFrame(
+        {
+            "label": "a",
+            "replication": [0, 0, 1],
+            "voyage": [0, 1, 0],
+            "commodity": ["petroleum", "coal", "petroleum"],
+        }
+    )
     tl = cumulative_by_day(ev, vo, days=3)
     d = tl[tl["series"] == "petroleum deliveries"].set_index("day")["mean"]
     assert d.to_dict() == {0: 0.5, 1: 0.5, 2: 1.0, 3: 1.0}
 
 
 def test_transfers_detected_flag_comes_from_voyages():
-    ev = pd.DataFrame({"label": "a", "replication": [0, 0, 1], "kind": "transfer_start", "voyage": [0, 1, 0],
-                       "lon": 123.0, "lat": 30.0})
-    vo = pd.DataFrame({"label": "a", "replication": [0, 0, 1], "voyage": [0, 1, 0],
-                       "sts_detected": [True, False, False]})
+    ev = pd.DataFrame(
+        {
+            "label": "a",
+            "replication": [0, 0, 1],
+            "kind": "transfer_start",
+            "voyage": [0, 1, 0],
+            "lon": 123.0,
+            "lat": 30.0,
+        }
+    )
+    vo = pd.DataFrame(
+        {
+            "label": "a",
+            "replication": [0, 0, 1],
+            "voyage": [0, 1, 0],
+            "sts_detected": [True, False, False],
+        }
+    )
     assert transfers_with_detection(ev, vo)["detected"].tolist() == [True, False, False]
 
 
 def test_comparison_table_clips_intervals_to_possible_values():
-    reps = pd.DataFrame({"label": "a", "replication": [0, 1], "interception_rate": [0.0, 0.9],
-                         "seizures": [0.0, 9.0], "diversions": 0.0, "voyages_ended": 10.0, "error": ""})
+    reps = pd.DataFrame(
+        {
+            "label": "a",
+            "replication": [0, 1],
+            "interception_rate": [0.0, 0.9],
+            "seizures": [0.0, 9.0],
+            "diversions": 0.0,
+            "voyages_ended": 10.0,
+            "error": "",
+        }
+    )
     t = comparison_table(reps, ["interception_rate", "seizures"]).set_index("metric")
-    assert t.loc["interception_rate", "ci_low"] == 0.0 and t.loc["interception_rate", "ci_high"] == 1.0
+    assert (
+        t.loc["interception_rate", "ci_low"] == 0.0 and t.loc["interception_rate", "ci_high"] == 1.0
+    )
     assert t.loc["seizures", "ci_low"] == 0.0
     raw = comparison_table(reps, ["interception_rate"], clip=False)
     assert raw["ci_low"].iloc[0] < 0
@@ -118,10 +167,21 @@ def test_plot_sweep_one_panel_per_metric():
     rows = []
     for n in (1, 2, 4):
         for m, v in (("interception_rate", 0.1 * n), ("barrels_delivered_per_year", 1e6 / n)):
-            rows.append({"label": f"count={n}", "assets.us_p8.count": n, "metric": m, "mean": v,
-                         "ci_low": v * 0.8, "ci_high": v * 1.2})
-    fig = plot_sweep(pd.DataFrame(rows), {"assets.us_p8.count": [1, 2, 4]},
-                     metrics=("interception_rate", "barrels_delivered_per_year"))
+            rows.append(
+                {
+                    "label": f"count={n}",
+                    "assets.us_p8.count": n,
+                    "metric": m,
+                    "mean": v,
+                    "ci_low": v * 0.8,
+                    "ci_high": v * 1.2,
+                }
+            )
+    fig = plot_sweep(
+        pd.DataFrame(rows),
+        {"assets.us_p8.count": [1, 2, 4]},
+        metrics=("interception_rate", "barrels_delivered_per_year"),
+    )
     assert len(fig.axes) == 2
     assert fig.axes[0].get_xlabel() == "assets.us_p8.count"
     np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), [1, 2, 4])
@@ -134,7 +194,9 @@ def test_scenario_colours_are_okabe_ito_and_stable():
 
 def test_scenario_map_on_the_real_coastline(korea, frames):
     ev, vo = frames["events"], frames["voyages"]
-    ax = plot_scenario_map(korea, ev[ev["label"] == "blockade"], vo[vo["label"] == "blockade"], title="blockade")
+    ax = plot_scenario_map(
+        korea, ev[ev["label"] == "blockade"], vo[vo["label"] == "blockade"], title="blockade"
+    )
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(s.startswith("transfer, detected") for s in labels)
     assert any(s.startswith("seizure") for s in labels)

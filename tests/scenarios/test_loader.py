@@ -11,8 +11,14 @@ from sim.scenarios.docs import render_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-ARTICLE = {"baseline_2017", "crackdown_2018", "pacom_surge", "blockade", "china_russia_opposition",
-           "adaptive_smugglers"}
+ARTICLE = {
+    "baseline_2017",
+    "crackdown_2018",
+    "pacom_surge",
+    "blockade",
+    "china_russia_opposition",
+    "adaptive_smugglers",
+}
 
 MINIMAL = """\
 name: tiny
@@ -93,8 +99,10 @@ def test_negative_speed(tmp_path):
 
 
 def test_barrier_on_land(tmp_path):
-    text = MINIMAL.replace("strategy: {kind: random, areas: [ecs_patrol]}",
-                           "strategy: {kind: barrier, barrier: [[127.0, 37.5], [125.0, 34.0]]}")
+    text = MINIMAL.replace(
+        "strategy: {kind: random, areas: [ecs_patrol]}",
+        "strategy: {kind: barrier, barrier: [[127.0, 37.5], [125.0, 34.0]]}",
+    )
     msgs = " ".join(p.message for p in problems(write(tmp_path, text)))
     assert "on land" in msgs
 
@@ -119,10 +127,18 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_extends_merges_named_lists_and_locates_errors_in_the_child(tmp_path):
     write(tmp_path, MINIMAL, "base.yaml")
-    child = write(tmp_path, "extends: base.yaml\nname: child\nassets:\n  - name: p8\n    count: 3\n", "child.yaml")
+    child = write(
+        tmp_path,
+        "extends: base.yaml\nname: child\nassets:\n  - name: p8\n    count: 3\n",
+        "child.yaml",
+    )
     s = load_scenario(child)
     assert s.name == "child" and s.assets[0].count == 3 and s.assets[0].speed_kn == 440
-    bad = write(tmp_path, "extends: base.yaml\nname: child\nassets:\n  - name: p8\n    count: -3\n", "bad.yaml")
+    bad = write(
+        tmp_path,
+        "extends: base.yaml\nname: child\nassets:\n  - name: p8\n    count: -3\n",
+        "bad.yaml",
+    )
     (p,) = problems(bad)
     assert p.file.endswith("bad.yaml") and p.line == 5
 
@@ -134,7 +150,9 @@ def test_extends_missing_file(tmp_path):
 
 def test_overrides_by_name_and_index(tmp_path):
     path = write(tmp_path, MINIMAL)
-    s = load_scenario(path, overrides=["assets.p8.count=4", "programs.0.voyages_per_year=12", "duration_days=30"])
+    s = load_scenario(
+        path, overrides=["assets.p8.count=4", "programs.0.voyages_per_year=12", "duration_days=30"]
+    )
     assert s.assets[0].count == 4 and s.programs[0].voyages_per_year == 12 and s.duration_days == 30
 
 
@@ -148,4 +166,6 @@ def test_reference_page_is_generated_from_the_schema():
     text = render_reference()
     assert "`speed_kn`" in text and "| kn |" in text
     shipped = (ROOT / "docs" / "scenarios.md").read_text()
-    assert shipped == text, "docs/scenarios.md is stale: run `sanctions-sim schema --markdown > docs/scenarios.md`"
+    assert shipped == text, (
+        "docs/scenarios.md is stale: run `sanctions-sim schema --markdown > docs/scenarios.md`"
+    )

@@ -45,6 +45,7 @@ def overrides(vessels: int | None, assets: int, days: float | None) -> list[str]
         out += [f"assets.{g}.count={c * k}" for g, c in ASSET_COUNTS.items()]
     if days is not None:
         out.append(f"duration_days={days}")
+        out.append(f"warmup_days={min(20.0, days / 10)}")
     return out
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+import types
 import typing
 from typing import Any
 
@@ -12,8 +15,22 @@ from sim.scenarios.schema import Scenario
 __all__ = ["render_reference"]
 
 
+def _plain(ann: Any) -> Any:
+    """The annotation without ``Annotated`` constraints (they are listed under bounds)."""
+    if typing.get_origin(ann) is typing.Annotated:
+        return _plain(typing.get_args(ann)[0])
+    args = typing.get_args(ann)
+    if not args:
+        return ann
+    plain = tuple(_plain(a) for a in args)
+    origin = typing.get_origin(ann)
+    if origin in (typing.Union, types.UnionType):
+        return functools.reduce(operator.or_, plain)
+    return typing.cast(Any, origin)[plain if len(plain) > 1 else plain[0]]
+
+
 def _type_name(ann: Any) -> str:
-    text = str(ann).replace("typing.", "").replace("sim.scenarios.schema.", "")
+    text = str(_plain(ann)).replace("typing.", "").replace("sim.scenarios.schema.", "")
     return text.replace("<class '", "").replace("'>", "").replace(" | ", " or ")
 
 

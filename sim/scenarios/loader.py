@@ -1,8 +1,11 @@
-"""Load scenario files: YAML -> merged dict (``extends``, ``--set``) -> validated, frozen ``Scenario``.
+"""Load scenario files: YAML -> merged dict (``extends``, ``--set``) -> validated, frozen object.
 
 YAML is only a loader. Every problem is reported with file, line and column,
 the key path, what was expected and what was found, and a "did you mean" for
-misspelt keys and names; all problems at once, not the first only.
+misspelt keys and names; all problems at once, not the first only. The raw file is
+read within declared limits by ``sim.scenarios.yaml_reader``; relations between
+fields are checked by ``sim.scenarios.relations``. A value given with ``--set`` is
+reported as coming from the command line, not from a line of the file.
 """
 
 from __future__ import annotations
@@ -11,17 +14,17 @@ import copy
 import hashlib
 import json
 import os
+import re
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import UserError, suggest
+from sim.errors import Problem, ScenarioError, clip, suggest
+from sim.scenarios.relations import check_relations, consistency_problems, locate
 from sim.scenarios.schema import Scenario
+from sim.scenarios.yaml_reader import Marks, parse_value, parse_yaml, read_scenario_text
 
 __all__ = [
     "load_scenario",
@@ -30,92 +33,34 @@ __all__ = [
     "scenario_hash",
     "apply_overrides",
     "check_relations",
+    "MAX_EXTENDS_DEPTH",
 ]
 
 Path_ = tuple[Any, ...]
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario, located as precisely as we can."""
-
-    file: str
-    line: int | None
-    column: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}:{self.column}"
-        key = f" {self.path}:" if self.path else ""
-        return f"{where}:{key} {self.message}"
+MAX_EXTENDS_DEPTH = 10
+"""Longest chain of ``extends`` (assumption: the shipped scenarios use one level)."""
 
 
-class ScenarioError(UserError):
-    """A scenario failed to load or validate; ``problems`` lists every issue found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("invalid scenario:\n" + "\n".join(f"  {p}" for p in problems))
-
-
-# ------------------------------------------------------------------ YAML + marks
-def _marks(node: yaml.Node, file: str, path: Path_, out: dict[Path_, tuple[str, int, int]]) -> None:
-    """Map every key path to the (file, line, column) where its value starts (1-based)."""
-    out.setdefault(path, (file, node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value
-            out[path + (key,)] = (file, k.start_mark.line + 1, k.start_mark.column + 1)
-            _marks(v, file, path + (key,), out)
-            out[path + (key,)] = (file, k.start_mark.line + 1, k.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _marks(v, file, path + (i,), out)
-
-
-def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[Path_, tuple[str, int, int]]]:
+def _read_yaml(path: Path) -> tuple[dict[str, Any], Marks]:
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, None, None, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(file, None, None, "", f"cannot read file: {exc}")]) from None
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        msg = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(file, line, col, "", f"not valid YAML: {msg}")]) from None
-    if node is None or data is None:
-        raise ScenarioError(
-            [Problem(file, 1, 1, "", "the file is empty; expected a mapping of scenario keys")]
-        )
+
+    def report(line: int | None, col: int | None, msg: str) -> ScenarioError:
+        return ScenarioError([Problem(file, line, col, "", msg)])
+
+    text = read_scenario_text(path, report)
+    data, marks = parse_yaml(text, file, report)
+    if data is None:
+        raise report(1, 1, "the file is empty; expected a mapping of scenario keys")
     if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "",
-                    f"expected a mapping of scenario keys, found {type(data).__name__}",
-                )
-            ]
+        raise report(
+            1, 1, f"expected a mapping of scenario keys (key: value), found {type(data).__name__}"
         )
-    marks: dict[Path_, tuple[str, int, int]] = {}
-    _marks(node, file, (), marks)
     return data, marks
 
 
 def _merge(base: Any, over: Any) -> Any:
-    """Deep-merge ``over`` onto ``base``. Lists of named mappings merge by ``name``; other lists are replaced."""
+    """Deep-merge ``over`` onto ``base``; lists of named mappings merge by ``name``."""
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for k, v in over.items():
@@ -124,8 +69,8 @@ def _merge(base: Any, over: Any) -> Any:
     if (
         isinstance(base, list)
         and isinstance(over, list)
-        and all(isinstance(x, dict) and "name" in x for x in base)
-        and all(isinstance(x, dict) and "name" in x for x in over)
+        and all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in base)
+        and all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in over)
     ):
         out = [copy.deepcopy(x) for x in base]
         index = {x["name"]: i for i, x in enumerate(out)}
@@ -138,38 +83,43 @@ def _merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def _resolve_file(
-    path: Path, seen: tuple[Path, ...] = ()
-) -> tuple[dict[str, Any], dict[Path_, tuple[str, int, int]]]:
+def _extends_problem(path: Path, marks: Marks, message: str) -> ScenarioError:
+    _, line, col = marks.get(("extends",), (str(path), None, None))
+    return ScenarioError([Problem(str(path), line, col, "extends", message)])
+
+
+def _resolve_file(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Marks]:
     data, marks = _read_yaml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
+    if "extends" not in data:
         return data, marks
-    parent_path = path.parent / str(parent)
-    if parent_path.resolve() in seen:
-        raise ScenarioError(
-            [
-                Problem(
-                    str(path),
-                    *marks.get(("extends",), (None, None, None))[1:],
-                    "extends",
-                    "circular 'extends'",
-                )
-            ]
+    parent = data.pop("extends")
+    if not isinstance(parent, str) or not parent.strip():
+        found = "an empty value" if parent in (None, "") else clip(repr(parent), 60)
+        raise _extends_problem(
+            path, marks, f"expected the file name of the scenario to extend; found {found}"
         )
-    if not parent_path.exists():
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise _extends_problem(
+            path, marks, f"more than {MAX_EXTENDS_DEPTH} levels of 'extends' (MAX_EXTENDS_DEPTH)"
+        )
+    parent_path = path.parent / parent
+    try:
+        resolved = parent_path.resolve()
+        if resolved in seen or resolved == path.resolve():
+            raise _extends_problem(path, marks, "circular 'extends'")
+        if parent_path.is_dir():
+            raise _extends_problem(
+                path, marks, f"{clip(parent)!r} is a folder; expected a scenario file"
+            )
+        exists = parent_path.exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        raise _extends_problem(path, marks, f"cannot use {clip(parent)!r}: {exc}") from None
+    if not exists:
         siblings = [p.name for p in path.parent.glob("*.yaml")]
-        _, line, col = marks.get(("extends",), (str(path), None, None))
-        raise ScenarioError(
-            [
-                Problem(
-                    str(path),
-                    line,
-                    col,
-                    "extends",
-                    f"no scenario file {parent!r} next to this one.{suggest(str(parent), siblings)}",
-                )
-            ]
+        raise _extends_problem(
+            path,
+            marks,
+            f"no scenario file {clip(parent)!r} next to this one.{suggest(parent, siblings)}",
         )
     base, base_marks = _resolve_file(Path(os.path.normpath(parent_path)), seen + (path.resolve(),))
     merged = _merge(base, data)
@@ -181,7 +131,7 @@ def _resolve_file(
 def _reindex_marks(
     marks: dict[Path_, Any], child: Any, merged: Any, path: Path_ = ()
 ) -> dict[Path_, Any]:
-    """Re-key a child file's marks to the merged data (named list items move to their merged index)."""
+    """Re-key a child file's marks to the merged data (named list items move to their new index)."""
     moves: dict[Path_, Path_] = {}
 
     def walk(c: Any, m: Any, p: Path_) -> None:
@@ -217,46 +167,82 @@ def _reindex_marks(
 
 # ---------------------------------------------------------------- overrides
 def apply_overrides(data: dict[str, Any], sets: list[str]) -> dict[str, Any]:
-    """Apply ``key.path=value`` overrides (values parsed as YAML; list items by index or by ``name``)."""
+    """Apply ``key.path=value`` overrides (values parsed as YAML; list items by index or ``name``).
+
+    Raises:
+        ScenarioError: located at the ``--set`` argument, when one cannot be applied.
+    """
+    return _apply_overrides(data, sets)[0]
+
+
+def _apply_overrides(
+    data: dict[str, Any], sets: list[str]
+) -> tuple[dict[str, Any], list[tuple[Path_, str]]]:
+    """Apply overrides; also return each one's resolved key path (list names turned to indices)."""
     data = copy.deepcopy(data)
+    applied: list[tuple[Path_, str]] = []
     for item in sets:
+        where = f"--set {clip(item, 80)}"
+
+        def fail(key: str, msg: str, where: str = where) -> ScenarioError:
+            return ScenarioError([Problem(where, None, None, clip(key, 80), msg)])
+
         if "=" not in item:
-            raise UserError(f"--set {item!r}: expected key.path=value")
+            raise fail("", "expected key.path=value")
         key, raw = item.split("=", 1)
+        if not key.strip() or any(not part for part in key.split(".")):
+            raise fail(key, "expected a key path such as traffic.vessels before '='")
         try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            value = raw
+            value = parse_value(raw)
+        except ValueError as exc:
+            raise fail(key, str(exc)) from None
         parts = key.split(".")
         node: Any = data
+        resolved: list[Any] = []
         for j, part in enumerate(parts):
             last = j == len(parts) - 1
             if isinstance(node, list):
-                idx = _list_index(node, part, key)
+                idx = _list_index(node, part, key, fail)
+                resolved.append(idx)
                 if last:
                     node[idx] = value
                 else:
                     node = node[idx]
             elif isinstance(node, dict):
+                resolved.append(part)
                 if last:
                     node[part] = value
                 else:
                     node = node.setdefault(part, {})
             else:
-                raise UserError(f"--set {key}: {'.'.join(parts[:j])} is a value, not a section")
-    return data
+                raise fail(key, f"{'.'.join(parts[:j])} is a value, not a section")
+        applied.append((tuple(resolved), where))
+    return data, applied
 
 
-def _list_index(node: list[Any], part: str, key: str) -> int:
-    if part.lstrip("-").isdigit():
+def _list_index(node: list[Any], part: str, key: str, fail: Any) -> int:
+    if re.fullmatch(r"-?[0-9]{1,9}", part):
         i = int(part)
         if -len(node) <= i < len(node):
-            return i
-        raise UserError(f"--set {key}: index {i} out of range (list has {len(node)} items)")
+            return i % len(node)
+        raise fail(key, f"index {i} out of range (the list has {len(node)} items)")
     names = [x.get("name") for x in node if isinstance(x, dict)]
     if part in names:
         return names.index(part)
-    raise UserError(f"--set {key}: no item named {part!r}.{suggest(part, [n for n in names if n])}")
+    shown = [n for n in names if isinstance(n, str)]
+    raise fail(key, f"no item named {clip(part, 60)!r}.{suggest(part, shown)}")
+
+
+def _mark_overrides(marks: Marks, applied: list[tuple[Path_, str]]) -> Marks:
+    """Locate every key an override set (and everything under it) at its ``--set`` argument."""
+    out = dict(marks)
+    for path, where in applied:
+        for key in [k for k in out if k[: len(path)] == path]:
+            del out[key]
+        for n in range(1, len(path) + 1):  # sections the override created are its own too
+            if path[:n] not in out:
+                out[path[:n]] = (where, None, None)  # type: ignore[assignment]
+    return out
 
 
 # ---------------------------------------------------------------- validation
@@ -285,13 +271,8 @@ def _model_at(path: Path_) -> type[BaseModel] | None:
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
 
 
-def _locate(
-    marks: dict[Path_, tuple[str, int, int]], loc: Path_, default_file: str
-) -> tuple[str, int | None, int | None]:
-    for n in range(len(loc), -1, -1):
-        if loc[:n] in marks:
-            return marks[loc[:n]]
-    return default_file, None, None
+# pydantic adds steps such as "function-after[...]" or "tagged-union[...]" to error locations
+_PYDANTIC_STEP = re.compile(r"^[a-z][a-z-]*\[.*\]$", re.S)
 
 
 def _describe(value: Any) -> str:
@@ -299,25 +280,33 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _problems(
-    exc: ValidationError, marks: dict[Path_, tuple[str, int, int]], file: str
-) -> list[Problem]:
+def _problems(exc: ValidationError, marks: Marks, file: str) -> list[Problem]:
     out = []
     for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        f, line, col = _locate(marks, loc, file)
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _PYDANTIC_STEP.match(p)))
+        f, line, col = locate(marks, loc, file)
         path = ".".join(str(p) for p in loc)
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and loc:
             owner = _model_at(loc[:-1])
             hint = suggest(str(loc[-1]), list(owner.model_fields)) if owner else ""
-            msg = f"unknown key {loc[-1]!r}.{hint}" if hint else f"unknown key {loc[-1]!r}"
+            msg = (
+                f"unknown key {clip(str(loc[-1]), 60)!r}.{hint}"
+                if hint
+                else (f"unknown key {clip(str(loc[-1]), 60)!r}")
+            )
             if owner:
                 msg += f" Expected one of: {', '.join(owner.model_fields)}."
         elif err["type"] == "missing":
             msg = "required key is missing"
         else:
             found = f"; found {_describe(err.get('input'))}" if "input" in err else ""
-            msg = f"expected {err['msg'].removeprefix('Value error, ').lower()}{found}"
+            text = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+            msg = f"expected {text[:1].lower() + text[1:]}{found}"
+            if err["type"] == "finite_number":
+                msg = f"expected a finite number; found {_describe(err.get('input'))}"
+            elif err["type"] == "too_short":
+                least = (err.get("ctx") or {}).get("min_length", 1)
+                msg = f"expected at least {least} item{'s' if least != 1 else ''}{found}"
             owner = _model_at(loc[:-1]) if loc else None
             if owner and isinstance(loc[-1], str) and loc[-1] in owner.model_fields:
                 unit = (owner.model_fields[loc[-1]].json_schema_extra or {}).get("unit")  # type: ignore[union-attr]
@@ -344,6 +333,7 @@ def load_scenario(
     Raises:
         ScenarioError: with every problem found (file, line, column, key path, message).
     """
+    marks: Marks
     if isinstance(source, dict):
         data, marks, file = copy.deepcopy(source), {}, "<dict>"
     else:
@@ -351,115 +341,23 @@ def load_scenario(
         data, marks = _resolve_file(path)
         file = str(path)
     if overrides:
-        data = apply_overrides(data, overrides)
+        data, applied = _apply_overrides(data, overrides)
+        marks = _mark_overrides(marks, applied)
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, context={"relations_checked_by_loader": True})
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, marks, file)) from None
+    problems = []
+    for loc, msg in consistency_problems(scenario):
+        f, line, col = locate(marks, loc, file)
+        problems.append(Problem(f, line, col, ".".join(map(str, loc)), f"expected {msg}"))
+    if problems:
+        raise ScenarioError(problems)
     if check_theater:
         problems = check_relations(scenario, marks, file)
         if problems:
             raise ScenarioError(problems)
     return scenario
-
-
-def check_relations(
-    scenario: Scenario, marks: dict[Path_, tuple[str, int, int]], file: str
-) -> list[Problem]:
-    """Cross-field checks against the theater: names exist, areas are water, aircraft reach their areas."""
-    from sim.geo import load_theater
-
-    problems: list[Problem] = []
-
-    def add(loc: Path_, msg: str) -> None:
-        f, line, col = _locate(marks, loc, file)
-        problems.append(Problem(f, line, col, ".".join(str(p) for p in loc), msg))
-
-    try:
-        theater = load_theater(scenario.theater)
-    except UserError as exc:
-        add(("theater",), str(exc))
-        return problems
-    places = [str(n) for n in theater.ports["name"]]
-    areas = [str(n) for n in theater.areas["name"]]
-
-    def place(loc: Path_, name: str) -> bool:
-        if name not in places:
-            add(loc, f"unknown place {name!r}.{suggest(name, places)}")
-            return False
-        return True
-
-    def area(loc: Path_, name: str) -> bool:
-        if name not in areas:
-            add(loc, f"unknown area {name!r}.{suggest(name, areas)}")
-            return False
-        return True
-
-    port_state = dict(zip(theater.ports["name"], theater.ports["state"]))
-    for i, p in enumerate(scenario.programs):
-        base: Path_ = ("programs", i)
-        for j, n in enumerate(p.foreign_sources):
-            place(base + ("foreign_sources", j), n)
-        for j, n in enumerate(p.dprk_ports):
-            if place(base + ("dprk_ports", j), n) and port_state.get(n) != "PRK":
-                add(
-                    base + ("dprk_ports", j),
-                    f"{n!r} is not a DPRK port (it is in {port_state.get(n)})",
-                )
-        for j, n in enumerate(p.rendezvous_areas):
-            area(base + ("rendezvous_areas", j), n)
-        if p.rendezvous_weights is not None and len(p.rendezvous_weights) != len(
-            p.rendezvous_areas
-        ):
-            add(
-                base + ("rendezvous_weights",),
-                f"expected {len(p.rendezvous_areas)} weights, one per area; "
-                f"found {len(p.rendezvous_weights)}",
-            )
-    for j, n in enumerate(scenario.traffic.places or ()):
-        place(("traffic", "places", j), n)
-    for i, g in enumerate(scenario.assets):
-        base = ("assets", i)
-        if g.base is not None:
-            place(base + ("base",), g.base)
-        ok_areas = [
-            n for j, n in enumerate(g.strategy.areas) if area(base + ("strategy", "areas", j), n)
-        ]
-        if g.strategy.kind not in ("barrier",) and not g.strategy.areas and g.kind != "satellite":
-            add(
-                base + ("strategy", "areas"),
-                f"a {g.strategy.kind} strategy needs at least one area",
-            )
-        if g.strategy.kind == "barrier" and not g.strategy.barrier and not g.strategy.areas:
-            add(
-                base + ("strategy",),
-                "a barrier strategy needs 'barrier' (two [lon, lat] points) or an area",
-            )
-        if g.strategy.barrier:
-            (lo0, la0), (lo1, la1) = g.strategy.barrier
-            f = np.linspace(0.0, 1.0, 64)
-            water = np.asarray(theater.is_water(lo0 + f * (lo1 - lo0), la0 + f * (la1 - la0)))
-            if not water.all():
-                k = int(np.argmin(water))
-                add(
-                    base + ("strategy", "barrier"),
-                    f"the barrier line runs on land near "
-                    f"({lo0 + f[k] * (lo1 - lo0):.2f}E, {la0 + f[k] * (la1 - la0):.2f}N); expected a line over water",
-                )
-        if g.strategy.weights is not None and len(g.strategy.weights) != len(g.strategy.areas):
-            add(base + ("strategy", "weights"), "expected one weight per area")
-        if g.kind == "aircraft" and g.base in places:
-            bx, by = theater.place(g.base).x_m, theater.place(g.base).y_m
-            for n in ok_areas:
-                c = theater.area(n).polygon_xy.centroid
-                dist_nm = ((c.x - bx) ** 2 + (c.y - by) ** 2) ** 0.5 / 1852.0
-                if dist_nm > g.range_nm:
-                    add(
-                        base + ("strategy", "areas"),
-                        f"area {n!r} is {dist_nm:.0f} nm from {g.base}, beyond the "
-                        f"aircraft's range_nm of {g.range_nm:.0f}",
-                    )
-    return problems
 
 
 def scenario_hash(scenario: Scenario) -> str:

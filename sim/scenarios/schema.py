@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
+
+from sim.scenarios.base import (
+    LonLat,
+    Name,
+    NamedWeights,
+    Names,
+    Probabilities,
+    StrictFrozen,
+    Weights,
+)
 
 __all__ = [
     "Scenario",
@@ -67,10 +77,10 @@ def param(
     )
 
 
-class Frozen(BaseModel):
-    """Base for scenario parts: immutable, unknown keys rejected."""
+class Frozen(StrictFrozen):
+    """Base for scenario parts: immutable, no unknown keys, finite numbers, strict booleans."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Sensor(Frozen):
@@ -143,7 +153,7 @@ class Strategy(Frozen):
     areas: tuple[str, ...] = Field(
         (), description="Named areas of the theater to patrol (see `sanctions-sim map`)."
     )
-    weights: tuple[float, ...] | None = Field(
+    weights: Weights | None = Field(
         None, description="Intelligence weights of the areas for hotspot (defaults to equal)."
     )
     track_spacing_nm: float | None = param(
@@ -153,7 +163,7 @@ class Strategy(Frozen):
         le=500,
         description="Sweep track spacing (defaults to the sensor's sweep width, i.e. exhaustive coverage).",
     )
-    barrier: tuple[tuple[float, float], tuple[float, float]] | None = Field(
+    barrier: tuple[LonLat, LonLat] | None = Field(
         None, description="Barrier line as two [lon, lat] points (barrier kind)."
     )
     dwell_h: float = param(
@@ -168,7 +178,7 @@ class Strategy(Frozen):
 class AssetGroup(Frozen):
     """A group of identical allied patrol assets (warships, cutters, aircraft or satellites)."""
 
-    name: str = Field(description="Label used in outputs, e.g. 'us_p8'.")
+    name: Name = Field(description="Label used in outputs, e.g. 'us_p8'.")
     kind: Literal["warship", "coast_guard", "aircraft", "satellite"]
     nation: str = Field(
         "USA",
@@ -266,7 +276,7 @@ class AssetGroup(Frozen):
 class Program(Frozen):
     """One illicit supply program: a Poisson stream of voyages of one commodity."""
 
-    name: str = Field(description="Label used in outputs.")
+    name: Name = Field(description="Label used in outputs.")
     commodity: Literal["petroleum", "coal"] = Field(
         "petroleum", description="petroleum flows into the DPRK; coal flows out of it."
     )
@@ -292,17 +302,17 @@ class Program(Frozen):
         description="Cargo per voyage, uniform in [low, high].",
         source="domain.md §1.5: 8,500-17,000 bbl per delivery at 7.33 bbl/t",
     )
-    foreign_sources: tuple[str, ...] = Field(
+    foreign_sources: Names = Field(
         ("Ningbo-Zhoushan", "Shanghai"),
         description="Places (ports or gates) where the foreign vessel starts and returns to.",
     )
-    dprk_ports: tuple[str, ...] = Field(
+    dprk_ports: Names = Field(
         ("Nampo",), description="DPRK ports the DPRK vessel sails from and to."
     )
-    rendezvous_areas: tuple[str, ...] = Field(
+    rendezvous_areas: Names = Field(
         ("ecs_high_seas",), description="Named areas where transfers take place."
     )
-    rendezvous_weights: tuple[float, ...] | None = Field(
+    rendezvous_weights: Weights | None = Field(
         None, description="Relative use of each rendezvous area."
     )
     foreign_speed_kn: SpeedRange = param(
@@ -397,7 +407,7 @@ class Program(Frozen):
         ("KOR", "JPN"), description="States whose territorial seas the smugglers' routes avoid."
     )
     prefer_waters_of: tuple[str, ...] = Field((), description="States whose waters the routes hug.")
-    foreign_flags: dict[str, float] = Field(
+    foreign_flags: NamedWeights = Field(
         default_factory=lambda: {
             "CHN": 0.35,
             "PAN": 0.15,
@@ -438,7 +448,7 @@ class Traffic(Frozen):
     port_dwell_h: Range = param(
         (12.0, 48.0), unit="h", description="Time in port between voyages, uniform."
     )
-    places: tuple[str, ...] | None = Field(
+    places: Names | None = Field(
         None,
         description="Ports and gates used by traffic (defaults to every non-DPRK port and gate).",
     )
@@ -571,7 +581,7 @@ class Rules(Frozen):
         "consent; each stop is an escalation incident.",
         json_schema_extra={"source": "domain.md §8: DPRK called a blockade an act of war"},
     )
-    consent_probability: dict[str, float] = Field(
+    consent_probability: Probabilities = Field(
         default_factory=lambda: {
             "PRK": 0.0,
             "CHN": 0.0,
@@ -633,7 +643,7 @@ class Rules(Frozen):
 class Scenario(Frozen):
     """A complete, validated situation: theater, traffic, smugglers, patrols, rules, run settings."""
 
-    name: str = Field(description="Short identifier.")
+    name: Name = Field(description="Short identifier.")
     description: str = Field(description="What this scenario represents.")
     article_quote: str | None = Field(
         None, description="The sentence of the article this scenario models."
@@ -665,12 +675,14 @@ class Scenario(Frozen):
     rules: Rules = Field(default_factory=Rules)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> Scenario:
-        for label, items in (("program", self.programs), ("asset group", self.assets)):
-            names = [i.name for i in items]
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            if dupes:
-                raise ValueError(f"duplicate {label} names: {', '.join(dupes)}")
+    def _consistent(self, info: ValidationInfo) -> Scenario:
+        """Relations between fields (``sim.scenarios.relations``); the loader locates them itself."""
+        if not (info.context or {}).get("relations_checked_by_loader"):
+            from sim.scenarios.relations import consistency_problems
+
+            found = consistency_problems(self)
+            if found:
+                raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in found))
         return self
 
     @property

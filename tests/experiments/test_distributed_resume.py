@@ -21,7 +21,7 @@ from sim.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "crackdown_2018.yaml"
-SETS = ["duration_days=10", "traffic.vessels=10"]
+SETS = ["duration_days=10", "warmup_days=0", "traffic.vessels=10"]
 CLI = [sys.executable, "-m", "sim"]
 
 

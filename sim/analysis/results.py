@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.errors import UserError
+
 __all__ = [
     "EXPERIMENT_FILE",
     "read_experiment",
@@ -37,6 +39,17 @@ def _rep_dirs(run_dir: Path) -> list[Path]:
     return sorted(p for p in base.glob("rep_*") if p.is_dir()) if base.is_dir() else []
 
 
+def _summary(path: Path) -> dict[str, Any] | None:
+    """A replication's summary row, or None when it is missing or damaged (not a finished one)."""
+    try:
+        row = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(row, dict) or not isinstance(row.get("replication"), int):
+        return None
+    return row
+
+
 def read_replications(run_dir: str | Path) -> pd.DataFrame:
     """One row per stored replication of a run directory (its ``summary.json`` without provenance).
 
@@ -44,11 +57,12 @@ def read_replications(run_dir: str | Path) -> pd.DataFrame:
     """
     rows = []
     for d in _rep_dirs(Path(run_dir)):
-        f = d / "summary.json"
-        if not f.exists():
+        row = _summary(d / "summary.json")
+        if row is None:
             continue
-        row: dict[str, Any] = json.loads(f.read_text())
         prov = row.pop("provenance", {}) or {}
+        if not isinstance(prov, dict):
+            prov = {}
         row["sim_h"] = prov.get("sim_h")
         rows.append(row)
     df = pd.DataFrame(rows)
@@ -120,4 +134,13 @@ def run_dirs(out_dir: str | Path) -> list[dict[str, Any]]:
 def read_experiment(out_dir: str | Path) -> dict[str, Any] | None:
     """The ``experiment.json`` manifest of a comparison/sweep directory, or None."""
     f = Path(out_dir) / EXPERIMENT_FILE
-    return json.loads(f.read_text()) if f.exists() else None
+    if not f.exists():
+        return None
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{f}: cannot read this experiment manifest ({exc})") from None
+    runs = data.get("runs") if isinstance(data, dict) else None
+    if not isinstance(runs, list) or not all(isinstance(r, dict) and "dir" in r for r in runs):
+        raise UserError(f"{f}: not an experiment manifest (expected an object with 'runs')")
+    return data

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from importlib import import_module
 
 from sim import __version__
-from sim.errors import UserError
+from sim.errors import UserError, clip
 
 __all__ = ["main"]
 
@@ -36,27 +37,78 @@ def build_parser() -> argparse.ArgumentParser:
         description="Maritime sanctions-monitoring simulation of the Korean theater.",
     )
     parser.add_argument("--version", action="version", version=f"sanctions-sim {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for modname in _COMMANDS:
         mod = import_module(modname)
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
+        # also accepted after the command; SUPPRESS keeps a --debug given before it
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
         p.set_defaults(_main=mod.main)
     return parser
 
 
+DEBUG_HELP = "on an error, also print the Python traceback (for bug reports)"
+
+EXIT_USER_ERROR = 2
+"""Bad input: a scenario file, an option, an output folder (also argparse's usage errors)."""
+EXIT_BUG = 1
+"""An unexpected failure: a bug, reported in one line (the traceback with --debug)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, the shell's convention for a process stopped by that signal."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the process exit code (2 for user errors)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "_main", None):
-        parser.print_help()
-        return 2
+    """Run the command line; return the process exit code.
+
+    0 success; 1 every replication failed, or an unexpected failure (a bug: one line, and
+    the traceback with ``--debug``); 2 bad input (file, option, output folder), never with
+    a traceback; 130 interrupted by Ctrl-C, finished replications kept.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
     try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+            return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+        if not getattr(args, "_main", None):
+            parser.print_help()
+            return EXIT_USER_ERROR
         return int(args._main(args) or 0)
+    except KeyboardInterrupt as exc:  # RunInterrupted says what was kept
+        if debug:
+            traceback.print_exc()
+        kept, total = getattr(exc, "kept", None), getattr(exc, "total", None)
+        if kept is None:
+            print("interrupted; finished work was kept.", file=sys.stderr)
+        else:
+            print(
+                f"interrupted: kept {len(kept)} of {total} replications; "
+                "rerun the same command to resume",
+                file=sys.stderr,
+            )
+        return EXIT_INTERRUPTED
     except UserError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; finished work was kept.", file=sys.stderr)
-        return 130
+        return EXIT_USER_ERROR
+    except OSError as exc:  # the machine, not the program: a full disk, a vanished folder
+        if debug:
+            traceback.print_exc()
+        where = f"{clip(str(exc.filename))}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:  # the last line of defence; each one found is a bug to fix
+        if debug:
+            traceback.print_exc()
+        first = (str(exc).splitlines() or [""])[0]
+        print(
+            f"error: unexpected {type(exc).__name__}: {clip(first)} (this is a bug; "
+            "rerun with --debug to see the traceback, and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+from sim.cli import options
+
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "calibrate"
@@ -18,11 +20,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scenarios", type=Path, default=Path("scenarios"), help="folder of scenario files"
     )
     parser.add_argument(
-        "--replications", "-n", type=int, default=None, help="replications (default: the files')"
+        "--replications",
+        "-n",
+        type=options.replications,
+        default=None,
+        help="replications (default: the files')",
     )
-    parser.add_argument("--seed", type=int, default=None, help="root seed (default: the files')")
     parser.add_argument(
-        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+        "--seed", type=options.seed, default=None, help="root seed (default: the files')"
+    )
+    parser.add_argument(
+        "--workers",
+        "-w",
+        type=options.workers,
+        default=None,
+        help="local processes (default: all cores)",
     )
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"), help="run directory")
 
@@ -35,7 +47,8 @@ def main(args: argparse.Namespace) -> int:
     from sim.cli.common import Progress
     from sim.errors import UserError
     from sim.experiments import run_replications
-    from sim.scenarios import load_scenario
+    from sim.experiments.run_dirs import ensure_dir, prepare_run_dir
+    from sim.scenarios import load_scenario, scenario_hash
 
     tables = []
     for name in ("baseline_2017", "crackdown_2018"):
@@ -43,6 +56,8 @@ def main(args: argparse.Namespace) -> int:
         if not path.exists():
             raise UserError(f"{path} not found (use --scenarios DIR)")
         s = load_scenario(path)
+        seed = s.seed if args.seed is None else args.seed
+        prepare_run_dir(args.out / name, scenario=s.name, scenario_hash=scenario_hash(s), seed=seed)
         bar = Progress(name)
         try:
             reps = run_replications(
@@ -57,7 +72,7 @@ def main(args: argparse.Namespace) -> int:
             bar.close()
         tables.append(compare_to_targets(reps, name))
     table = pd.concat(tables, ignore_index=True)
-    args.out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(args.out)
     table.to_csv(args.out / "calibration.csv", index=False)
     for r in table.itertuples():
         mark = "ok " if r.in_range else "OUT"

@@ -1,4 +1,4 @@
-"""Helpers shared by CLI commands: progress display, run-directory bookkeeping."""
+"""Helpers shared by CLI commands: progress display and manifests."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from sim.errors import UserError
-
-__all__ = ["Progress", "prepare_run_dir", "write_json"]
+__all__ = ["Progress", "write_json"]
 
 
 class Progress:
@@ -52,27 +50,7 @@ class Progress:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temporary file, then rename)."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, default=str))
-    tmp.replace(path)
+    """Write JSON atomically (temporary file, then rename); ``UserError`` if it cannot."""
+    from sim.experiments.run_dirs import write_text
 
-
-def prepare_run_dir(out: Path, scenario_hash: str, seed: int) -> None:
-    """Create the run directory, or check that an existing one belongs to the same scenario and seed.
-
-    Rerunning the same command resumes; a changed scenario is refused rather than mixed in.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = out / "manifest.json"
-    if manifest.exists():
-        old = json.loads(manifest.read_text())
-        if old.get("scenario_hash") != scenario_hash:
-            raise UserError(
-                f"{out} holds results of a different scenario (hash {old.get('scenario_hash')}, now {scenario_hash}); "
-                "use another --out directory or delete it"
-            )
-        if old.get("seed") != seed:
-            raise UserError(
-                f"{out} holds results for seed {old.get('seed')}, not {seed}; use another --out directory"
-            )
+    write_text(path, json.dumps(data, indent=1, default=str))

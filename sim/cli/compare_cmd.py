@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+from sim.cli import options
+
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "compare"
@@ -27,18 +29,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--replications",
         "-n",
-        type=int,
+        type=options.replications,
         default=None,
         help="replications per scenario (default: the first file's)",
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=options.seed,
         default=None,
         help="root seed shared by all scenarios (default: the first file's)",
     )
     parser.add_argument(
-        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+        "--workers",
+        "-w",
+        type=options.workers,
+        default=None,
+        help="local processes (default: all cores)",
     )
     parser.add_argument(
         "--set",
@@ -84,8 +90,6 @@ def main(args: argparse.Namespace) -> int:
         else:
             raise UserError(f"{f}: no such scenario file or folder")
     args.files = [str(p) for p in files]
-    if args.replications is not None and args.replications < 1:
-        raise UserError("--replications must be at least 1")
     workers = args.workers or os.cpu_count() or 1
     bar = Progress("compare")
     try:

@@ -36,6 +36,7 @@ def main(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sim.experiments.run_dirs import ensure_dir
     from sim.geo import load_theater
     from sim.plotting.maps import plot_theater
 
@@ -47,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
                 routes.append((label, theater.route(a, b, **kw)))
     fig, ax = plt.subplots(figsize=(11, 11), dpi=110)
     plot_theater(theater, ax=ax, routes=routes)
-    args.out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(args.out)
     path = args.out / f"map_{theater.name}.png"
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
 
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
@@ -27,21 +27,34 @@ def main(args: argparse.Namespace) -> int:
     from sim.analysis.stats import metric_table
     from sim.analysis.tables import format_metric_table
     from sim.errors import UserError
-    from sim.experiments.replications import finished_replications
+    from sim.experiments.replications import REPLICATION_DIR, finished_replications
+    from sim.experiments.run_dirs import MANIFEST, read_json_mapping
 
     for d in args.dirs:
+        if not d.exists():
+            raise UserError(f"{d}: no such folder")
+        if not d.is_dir():
+            raise UserError(f"{d} is a file; expected a run directory (from run or compare)")
         rows = finished_replications(d)
+        stored = len(list((d / REPLICATION_DIR).glob("rep_*/summary.json")))
+        if stored > len(rows):
+            print(
+                f"warning: {d}: {stored - len(rows)} replication folder(s) with a damaged "
+                "summary.json skipped",
+                file=sys.stderr,
+            )
         if not rows:
             raise UserError(
-                f"{d}: no finished replications found (expected {d}/replications/rep_*/summary.json)"
+                f"{d}: no finished replications found (expected "
+                f"{d}/{REPLICATION_DIR}/rep_*/summary.json)"
             )
         reps = pd.DataFrame([rows[i] for i in sorted(rows)])
-        manifest = d / "manifest.json"
-        name = (
-            json.loads(manifest.read_text()).get("scenario", d.name)
-            if manifest.exists()
-            else d.name
-        )
+        name = d.name
+        if (d / MANIFEST).is_file():
+            try:
+                name = str(read_json_mapping(d / MANIFEST, "run manifest").get("scenario", name))
+            except UserError as exc:
+                print(f"warning: {exc}", file=sys.stderr)
         print(
             format_metric_table(
                 metric_table(reps, HEADLINE_METRICS),

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from sim.cli import options
+
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "run"
@@ -18,11 +20,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
     parser.add_argument("file", metavar="FILE", help="scenario YAML file")
     parser.add_argument(
-        "--replications", "-n", type=int, default=None, help="replications (default: the file's)"
+        "--replications",
+        "-n",
+        type=options.replications,
+        default=None,
+        help="replications, at least 1 (default: the file's)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="root seed (default: the file's)")
     parser.add_argument(
-        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+        "--seed", type=options.seed, default=None, help="root seed, >= 0 (default: the file's)"
+    )
+    parser.add_argument(
+        "--workers",
+        "-w",
+        type=options.workers,
+        default=None,
+        help="local processes, at least 1 (default: all cores)",
     )
     parser.add_argument(
         "--dask",
@@ -40,7 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a value, e.g. --set assets.us_p8.count=3 (repeatable)",
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="run directory (default: runs/<scenario name>)"
+        "--out",
+        type=Path,
+        default=None,
+        help="run directory: new, empty, or this scenario's earlier run, which resumes "
+        "(default: runs/<scenario name>)",
     )
     parser.add_argument(
         "--ais",
@@ -49,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--ais-interval-s",
-        type=float,
+        type=options.positive_seconds,
         default=600.0,
         help="AIS report interval under way, seconds (default 600: fewer rows than Class A's 10 s)",
     )
@@ -63,23 +79,24 @@ def main(args: argparse.Namespace) -> int:
     from sim.analysis.metrics import HEADLINE_METRICS
     from sim.analysis.stats import metric_table
     from sim.analysis.tables import format_metric_table
-    from sim.cli.common import Progress, prepare_run_dir, write_json
-    from sim.errors import UserError
+    from sim.cli.common import Progress, write_json
     from sim.experiments import run_replications
+    from sim.experiments.replications import RunInterrupted
+    from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
     from sim.scenarios import load_scenario, scenario_hash
 
     sets = [*args.sets, "record_tracks=true"] if args.ais else args.sets
     scenario = load_scenario(args.file, overrides=sets)
-    n = args.replications or scenario.replications
-    if n < 1:
-        raise UserError("--replications must be at least 1")
+    n = scenario.replications if args.replications is None else args.replications
     seed = scenario.seed if args.seed is None else args.seed
     workers = args.workers or os.cpu_count() or 1
-    out: Path = args.out or Path("runs") / scenario.name
+    # a folder name derived from the scenario's name is made safe and kept inside runs/
+    out: Path = args.out if args.out is not None else child_dir(Path("runs"), scenario.name)
     h = scenario_hash(scenario)
-    prepare_run_dir(out, h, seed)
-    (out / "scenario.resolved.yaml").write_text(
-        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    prepare_run_dir(out, scenario=scenario.name, scenario_hash=h, seed=seed)
+    write_text(
+        out / "scenario.resolved.yaml",
+        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
     )
     manifest = {
         "package": "sanctions-sim",
@@ -107,6 +124,10 @@ def main(args: argparse.Namespace) -> int:
             progress=bar,
             dask_address=args.dask,
         )
+    except RunInterrupted as exc:
+        manifest.update(interrupted=time.strftime("%Y-%m-%dT%H:%M:%S%z"), kept=exc.kept)
+        write_json(out / "manifest.json", manifest)
+        raise
     finally:
         bar.close()
     wall = time.perf_counter() - t0

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
+
+from sim.cli import options
 
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
@@ -13,6 +16,11 @@ HELP = (
     "Vary scenario parameters over a grid (--vary key.path=v1,v2,...), run every variant on the "
     "same random streams, and write report.html, figures and comparison.csv to --out."
 )
+
+
+MAX_SWEEP_VARIANTS = 1_000
+"""Most variants in one sweep grid (assumption: each is validated up front and gets its own run
+directory; a grid of a million would hang before the first replication)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,11 +34,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="parameter and its values, e.g. --vary assets.us_p8.count=1,2,4 (repeatable: grid)",
     )
     parser.add_argument(
-        "--replications", "-n", type=int, default=None, help="replications per variant"
+        "--replications",
+        "-n",
+        type=options.replications,
+        default=None,
+        help="replications per variant",
     )
-    parser.add_argument("--seed", type=int, default=None, help="root seed shared by all variants")
     parser.add_argument(
-        "--workers", "-w", type=int, default=None, help="local processes (default: all cores)"
+        "--seed", type=options.seed, default=None, help="root seed shared by all variants"
+    )
+    parser.add_argument(
+        "--workers",
+        "-w",
+        type=options.workers,
+        default=None,
+        help="local processes (default: all cores)",
     )
     parser.add_argument(
         "--set",
@@ -65,8 +83,12 @@ def main(args: argparse.Namespace) -> int:
     vary = parse_vary(args.vary)
     if not vary:
         raise UserError("sweep needs at least one --vary key.path=v1,v2,...")
-    if args.replications is not None and args.replications < 1:
-        raise UserError("--replications must be at least 1")
+    grid = math.prod(len(v) for v in vary.values())
+    if grid > MAX_SWEEP_VARIANTS:
+        raise UserError(
+            f"the --vary grid has {grid:,} variants, more than {MAX_SWEEP_VARIANTS:,} "
+            "(MAX_SWEEP_VARIANTS); sweep fewer values at a time"
+        )
     workers = args.workers or os.cpu_count() or 1
     bar = Progress("sweep")
     try:

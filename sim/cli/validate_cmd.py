@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Exit 0 if every file is valid, else print every problem and exit 2."""
+    from sim.errors import MAX_PROBLEMS_SHOWN
     from sim.scenarios import ScenarioError, load_scenario
 
     bad = 0
@@ -26,8 +27,11 @@ def main(args: argparse.Namespace) -> int:
             s = load_scenario(f)
         except ScenarioError as exc:
             bad += 1
-            for p in exc.problems:
+            for p in exc.problems[:MAX_PROBLEMS_SHOWN]:
                 print(str(p), file=sys.stderr)
+            if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+                more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+                print(f"{f}: ... and {more} more problems", file=sys.stderr)
         else:
             print(
                 f"{f}: ok ({s.name}: {len(s.programs)} programs, {sum(g.count for g in s.assets)} assets)"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pandas as pd
 
 from sim.analysis.results import EXPERIMENT_FILE
 from sim.errors import UserError
+from sim.experiments.run_dirs import child_dir, prepare_experiment_dir, prepare_run_dir
 
 __all__ = ["compare", "sweep", "sweep_variants", "parse_vary"]
 
@@ -37,24 +37,8 @@ def _load(source: Any, overrides: Sequence[str] = ()) -> Any:
 
 
 def _safe_dir(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", name).strip("._") or "run"
-
-
-def _check_run_dir(path: Path, scenario_hash: str, seed: int) -> None:
-    """Refuse to mix results of a different scenario or seed into an existing run directory."""
-    f = path / "manifest.json"
-    if f.exists():
-        old = json.loads(f.read_text())
-        if old.get("scenario_hash") not in (None, scenario_hash):
-            raise UserError(
-                f"{path} holds results of a different scenario (hash {old.get('scenario_hash')}, "
-                f"now {scenario_hash}); use another --out directory or delete it"
-            )
-        if old.get("seed") not in (None, seed):
-            raise UserError(
-                f"{path} holds results for seed {old.get('seed')}, not {seed}; "
-                "use another --out directory"
-            )
+    """A folder name for a scenario name: safe characters, short, never ``..``."""
+    return child_dir(Path("."), name).name
 
 
 def _run_all(
@@ -77,7 +61,7 @@ def _run_all(
     if n < 1:
         raise UserError("the number of replications must be at least 1")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_experiment_dir(out, EXPERIMENT_FILE)
     dirs = [r["dir"] for r in runs]
     if len(set(dirs)) != len(dirs):
         dup = sorted({d for d in dirs if dirs.count(d) > 1})
@@ -86,7 +70,9 @@ def _run_all(
         )
     for r in runs:
         r["hash"] = scenario_hash(r["scenario_obj"])
-        _check_run_dir(out / r["dir"], r["hash"], seed)
+        prepare_run_dir(
+            out / r["dir"], scenario=r["scenario_obj"].name, scenario_hash=r["hash"], seed=seed
+        )
     manifest = {
         "kind": kind,
         "version": __version__,

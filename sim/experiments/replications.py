@@ -14,6 +14,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import sys
 import time
 import traceback
@@ -26,10 +27,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["run_replications", "replication_seeds", "REPLICATION_DIR"]
+__all__ = ["run_replications", "replication_seeds", "REPLICATION_DIR", "RunInterrupted"]
 
 REPLICATION_DIR = "replications"
 """Sub-folder of a run directory holding one folder per finished replication."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run; the replications finished before it are stored and kept.
+
+    Attributes:
+        kept: replication indices finished (and, with an output folder, stored), in order.
+        total: replications the run was asked for.
+    """
+
+    def __init__(self, kept: list[int], total: int) -> None:
+        super().__init__(f"kept {len(kept)} of {total} replications")
+        self.kept = kept
+        self.total = total
 
 
 def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
@@ -121,10 +136,13 @@ def finished_replications(out_dir: Path, *, clean: bool = False) -> dict[int, di
         for p in sorted(base.glob("rep_*/summary.json")):
             try:
                 row = json.loads(p.read_text())
-            except (OSError, ValueError):
+                index = int(row["replication"])
+            except (OSError, ValueError, TypeError, KeyError, IndexError):
+                continue  # damaged or foreign: not a finished replication (re-run and replaced)
+            if p.parent.name != f"rep_{index:05d}":
                 continue
             row.pop("provenance", None)
-            done[int(row["replication"])] = row
+            done[index] = row
     return done
 
 
@@ -193,10 +211,23 @@ def run_replications(
         if dask_address is None
         else _execute_dask(sj, seed, n, todo, od, dask_address)
     )
-    for row in runner:
-        rows[row["replication"]] = row
-        if progress is not None:
-            progress(len(rows), total)
+    try:
+        for row in runner:
+            rows[row["replication"]] = row
+            if progress is not None:
+                progress(len(rows), total)
+    except KeyboardInterrupt:
+        runner.close()  # stops the workers now, not when the generator is collected
+        kept = {i for i, r in rows.items() if not r.get("error")}
+        if out_dir is not None:  # workers may have stored one more while we were stopping them
+            kept |= {
+                i
+                for i, r in finished_replications(Path(out_dir)).items()
+                if r.get("seed") == seed and r.get("scenario_hash") == h and not r.get("error")
+            }
+        raise RunInterrupted(
+            sorted(kept & set(range(n)) if indices is None else kept), total
+        ) from None
     df = pd.DataFrame([rows[i] for i in sorted(rows)])
     if "traceback" in df:
         df = df.drop(columns=["traceback"])
@@ -210,12 +241,39 @@ def _execute(
         for i in todo:
             yield _run_one(sj, seed, i, n, od)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_mp_context()) as pool:
-        pending = {pool.submit(_run_one, sj, seed, i, n, od) for i in todo}
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(todo)), mp_context=_mp_context(), initializer=_worker_init
+    )
+    try:
+        pending = {pool.submit(_run_one, sj, seed, i, n, od): i for i in todo}
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in done:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in sorted(done, key=pending.__getitem__):
+                del pending[f]
                 yield f.result()
+    except BaseException:  # Ctrl-C, or the consumer stopped: do not wait for running work
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _worker_init() -> None:
+    """Workers ignore Ctrl-C: the parent decides, and stops them (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued replications and terminate the running ones at once.
+
+    A replication cut short leaves only a ``.tmp_rep_*`` folder, which the next run removes.
+    """
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
 
 
 def _execute_dask(
@@ -249,6 +307,9 @@ def _execute_dask(
         for fut in as_completed(futures):
             yield fut.result()
             fut.release()
+    except BaseException:
+        client.cancel(futures)
+        raise
     finally:
         if own:
             client.close()

@@ -176,7 +176,7 @@ def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
     Raises:
         UserError: when an item has no ``=``, no values, or a key is repeated.
     """
-    import yaml
+    from sim.scenarios.yaml_reader import parse_value
 
     vary: dict[str, list[Any]] = {}
     for item in items:
@@ -192,10 +192,10 @@ def parse_vary(items: Sequence[str]) -> dict[str, list[Any]]:
         for tok in (t.strip() for t in raw.split(",")):
             if tok == "":
                 continue
-            try:
-                values.append(yaml.safe_load(tok))
-            except yaml.YAMLError:
-                values.append(tok)
+            try:  # parsed within the scenario reader's limits (nesting, aliases, size)
+                values.append(parse_value(tok))
+            except ValueError as exc:
+                raise UserError(f"--vary {key}: {exc}") from None
         if not values:
             raise UserError(f"--vary {key}: no values")
         vary[key] = values

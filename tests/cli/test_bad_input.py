@@ -258,6 +258,12 @@ CASES: dict[str, dict[str, Case]] = {
             "--vary",
             ("2,000 variants", "MAX_SWEEP_VARIANTS"),
         ),
+        "vary_value_nested_too_deep": Case(
+            {"s.yaml": BASE},
+            ["sweep", "{d}/s.yaml", "--out", "{d}/sw", "--vary", "traffic.vessels=" + "[" * 3000],
+            "--vary traffic.vessels",
+            ("nested more than 40 levels",),
+        ),
         "set_value_alias_bomb": _run(
             "--set", "description=" + FLOW_BOMB, where="--set description=", words=("alias bomb",)
         ),

@@ -80,7 +80,7 @@ class StrictFrozen(BaseModel):
         field = cls.model_fields.get(info.field_name or "")
         if field is None:
             return value
-        ann = field.annotation
+        ann: Any = field.annotation
         if _mentions_model(ann):
             return value
         if _is_plain_bool(ann):

@@ -142,11 +142,8 @@ def _reindex_marks(
         elif isinstance(c, list) and isinstance(m, list):
             names = [x.get("name") if isinstance(x, dict) else None for x in m]
             for j, item in enumerate(c):
-                k = (
-                    names.index(item["name"])
-                    if isinstance(item, dict) and item.get("name") in names
-                    else j
-                )
+                name = item.get("name") if isinstance(item, dict) else None
+                k = names.index(name) if isinstance(name, str) and name in names else j
                 if k != j:
                     moves[p + (j,)] = p + (k,)
                 if k < len(m):

@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from sim.scenarios import load_scenario
 
     sc = load_scenario(
-        ROOT / "scenarios" / "baseline_2017.yaml", overrides=[f"duration_days={a.days}", "warmup_days=0"]
+        ROOT / "scenarios" / "baseline_2017.yaml",
+        overrides=[f"duration_days={a.days}", "warmup_days=0"],
     )
     samples: list[tuple[int, float]] = []
     t0 = time.perf_counter()

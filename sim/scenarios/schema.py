@@ -676,7 +676,7 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Scenario:
-        """Relations between fields (``sim.scenarios.relations``); the loader locates them itself."""
+        """Relations between fields (``sim.scenarios.relations``); the loader locates its own."""
         if not (info.context or {}).get("relations_checked_by_loader"):
             from sim.scenarios.relations import consistency_problems
 

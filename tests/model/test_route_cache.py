@@ -36,7 +36,8 @@ def test_a_route_between_fixed_points_is_stored_once_for_both_directions():
     from sim.scenarios import load_scenario
 
     sc = load_scenario(
-        "scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=0", "duration_days=1", "warmup_days=0"]
+        "scenarios/crackdown_2018.yaml",
+        overrides=["traffic.vessels=0", "duration_days=1", "warmup_days=0"],
     )
     th = load_theater(sc.theater)
     cache = RouteCache()  # empty: both directions would be computed if not shared

@@ -28,16 +28,18 @@ _LAZY = {
     "OptimizeResult": "sim.optimize.problem",
 }
 
-__all__ = sorted(
-    [
-        "QuantalSolution",
-        "StackelbergSolution",
-        "follower_best_responses",
-        "solve_quantal_stackelberg",
-        "solve_stackelberg",
-        *_LAZY,
-    ]
-)
+__all__ = [
+    "OptimizeResult",
+    "QuantalSolution",
+    "SelectionResult",
+    "StackelbergSolution",
+    "follower_best_responses",
+    "kim_nelson",
+    "ocba_allocation",
+    "optimize",
+    "solve_quantal_stackelberg",
+    "solve_stackelberg",
+]
 
 
 def __getattr__(name: str) -> Any:

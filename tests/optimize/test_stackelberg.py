@@ -34,6 +34,7 @@ TIE_FOLLOWER = [[0, 2, 5], [0, -1, -4]]
 
 
 def test_conitzer_sandholm_introduction_game():
+    """The published 2x2 example: commit to (1/2, 1/2), the follower plays Right, value 3.5."""
     sol = solve_stackelberg(CS06_LEADER, CS06_FOLLOWER)
     assert sol.leader_mixed == pytest.approx((0.5, 0.5), abs=1e-9)
     assert sol.follower_response == 1
@@ -45,6 +46,7 @@ def test_conitzer_sandholm_introduction_game():
 
 
 def test_ties_go_to_the_leader_strong_equilibrium():
+    """At the commitment the follower is indifferent, and plays what suits the leader."""
     sol = solve_stackelberg(TIE_LEADER, TIE_FOLLOWER)
     assert sol.leader_mixed == pytest.approx((1 / 3, 2 / 3), abs=1e-9)
     assert sol.follower_response == 0
@@ -54,6 +56,7 @@ def test_ties_go_to_the_leader_strong_equilibrium():
 
 
 def test_a_strategy_that_can_never_be_a_best_response_has_an_infeasible_lp():
+    """A dominated follower strategy has an infeasible LP and is never the answer."""
     # column 1 is strictly dominated for the follower: no commitment makes it a best response
     sol = solve_stackelberg([[0, 9], [1, 9]], [[1, 0], [1, 0]])
     assert sol.feasible == (True, False)
@@ -63,6 +66,7 @@ def test_a_strategy_that_can_never_be_a_best_response_has_an_infeasible_lp():
 
 
 def test_zero_sum_game_gives_the_minimax_value():
+    """In a zero-sum game commitment is worth exactly the value of the game."""
     # matching pennies: commitment cannot beat the value of the game, 0 at (1/2, 1/2)
     a = np.array([[1.0, -1.0], [-1.0, 1.0]])
     sol = solve_stackelberg(a, -a)
@@ -71,6 +75,7 @@ def test_zero_sum_game_gives_the_minimax_value():
 
 
 def test_bad_shapes_are_refused():
+    """Payoff arrays of different shapes, or with NaN, are refused with a clear message."""
     with pytest.raises(ValueError, match="same non-empty shape"):
         solve_stackelberg([[1, 2]], [[1], [2]])
     with pytest.raises(ValueError, match="finite"):
@@ -115,6 +120,7 @@ small_games = st.integers(1, 3).flatmap(
 @settings(max_examples=150, deadline=None)
 @given(small_games)
 def test_lp_agrees_with_vertex_enumeration_on_random_small_games(game):
+    """The LP optimum equals the best vertex of all best-response regions."""
     a, b = (np.array(g, dtype=float) for g in game)
     sol = solve_stackelberg(a, b)
     x = sol.leader_array
@@ -129,6 +135,7 @@ def test_lp_agrees_with_vertex_enumeration_on_random_small_games(game):
 @settings(max_examples=60, deadline=None)
 @given(small_games)
 def test_no_grid_point_beats_the_lp(game):
+    """No commitment on a 1/30 grid of the simplex does better than the LP's."""
     a, b = (np.array(g, dtype=float) for g in game)
     sol = solve_stackelberg(a, b)
     m = a.shape[0]
@@ -142,6 +149,7 @@ def test_no_grid_point_beats_the_lp(game):
 
 
 def test_quantal_response_at_zero_rationality_faces_a_uniform_follower():
+    """Rationality 0: the follower plays uniformly whatever the leader does."""
     a = np.array([[3.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
     b = np.zeros_like(a)
     sol = solve_quantal_stackelberg(a, b, rationality=0.0)
@@ -151,6 +159,7 @@ def test_quantal_response_at_zero_rationality_faces_a_uniform_follower():
 
 
 def test_quantal_response_approaches_the_strong_equilibrium_as_rationality_grows():
+    """As rationality grows the quantal value rises towards the strong equilibrium's 3.5."""
     values = [
         solve_quantal_stackelberg(CS06_LEADER, CS06_FOLLOWER, rationality=lam).leader_value
         for lam in (1.0, 10.0, 100.0, 1000.0)
@@ -164,6 +173,7 @@ def test_quantal_response_approaches_the_strong_equilibrium_as_rationality_grows
 @settings(max_examples=30, deadline=None)
 @given(small_games, st.floats(0.0, 5.0))
 def test_quantal_optimum_is_no_worse_than_any_grid_point(game, lam):
+    """The refined quantal optimum is at least as good as every point of a 1/20 grid."""
     a, b = (np.array(g, dtype=float) for g in game)
     sol = solve_quantal_stackelberg(a, b, rationality=lam)
     assert sum(sol.follower_mixed) == pytest.approx(1.0)
@@ -180,5 +190,6 @@ def test_quantal_optimum_is_no_worse_than_any_grid_point(game, lam):
 
 
 def test_quantal_refuses_negative_rationality():
+    """A negative rationality parameter is refused."""
     with pytest.raises(ValueError, match="rationality"):
         solve_quantal_stackelberg(CS06_LEADER, CS06_FOLLOWER, rationality=-1.0)

@@ -26,6 +26,7 @@ _COMMANDS = [
     "sim.cli.results_cmd",
     "sim.cli.compare_cmd",
     "sim.cli.sweep_cmd",
+    "sim.cli.optimize_cmd",
     "sim.cli.map_cmd",
 ]
 

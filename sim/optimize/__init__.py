@@ -24,8 +24,8 @@ _LAZY = {
     "kim_nelson": "sim.optimize.selection",
     "SelectionResult": "sim.optimize.selection",
     "ocba_allocation": "sim.optimize.selection",
-    "optimize": "sim.optimize.problem",
-    "OptimizeResult": "sim.optimize.problem",
+    "optimize": "sim.optimize.search",
+    "OptimizeResult": "sim.optimize.search",
 }
 
 __all__ = [

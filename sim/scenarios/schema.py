@@ -640,6 +640,10 @@ class Rules(Frozen):
     )
 
 
+# The optimize: section lives in its own module (it imports Frozen and param from here).
+from sim.scenarios.optimize_schema import Optimize  # noqa: E402
+
+
 class Scenario(Frozen):
     """A complete, validated situation: theater, traffic, smugglers, patrols, rules, run settings."""
 
@@ -673,6 +677,12 @@ class Scenario(Frozen):
     coordination: Coordination = Field(default_factory=Coordination)
     classification: Classification = Field(default_factory=Classification)
     rules: Rules = Field(default_factory=Rules)
+    optimize: Optimize | None = Field(
+        None,
+        exclude=True,
+        description="What `sanctions-sim optimize` searches over (not read by the model, not part "
+        "of the scenario hash).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Scenario:

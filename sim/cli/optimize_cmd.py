@@ -23,8 +23,10 @@ CAVEATS = [
     "general, their smuggler schedules, so paired differences are noisier than they will be.",
     "Evaluations run for optimize.duration_days, shorter than the scenario's own year, to keep "
     "the search affordable; optimum.yaml keeps the scenario's duration.",
-    "The game uses first-stage means (few replications); its intervals come from a bootstrap "
-    "over replication indices and are rough with so few replications.",
+    "The game uses each cell's mean over its replications (few of them); its intervals come "
+    "from a bootstrap over replication indices and are rough with so few replications. The "
+    "equilibrium's gain is measured on the replications it was chosen on, so it is optimistic "
+    "(it cannot be negative there); rerun optimum.yaml on new seeds to check it.",
     "Kim-Nelson's guarantee assumes normal outputs and holds only if the best allocation is at "
     "least delta better than every other; it does not cover the equilibrium.",
 ]

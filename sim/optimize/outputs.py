@@ -8,7 +8,7 @@ Files written by `write_outputs` (all in the output folder):
 - ``equilibrium.csv``: the patrol mix (``side = patrol``), the smugglers' response
   (``side = smugglers``) and the value of the game with its bootstrap interval
   (``side = value``).
-- ``payoff_matrix.csv``: first-stage means of every (allocation, response) cell.
+- ``payoff_matrix.csv``: mean of every (allocation, response) cell over its replications.
 - ``selection.csv``: the selection's history (survivors and means per stage).
 - ``optimum.yaml``: the chosen allocation as a runnable scenario (the scenario's own duration).
 - ``areas.csv``: equilibrium shares by area (patrol effort, smugglers' rendezvous), for the map.
@@ -198,6 +198,7 @@ def headline(result: Any) -> dict[str, Any]:
     if "naive_gain" in g:
         out["naive_gain_over_declared"] = list(g["naive_gain"])
         out["naive_gain_replications"] = g["naive_gain_n"]
+        out["naive_is_declared"] = result.naive == g["declared"]
         out["equilibrium_gain_over_declared"] = list(g["equilibrium_gain"])
     return out
 
@@ -292,7 +293,7 @@ def write_outputs(result: Any, scenario: Any, out_dir: str | Path) -> dict[str, 
 def _pct(v: float, objective: str) -> str:
     if objective == "barrels_vs_cap":
         return f"{v:+.2f} x cap"
-    return f"{100 * v:+.1f} pts"
+    return f"{100 * v:+.2f} pts"
 
 
 def summary_lines(result: Any) -> list[str]:
@@ -309,15 +310,22 @@ def summary_lines(result: Any) -> list[str]:
     lines.append(f"value of the game: {h['game_value']:.4f} (bootstrap 95% [{lo:.4f}, {hi:.4f}])")
     if "naive_gain_over_declared" in h:
         m, lo, hi = h["naive_gain_over_declared"]
-        lines.append(
-            f"naive choice against non-adaptive smugglers: {h['naive_choice']}; gain over the "
-            f"declared allocation {_pct(m, obj)} [{_pct(lo, obj)}, {_pct(hi, obj)}] "
-            f"(paired, {h['naive_gain_replications']} replications)"
-        )
+        if h["naive_is_declared"]:
+            lines.append(
+                f"naive choice against non-adaptive smugglers: {h['naive_choice']}, the "
+                "scenario's own allocation (no gain to report)"
+            )
+        else:
+            lines.append(
+                f"naive choice against non-adaptive smugglers: {h['naive_choice']}; gain over the "
+                f"declared allocation {_pct(m, obj)} [{_pct(lo, obj)}, {_pct(hi, obj)}] "
+                f"(paired, {h['naive_gain_replications']} replications)"
+            )
         m, lo, hi = h["equilibrium_gain_over_declared"]
         lines.append(
             f"equilibrium gain over the declared allocation when smugglers respond: "
-            f"{_pct(m, obj)} [{_pct(lo, obj)}, {_pct(hi, obj)}] (bootstrap)"
+            f"{_pct(m, obj)} [{_pct(lo, obj)}, {_pct(hi, obj)}] (bootstrap; optimistic: the "
+            "equilibrium is chosen on the same data)"
         )
     lines.append(f"selection: {h['selection_statement']}")
     if h["approximate_pcs"] is not None:

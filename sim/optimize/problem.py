@@ -34,6 +34,7 @@ __all__ = [
     "objective",
     "follower_payoff",
     "OBJECTIVE_LABELS",
+    "check_spec",
 ]
 
 OBJECTIVE_LABELS = {
@@ -104,8 +105,9 @@ def responses(scenario: Any) -> list[Response]:
         raise _no_spec(scenario)
     s = spec.smugglers
     out = [Response("as declared")] if s.include_declared else []
-    mixes: list[tuple[tuple[str, float], ...] | None] = [
-        tuple((k, float(v) / sum(m.values())) for k, v in m.items()) for m in s.rendezvous
+    mixes: list[tuple[str, tuple[tuple[str, float], ...]] | None] = [
+        (name, tuple((k, float(v) / sum(m.values())) for k, v in m.items()))
+        for name, m in s.rendezvous.items()
     ] or [None]
     darks: list[float | None] = list(s.dark_shares) or [None]
     for mix in mixes:
@@ -114,10 +116,10 @@ def responses(scenario: Any) -> list[Response]:
                 continue
             parts = []
             if mix is not None:
-                parts.append(" / ".join(f"{a} {w:.0%}" for a, w in mix))
+                parts.append(mix[0])
             if dark is not None:
                 parts.append(f"dark {dark:.0%}")
-            out.append(Response(", ".join(parts), mix, dark))
+            out.append(Response(", ".join(parts), None if mix is None else mix[1], dark))
     if not out:
         raise UserError(
             "optimize.smugglers: no responses (include_declared is false and no rendezvous mixes "
@@ -156,6 +158,31 @@ def _responding_programs(scenario: Any) -> list[str]:
             f"scenario {scenario.name!r} (programs: {', '.join(names)})"
         )
     return chosen
+
+
+def check_spec(scenario: Any, theater: Any) -> None:
+    """Check the optimize section's names against the scenario and theater (located errors)."""
+    spec = scenario.optimize
+    if spec is None:
+        raise _no_spec(scenario)
+    allocated_groups(scenario)
+    _responding_programs(scenario)
+    known = set(theater.areas["name"])
+    problems = []
+    for a in spec.candidates.areas:
+        if a not in known:
+            problems.append(f"optimize.candidates.areas: unknown area {a!r}")
+    for name, mix in spec.smugglers.rendezvous.items():
+        for a in mix:
+            if a not in known:
+                problems.append(f"optimize.smugglers.rendezvous.{name}: unknown area {a!r}")
+    if problems:
+        raise UserError(
+            "; ".join(problems)
+            + f" (areas of the {scenario.theater} theater: "
+            + ", ".join(sorted(known))
+            + ")"
+        )
 
 
 def _scaled_counts(scenario: Any, groups: list[dict[str, Any]]) -> None:

@@ -9,12 +9,12 @@ Phases:
 2. **Selection against non-adaptive smugglers.** Kim-Nelson (`sim.optimize.selection`) on the
    allocations' objective against the declared smuggler behaviour, adding replications to the
    survivors until one is left, the replication cap, or the time limit.
-3. **The game.** The first-stage means form the payoff matrices (patrol objective; the
-   smugglers' payoff is minus the objective before the escalation penalty). The strong
-   Stackelberg equilibrium (or the quantal-response commitment) says what the patrol side should
-   commit to when the smugglers see it and respond. A bootstrap over replication indices (the
-   same resample in every cell, keeping the pairing) gives intervals for the game's value and
-   how often each allocation carries the equilibrium.
+3. **The game.** The cells' means (all their replications) form the payoff matrices (patrol
+   objective; the smugglers' payoff is minus the objective before the escalation penalty). The
+   strong Stackelberg equilibrium (or the quantal-response commitment) says what the patrol
+   side should commit to when the smugglers see it and respond. A bootstrap over replication
+   indices (the same resample in cells with the same replications, keeping the pairing) gives
+   intervals for the game's value and how often each allocation carries the equilibrium.
 
 The naive optimum (phase 2) and the equilibrium (phase 3) are reported side by side: the gap
 between them is what the smugglers' adaptation costs.
@@ -39,6 +39,7 @@ from sim.optimize.problem import (
     Response,
     allocations,
     cell_data,
+    check_spec,
     follower_payoff,
     objective,
     responses,
@@ -64,8 +65,8 @@ class OptimizeResult:
         responses: the smugglers' responses (index = column).
         cells: long table, one row per (allocation, response, replication) with ``objective``
             and ``follower``.
-        leader_matrix: first-stage mean patrol objective per cell.
-        follower_matrix: first-stage mean smugglers' payoff per cell.
+        leader_matrix: mean patrol objective per cell (all its replications).
+        follower_matrix: mean smugglers' payoff per cell.
         selection: the Kim-Nelson result against the declared smugglers (None with one
             allocation).
         naive: index of the allocation chosen against non-adaptive smugglers.
@@ -241,7 +242,8 @@ def optimize(
         replications: cap on replications per allocation during selection (default:
             ``optimize.max_replications``).
         time_limit_min: stop selection after this many minutes of wall time (the first stage
-            always completes); the result then says what is unsettled.
+            always completes); the result then says what is unsettled (default:
+            ``optimize.time_limit_min``).
         workers: local processes; cells run in parallel, one cell's replications serially.
         dask_address: a Dask scheduler: each cell's replications run on the cluster.
         seed: root seed (default: the scenario's).
@@ -262,7 +264,12 @@ def optimize(
     if scenario.optimize is None:
         allocations(scenario)  # raises the explanatory error
     spec = scenario.optimize
+    from sim.experiments.replications import _theater
+
+    check_spec(scenario, _theater(scenario.theater))
     allocs, resps = allocations(scenario), responses(scenario)
+    if time_limit_min is None:
+        time_limit_min = spec.time_limit_min
     n0 = int(spec.first_stage)
     cap = int(replications if replications is not None else spec.max_replications)
     if cap < n0:
@@ -324,16 +331,16 @@ def optimize(
                 {"allocation": i, "response": j, "replication": r, "objective": o, "follower": f}
             )
     cells = pd.DataFrame(rows)
-    first_stage = cells[cells["replication"] < n0]
-    obj = first_stage.pivot_table(
+    # every replication of a cell counts (selection added some to the reference column)
+    obj = cells.pivot_table(
         index="allocation", columns="response", values="objective", aggfunc="mean"
     ).to_numpy()
-    fol = first_stage.pivot_table(
+    fol = cells.pivot_table(
         index="allocation", columns="response", values="follower", aggfunc="mean"
     ).to_numpy()
-    eq = _equilibrium(first_stage, obj, fol, spec, len(allocs), len(resps), n0)
+    eq = _equilibrium(cells, obj, fol, spec, len(allocs), len(resps))
     declared = next((i for i, a in enumerate(allocs) if a.declared), None)
-    gains = _gains(cells, obj, fol, eq, naive, declared, ref, first_stage, n0)
+    gains = _gains(cells, obj, fol, eq, naive, declared, ref)
     return OptimizeResult(
         allocations=allocs,
         responses=resps,
@@ -376,22 +383,29 @@ def _solve(obj: np.ndarray, fol: np.ndarray, spec: Any) -> tuple[np.ndarray, np.
     return s.leader_array, resp, s.leader_value
 
 
-def _cube(first_stage: pd.DataFrame, m: int, n: int, n0: int) -> tuple[np.ndarray, np.ndarray]:
-    """Objective and follower payoff as arrays (allocation, response, replication)."""
-    fs = first_stage.sort_values(["allocation", "response", "replication"])
-    obj = fs["objective"].to_numpy(dtype=float).reshape(m, n, n0)
-    fol = fs["follower"].to_numpy(dtype=float).reshape(m, n, n0)
-    return obj, fol
+def _per_cell(cells: pd.DataFrame, m: int, n: int) -> dict[tuple[int, int], np.ndarray]:
+    """Each cell's (objective, follower) rows in replication order, shape (replications, 2)."""
+    out = {}
+    for (i, j), g in cells.sort_values("replication").groupby(["allocation", "response"]):
+        out[(int(i), int(j))] = g[["objective", "follower"]].to_numpy(dtype=float)
+    return out
 
 
-def _equilibrium(first_stage, obj, fol, spec, m, n, n0) -> dict[str, Any]:
+def _equilibrium(cells, obj, fol, spec, m, n) -> dict[str, Any]:
     mix, resp, value = _solve(obj, fol, spec)
-    obj_c, fol_c = _cube(first_stage, m, n, n0)
+    per = _per_cell(cells, m, n)
     rng = np.random.default_rng(12345)  # fixed: the bootstrap is part of the report, reproducible
     values, modal, pure_vals = [], np.zeros(m), []
     for _ in range(BOOTSTRAP_RESAMPLES):
-        idx = rng.integers(0, n0, n0)
-        o, f = obj_c[:, :, idx].mean(axis=2), fol_c[:, :, idx].mean(axis=2)
+        # one resample of replication positions per cell size: cells with the same replications
+        # get the same resample, so common-seed pairs stay paired
+        draws: dict[int, np.ndarray] = {}
+        o, f = np.zeros((m, n)), np.zeros((m, n))
+        for (i, j), x in per.items():
+            k = len(x)
+            if k not in draws:
+                draws[k] = rng.integers(0, k, k)
+            o[i, j], f[i, j] = x[draws[k]].mean(axis=0)
         bm, _, bv = _solve(o, f, spec)
         values.append(bv)
         modal[int(np.argmax(bm))] += 1
@@ -414,7 +428,7 @@ def _equilibrium(first_stage, obj, fol, spec, m, n, n0) -> dict[str, Any]:
     }
 
 
-def _gains(cells, obj, fol, eq, naive, declared, ref, first_stage, n0) -> dict[str, Any]:
+def _gains(cells, obj, fol, eq, naive, declared, ref) -> dict[str, Any]:
     out: dict[str, Any] = {"declared": declared}
     means = (
         cells[cells["response"] == ref]

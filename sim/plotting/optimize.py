@@ -108,7 +108,7 @@ def plot_candidates(candidates: pd.DataFrame, objective_label: str) -> Figure:
             y - 0.12,
             "s",
             color="#D55E00",
-            label="if the smugglers best-respond to it (first stage)",
+            label="if the smugglers best-respond to it",
         )
         ax.set_yticks(
             y,
@@ -124,7 +124,7 @@ def plot_candidates(candidates: pd.DataFrame, objective_label: str) -> Figure:
 
 
 def plot_payoff_matrix(matrix: pd.DataFrame, objective_label: str) -> Figure:
-    """Heat map of the first-stage patrol objective by allocation (rows) and response (columns)."""
+    """Heat map of the mean patrol objective by allocation (rows) and response (columns)."""
     pv = matrix.pivot(index="allocation_label", columns="response_label", values="patrol_objective")
     order_r = matrix.drop_duplicates("allocation")["allocation_label"].tolist()
     order_c = matrix.drop_duplicates("response")["response_label"].tolist()
@@ -149,7 +149,7 @@ def plot_payoff_matrix(matrix: pd.DataFrame, objective_label: str) -> Figure:
         ax.set_yticks(range(len(order_r)), order_r, fontsize=8)
         ax.set_xlabel("smugglers' response")
         fig.colorbar(im, ax=ax, label=objective_label)
-        ax.set_title("Payoff matrix (patrol objective, first-stage means)")
+        ax.set_title("Payoff matrix (mean patrol objective per cell)")
     return fig
 
 
@@ -184,7 +184,7 @@ def plot_selection(history: pd.DataFrame, objective_label: str) -> Figure:
 def _fmt(v: float, objective: str) -> str:
     if not math.isfinite(v):
         return "n/a"
-    return f"{v:+.2f} x cap" if objective == "barrels_vs_cap" else f"{100 * v:+.1f} points"
+    return f"{v:+.2f} x cap" if objective == "barrels_vs_cap" else f"{100 * v:+.2f} points"
 
 
 def summary_paragraphs(head: dict[str, Any]) -> list[str]:
@@ -203,16 +203,23 @@ def summary_paragraphs(head: dict[str, Any]) -> list[str]:
         out.append(
             f"Gain over the scenario's own allocation when the smugglers respond to each: "
             f"{_fmt(m, obj)} in {head['objective_label']} (bootstrap 95% interval "
-            f"{_fmt(lo, obj)} to {_fmt(hi, obj)})."
+            f"{_fmt(lo, obj)} to {_fmt(hi, obj)}; optimistic, since the equilibrium is chosen on "
+            "the same replications and can only gain on them)."
         )
         m, lo, hi = head["naive_gain_over_declared"]
-        settled = "" if (lo > 0 or hi < 0) else " The interval includes zero: not settled."
-        out.append(
-            f"Against smugglers who do not adapt, the best allocation is {head['naive_choice']}: "
-            f"{_fmt(m, obj)} over the scenario's own (paired 95% interval {_fmt(lo, obj)} to "
-            f"{_fmt(hi, obj)}, {head['naive_gain_replications']} common-seed replications)."
-            + settled
-        )
+        if head.get("naive_is_declared"):
+            out.append(
+                f"Against smugglers who do not adapt, the best allocation found is the scenario's "
+                f"own ({head['naive_choice']})."
+            )
+        else:
+            settled = "" if (lo > 0 or hi < 0) else " The interval includes zero: not settled."
+            out.append(
+                f"Against smugglers who do not adapt, the best allocation is "
+                f"{head['naive_choice']}: {_fmt(m, obj)} over the scenario's own (paired 95% "
+                f"interval {_fmt(lo, obj)} to {_fmt(hi, obj)}, "
+                f"{head['naive_gain_replications']} common-seed replications)." + settled
+            )
     out.append(head["selection_statement"])
     if head.get("approximate_pcs") is not None:
         out.append(
@@ -257,15 +264,14 @@ def build_optimize_report(
             "Candidates",
             "Blue: objective against the smugglers as declared, mean and 95% t interval between "
             "common-seed replications. Orange: the value if the smugglers best-respond to that "
-            "allocation alone (first-stage means).",
+            "allocation alone (cell means).",
             _save(plot_candidates(tabs["candidates"], label), figdir / "candidates.png"),
         )
     )
     figs.append(
         (
             "Payoff matrix",
-            "Mean patrol objective of each (allocation, smugglers' response) cell over the "
-            "first-stage "
+            "Mean patrol objective of each (allocation, smugglers' response) cell over its "
             "replications, all on the same replication seeds.",
             _save(plot_payoff_matrix(tabs["payoff_matrix"], label), figdir / "payoff_matrix.png"),
         )

@@ -31,6 +31,7 @@ def _plain(ann: Any) -> Any:
 
 def _type_name(ann: Any) -> str:
     text = str(_plain(ann)).replace("typing.", "").replace("sim.scenarios.schema.", "")
+    text = text.replace("sim.scenarios.optimize_schema.", "")
     return text.replace("<class '", "").replace("'>", "").replace(" | ", " or ")
 
 

@@ -67,10 +67,10 @@ class OptimizeSmugglers(Frozen):
     programs: tuple[str, ...] = Field(
         (), description="Programs whose behaviour responds (default: every program)."
     )
-    rendezvous: tuple[dict[str, float], ...] = Field(
-        (),
-        description="Rendezvous-area mixes, each a map area -> relative weight "
-        "(e.g. {ecs_high_seas: 0.3, yellow_sea_central: 0.7}); empty: as declared.",
+    rendezvous: dict[str, dict[str, float]] = Field(
+        {},
+        description="Named rendezvous-area mixes, each a map area -> relative weight, e.g. "
+        "{yellow_sea_heavy: {ecs_high_seas: 0.3, yellow_sea_central: 0.7}}; empty: as declared.",
     )
     dark_shares: tuple[float, ...] = Field(
         (),
@@ -100,7 +100,7 @@ class OptimizeSmugglers(Frozen):
 
     @model_validator(mode="after")
     def _valid(self) -> OptimizeSmugglers:
-        for mix in self.rendezvous:
+        for mix in self.rendezvous.values():
             if not mix or any(w < 0 for w in mix.values()) or sum(mix.values()) <= 0:
                 raise ValueError(
                     f"a rendezvous mix needs areas with non-negative weights, not all zero: {mix}"
@@ -174,6 +174,14 @@ class Optimize(Frozen):
         description="Simulated time of each evaluation (shorter than the scenario's own to keep "
         "the "
         "search affordable; None: the scenario's). The warm-up is kept.",
+    )
+    time_limit_min: float | None = param(
+        None,
+        unit="min",
+        gt=0,
+        le=60 * 24 * 30,
+        description="Stop selection after this much wall time (the first stage always completes); "
+        "--time-limit overrides it. None: no limit.",
     )
     first_stage: int = param(
         3,

@@ -1,0 +1,101 @@
+"""End to end on a small korea case with an obvious answer, through the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import yaml
+
+from sim.cli import main
+from sim.scenarios import load_scenario
+from tests.optimize.test_problem import base
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """Smugglers meet only in the East China Sea; the declared patrol is in the Sea of Japan.
+
+    Candidates: the declared allocation and a random search of the East China Sea box. The
+    smugglers may also move their meetings to the central Yellow Sea, where nobody patrols.
+    """
+    d = base(
+        candidates={"areas": ["ecs_patrol"], "strategies": ["random"]},
+        smugglers={"rendezvous": {"yellow_sea": {"yellow_sea_central": 1.0}}},
+    )
+    for g in d["assets"]:
+        g["strategy"] = {"kind": "random", "areas": ["sea_of_japan_patrol"]}
+    tmp = tmp_path_factory.mktemp("opt")
+    f = tmp / "small.yaml"
+    f.write_text(yaml.safe_dump(d))
+    out = tmp / "out"
+    code = main(["optimize", str(f), "--out", str(out), "--workers", "2"])
+    return f, out, code
+
+
+def test_it_finds_the_obvious_best_allocation_against_smugglers_who_do_not_adapt(run):
+    """Patrolling where the smugglers meet beats the Sea of Japan, and the lead is settled."""
+    _, out, code = run
+    assert code == 0
+    cand = pd.read_csv(out / "candidates.csv")
+    naive = cand.loc[cand["naive_choice"], "label"].item()
+    assert naive == "random ecs_patrol"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["selection_settled"] is True
+    gain, low, high = summary["naive_gain_over_declared"]
+    assert low > 0 and gain > 0.05
+
+
+def test_smugglers_who_adapt_move_where_nobody_patrols(run):
+    """The smugglers answer with the unpatrolled Yellow Sea; adaptation costs the patrol side."""
+    _, out, _ = run
+    eq = pd.read_csv(out / "equilibrium.csv")
+    smugglers = eq[eq["side"] == "smugglers"].set_index("label")["probability"]
+    assert smugglers["yellow_sea"] == pytest.approx(1.0)
+    summary = json.loads((out / "summary.json").read_text())
+    cand = pd.read_csv(out / "candidates.csv").set_index("label")
+    assert summary["game_value"] < cand.loc["random ecs_patrol", "objective_mean"]
+    patrol = eq[eq["side"] == "patrol"]["probability"]
+    assert patrol.sum() == pytest.approx(1.0)
+
+
+def test_it_writes_a_runnable_optimum_and_the_report(run):
+    """optimum.yaml loads as a scenario with the scenario's own duration; the report is offline."""
+    f, out, _ = run
+    opt = load_scenario(out / "optimum.yaml")
+    assert opt.duration_days == load_scenario(f).duration_days
+    html = (out / "report.html").read_text()
+    assert "<img" in html and "http" not in html.split("<body>")[1].split("Caveats")[0]
+    for name in ("map", "candidates", "payoff_matrix", "selection"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 5000
+
+
+def test_a_repeated_command_resumes_with_no_new_replications_and_the_same_answer(run, capsys):
+    """Stored cell replications are reused, serially this time: results do not depend on workers."""
+    f, out, _ = run
+    before = (out / "equilibrium.csv").read_text()
+    assert main(["optimize", str(f), "--out", str(out), "--workers", "1", "--no-report"]) == 0
+    assert "0 replications simulated" in capsys.readouterr().out
+    assert (out / "equilibrium.csv").read_text() == before
+
+
+def test_a_file_without_an_optimize_section_exits_2_with_a_message(tmp_path, capsys):
+    """No traceback: the error names the file and what to add."""
+    d = base()
+    del d["optimize"]
+    f = tmp_path / "plain.yaml"
+    f.write_text(yaml.safe_dump(d))
+    assert main(["optimize", str(f), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "no 'optimize:' section" in err and str(f) in err
+
+
+def test_a_bad_budget_option_exits_2(tmp_path, capsys):
+    """--budget takes ship_days=N or flight_hours=N."""
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(base()))
+    assert main(["optimize", str(f), "--out", str(tmp_path / "o"), "--budget", "tanks=3"]) == 2
+    assert "expected ship_days=N or flight_hours=N" in capsys.readouterr().err

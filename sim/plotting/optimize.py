@@ -62,18 +62,22 @@ def plot_effort_map(theater: Any, areas: pd.DataFrame, title: str) -> Figure:
                     lw=0,
                 )
                 ax.plot(xy[:, 0], xy[:, 1], color=c, lw=1.5, zorder=4)
-            cx, cy = a.polygon_lonlat.centroid.x, a.polygon_lonlat.centroid.y
-            dy = 0.25 if r["side"] == "patrol" else -0.25
+            x0, y0, x1, y1 = a.polygon_lonlat.bounds
+            # patrol tags at the top-left corner, smugglers' at the bottom-right: nested boxes
+            # (a hotspot inside a patrol box) keep their labels apart
+            tx, ty, ha, va = (
+                (x0, y1, "left", "bottom") if r["side"] == "patrol" else (x1, y0, "right", "top")
+            )
             ax.text(
-                cx,
-                cy + dy,
-                f"{r['area']}\n{r['side']} {r['weight']:.0%}",
-                ha="center",
-                va="center",
-                fontsize=8,
+                tx,
+                ty,
+                f"{r['area']} {r['weight']:.0%}",
+                ha=ha,
+                va=va,
+                fontsize=7.5,
                 zorder=5,
                 color=colours[r["side"]],
-                bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 1},
+                bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1},
             )
         ax.legend(
             handles=[

@@ -18,6 +18,7 @@ def test_there_are_notebooks():
         "01_quickstart.ipynb",
         "02_compare_patrol_strategies.ipynb",
         "03_sensitivity.ipynb",
+        "06_optimise_patrols.ipynb",
     } <= names
 
 

@@ -55,6 +55,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a value in every scenario, e.g. --set duration_days=90 (repeatable)",
     )
     parser.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        metavar="P",
+        help="add replications (common random numbers) until every pairwise difference in "
+        "--precision-metric has a 95%% half-width <= P or excludes zero; --replications is the "
+        "starting number",
+    )
+    parser.add_argument(
+        "--precision-metric",
+        default="interception_rate",
+        metavar="METRIC",
+        help="metric for --precision (a replication column; default interception_rate)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="MIN",
+        help="with --precision: stop adding replications after MIN minutes",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         required=True,
@@ -91,6 +113,7 @@ def main(args: argparse.Namespace) -> int:
             raise UserError(f"{f}: no such scenario file or folder")
     args.files = [str(p) for p in files]
     workers = args.workers or os.cpu_count() or 1
+    precision = _precision(args)
     bar = Progress("compare")
     try:
         reps = compare(
@@ -101,10 +124,29 @@ def main(args: argparse.Namespace) -> int:
             args.out,
             overrides=args.sets,
             progress=bar,
+            precision=precision,
         )
     finally:
         bar.close()
+    if precision is not None:
+        print(precision.statement())
     return _finish(reps, args.out, build_report(args.out, maps=not args.no_maps))
+
+
+def _precision(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The --precision target, or None; shared with sweep."""
+    from sim.errors import UserError
+    from sim.experiments.compare import Precision
+
+    if args.precision is None:
+        if args.time_limit is not None:
+            raise UserError("--time-limit applies with --precision")
+        return None
+    if not args.precision > 0:
+        raise UserError("--precision must be a positive half-width (metric units)")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise UserError("--time-limit must be a positive number of minutes")
+    return Precision(args.precision, args.precision_metric, args.time_limit)
 
 
 def _finish(reps, out: Path, report: Path) -> int:  # type: ignore[no-untyped-def]

@@ -59,6 +59,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fixed override applied to every variant (repeatable)",
     )
     parser.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        metavar="P",
+        help="add replications (common random numbers) until every pairwise difference in "
+        "--precision-metric has a 95%% half-width <= P or excludes zero; --replications is the "
+        "starting number",
+    )
+    parser.add_argument(
+        "--precision-metric",
+        default="interception_rate",
+        metavar="METRIC",
+        help="metric for --precision (a replication column; default interception_rate)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="MIN",
+        help="with --precision: stop adding replications after MIN minutes",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         required=True,
@@ -73,7 +95,7 @@ def main(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
 
     from sim.cli.common import Progress
-    from sim.cli.compare_cmd import _finish
+    from sim.cli.compare_cmd import _finish, _precision
     from sim.errors import UserError
     from sim.experiments.compare import parse_vary, sweep
     from sim.plotting.report import build_report
@@ -90,6 +112,7 @@ def main(args: argparse.Namespace) -> int:
             "(MAX_SWEEP_VARIANTS); sweep fewer values at a time"
         )
     workers = args.workers or os.cpu_count() or 1
+    precision = _precision(args)
     bar = Progress("sweep")
     try:
         reps = sweep(
@@ -101,7 +124,10 @@ def main(args: argparse.Namespace) -> int:
             args.out,
             overrides=args.sets,
             progress=bar,
+            precision=precision,
         )
     finally:
         bar.close()
+    if precision is not None:
+        print(precision.statement())
     return _finish(reps, args.out, build_report(args.out, maps=False))

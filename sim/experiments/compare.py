@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.results import EXPERIMENT_FILE
 from sim.errors import UserError
 from sim.experiments.run_dirs import child_dir, prepare_experiment_dir, prepare_run_dir
 
-__all__ = ["compare", "sweep", "sweep_variants", "parse_vary"]
+__all__ = ["compare", "sweep", "sweep_variants", "parse_vary", "Precision", "precision_state"]
 
 Progress = Callable[[int, int], None]
 
@@ -51,11 +54,9 @@ def _run_all(
     out_dir: str | Path,
     progress: Progress | None,
     extra: Mapping[str, Any] | None = None,
+    precision: Precision | None = None,
 ) -> pd.DataFrame:
-    import yaml
-
     from sim import __version__
-    from sim.experiments.replications import run_replications
     from sim.scenarios import scenario_hash
 
     if n < 1:
@@ -93,6 +94,45 @@ def _run_all(
             for r in runs
         ],
     }
+    t0 = time.monotonic()
+    df = _round(runs, manifest, n=n, seed=seed, workers=workers, out=out, progress=progress)
+    while precision is not None:
+        state = precision_state(df, precision.metric, precision.half_width)
+        precision.history.append({"replications": n, **state})
+        if state["reached"]:
+            precision.outcome = "reached"
+            break
+        if precision.time_limit_min is not None and (
+            time.monotonic() - t0 >= precision.time_limit_min * 60.0
+        ):
+            precision.outcome = "time limit"
+            break
+        if n >= precision.max_replications:
+            precision.outcome = "replication cap"
+            break
+        n = min(precision.max_replications, n + max(2, n // 2))
+        df = _round(runs, manifest, n=n, seed=seed, workers=workers, out=out, progress=progress)
+    df.to_csv(out / "replications.csv", index=False)
+    return df
+
+
+def _round(
+    runs: list[dict[str, Any]],
+    manifest: dict[str, Any],
+    *,
+    n: int,
+    seed: int,
+    workers: int,
+    out: Path,
+    progress: Progress | None,
+) -> pd.DataFrame:
+    """Run (or read back) replications 0..n-1 of every run; one row per (run, replication)."""
+    import yaml
+
+    from sim import __version__
+    from sim.experiments.replications import run_replications
+
+    manifest["replications"] = n
     (out / EXPERIMENT_FILE).write_text(json.dumps(manifest, indent=1, default=str))
     total = n * len(runs)
     frames = []
@@ -127,9 +167,78 @@ def _run_all(
         for key, value in r.get("factors", {}).items():
             reps[key] = value
         frames.append(reps)
-    df = pd.concat(frames, ignore_index=True)
-    df.to_csv(out / "replications.csv", index=False)
-    return df
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class Precision:
+    """A sequential-replication target for `compare` and `sweep`, and what was reached.
+
+    Replications are added (on common random numbers: the same seeds for every scenario) until
+    every pairwise difference in ``metric`` has a 95% half-width of at most ``half_width``, or
+    its interval excludes zero (the difference is settled either way), or ``time_limit_min``
+    or ``max_replications`` is reached. ``history`` and ``outcome`` are filled in by the run.
+    """
+
+    half_width: float
+    metric: str = "interception_rate"
+    time_limit_min: float | None = None
+    max_replications: int = 200
+    history: list[dict[str, Any]] = field(default_factory=list)
+    outcome: str = ""
+
+    def statement(self) -> str:
+        """What was reached, in one sentence."""
+        if not self.history:
+            return "precision: nothing run"
+        h = self.history[-1]
+        return (
+            f"precision target {self.half_width:g} on {self.metric}: {self.outcome} after "
+            f"{h['replications']} replications per scenario; widest pairwise 95% half-width "
+            f"{h['widest_half_width']:.4g}; {h['settled_pairs']}/{h['pairs']} pairs settled "
+            "(half-width within the target, or the difference excludes zero)"
+            + (f" (unsettled: {', '.join(h['unsettled'])})" if h["unsettled"] else "")
+        )
+
+
+def precision_state(df: pd.DataFrame, metric: str, half_width: float) -> dict[str, Any]:
+    """Pairwise paired differences of ``metric`` between labels: are they precise or settled?
+
+    A pair is settled when its paired 95% t interval (over common replications) has a half-width
+    of at most ``half_width`` or excludes zero. Identical replications give a zero-width
+    interval and count as settled (the difference is exactly known on these seeds).
+    """
+    from scipy import stats
+
+    if metric not in df:
+        raise UserError(f"--precision: no metric {metric!r} in the replication rows")
+    ok = df[df["error"].fillna("") == ""] if "error" in df else df
+    wide = ok.pivot_table(index="replication", columns="label", values=metric, aggfunc="mean")
+    labels = list(dict.fromkeys(df["label"]))
+    pairs, settled, worst, widest, unsettled = 0, 0, 0.0, 0.0, []
+    for a, b in itertools.combinations([x for x in labels if x in wide], 2):
+        d = (wide[a] - wide[b]).dropna().to_numpy(dtype=float)
+        pairs += 1
+        if len(d) < 2:
+            unsettled.append(f"{a} vs {b}")
+            worst = widest = float("inf")
+            continue
+        half = float(stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)))
+        widest = max(widest, half)
+        mean = float(d.mean())
+        if half <= half_width or abs(mean) > half:
+            settled += 1
+        else:
+            unsettled.append(f"{a} vs {b}")
+            worst = max(worst, half)
+    return {
+        "pairs": pairs,
+        "settled_pairs": settled,
+        "worst_half_width": worst,
+        "widest_half_width": widest,
+        "unsettled": unsettled,
+        "reached": settled == pairs,
+    }
 
 
 def compare(
@@ -141,6 +250,7 @@ def compare(
     *,
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
+    precision: Precision | None = None,
 ) -> pd.DataFrame:
     """Run every scenario on the same random streams; one row per (scenario, replication).
 
@@ -152,6 +262,8 @@ def compare(
         out_dir: experiment directory; scenario ``name`` goes to ``out_dir/<name>/``.
         overrides: ``key.path=value`` strings applied to every scenario (e.g. ``duration_days=20``).
         progress: called as ``progress(done, total)`` over all replications.
+        precision: add replications until pairwise differences are precise or settled (see
+            `Precision`); ``n`` is then the starting number.
 
     Returns:
         ``label`` (the scenario name) followed by the ``run_replications`` columns.
@@ -166,7 +278,14 @@ def compare(
         for s in loaded
     ]
     return _run_all(
-        runs, kind="compare", n=n, seed=seed, workers=workers, out_dir=out_dir, progress=progress
+        runs,
+        kind="compare",
+        n=n,
+        seed=seed,
+        workers=workers,
+        out_dir=out_dir,
+        progress=progress,
+        precision=precision,
     )
 
 
@@ -239,6 +358,7 @@ def sweep(
     *,
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
+    precision: Precision | None = None,
 ) -> pd.DataFrame:
     """Run a grid of variants of one scenario on common random numbers.
 
@@ -252,6 +372,7 @@ def sweep(
         out_dir: experiment directory; variant ``i`` goes to ``out_dir/variant_<i>/``.
         overrides: fixed ``key.path=value`` strings applied before the varied ones.
         progress: called as ``progress(done, total)`` over all replications.
+        precision: add replications until pairwise differences are precise or settled.
 
     Returns:
         ``label`` (``key=value, ...``), the ``run_replications`` columns, and one column per
@@ -283,4 +404,5 @@ def sweep(
         out_dir=out_dir,
         progress=progress,
         extra={"vary": {k: list(v) for k, v in vary.items()}, "base": str(base_scenario)},
+        precision=precision,
     )

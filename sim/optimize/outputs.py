@@ -3,7 +3,8 @@
 Files written by `write_outputs` (all in the output folder):
 
 - ``candidates.csv``: one row per allocation: its objective against the declared smugglers
-  (mean, 95% interval, replications spent, when selection eliminated it), its value when the
+  (mean, 95% interval, replications spent, its paired gain over the declared allocation with
+  a 95% interval, when selection eliminated it), its value when the
   smugglers best-respond to it, and its weight in the equilibrium mix.
 - ``equilibrium.csv``: the patrol mix (``side = patrol``), the smugglers' response
   (``side = smugglers``) and the value of the game with its bootstrap interval
@@ -53,6 +54,20 @@ def _interval(values: np.ndarray) -> tuple[float, float, float]:
     return m, m - half, m + half
 
 
+def _paired_gain(result: Any, i: int) -> tuple[float, float, float]:
+    """Allocation i minus the declared one against the declared smugglers, on common seeds."""
+    d = result.declared
+    if d is None:
+        return float("nan"), float("nan"), float("nan")
+    col = result.cells[result.cells["response"] == result.reference_response]
+    a = col[col["allocation"] == i].set_index("replication")["objective"]
+    b = col[col["allocation"] == d].set_index("replication")["objective"]
+    common = sorted(set(a.index) & set(b.index))
+    if i == d:
+        return 0.0, float("nan"), float("nan")
+    return _interval(a.loc[common].to_numpy() - b.loc[common].to_numpy())
+
+
 def tables(result: Any) -> dict[str, pd.DataFrame]:
     """The CSV tables as DataFrames (also what the report plots)."""
     eq = result.equilibrium
@@ -64,6 +79,7 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
         mask = (cells["allocation"] == i) & (cells["response"] == ref)
         vals = cells.loc[mask, "objective"].to_numpy()
         m, lo, hi = _interval(vals)
+        g, glo, ghi = _paired_gain(result, i)
         rows.append(
             {
                 "allocation": i,
@@ -75,6 +91,9 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
                 "ci_low": lo,
                 "ci_high": hi,
                 "replications": len(vals),
+                "gain_vs_declared": g,
+                "gain_ci_low": glo,
+                "gain_ci_high": ghi,
                 "eliminated_at": (sel.eliminated_at[i] if sel is not None else 0),
                 "naive_choice": i == result.naive,
                 "value_if_smugglers_respond": float(eq["pure_commitment_values"][i]),
@@ -199,6 +218,13 @@ def headline(result: Any) -> dict[str, Any]:
         out["naive_gain_over_declared"] = list(g["naive_gain"])
         out["naive_gain_replications"] = g["naive_gain_n"]
         out["naive_is_declared"] = result.naive == g["declared"]
+        others = [i for i in range(len(result.allocations)) if i != g["declared"]]
+        if others:
+            best = max(
+                others, key=lambda i: float(result.leader_matrix[i, result.reference_response])
+            )
+            out["best_alternative"] = result.allocations[best].label
+            out["best_alternative_gain"] = list(_paired_gain(result, best))
         out["equilibrium_gain_over_declared"] = list(g["equilibrium_gain"])
     return out
 
@@ -315,6 +341,12 @@ def summary_lines(result: Any) -> list[str]:
                 f"naive choice against non-adaptive smugglers: {h['naive_choice']}, the "
                 "scenario's own allocation (no gain to report)"
             )
+            if "best_alternative" in h:
+                m, lo, hi = h["best_alternative_gain"]
+                lines.append(
+                    f"best alternative: {h['best_alternative']}, {_pct(m, obj)} "
+                    f"[{_pct(lo, obj)}, {_pct(hi, obj)}] against the declared allocation (paired)"
+                )
         else:
             lines.append(
                 f"naive choice against non-adaptive smugglers: {h['naive_choice']}; gain over the "

@@ -212,9 +212,16 @@ def summary_paragraphs(head: dict[str, Any]) -> list[str]:
         )
         m, lo, hi = head["naive_gain_over_declared"]
         if head.get("naive_is_declared"):
+            alt = ""
+            if "best_alternative" in head:
+                m2, lo2, hi2 = head["best_alternative_gain"]
+                alt = (
+                    f" The best alternative, {head['best_alternative']}, differs from it by "
+                    f"{_fmt(m2, obj)} (paired 95% interval {_fmt(lo2, obj)} to {_fmt(hi2, obj)})."
+                )
             out.append(
                 f"Against smugglers who do not adapt, the best allocation found is the scenario's "
-                f"own ({head['naive_choice']})."
+                f"own ({head['naive_choice']})." + alt
             )
         else:
             settled = "" if (lo > 0 or hi < 0) else " The interval includes zero: not settled."

@@ -210,7 +210,12 @@ def headline(result: Any) -> dict[str, Any]:
         "game_value_interval": list(result.equilibrium["value_interval"]),
         "approximate_pcs": g.get("approximate_pcs"),
         "selection_settled": bool(sel.settled) if sel is not None else None,
-        "selection_statement": sel.statement() if sel is not None else "one allocation",
+        "selection_statement": (
+            sel.statement([a.label for a in result.allocations])
+            if sel is not None
+            else "one allocation"
+        ),
+        "replications_total": int(len(result.cells)),
         "replications_run": result.replications_run,
         "wall_s": result.wall_s,
     }
@@ -365,5 +370,9 @@ def summary_lines(result: Any) -> list[str]:
             f"estimated probability of correct selection (Bonferroni, from the sample means): "
             f"{h['approximate_pcs']:.2f}"
         )
-    lines.append(f"{h['replications_run']} replications simulated in {h['wall_s'] / 60:.1f} min")
+    lines.append(
+        f"{h['replications_total']} replications in {len(result.allocations)} x "
+        f"{len(result.responses)} cells; {h['replications_run']} simulated by this run in "
+        f"{h['wall_s'] / 60:.1f} min (the rest read back)"
+    )
     return lines

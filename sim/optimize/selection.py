@@ -81,8 +81,8 @@ class SelectionResult:
     stop_reason: str
     history: tuple[tuple[int, tuple[int, ...], tuple[float, ...]], ...] = field(repr=False)
 
-    def statement(self) -> str:
-        """The guarantee in one sentence, or what is still unsettled."""
+    def statement(self, labels: Sequence[str] | None = None) -> str:
+        """The guarantee in one sentence, or what is still unsettled (named by ``labels``)."""
         if self.settled:
             return (
                 f"If the best alternative is at least {self.delta:g} better than every other, "
@@ -90,8 +90,10 @@ class SelectionResult:
                 "(Kim-Nelson indifference zone; normal outputs)."
             )
         return (
-            f"Not settled ({self.stop_reason}): alternatives {list(self.survivors)} are still in "
-            f"contention; the one with the highest mean is reported, without a guarantee."
+            f"Not settled ({self.stop_reason}): "
+            + ", ".join(labels[i] if labels else str(i) for i in self.survivors)
+            + " are still in contention; the one with the highest mean is reported, without a "
+            "guarantee."
         )
 
 

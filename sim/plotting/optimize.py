@@ -178,6 +178,16 @@ def plot_selection(history: pd.DataFrame, objective_label: str) -> Figure:
                 ms=3,
                 label=label,
             )
+            out = g[~g["in_contention"]]
+            if len(out):  # eliminated: a cross at the stage it left the contest
+                ax.plot(
+                    out["replications"].iloc[:1],
+                    out["mean"].iloc[:1],
+                    "x",
+                    color=line.get_color(),
+                    ms=9,
+                    mew=2,
+                )
         ax.set_xlabel("replications per allocation")
         ax.set_ylabel(objective_label)
         ax.set_title("Selection (Kim-Nelson): running means; solid while in contention")
@@ -291,7 +301,7 @@ def build_optimize_report(
         (
             "Convergence of the selection",
             "Running mean of each allocation against the declared smugglers as replications are "
-            "added; an allocation's line turns faint when Kim-Nelson eliminates it.",
+            "added; a cross and a faint line mark where Kim-Nelson eliminated an allocation.",
             _save(plot_selection(tabs["selection"], label), figdir / "selection.png"),
         )
     )
@@ -299,8 +309,10 @@ def build_optimize_report(
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
         f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
-        f"<p class='meta'>objective: {html.escape(label)}; {head['replications_run']} "
-        f"replications simulated in {head['wall_s'] / 60:.1f} min.</p>",
+        f"<p class='meta'>objective: {html.escape(label)}; "
+        f"{head.get('replications_total', head['replications_run'])} replications over all "
+        f"cells, {head['replications_run']} simulated by the last run "
+        f"({head['wall_s'] / 60:.1f} min), the rest read back from earlier runs.</p>",
         "<div class='summary'>"
         + "".join(f"<p>{html.escape(s)}</p>" for s in summary_paragraphs(head))
         + "</div>",
@@ -318,8 +330,25 @@ def build_optimize_report(
         )
     )
     parts.append("<h2>Candidates</h2>")
+    shown = [
+        "label",
+        "objective_mean",
+        "ci_low",
+        "ci_high",
+        "replications",
+        "gain_vs_declared",
+        "gain_ci_low",
+        "gain_ci_high",
+        "eliminated_at",
+        "value_if_smugglers_respond",
+        "equilibrium_weight",
+    ]
     parts.append(
-        tabs["candidates"].to_html(
+        "<p>Objective against the declared smugglers; gain: paired difference from the declared "
+        "allocation on common seeds. Every column is in candidates.csv.</p>"
+    )
+    parts.append(
+        tabs["candidates"][[c for c in shown if c in tabs["candidates"]]].to_html(
             index=False, border=0, na_rep="", float_format=lambda v: f"{v:.4f}"
         )
     )

@@ -93,9 +93,10 @@ def allocations(scenario: Any) -> list[Allocation]:
             for share in c.shares if len(c.areas) > 1 else (1.0,):
                 label = f"{kind} {area}" + (f" {share:.0%}" if share < 1 else "")
                 out.append(Allocation(label, kind, area, float(share)))
-    seen: set[str] = set()
-    unique = [a for a in out if not (a.label in seen or seen.add(a.label))]  # type: ignore[func-returns-value]
-    return unique
+    unique: dict[str, Allocation] = {}
+    for a in out:
+        unique.setdefault(a.label, a)
+    return list(unique.values())
 
 
 def responses(scenario: Any) -> list[Response]:
@@ -214,7 +215,10 @@ def _at_sea(group: dict[str, Any]) -> float:
     )
 
 
-def _strategy(kind: str, areas: list[str], weights: list[float] | None, old: dict[str, Any]):
+def _strategy(
+    kind: str, areas: list[str], weights: list[float] | None, old: dict[str, Any]
+) -> dict[str, Any]:
+    """A strategy dict of ``kind`` over ``areas``, keeping the old one's geometry settings."""
     s = {k: v for k, v in old.items() if k in ("track_spacing_nm", "barrier", "dwell_h")}
     s.update(kind=kind, areas=areas, weights=weights)
     return s
@@ -224,7 +228,9 @@ def _apply_allocation(data: dict[str, Any], scenario: Any, alloc: Allocation) ->
     spec = scenario.optimize
     names = allocated_groups(scenario)
     areas = list(spec.candidates.areas)
-    rest = [a for a in areas if a != alloc.main_area]
+    assert alloc.kind is not None and alloc.main_area is not None  # not the declared allocation
+    kind, main_area = alloc.kind, alloc.main_area
+    rest = [a for a in areas if a != main_area]
     share = 1.0 if alloc.share is None else alloc.share
     new_assets: list[dict[str, Any]] = []
     for g in data["assets"]:
@@ -233,9 +239,9 @@ def _apply_allocation(data: dict[str, Any], scenario: Any, alloc: Allocation) ->
             continue
         old = g.get("strategy") or {}
         if alloc.kind == "hotspot" or not rest or share >= 1.0:
-            order = [alloc.main_area, *rest] if share < 1.0 else [alloc.main_area]
+            order = [main_area, *rest] if share < 1.0 else [main_area]
             weights = [share, *([(1 - share) / len(rest)] * len(rest))] if share < 1 else None
-            g = {**g, "strategy": _strategy(alloc.kind or "random", order, weights, old)}  # type: ignore[arg-type]
+            g = {**g, "strategy": _strategy(kind, order, weights, old)}
             new_assets.append(g)
             continue
         # other kinds: split the group's units between the main area and the others
@@ -243,15 +249,15 @@ def _apply_allocation(data: dict[str, Any], scenario: Any, alloc: Allocation) ->
         main = {
             **g,
             "count": main_n,
-            "strategy": _strategy(alloc.kind, [alloc.main_area], None, old),
-        }  # type: ignore[arg-type]
+            "strategy": _strategy(kind, [main_area], None, old),
+        }
         new_assets.append(main)
         if g["count"] - main_n > 0:
             other = {
                 **g,
                 "name": f"{g['name']}_rest",
                 "count": g["count"] - main_n,
-                "strategy": _strategy(alloc.kind, rest, None, old),  # type: ignore[arg-type]
+                "strategy": _strategy(kind, rest, None, old),
             }
             new_assets.append(other)
     data["assets"] = new_assets

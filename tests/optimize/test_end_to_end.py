@@ -78,7 +78,7 @@ def test_a_repeated_command_resumes_with_no_new_replications_and_the_same_answer
     f, out, _ = run
     before = (out / "equilibrium.csv").read_text()
     assert main(["optimize", str(f), "--out", str(out), "--workers", "1", "--no-report"]) == 0
-    assert "0 replications simulated" in capsys.readouterr().out
+    assert "; 0 simulated by this run" in capsys.readouterr().out
     assert (out / "equilibrium.csv").read_text() == before
 
 

@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from sim.errors import UserError, suggest
 from sim.geo import _kernels, cache
 from sim.geo.places import Area, read_areas_csv, read_places_csv
-from sim.geo.routing import Route, RoutingGraph, RoutingParams, build_graph
+from sim.geo.routing import GraphConfig, Route, RoutingGraph, RoutingParams, build_graph
 from sim.geo.shoreline import data_fingerprint, read_land_lonlat
 from sim.geo.sovereignty import DEFAULT_STATE, KOREA_PARTITION, STATE_CODES, state_codes_at
 from sim.geo.zones import (
@@ -615,20 +615,16 @@ class Theater:
             },
         )
         cached = cache.load_arrays(key)
-        g = build_graph(
-            self.land_xy,
-            self.domain_xy,
-            params,
-            extra,
-            pref,
-            cached,
+        open_nm = params.node_buffer_nm + 3.0  # escapes end well clear of island mazes
+        config = GraphConfig(
+            params=params,
             raster_cell_m=self.zones.cell_m,
+            store=self._aux_store(key, gkey),
+            open_water=lambda x, y: self.zones.distance_nm(x, y) >= open_nm,
         )
+        g = build_graph(self.land_xy, self.domain_xy, config, extra, pref, cached)
         if cached is None or "clear" not in cached:
             cache.save_arrays(key, g.to_arrays())
-        g.store = self._aux_store(key, gkey)
-        open_nm = params.node_buffer_nm + 3.0  # escapes end well clear of island mazes
-        g.open_fn = lambda x, y: self.zones.distance_nm(x, y) >= open_nm
         self._graphs[gkey] = g
         return g
 

@@ -118,8 +118,10 @@ def segments_off_coast(
     step_m: float,
     min_samples: int,
 ):
-    """Sample each segment a[i] -> b[i] every ``step_m`` (at least ``min_samples`` points) on the
-    distance raster ``dist`` (codes x ``unit_nm``). A segment fails at its first sample closer
+    """Whether segments a[i] -> b[i] stay ``min_nm`` off the coast, by the distance raster.
+
+    Each segment is sampled every ``step_m`` (at least ``min_samples`` points) on the distance
+    raster ``dist`` (codes x ``unit_nm``). A segment fails at its first sample closer
     than ``min_nm``. Samples within ``near_nm`` of the coast (the raster cannot tell land there)
     or outside ``box`` (the domain edge) are returned for an exact check.
 
@@ -168,8 +170,9 @@ def segments_off_coast(
 
 @njit(cache=True, nogil=True)
 def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
-    """Upper convex hull of (along, hgt) with (0, 0) and (length, 0), strictly between those
-    ends (Andrew's monotone chain); ok=False when a point lies beyond an end.
+    """Upper convex hull of (along, hgt) with (0, 0) and (length, 0), strictly between them.
+
+    Andrew's monotone chain; ok=False when a point lies beyond an end.
     """
     n = along.shape[0]
     for i in range(n):
@@ -208,9 +211,11 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
 def tight_chain(
     px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray, eps: float
 ):
-    """The chain that replaces bend c between p and q around the obstacle edges ``seg`` (k, 2, 2)
-    near the triangle (p, c, q): the upper hull of the edge ends inside the triangle and the
-    edges' crossings of the chord p-q, vertices pushed ``eps`` outwards.
+    """The chain that replaces bend c between p and q around the obstacle edges ``seg``.
+
+    ``seg`` (k, 2, 2) are the edges near the triangle (p, c, q); the chain is the upper hull of
+    the edge ends inside the triangle and the edges' crossings of the chord p-q, vertices pushed
+    ``eps`` outwards.
 
     Returns (status, chain): status 0 keep c, 1 use chain (possibly empty; it is shorter, still
     to be checked against the exact obstacle), 2 p, c, q are collinear (drop c if p sees q).

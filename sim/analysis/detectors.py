@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.units import NM_M
+
 __all__ = [
     "AisColumns",
     "PreparedAis",
@@ -43,7 +45,6 @@ __all__ = [
 ]
 
 EARTH_RADIUS_M = 6_371_008.8
-NM_M = 1852.0
 DistanceToShore = Callable[[np.ndarray, np.ndarray], Any] | str
 
 DETECTORS = ("encounters", "loitering", "gaps", "identity")

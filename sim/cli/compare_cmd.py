@@ -71,7 +71,7 @@ def main(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
 
-    from sim.cli.common import Progress
+    from sim.cli.common import Progress, finish_report
     from sim.errors import UserError
     from sim.experiments.compare import compare
     from sim.plotting.report import build_report
@@ -104,19 +104,4 @@ def main(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    return _finish(reps, args.out, build_report(args.out, maps=not args.no_maps))
-
-
-def _finish(reps, out: Path, report: Path) -> int:  # type: ignore[no-untyped-def]
-    """Print where things are; exit 1 only if every replication failed."""
-    import sys
-
-    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
-    if failed:
-        print(
-            f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}",
-            file=sys.stderr,
-        )
-    print(f"report: {report}")
-    print(f"table:  {out / 'comparison.csv'}")
-    return 1 if failed == len(reps) else 0
+    return finish_report(reps, args.out, build_report(args.out, maps=not args.no_maps))

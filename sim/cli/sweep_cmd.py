@@ -72,8 +72,7 @@ def main(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
 
-    from sim.cli.common import Progress
-    from sim.cli.compare_cmd import _finish
+    from sim.cli.common import Progress, finish_report
     from sim.errors import UserError
     from sim.experiments.compare import parse_vary, sweep
     from sim.plotting.report import build_report
@@ -104,4 +103,4 @@ def main(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    return _finish(reps, args.out, build_report(args.out, maps=False))
+    return finish_report(reps, args.out, build_report(args.out, maps=False))

@@ -18,7 +18,9 @@ __all__ = ["march", "segments_off_coast", "tight_chain"]
 
 
 @njit(cache=True, nogil=True)
-def _code(flat, nx, ny, x0, y0, inv_cell, x, y):
+def _code(
+    flat: np.ndarray, nx: int, ny: int, x0: float, y0: float, inv_cell: float, x: float, y: float
+) -> int:
     ix = int((x - x0) * inv_cell)
     iy = int((y - y0) * inv_cell)
     # segments between points inside the (convex) raster stay inside; clamp against rounding
@@ -29,7 +31,7 @@ def _code(flat, nx, ny, x0, y0, inv_cell, x, y):
 
 @njit(cache=True, nogil=True)
 def march(
-    flat,
+    flat: np.ndarray,
     nx: int,
     ny: int,
     x0: float,
@@ -45,7 +47,7 @@ def march(
     sure: bool,
     k_steps: int,
     look_n: int,
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """March segments p -> q[i] (i in ``act``) over the clearance codes ``flat``.
 
     Per iteration: ``k_steps`` samples half a cell apart from t (clipped at the end); any
@@ -117,7 +119,7 @@ def segments_off_coast(
     box: np.ndarray,
     step_m: float,
     min_samples: int,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Whether segments a[i] -> b[i] stay ``min_nm`` off the coast, by the distance raster.
 
     Each segment is sampled every ``step_m`` (at least ``min_samples`` points) on the distance
@@ -169,7 +171,7 @@ def segments_off_coast(
 
 
 @njit(cache=True, nogil=True)
-def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
+def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float) -> tuple[bool, np.ndarray]:
     """Upper convex hull of (along, hgt) with (0, 0) and (length, 0), strictly between them.
 
     Andrew's monotone chain; ok=False when a point lies beyond an end.
@@ -210,7 +212,7 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
 @njit(cache=True, nogil=True)
 def tight_chain(
     px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray, eps: float
-):
+) -> tuple[int, np.ndarray]:
     """The chain that replaces bend c between p and q around the obstacle edges ``seg``.
 
     ``seg`` (k, 2, 2) are the edges near the triangle (p, c, q); the chain is the upper hull of

@@ -14,6 +14,7 @@ coasts outside the theater bbox are unknown, so zones near the bbox edge may be 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -129,7 +130,7 @@ def build_zone_raster(
     land_xy: BaseGeometry,
     bounds_m: tuple[float, float, float, float],
     cell_m: float,
-    land_state_fn,
+    land_state_fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> ZoneRaster:
     """Rasterise land, run the distance transform and classify every cell.
 

@@ -58,7 +58,9 @@ def t_interval(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[flo
 def metric_table(
     reps: pd.DataFrame, metrics: tuple[str, ...] | list[str], level: float = 0.95
 ) -> pd.DataFrame:
-    """One row per metric: mean, t interval between replications, and (for rates) the pooled Wilson interval.
+    """One row per metric: mean, t interval between replications, pooled Wilson interval.
+
+    The Wilson interval is given for rates only.
 
     Args:
         reps: one row per replication (``run_replications`` output); failed replications

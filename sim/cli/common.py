@@ -30,6 +30,7 @@ class Progress:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` (only on a terminal, and only after ``after_s``)."""
         if not self.enabled:
             return
         elapsed = time.perf_counter() - self.t0

@@ -1,4 +1,7 @@
-"""``sanctions-sim schema``: print the JSON Schema of scenario files (for editors), or the Markdown reference."""
+"""``sanctions-sim schema``: print the JSON Schema of scenario files (for editors).
+
+Or the Markdown reference.
+"""
 
 from __future__ import annotations
 

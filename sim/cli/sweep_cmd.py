@@ -1,4 +1,4 @@
-"""``sanctions-sim sweep``: run a grid of variants of one scenario and plot metrics against the parameters."""
+"""``sanctions-sim sweep``: run a grid of variants of one scenario, plot metrics against it."""
 
 from __future__ import annotations
 

@@ -219,7 +219,8 @@ def plot_scenario_map(
 
     Args:
         theater: a ``sim.geo.Theater`` (coastline, zones, areas).
-        events: events of one scenario (all replications) with ``by, replication, kind, voyage, lon, lat``.
+        events: events of one scenario (all replications) with ``by, replication, kind, voyage, lon,
+            lat``.
         voyages: voyages of the same scenario with ``by, replication, voyage, sts_detected``.
         by: grouping column used to join events to voyages.
         ax: axes to draw on.
@@ -629,7 +630,9 @@ def plot_tornado(
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Tornado plot of a one-at-a-time sensitivity table (``sim.experiments.sensitivity.one_at_a_time``).
+    """Tornado plot of a one-at-a-time sensitivity table.
+
+    The table is ``sim.experiments.sensitivity.one_at_a_time``'s.
 
     Bars run from the metric at each parameter's low value to its high value, around the
     base value (vertical line); parameters are sorted by the width of their swing.
@@ -646,7 +649,7 @@ def plot_tornado(
     scale = 100.0 if pct else 1.0
     with style():
         ax = _new_ax(ax, len(swings))
-        for y, (_, p, lo, hi, vlo, vhi) in enumerate(swings):
+        for y, (_, _p, lo, hi, vlo, vhi) in enumerate(swings):
             ax.barh(
                 y,
                 (lo - base) * scale,

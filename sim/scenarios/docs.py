@@ -63,7 +63,8 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
             default = f"`{f.default}`"
         desc = (f.description or "").replace("\n", " ").replace("|", "/")
         out.append(
-            f"| `{name}` | {_type_name(f.annotation)} | {extra.get('unit', '')} | {', '.join(bounds)} | "
+            f"| `{name}` | {_type_name(f.annotation)} | "
+            f"{extra.get('unit', '')} | {', '.join(bounds)} | "
             f"{default} | {desc} | {extra.get('source', '')} |"
         )
         for inner in (f.annotation, *typing.get_args(f.annotation)):
@@ -76,13 +77,25 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
 
 
 def render_reference() -> str:
-    """The Markdown reference of every scenario key (generated; do not edit docs/scenarios.md by hand)."""
+    """The Markdown reference of every scenario key (generated.
+
+    Do not edit docs/scenarios.md by hand).
+    """
     out = [
         "# Scenario reference",
         "",
-        "Generated from `sim/scenarios/schema.py` by `sanctions-sim schema --markdown`; do not edit by hand.",
-        "Every parameter has a unit, bounds, a default and a source (a section of the calibration fact sheet,",
-        "`domain.md`) or the word *assumption*. A scenario may `extends: other.yaml` and override values;",
+        (
+            "Generated from `sim/scenarios/schema.py` by "
+            "`sanctions-sim schema --markdown`; do not edit by hand."
+        ),
+        (
+            "Every parameter has a unit, bounds, a default and "
+            "a source (a section of the calibration fact sheet,"
+        ),
+        (
+            "`domain.md`) or the word *assumption*. A scenario "
+            "may `extends: other.yaml` and override values;"
+        ),
         "lists of named items (`programs`, `assets`) merge by `name`.",
     ]
     _section(Scenario, "", out, set())

@@ -241,8 +241,9 @@ def plot_scenario_map(
         plot_theater(theater, ax=ax, show_places=True, show_areas=True, title=title or "")
         for im in ax.images:  # zones: subtle background only
             im.set_alpha(zone_alpha)
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
         n_reps = max(int(events["replication"].nunique()) if len(events) else 1, 1)
         lon0, lat0, lon1, lat1 = theater.bbox
         det = events[(events["kind"] == "detection")].dropna(subset=["lon", "lat"])

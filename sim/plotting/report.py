@@ -24,6 +24,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.comparison import comparison_table, cumulative_by_day, intervals_overlap
@@ -328,6 +329,12 @@ def _metrics_html(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _figure_of(ax: Axes) -> Figure:
+    """The (root) figure an axes draws on."""
+    fig = ax.figure
+    return fig if isinstance(fig, Figure) else fig.figure
+
+
 def _save(fig: Figure, path: Path) -> str:
     """Save a PNG and return it base64-encoded for embedding."""
     buf = io.BytesIO()
@@ -419,7 +426,7 @@ def build_report(
     noun = "variant" if kind == "sweep" else "scenario"
     add(
         "interception",
-        plot_rates(table, title=f"Interception rate and cargo denied, by {noun}").figure,
+        _figure_of(plot_rates(table, title=f"Interception rate and cargo denied, by {noun}")),
         "Interception rate and cargo denied",
         "Interception rate: seized + diverted voyages "
         "over settled illicit voyages (after warm-up). "
@@ -428,7 +435,7 @@ def build_report(
     )
     add(
         "petroleum",
-        plot_barrels(table).figure,
+        _figure_of(plot_barrels(table)),
         "Refined petroleum delivered against the UN cap",
         "Barrels of refined petroleum delivered to DPRK "
         "ports, annualised, per scenario; dashed line: "
@@ -472,7 +479,7 @@ def build_report(
                     vo[vo["label"] == g],
                     title=f"{g}: transfers, interdictions and detections",
                 )
-                map_figs.append((g, "", _save(ax.figure, figdir / f"map_{_slug(g)}.png")))
+                map_figs.append((g, "", _save(_figure_of(ax), figdir / f"map_{_slug(g)}.png")))
 
     sentences = summary_sentences(table, reps, labels)
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0

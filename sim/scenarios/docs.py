@@ -54,11 +54,8 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
         if f.is_required():
             default = "required"
         elif f.default_factory is not None:
-            default = (
-                "see below"
-                if isinstance(f.default_factory(), BaseModel)
-                else f"`{f.default_factory()}`"
-            )
+            made = f.get_default(call_default_factory=True)
+            default = "see below" if isinstance(made, BaseModel) else f"`{made}`"
         else:
             default = f"`{f.default}`"
         desc = (f.description or "").replace("\n", " ").replace("|", "/")

@@ -156,10 +156,7 @@ class Sensor(Frozen):
 
 
 class Strategy(Frozen):
-    """How an asset spends its time on station.
-
-    New kinds are one class in ``sim.model.strategies``.
-    """
+    """How an asset spends time on station; a new kind is one class in ``sim.model.strategies``."""
 
     kind: Literal["random", "sweep", "barrier", "hotspot", "cued", "station", "monitoring_cued"] = (
         Field(
@@ -493,10 +490,7 @@ class Program(Frozen):
 
 
 class Traffic(Frozen):
-    """Legitimate merchant traffic.
-
-    The haystack that sensors search and the source of false alarms.
-    """
+    """Legitimate merchant traffic: the haystack sensors search, and the source of false alarms."""
 
     vessels: int = param(
         300,
@@ -724,10 +718,7 @@ class Rules(Frozen):
 
 
 class Scenario(Frozen):
-    """A complete, validated situation.
-
-    Theater, traffic, smugglers, patrols, rules, run settings.
-    """
+    """A complete, validated situation: theater, traffic, smugglers, patrols, rules, settings."""
 
     name: Name = Field(description="Short identifier.")
     description: str = Field(description="What this scenario represents.")

@@ -1,6 +1,6 @@
-"""Parent-process memory over many replications (issue #6.
+"""Parent-process memory over many replications.
 
-1,000 replications of ``baseline_2017`` stay under 2 GB in the parent).
+Issue #6: 1,000 replications of ``baseline_2017`` stay under 2 GB in the parent.
 
 Run: ``.venv/bin/python benchmarks/bench_parent_memory.py [--n 1000] [--days 2] [--workers 2]``.
 

@@ -67,9 +67,9 @@ def attribute_vessels(
     time_col: str = "time",
     slack_h: float = 1.0,
 ) -> list[frozenset[str]]:
-    """True vessels behind ``identity_col`` of each detection during [start.
+    """True vessels behind ``identity_col`` of each detection.
 
-    Slack, end + slack].
+    Looked up during [start - slack, end + slack].
     """
     if len(detections) == 0:
         return []
@@ -110,9 +110,9 @@ def match_events(
     same: Callable[[int, int], bool],
     tolerance_h: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean 'matched' flags for detections and truth events (overlap in time and ``same(i.
+    """Boolean 'matched' flags for detections and truth events.
 
-    J)``).
+    A detection and a truth event match when they overlap in time and ``same(i, j)``.
     """
     dm = np.zeros(len(det_start), dtype=bool)
     tm = np.zeros(len(truth_start), dtype=bool)

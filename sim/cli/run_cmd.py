@@ -1,7 +1,4 @@
-"""``sanctions-sim run``: run replications of a scenario, print the metrics table.
-
-Write the results.
-"""
+"""``sanctions-sim run``: run replications of a scenario, print metrics, write results."""
 
 from __future__ import annotations
 
@@ -172,10 +169,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: float) -> None:
-    """Simulate the received AIS feed of every replication, run the detectors.
-
-    Print their scores.
-    """
+    """Simulate each replication's received AIS feed, run the detectors, print their scores."""
     import pandas as pd
 
     from sim.cli.common import Progress

@@ -74,9 +74,9 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
 
 
 def render_reference() -> str:
-    """The Markdown reference of every scenario key (generated.
+    """The Markdown reference of every scenario key.
 
-    Do not edit docs/scenarios.md by hand).
+    Generated: do not edit docs/scenarios.md by hand.
     """
     out = [
         "# Scenario reference",

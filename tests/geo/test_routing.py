@@ -64,9 +64,10 @@ def test_avoid_territorial(korea):
 
 
 def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
-    """Length (nm) of a near-shortest water path around ``obstacle`` (the routing obstacle.
+    """Length (nm) of a near-shortest water path around ``obstacle``.
 
-    Land buffered by the 1 nm margin), independent of the visibility graph.
+    ``obstacle`` is the routing obstacle (land buffered by the 1 nm margin); the path is found
+    independently of the visibility graph.
 
     16-connected Dijkstra over the centres of free grid cells, every move tested exactly
     against the obstacle (a move between two free centres can still clip a corner or cross a

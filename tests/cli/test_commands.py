@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.cli.common import Progress, finish_report, prepare_run_dir, write_json
+from sim.cli.common import Progress, finish_report, write_json
 from sim.errors import UserError
-from sim.experiments.run_dir import check_run_dir
+from sim.experiments.run_dirs import prepare_run_dir
 
 
 def test_finish_report_exits_1_only_when_every_replication_failed(tmp_path, capsys):
@@ -24,12 +24,12 @@ def test_finish_report_exits_1_only_when_every_replication_failed(tmp_path, caps
     assert finish_report(pd.DataFrame({"x": [1]}), tmp_path, tmp_path / "r") == 0  # no column
 
 
-def test_prepare_run_dir_creates_and_accepts_the_same_scenario(tmp_path):
+def test_prepare_run_dir_creates_and_then_resumes_the_same_scenario(tmp_path):
     out = tmp_path / "run"
-    prepare_run_dir(out, "abc", 7)
+    assert prepare_run_dir(out, scenario="s", scenario_hash="abc", seed=7) is False
     assert out.is_dir()
     write_json(out / "manifest.json", {"scenario_hash": "abc", "seed": 7})
-    prepare_run_dir(out, "abc", 7)  # resuming: fine
+    assert prepare_run_dir(out, scenario="s", scenario_hash="abc", seed=7) is True  # resume
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_prepare_run_dir_creates_and_accepts_the_same_scenario(tmp_path):
 def test_a_run_dir_of_another_scenario_or_seed_is_refused(tmp_path, manifest, message):
     write_json(tmp_path / "manifest.json", manifest)
     with pytest.raises(UserError, match=message):
-        check_run_dir(tmp_path, "abc", 7)
+        prepare_run_dir(tmp_path, scenario="s", scenario_hash="abc", seed=7)
 
 
 def test_write_json_replaces_atomically_and_writes_dates_as_text(tmp_path):
@@ -74,11 +74,10 @@ def test_schema_prints_json_schema_and_markdown(capsys):
     assert capsys.readouterr().out.startswith("# Scenario")
 
 
-def test_unknown_option_is_a_usage_error_not_a_traceback(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["run", "--no-such-option"])
-    assert exc.value.code == 2
-    assert "Traceback" not in capsys.readouterr().err
+def test_a_usage_error_exits_2_with_the_command_name_and_no_traceback(capsys):
+    assert main(["run", "--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert "sanctions-sim run: error" in err and "Traceback" not in err
 
 
 def test_results_of_a_missing_directory_is_a_user_error(tmp_path, capsys):

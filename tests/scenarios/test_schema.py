@@ -53,7 +53,7 @@ def test_asset_groups_need_a_base_and_satellites_need_areas():
 
 
 def test_duplicate_names_are_refused():
-    with pytest.raises(ValidationError, match="duplicate program names: oil"):
+    with pytest.raises(ValidationError, match="'oil' is already used by programs"):
         Scenario(name="s", description="d", programs=(Program(name="oil"), Program(name="oil")))
 
 

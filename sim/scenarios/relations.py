@@ -174,5 +174,5 @@ def locate(marks: Any, loc: Path_, default_file: str) -> tuple[str, int | None, 
     """The mark of ``loc`` or of its nearest located ancestor."""
     for n in range(len(loc), -1, -1):
         if loc[:n] in marks:
-            return marks[loc[:n]]  # type: ignore[no-any-return]
+            return marks[loc[:n]]
     return default_file, None, None

@@ -33,6 +33,7 @@ from sim.monitoring.synthetic import synthetic_ports
 
 
 def build_feed(rows: int, seed: int) -> tuple:
+    """A synthetic received AIS feed of about ``rows`` rows, and the tracks behind it."""
     rng = np.random.default_rng(seed)
     geo = FlatGeography()
     days = 30.0
@@ -50,6 +51,7 @@ def build_feed(rows: int, seed: int) -> tuple:
 
 
 def main() -> None:
+    """Time each detector on a synthetic feed, a few repeats, and print the medians."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--repeats", type=int, default=3)
@@ -60,7 +62,8 @@ def main() -> None:
     anchorages = synthetic_ports(geo)
     print(
         f"feed: {len(feed):,} rows, {feed['identity'].nunique():,} identities, "
-        f"{len(tracks):,} legs; generated in {feed_s:.1f} s ({len(feed) / feed_s / 1e6:.2f} M rows/s)"
+        f"{len(tracks):,} legs; generated in {feed_s:.1f} "
+        f"s ({len(feed) / feed_s / 1e6:.2f} M rows/s)"
     )
     times: dict[str, list[float]] = {
         k: [] for k in ("prepare", "encounters", "loitering", "gaps", "identity", "total")
@@ -72,13 +75,13 @@ def main() -> None:
         p = prepare_ais(feed)
         times["prepare"].append(time.perf_counter() - t)
         for name, fn in (
-            ("encounters", lambda: detect_encounters(p, anchorages=anchorages)),
+            ("encounters", lambda p=p: detect_encounters(p, anchorages=anchorages)),
             (
                 "loitering",
-                lambda: detect_loitering(p, distance_to_shore_nm=geo.distance_to_coast_nm),
+                lambda p=p: detect_loitering(p, distance_to_shore_nm=geo.distance_to_coast_nm),
             ),
-            ("gaps", lambda: detect_gaps(p, distance_to_shore_nm=geo.distance_to_coast_nm)),
-            ("identity", lambda: detect_identity_anomalies(p)),
+            ("gaps", lambda p=p: detect_gaps(p, distance_to_shore_nm=geo.distance_to_coast_nm)),
+            ("identity", lambda p=p: detect_identity_anomalies(p)),
         ):
             t = time.perf_counter()
             out = fn()

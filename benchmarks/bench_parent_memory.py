@@ -1,5 +1,6 @@
-"""Parent-process memory over many replications (issue #6: 1,000 replications of
-``baseline_2017`` stay under 2 GB in the parent).
+"""Parent-process memory over many replications.
+
+Issue #6: 1,000 replications of ``baseline_2017`` stay under 2 GB in the parent.
 
 Run: ``.venv/bin/python benchmarks/bench_parent_memory.py [--n 1000] [--days 2] [--workers 2]``.
 
@@ -34,6 +35,7 @@ def _rss_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure the parent process's memory over a run (see the module docstring)."""
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -83,7 +83,9 @@ for name, avoid in (('sim', ()), ('sim_avoid', AVOID)):
         run(a, b, avoid=avoid)
     times, fails = [], 0
     for a, b in queries[20:]:
-        t = time.perf_counter(); fails += not run(a, b, avoid=avoid); times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fails += not run(a, b, avoid=avoid)
+        times.append(time.perf_counter() - t)
     out[name] = stats(times, fails)
 print(json.dumps(out))
 """

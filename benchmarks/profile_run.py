@@ -34,7 +34,7 @@ ASSET_COUNTS = {
 
 
 def overrides(vessels: int | None, assets: int, days: float | None) -> list[str]:
-    """``--set`` style overrides: legit vessel count, assets scaled to ``assets`` (a multiple of 10)."""
+    """``--set`` overrides: legit vessel count, assets scaled to ``assets`` (a multiple of 10)."""
     out = []
     if vessels is not None:
         out.append(f"traffic.vessels={vessels}")
@@ -50,6 +50,7 @@ def overrides(vessels: int | None, assets: int, days: float | None) -> list[str]
 
 
 def fingerprint(result) -> str:
+    """A short hash of a run's events, voyages and assets tables (same run, same hash)."""
     h = hashlib.sha256()
     for df in (result.events, result.voyages, result.assets):
         h.update(df.to_csv(index=False).encode())
@@ -57,6 +58,7 @@ def fingerprint(result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Profile one run (see the module docstring for the options)."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--vessels", type=int, default=None)
     ap.add_argument("--assets", type=int, default=10)
@@ -84,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         prof.disable()
     wall = time.perf_counter() - t0
     print(
-        f"vessels={sc.traffic.vessels} assets={sum(g.count for g in sc.assets)} days={sc.duration_h / 24:g} "
+        f"vessels={sc.traffic.vessels} assets={sum(g.count for g in sc.assets)} "
+        f"days={sc.duration_h / 24:g} "
         f"wall={wall:.2f}s events={len(res.events)} fp={fingerprint(res)}"
     )
     print({k: res.provenance.get(k) for k in ("sim_events", "simpy_steps", "legit_contacts")})

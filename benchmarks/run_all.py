@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "crackdown_2018.yaml"
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from profile_run import overrides  # noqa: E402
+from profile_run import overrides  # noqa: E402  (a sibling script, importable only after the path insert)
 
 _SIMPY_CHILD = """
 import json, resource, time, simpy
@@ -116,6 +116,7 @@ def _child(code: str, *args: str, timeout: float = 3600, env: dict | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark and write the results file (see the module docstring)."""
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -261,7 +262,8 @@ def _table(out: dict) -> None:
     ref = out["simpy_reference"].get("events_per_s", float("nan"))
     print(f"\nbare SimPy timeouts: {ref:,.0f} events/s")
     print(
-        f"{'vessels':>8} {'assets':>6} {'days':>5} {'wall s':>8} {'total s':>8} {'steps':>9} {'ev/s':>9} "
+        f"{'vessels':>8} {'assets':>6} {'days':>5} "
+        f"{'wall s':>8} {'total s':>8} {'steps':>9} {'ev/s':>9} "
         f"{'% SimPy':>7} {'RSS MB':>7}"
     )
     for r in out["model"]:
@@ -269,8 +271,10 @@ def _table(out: dict) -> None:
             print(f"{r['vessels']:>8} {r['assets']:>6}  error: {r.get('error')}")
             continue
         print(
-            f"{r['vessels']:>8} {r['assets']:>6} {r['days']:>5} {r['wall_s']:>8.1f} {r['total_s']:>8.1f} "
-            f"{r['simpy_steps']:>9} {r['events_per_s']:>9,.0f} {100 * r['events_per_s'] / ref:>6.1f}% "
+            f"{r['vessels']:>8} {r['assets']:>6} {r['days']:>5} "
+            f"{r['wall_s']:>8.1f} {r['total_s']:>8.1f} "
+            f"{r['simpy_steps']:>9} {r['events_per_s']:>9,.0f} "
+            f"{100 * r['events_per_s'] / ref:>6.1f}% "
             f"{r['peak_rss_mb']:>7.0f}"
         )
     for na, e in out.get("exponent", {}).items():
@@ -280,7 +284,8 @@ def _table(out: dict) -> None:
             print(
                 f"target {key}: median {t['median_wall_s']:.1f} s (limit {t['limit_s']:.0f} s), "
                 f"peak RSS {t['max_peak_rss_mb']:.0f} MB -> {'met' if t['met'] else 'MISSED'}; "
-                f"without stored fixed routes {t.get('cold_fixed_routes_wall_s') or float('nan'):.1f} s"
+                "without stored fixed routes "
+                f"{t.get('cold_fixed_routes_wall_s') or float('nan'):.1f} s"
             )
         else:
             print(f"target {key}: {t}")
@@ -288,7 +293,8 @@ def _table(out: dict) -> None:
         if isinstance(r, dict) and "per_minute" in r:
             label = {"1": "1 worker", "2": "2 workers", "dask": "Dask LocalCluster (2 procs)"}[mode]
             print(
-                f"replications/min, {label}: {r['per_minute']:.2f} ({r['replications']} in {r['wall_s']:.0f} s)"
+                f"replications/min, {label}: {r['per_minute']:.2f} "
+                f"({r['replications']} in {r['wall_s']:.0f} s)"
             )
 
 

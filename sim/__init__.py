@@ -1,4 +1,4 @@
-"""sanctions-sim: how many illicit DPRK voyages and ship-to-ship transfers does a patrol effort stop?
+"""sanctions-sim: how many illicit DPRK voyages and ship-to-ship transfers do patrols stop?
 
 The public API is deliberately small and imported lazily, so ``import sim`` is
 cheap and has no side effects (no seeding, no matplotlib, no logging set-up).

@@ -17,12 +17,26 @@ KN_M_PER_H = NM_M
 BBL_PER_TONNE_PRODUCTS = 7.33
 """Barrels of refined products (diesel/gasoline mix) per metric tonne.
 
-Source: domain.md section 1.5, 500,000 bbl ~ 60,000-70,000 t (Yonhap), i.e. 7.1-8.3 bbl/t; we use 7.33.
+Source: domain.md section 1.5, 500,000 bbl ~ 60,000-70,000 t (Yonhap), i.e. 7.1-8.3 bbl/t; we
+use 7.33.
 """
 
 HOURS_PER_YEAR = 8760.0
+"""Hours in a 365-day year (the model's year; leap days are ignored)."""
 
-__all__ = ["NM_M", "KN_M_PER_H", "BBL_PER_TONNE_PRODUCTS", "HOURS_PER_YEAR", "nm_to_m", "m_to_nm"]
+M_PER_KM = 1000.0
+"""Metres in a kilometre."""
+
+__all__ = [
+    "NM_M",
+    "KN_M_PER_H",
+    "BBL_PER_TONNE_PRODUCTS",
+    "HOURS_PER_YEAR",
+    "M_PER_KM",
+    "km_to_nm",
+    "nm_to_m",
+    "m_to_nm",
+]
 
 
 def nm_to_m(nm: float) -> float:
@@ -33,3 +47,8 @@ def nm_to_m(nm: float) -> float:
 def m_to_nm(m: float) -> float:
     """Convert metres to nautical miles."""
     return m / NM_M
+
+
+def km_to_nm(km: float) -> float:
+    """Convert kilometres to nautical miles."""
+    return km * M_PER_KM / NM_M

@@ -38,7 +38,10 @@ TARGETS: tuple[Target, ...] = (
         263,
         200,
         340,
-        "domain §1.1: at least 263 tanker deliveries in 2018 (US advisory, Mar 2019); 0.59/day Jan-May 2018",
+        (
+            "domain §1.1: at least 263 tanker deliveries in 2018 "
+            "(US advisory, Mar 2019); 0.59/day Jan-May 2018"
+        ),
     ),
     Target(
         "baseline_2017",
@@ -74,7 +77,10 @@ TARGETS: tuple[Target, ...] = (
         3.78e6,
         2.0e6,
         4.5e6,
-        "domain §1.1: 3.78 M bbl if fully laden (263 x 14,373 bbl); 1.37 M bbl by end-May at 90% laden",
+        (
+            "domain §1.1: 3.78 M bbl if fully laden (263 x "
+            "14,373 bbl); 1.37 M bbl by end-May at 90% laden"
+        ),
     ),
     Target(
         "crackdown_2018",
@@ -102,7 +108,10 @@ TARGETS: tuple[Target, ...] = (
         0.36,
         0.15,
         0.7,
-        "domain §5: an RNZAF P-3K2 detachment flew 11 patrols and detected STS on 4 (year unconfirmed)",
+        (
+            "domain §5: an RNZAF P-3K2 detachment flew 11 "
+            "patrols and detected STS on 4 (year unconfirmed)"
+        ),
     ),
     Target(
         "crackdown_2018",

@@ -45,7 +45,10 @@ COMPARISON_METRICS = (
 """Metrics written to ``comparison.csv``, in order."""
 
 SHARE_METRICS = frozenset({*RATE_COUNTS, "cargo_denied_share"})
-"""Metrics that are fractions in [0, 1]; every other comparison metric is a non-negative count or amount."""
+"""Metrics that are fractions in [0, 1].
+
+Every other comparison metric is a non-negative count or amount.
+"""
 
 
 def comparison_table(
@@ -173,7 +176,8 @@ def transfers_with_detection(
         by: grouping column.
 
     Returns:
-        The ``transfer_start`` events with a boolean ``detected`` column (False when the voyage is unknown).
+        The ``transfer_start`` events with a boolean ``detected`` column (False when the voyage is
+        unknown).
     """
     tr = events[events["kind"] == "transfer_start"]
     v = voyages[[by, "replication", "voyage", "sts_detected"]]

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.units import NM_M
+
 __all__ = [
     "AisColumns",
     "PreparedAis",
@@ -43,7 +45,6 @@ __all__ = [
 ]
 
 EARTH_RADIUS_M = 6_371_008.8
-NM_M = 1852.0
 DistanceToShore = Callable[[np.ndarray, np.ndarray], Any] | str
 
 DETECTORS = ("encounters", "loitering", "gaps", "identity")
@@ -71,7 +72,8 @@ class AisColumns:
         unknown = set(columns) - {f.name for f in fields(cls)}
         if unknown:
             raise ValueError(
-                f"unknown AIS column roles {sorted(unknown)}; expected {[f.name for f in fields(cls)]}"
+                f"unknown AIS column roles {sorted(unknown)}; "
+                f"expected {[f.name for f in fields(cls)]}"
             )
         return cls(**dict(columns))
 
@@ -219,7 +221,11 @@ def detect_loitering(
         ais: AIS table or :class:`PreparedAis`.
         distance_to_shore_nm: callable ``(lon, lat) -> nm`` (e.g. ``theater.distance_to_coast_nm``)
             or the name of a column; None disables the shore criterion.
-        max_speed_kn, min_duration_h, min_shore_nm, max_gap_h, shore_samples: see above.
+        max_speed_kn: positions at or above this speed end a run (kn).
+        min_duration_h: shortest run that counts (h).
+        min_shore_nm: least mean distance to shore of a run (nm).
+        max_gap_h: longest silence between two positions of one run (h).
+        shore_samples: positions per run at which the distance to shore is taken.
         columns: column-name overrides.
 
     Returns:
@@ -501,7 +507,9 @@ def detect_encounters(
     max_interp_gap_h: float = 3.0,
     columns: AisColumns | Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Encounters: two vessels within ``max_distance_m`` for ``min_duration_h`` (Miller et al. 2018).
+    """Encounters: two vessels within ``max_distance_m`` for ``min_duration_h``.
+
+    After Miller et al. 2018.
 
     Method: positions slower than ``prefilter_speed_kn`` are linearly interpolated onto a
     ``time_step_min`` grid (across report gaps up to ``max_interp_gap_h``); samples within
@@ -513,7 +521,16 @@ def detect_encounters(
     below ``max_median_speed_kn``.
 
     Args:
+        ais: AIS table or :class:`PreparedAis`.
         anchorages: table with ``lon``/``lat`` of ports and anchorages (e.g. ``theater.ports``).
+        max_distance_m: pairs farther apart than this are not together (m).
+        min_duration_h: shortest encounter (h).
+        max_median_speed_kn: both vessels' median speeds must be below this (kn).
+        min_anchorage_km: samples this close to an anchorage are dropped (km).
+        time_step_min: interpolation grid (minutes).
+        prefilter_speed_kn: positions at or above this speed are not interpolated (kn).
+        max_interp_gap_h: longest report gap interpolated across (h).
+        columns: column-name overrides.
 
     Returns:
         One row per encounter: identity_a, identity_b (sorted), start, end, duration_h,
@@ -655,6 +672,10 @@ def detect_all(
     """Run every detector on one prepared table.
 
     Args:
+        ais: AIS table or :class:`PreparedAis` (prepared once for all detectors).
+        distance_to_shore_nm: as for :func:`detect_loitering` and :func:`detect_gaps`.
+        anchorages: as for :func:`detect_encounters`.
+        columns: column-name overrides.
         params: per-detector keyword overrides, e.g. ``{"loitering": {"min_duration_h": 8}}``.
 
     Returns:

@@ -134,7 +134,10 @@ def summarise_run(
 
 
 def cargo_balance(voyages: pd.DataFrame) -> np.ndarray:
-    """Per voyage: loaded - (delivered + seized + returned + in transit); all zeros when cargo is conserved."""
+    """Per voyage: loaded - (delivered + seized + returned + in transit).
+
+    All zeros when cargo is conserved.
+    """
     return (
         voyages["cargo_t"]
         - voyages["delivered_t"]

@@ -29,7 +29,10 @@ __all__ = [
 ]
 
 EXPERIMENT_FILE = "experiment.json"
-"""Manifest of a comparison/sweep directory: kind, seed, replications, ordered runs with labels and factors."""
+"""Manifest of a comparison/sweep directory.
+
+Kind, seed, replications, ordered runs with labels and factors.
+"""
 
 _REPS = "replications"
 
@@ -109,7 +112,9 @@ def read_table(
 
 
 def run_dirs(out_dir: str | Path) -> list[dict[str, Any]]:
-    """The runs of a comparison/sweep directory, in order: dicts with ``label``, ``path``, ``factors``.
+    """The runs of a comparison/sweep directory, in order.
+
+    Dicts with ``label``, ``path``, ``factors``.
 
     Uses ``experiment.json`` when present; otherwise every sub-folder holding replications
     (sorted by name), or ``out_dir`` itself when it is a single run directory.

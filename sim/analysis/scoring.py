@@ -67,7 +67,10 @@ def attribute_vessels(
     time_col: str = "time",
     slack_h: float = 1.0,
 ) -> list[frozenset[str]]:
-    """True vessels behind ``identity_col`` of each detection during [start - slack, end + slack]."""
+    """True vessels behind ``identity_col`` of each detection.
+
+    Looked up during [start - slack, end + slack].
+    """
     if len(detections) == 0:
         return []
     f = feed[[time_col, "identity", "vessel"]]
@@ -107,7 +110,10 @@ def match_events(
     same: Callable[[int, int], bool],
     tolerance_h: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean 'matched' flags for detections and truth events (overlap in time and ``same(i, j)``)."""
+    """Boolean 'matched' flags for detections and truth events.
+
+    A detection and a truth event match when they overlap in time and ``same(i, j)``.
+    """
     dm = np.zeros(len(det_start), dtype=bool)
     tm = np.zeros(len(truth_start), dtype=bool)
     if len(det_start) == 0 or len(truth_start) == 0:
@@ -267,7 +273,10 @@ def score_scenarios(
 def score_table(
     scores: pd.DataFrame, metrics: Sequence[str] = ("precision", "recall", "f1")
 ) -> pd.DataFrame:
-    """Wide table: one row per label (input order), columns (detector, metric), detectors in order."""
+    """Wide table: one row per label (input order), columns (detector, metric).
+
+    Detectors in order.
+    """
     labels = list(dict.fromkeys(scores["label"]))
     dets = [d for d in DETECTORS if d in set(scores["detector"])]
     wide = scores.pivot(index="label", columns="detector", values=list(metrics))

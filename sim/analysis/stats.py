@@ -37,7 +37,8 @@ def wilson_interval(k: float, n: float, level: float = 0.95) -> tuple[float, flo
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the interval always contains k/n; rounding can put an end a hair inside it (k == n)
+    return max(0.0, min(centre - half, p)), min(1.0, max(centre + half, p))
 
 
 def t_interval(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float, float, float]:
@@ -58,7 +59,9 @@ def t_interval(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[flo
 def metric_table(
     reps: pd.DataFrame, metrics: tuple[str, ...] | list[str], level: float = 0.95
 ) -> pd.DataFrame:
-    """One row per metric: mean, t interval between replications, and (for rates) the pooled Wilson interval.
+    """One row per metric: mean, t interval between replications, pooled Wilson interval.
+
+    The Wilson interval is given for rates only.
 
     Args:
         reps: one row per replication (``run_replications`` output); failed replications

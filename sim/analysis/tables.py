@@ -47,8 +47,10 @@ def _clip(x: float, kind: str) -> float:
 
 
 def format_metric_table(table: pd.DataFrame, title: str = "") -> str:
-    """Render ``metric_table`` output: mean and 95% interval between replications, per metric
-    (interval clipped to the metric's possible values).
+    """Render ``metric_table`` output.
+
+    Mean and 95% interval between replications, per metric (interval clipped to the metric's
+    possible values).
     """
     lines = []
     if title:

@@ -11,7 +11,10 @@ from sim.cli import options
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "calibrate"
-HELP = "Run baseline_2017 and crackdown_2018 and compare them with the public figures they should reproduce."
+HELP = (
+    "Run baseline_2017 and crackdown_2018 and compare "
+    "them with the public figures they should reproduce."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +86,7 @@ def main(args: argparse.Namespace) -> int:
         )
         print(f"      source: {r.source}")
     print(
-        f"{int(table['in_range'].sum())} of {len(table)} figures in range; table in {args.out / 'calibration.csv'}"
+        f"{int(table['in_range'].sum())} of {len(table)} figures "
+        f"in range; table in {args.out / 'calibration.csv'}"
     )
     return 0

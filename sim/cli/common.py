@@ -6,9 +6,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-__all__ = ["Progress", "write_json"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Progress", "finish_report", "write_json"]
 
 
 class Progress:
@@ -27,6 +30,7 @@ class Progress:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` (only on a terminal, and only after ``after_s``)."""
         if not self.enabled:
             return
         elapsed = time.perf_counter() - self.t0
@@ -54,3 +58,16 @@ def write_json(path: Path, data: Any) -> None:
     from sim.experiments.run_dirs import write_text
 
     write_text(path, json.dumps(data, indent=1, default=str))
+
+
+def finish_report(reps: pd.DataFrame, out: Path, report: Path) -> int:
+    """Print where the report and table are; exit code 1 only if every replication failed."""
+    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
+    if failed:
+        print(
+            f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}",
+            file=sys.stderr,
+        )
+    print(f"report: {report}")
+    print(f"table:  {out / 'comparison.csv'}")
+    return 1 if failed == len(reps) else 0

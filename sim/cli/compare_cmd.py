@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli import options
+
+if TYPE_CHECKING:
+    from sim.experiments.compare import Precision
 
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
@@ -93,7 +97,7 @@ def main(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
 
-    from sim.cli.common import Progress
+    from sim.cli.common import Progress, finish_report
     from sim.errors import UserError
     from sim.experiments.compare import compare
     from sim.plotting.report import build_report
@@ -113,7 +117,7 @@ def main(args: argparse.Namespace) -> int:
             raise UserError(f"{f}: no such scenario file or folder")
     args.files = [str(p) for p in files]
     workers = args.workers or os.cpu_count() or 1
-    precision = _precision(args)
+    precision = precision_target(args)
     bar = Progress("compare")
     try:
         reps = compare(
@@ -130,10 +134,10 @@ def main(args: argparse.Namespace) -> int:
         bar.close()
     if precision is not None:
         print(precision.statement())
-    return _finish(reps, args.out, build_report(args.out, maps=not args.no_maps))
+    return finish_report(reps, args.out, build_report(args.out, maps=not args.no_maps))
 
 
-def _precision(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def precision_target(args: argparse.Namespace) -> Precision | None:
     """The --precision target, or None; shared with sweep."""
     from sim.errors import UserError
     from sim.experiments.compare import Precision
@@ -147,18 +151,3 @@ def _precision(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.time_limit is not None and not args.time_limit > 0:
         raise UserError("--time-limit must be a positive number of minutes")
     return Precision(args.precision, args.precision_metric, args.time_limit)
-
-
-def _finish(reps, out: Path, report: Path) -> int:  # type: ignore[no-untyped-def]
-    """Print where things are; exit 1 only if every replication failed."""
-    import sys
-
-    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
-    if failed:
-        print(
-            f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}",
-            file=sys.stderr,
-        )
-    print(f"report: {report}")
-    print(f"table:  {out / 'comparison.csv'}")
-    return 1 if failed == len(reps) else 0

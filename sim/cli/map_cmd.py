@@ -10,14 +10,14 @@ __all__ = ["NAME", "HELP", "add_arguments", "main"]
 NAME = "map"
 HELP = "Draw a theater map (land, maritime zones, places, areas, sample routes) as a PNG."
 
-SAMPLE_ROUTES = [
-    ("Nampo→Dalian", "Nampo", "Dalian", {}),
-    ("Shanghai→Vladivostok", "Shanghai", "Vladivostok", {}),
+SAMPLE_ROUTES: list[tuple[str, str, str, tuple[tuple[str, str], ...]]] = [
+    ("Nampo→Dalian", "Nampo", "Dalian", ()),
+    ("Shanghai→Vladivostok", "Shanghai", "Vladivostok", ()),
     (
         "Ningbo-Zhoushan→Nampo avoiding KOR/JPN territorial",
         "Ningbo-Zhoushan",
         "Nampo",
-        {"avoid": [("KOR", "territorial"), ("JPN", "territorial")]},
+        (("KOR", "territorial"), ("JPN", "territorial")),
     ),
 ]
 
@@ -43,9 +43,9 @@ def main(args: argparse.Namespace) -> int:
     theater = load_theater(args.theater)
     routes = []
     if not args.no_routes and len(theater.ports):
-        for label, a, b, kw in SAMPLE_ROUTES:
+        for label, a, b, avoid in SAMPLE_ROUTES:
             if all((theater.ports["name"] == p).any() for p in (a, b)):
-                routes.append((label, theater.route(a, b, **kw)))
+                routes.append((label, theater.route(a, b, avoid=avoid)))
     fig, ax = plt.subplots(figsize=(11, 11), dpi=110)
     plot_theater(theater, ax=ax, routes=routes)
     ensure_dir(args.out)

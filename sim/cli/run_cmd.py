@@ -1,4 +1,4 @@
-"""``sanctions-sim run``: run replications of a scenario, print the metrics table, write the results."""
+"""``sanctions-sim run``: run replications of a scenario, print metrics, write results."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from sim.cli import options
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
 NAME = "run"
-HELP = "Run a scenario's replications; print headline metrics with 95%% intervals; write results to --out."
+HELP = (
+    "Run a scenario's replications; print headline "
+    "metrics with 95%% intervals; write results to --out."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -166,7 +169,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: float) -> None:
-    """Simulate the received AIS feed of every replication, run the detectors, print their scores."""
+    """Simulate each replication's received AIS feed, run the detectors, print their scores."""
     import pandas as pd
 
     from sim.cli.common import Progress

@@ -1,4 +1,4 @@
-"""``sanctions-sim schema``: print the JSON Schema of scenario files (for editors), or the Markdown reference."""
+"""``sanctions-sim schema``: the JSON Schema of scenario files, or the Markdown reference."""
 
 from __future__ import annotations
 

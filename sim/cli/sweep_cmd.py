@@ -1,4 +1,4 @@
-"""``sanctions-sim sweep``: run a grid of variants of one scenario and plot metrics against the parameters."""
+"""``sanctions-sim sweep``: run a grid of variants of one scenario, plot metrics against it."""
 
 from __future__ import annotations
 
@@ -94,8 +94,8 @@ def main(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
 
-    from sim.cli.common import Progress
-    from sim.cli.compare_cmd import _finish, _precision
+    from sim.cli.common import Progress, finish_report
+    from sim.cli.compare_cmd import precision_target
     from sim.errors import UserError
     from sim.experiments.compare import parse_vary, sweep
     from sim.plotting.report import build_report
@@ -112,7 +112,7 @@ def main(args: argparse.Namespace) -> int:
             "(MAX_SWEEP_VARIANTS); sweep fewer values at a time"
         )
     workers = args.workers or os.cpu_count() or 1
-    precision = _precision(args)
+    precision = precision_target(args)
     bar = Progress("sweep")
     try:
         reps = sweep(
@@ -130,4 +130,4 @@ def main(args: argparse.Namespace) -> int:
         bar.close()
     if precision is not None:
         print(precision.statement())
-    return _finish(reps, args.out, build_report(args.out, maps=False))
+    return finish_report(reps, args.out, build_report(args.out, maps=False))

@@ -34,6 +34,7 @@ def main(args: argparse.Namespace) -> int:
                 print(f"{f}: ... and {more} more problems", file=sys.stderr)
         else:
             print(
-                f"{f}: ok ({s.name}: {len(s.programs)} programs, {sum(g.count for g in s.assets)} assets)"
+                f"{f}: ok ({s.name}: {len(s.programs)} programs, "
+                f"{sum(g.count for g in s.assets)} assets)"
             )
     return 2 if bad else 0

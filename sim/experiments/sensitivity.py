@@ -94,7 +94,7 @@ def one_at_a_time(
             meta.append((r.label, r.key, level, value))
     reps = compare(variants, n, seed=seed, workers=workers, out_dir=out_dir)
     rows = []
-    for v, (label, key, level, value) in zip(variants, meta):
+    for v, (label, key, level, value) in zip(variants, meta, strict=True):
         sub = reps[(reps["label"] == v.name) & (reps["error"].fillna("") == "")]
         row: dict[str, Any] = {
             "parameter": label,

@@ -81,7 +81,7 @@ class SearchCheck:
 
 
 class _Square:
-    """A square search area centred on the theater's origin (the open_water theater is all water)."""
+    """A square search area centred on the theater's origin (open_water is all water)."""
 
     def __init__(self, side_m: float, rng: np.random.Generator) -> None:
         h = side_m / 2
@@ -145,7 +145,10 @@ def _random_search_fractions(
     seed: int,
     present_h: float | None = None,
 ) -> tuple[float, ...]:
-    """Detected fraction per independent random search; targets present all along or for ``present_h``."""
+    """Detected fraction per independent random search.
+
+    Targets present all along or for ``present_h``.
+    """
     rng = np.random.default_rng(seed)
     side_m, r_m = side_nm * NM_M, range_nm * NM_M
     _check_open_water(theater, side_m)
@@ -175,7 +178,10 @@ def random_search(
     searches: int,
     seed: int,
 ) -> SearchCheck:
-    """Koopman random search: ``searches`` independent searches, each against ``targets`` stationary targets."""
+    """Koopman random search: ``searches`` independent searches.
+
+    Each against ``targets`` stationary targets.
+    """
     fr = _random_search_fractions(
         theater, side_nm, range_nm, speed_kn, hours, targets, searches, seed
     )
@@ -194,7 +200,10 @@ def parallel_sweep(
     searches: int,
     seed: int,
 ) -> SearchCheck:
-    """Exhaustive parallel sweep with lanes spaced W = 2R, stopped after ``lane_hours`` on the lanes."""
+    """Exhaustive parallel sweep with lanes spaced W = 2R.
+
+    Stopped after ``lane_hours`` on the lanes.
+    """
     rng = np.random.default_rng(seed)
     side_m, r_m = side_nm * NM_M, range_nm * NM_M
     _check_open_water(theater, side_m)
@@ -251,7 +260,10 @@ def barrier_patrol(
     patrols: int,
     seed: int,
 ) -> SearchCheck:
-    """Back-and-forth barrier patrols (random phase each) against targets crossing at uniform points and times."""
+    """Back-and-forth barrier patrols (random phase each) against crossing targets.
+
+    Targets cross at uniform points and times.
+    """
     rng = np.random.default_rng(seed)
     length_m, r_m = length_nm * NM_M, range_nm * NM_M
     _check_open_water(theater, length_m)

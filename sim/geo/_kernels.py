@@ -18,7 +18,9 @@ __all__ = ["march", "segments_off_coast", "tight_chain"]
 
 
 @njit(cache=True, nogil=True)
-def _code(flat, nx, ny, x0, y0, inv_cell, x, y):
+def _code(
+    flat: np.ndarray, nx: int, ny: int, x0: float, y0: float, inv_cell: float, x: float, y: float
+) -> int:
     ix = int((x - x0) * inv_cell)
     iy = int((y - y0) * inv_cell)
     # segments between points inside the (convex) raster stay inside; clamp against rounding
@@ -29,7 +31,7 @@ def _code(flat, nx, ny, x0, y0, inv_cell, x, y):
 
 @njit(cache=True, nogil=True)
 def march(
-    flat,
+    flat: np.ndarray,
     nx: int,
     ny: int,
     x0: float,
@@ -45,7 +47,7 @@ def march(
     sure: bool,
     k_steps: int,
     look_n: int,
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """March segments p -> q[i] (i in ``act``) over the clearance codes ``flat``.
 
     Per iteration: ``k_steps`` samples half a cell apart from t (clipped at the end); any
@@ -117,9 +119,11 @@ def segments_off_coast(
     box: np.ndarray,
     step_m: float,
     min_samples: int,
-):
-    """Sample each segment a[i] -> b[i] every ``step_m`` (at least ``min_samples`` points) on the
-    distance raster ``dist`` (codes x ``unit_nm``). A segment fails at its first sample closer
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Whether segments a[i] -> b[i] stay ``min_nm`` off the coast, by the distance raster.
+
+    Each segment is sampled every ``step_m`` (at least ``min_samples`` points) on the distance
+    raster ``dist`` (codes x ``unit_nm``). A segment fails at its first sample closer
     than ``min_nm``. Samples within ``near_nm`` of the coast (the raster cannot tell land there)
     or outside ``box`` (the domain edge) are returned for an exact check.
 
@@ -167,9 +171,10 @@ def segments_off_coast(
 
 
 @njit(cache=True, nogil=True)
-def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
-    """Upper convex hull of (along, hgt) with (0, 0) and (length, 0), strictly between those
-    ends (Andrew's monotone chain); ok=False when a point lies beyond an end.
+def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float) -> tuple[bool, np.ndarray]:
+    """Upper convex hull of (along, hgt) with (0, 0) and (length, 0), strictly between them.
+
+    Andrew's monotone chain; ok=False when a point lies beyond an end.
     """
     n = along.shape[0]
     for i in range(n):
@@ -207,10 +212,12 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float):
 @njit(cache=True, nogil=True)
 def tight_chain(
     px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray, eps: float
-):
-    """The chain that replaces bend c between p and q around the obstacle edges ``seg`` (k, 2, 2)
-    near the triangle (p, c, q): the upper hull of the edge ends inside the triangle and the
-    edges' crossings of the chord p-q, vertices pushed ``eps`` outwards.
+) -> tuple[int, np.ndarray]:
+    """The chain that replaces bend c between p and q around the obstacle edges ``seg``.
+
+    ``seg`` (k, 2, 2) are the edges near the triangle (p, c, q); the chain is the upper hull of
+    the edge ends inside the triangle and the edges' crossings of the chord p-q, vertices pushed
+    ``eps`` outwards.
 
     Returns (status, chain): status 0 keep c, 1 use chain (possibly empty; it is shorter, still
     to be checked against the exact obstacle), 2 p, c, q are collinear (drop c if p sees q).

@@ -20,7 +20,9 @@ import numpy as np
 
 __all__ = ["CODE_VERSION", "cache_dir", "cache_key", "load_arrays", "locked", "save_arrays"]
 
-CODE_VERSION = "geo-7"  # geo-7: land densified before projection (no false water at the edges); geo-6: narrows nodes, taut routes
+# geo-7: land densified before projection (no false water at the edges); geo-6: narrows nodes,
+# taut routes
+CODE_VERSION = "geo-7"
 """Bump when a change to sim.geo alters cached rasters or graphs."""
 
 
@@ -75,7 +77,8 @@ def save_arrays(key: str, arrays: dict[str, np.ndarray]) -> None:
     fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp.npz")
     os.close(fd)
     try:
-        np.savez(tmp, **arrays)
+        # numpy's stubs match **arrays against savez's allow_pickle (numpy >= 2.1 only)
+        np.savez(tmp, **arrays)  # type: ignore[arg-type]
         os.replace(tmp, d / f"{key}.npz")
     finally:
         if os.path.exists(tmp):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-__all__ = ["STATE_CODES", "KOREA_PARTITION", "DEFAULT_STATE", "state_codes_at"]
+__all__ = ["STATE_CODES", "KOREA_PARTITION", "DEFAULT_STATE", "Partition", "state_codes_at"]
 
 STATE_CODES: tuple[str, ...] = ("none", "unknown", "PRK", "KOR", "CHN", "RUS", "JPN", "TWN")
 """State code table; index = integer code used in rasters and ``zone_at_xy``.
@@ -27,7 +27,10 @@ STATE_CODES: tuple[str, ...] = ("none", "unknown", "PRK", "KOR", "CHN", "RUS", "
 
 _LL = list[tuple[float, float]]
 
-KOREA_PARTITION: list[tuple[str, _LL]] = [
+Partition = list[tuple[str, _LL]]
+"""Ordered (state, lon/lat ring) pairs; the first ring containing a point gives its state."""
+
+KOREA_PARTITION: Partition = [
     # ROK Northwest Islands south of the NLL (before PRK so they win).
     ("KOR", [(124.55, 37.70), (124.82, 37.70), (124.82, 38.02), (124.55, 38.02)]),
     ("KOR", [(125.55, 37.60), (125.80, 37.60), (125.80, 37.72), (125.55, 37.72)]),
@@ -117,7 +120,7 @@ DEFAULT_STATE = {"korea": "CHN"}
 
 
 def state_codes_at(
-    lon: np.ndarray, lat: np.ndarray, partition: list[tuple[str, _LL]], default: str
+    lon: np.ndarray, lat: np.ndarray, partition: Partition, default: str
 ) -> np.ndarray:
     """Return the state code (uint8) of each lon/lat point under an ordered partition."""
     lon = np.asarray(lon, dtype=float)

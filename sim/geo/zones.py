@@ -14,6 +14,7 @@ coasts outside the theater bbox are unknown, so zones near the bbox edge may be 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +26,7 @@ from sim.geo.sovereignty import STATE_CODES
 from sim.units import NM_M
 
 __all__ = [
+    "DIST_UNIT_NM",
     "ZONE_KINDS",
     "STATE_CODES",
     "TERRITORIAL_NM",
@@ -44,7 +46,7 @@ CONTIGUOUS_NM = 24.0  # UNCLOS Art. 33
 EEZ_NM = 200.0  # UNCLOS Art. 57
 DPRK_MILITARY_ZONE_NM = 50.0  # DPRK "military boundary", 1977 (domain.md section 8)
 
-_DIST_UNIT_NM = 0.05  # raster stores distance in 1/20 nm (uint16 holds up to 3,276 nm)
+DIST_UNIT_NM = 0.05  # raster stores distance in 1/20 nm (uint16 holds up to 3,276 nm)
 _PRK = STATE_CODES.index("PRK")
 
 
@@ -101,7 +103,7 @@ class ZoneRaster:
     def distance_nm(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
         """Distance to the nearest coast in nm (0 on land), cell resolution."""
         iy, ix = self.cell_index(x_m, y_m)
-        return self.dist[iy, ix].astype(np.float64) * _DIST_UNIT_NM
+        return self.dist[iy, ix].astype(np.float64) * DIST_UNIT_NM
 
     def codes(self, x_m: np.ndarray, y_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (state_code, kind_code) uint8 arrays from the raster alone."""
@@ -128,7 +130,7 @@ def build_zone_raster(
     land_xy: BaseGeometry,
     bounds_m: tuple[float, float, float, float],
     cell_m: float,
-    land_state_fn,
+    land_state_fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> ZoneRaster:
     """Rasterise land, run the distance transform and classify every cell.
 
@@ -169,7 +171,7 @@ def build_zone_raster(
     kind[water & (d_nm <= CONTIGUOUS_NM)] = ZONE_KINDS.index("contiguous")
     kind[water & (d_nm <= TERRITORIAL_NM)] = ZONE_KINDS.index("territorial")
     state[water & (d_nm > EEZ_NM)] = 0
-    dist[:] = np.minimum(np.round(d_nm / _DIST_UNIT_NM), np.iinfo(np.uint16).max).astype(np.uint16)
+    dist[:] = np.minimum(np.round(d_nm / DIST_UNIT_NM), np.iinfo(np.uint16).max).astype(np.uint16)
     return ZoneRaster(xmin, ymin, cell_m, state, kind, dist)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.records import ASSET_COLUMNS, EVENT_COLUMNS, VOYAGE_COLUMNS, Event
+from sim.units import NM_M
 
 __all__ = ["run", "RunResult", "check_invariants", "MAX_VESSEL_SPEED_KN"]
 
@@ -166,7 +167,7 @@ def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
     tr = result.tracks
     if tr is not None and len(tr):
         dur = (tr["t1_h"] - tr["t0_h"]).to_numpy()
-        dist_nm = np.hypot(tr["x1_m"] - tr["x0_m"], tr["y1_m"] - tr["y0_m"]).to_numpy() / 1852.0
+        dist_nm = np.hypot(tr["x1_m"] - tr["x0_m"], tr["y1_m"] - tr["y0_m"]).to_numpy() / NM_M
         speed = np.divide(dist_nm, dur, out=np.zeros_like(dist_nm), where=dur > 1e-9)
         if (speed > MAX_VESSEL_SPEED_KN).any():
             problems.append(

@@ -40,7 +40,7 @@ from sim.model.smugglers import (
 )
 from sim.model.strategies import make_strategy
 from sim.scenarios.schema import AssetGroup, Program, Scenario
-from sim.units import NM_M
+from sim.units import NM_M, km_to_nm
 
 __all__ = ["Model", "TargetRef", "RouteCache"]
 
@@ -1011,7 +1011,11 @@ class Model:
                 since = v.sts_window[0] if act == "sts" else v.wait_from_h
                 x, y = v.track.position(now)
                 shore_nm = float(self.theater.distance_to_coast_nm_xy(x, y))
-                if act == "sts" and now - since >= co.encounter_min_h and shore_nm >= 10.0 / 1.852:
+                if (
+                    act == "sts"
+                    and now - since >= co.encounter_min_h
+                    and shore_nm >= km_to_nm(10.0)
+                ):
                     kind = "AIS encounter alert"
                 elif now - min(since, v.wait_from_h) >= co.loitering_min_h and shore_nm >= 20.0:
                     kind = "AIS loitering alert"

@@ -21,6 +21,7 @@ import simpy
 
 from sim.model.motion import Track, hold_leg, legs_along
 from sim.model.records import EventKind as K
+from sim.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -190,7 +191,7 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...], weights: Any = None)
 def voyage_source(model: Model, program: Program, rng: np.random.Generator):  # noqa: ANN201 (generator)
     """Poisson stream of voyages of one program (a SimPy process)."""
     env = model.env
-    rate_h = program.voyages_per_year / 8760.0
+    rate_h = program.voyages_per_year / HOURS_PER_YEAR
     if rate_h <= 0:
         return
     while True:

@@ -17,7 +17,7 @@ import shapely
 
 from sim.model import _kernels
 from sim.model.motion import hold_leg, legs_along
-from sim.units import KN_M_PER_H
+from sim.units import KN_M_PER_H, NM_M
 
 if TYPE_CHECKING:
     from sim.scenarios.schema import Strategy
@@ -311,7 +311,7 @@ def make_strategy(
 ) -> PatrolStrategy:
     """Build the strategy object for an asset group."""
     if spec.kind == "sweep":
-        spacing = spec.track_spacing_nm * 1852.0 if spec.track_spacing_nm else sweep_width_m
+        spacing = spec.track_spacing_nm * NM_M if spec.track_spacing_nm else sweep_width_m
         return ParallelSweep(spec, speed_kn, spacing)
     if spec.kind == "barrier":
         if barrier_xy is None:

@@ -170,7 +170,8 @@ def validate_tracks(tracks: pd.DataFrame) -> pd.DataFrame:
     return t.reset_index(drop=True)
 
 
-def _leg_speed_kn(t: pd.DataFrame) -> np.ndarray:
+def leg_speed_kn(t: pd.DataFrame) -> np.ndarray:
+    """Speed over ground of each track leg (kn; 0 for legs of no duration)."""
     dur = (t["t1_h"] - t["t0_h"]).to_numpy()
     dist = np.hypot(t["x1_m"] - t["x0_m"], t["y1_m"] - t["y0_m"]).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -204,7 +205,7 @@ def iter_feed_batches(
     """
     cfg = config or FeedConfig()
     t = validate_tracks(tracks)
-    speed = _leg_speed_kn(t)
+    speed = leg_speed_kn(t)
     on = t["ais_on"].to_numpy() & (t["t1_h"].to_numpy() > t["t0_h"].to_numpy())
     t, speed = t[on].reset_index(drop=True), speed[on]
     if t.empty:

@@ -109,7 +109,8 @@ def synthetic_tracks(
 ) -> pd.DataFrame:
     """Draw a tracks table on :class:`FlatGeography` coordinates.
 
-    Legitimate ships shuttle between 13 ports on the coast (``x = 0``, ``synthetic_ports``) and points 30-300 nm
+    Legitimate ships shuttle between 13 ports on the coast (``x = 0``, ``synthetic_ports``) and
+    points 30-300 nm
     offshore, staying a few hours in port. Each smuggling pair (foreign ``F`` + DPRK ``D``)
     sails to a rendezvous 40-200 nm offshore, the first to arrive waits, they lie alongside
     for an STS transfer, then sail home; they repeat for the whole period. On each trip

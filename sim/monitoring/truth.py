@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.monitoring.feed import FeedGeography, _leg_speed_kn, validate_tracks
+from sim.monitoring.feed import FeedGeography, leg_speed_kn, validate_tracks
 
 __all__ = ["ground_truth", "TRUTH_TABLES"]
 
@@ -134,7 +134,7 @@ def ground_truth(
         .sort_values(["vessel", "t0_h"], kind="stable")
         .reset_index(drop=True)
     )
-    speed = _leg_speed_kn(t)
+    speed = leg_speed_kn(t)
     mid_x = (t["x0_m"] + t["x1_m"]).to_numpy() / 2
     mid_y = (t["y0_m"] + t["y1_m"]).to_numpy() / 2
     shore = np.asarray(geography.distance_to_coast_nm_xy(mid_x, mid_y), float)

@@ -391,7 +391,9 @@ def _per_cell(cells: pd.DataFrame, m: int, n: int) -> dict[tuple[int, int], np.n
     return out
 
 
-def _equilibrium(cells, obj, fol, spec, m, n) -> dict[str, Any]:
+def _equilibrium(
+    cells: pd.DataFrame, obj: np.ndarray, fol: np.ndarray, spec: Any, m: int, n: int
+) -> dict[str, Any]:
     mix, resp, value = _solve(obj, fol, spec)
     per = _per_cell(cells, m, n)
     rng = np.random.default_rng(12345)  # fixed: the bootstrap is part of the report, reproducible
@@ -428,7 +430,15 @@ def _equilibrium(cells, obj, fol, spec, m, n) -> dict[str, Any]:
     }
 
 
-def _gains(cells, obj, fol, eq, naive, declared, ref) -> dict[str, Any]:
+def _gains(
+    cells: pd.DataFrame,
+    obj: np.ndarray,
+    fol: np.ndarray,
+    eq: dict[str, Any],
+    naive: int,
+    declared: int | None,
+    ref: int,
+) -> dict[str, Any]:
     out: dict[str, Any] = {"declared": declared}
     means = (
         cells[cells["response"] == ref]

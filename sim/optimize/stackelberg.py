@@ -162,7 +162,7 @@ def solve_stackelberg(
             values.append(float("nan"))
     best_val = max(v for v in values if not np.isnan(v))  # some LP is always feasible
     tied = [j for j in range(n) if feasible[j] and values[j] >= best_val - _TIE_TOL * scale]
-    j_star = max(tied, key=lambda j: (float(mixes[j] @ b[:, j]), -j))  # type: ignore[operator]
+    j_star = max(tied, key=lambda j: (float(mixes[j] @ b[:, j]), -j))
     x_star = mixes[j_star]
     assert x_star is not None
     return StackelbergSolution(

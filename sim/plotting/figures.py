@@ -219,7 +219,8 @@ def plot_scenario_map(
 
     Args:
         theater: a ``sim.geo.Theater`` (coastline, zones, areas).
-        events: events of one scenario (all replications) with ``by, replication, kind, voyage, lon, lat``.
+        events: events of one scenario (all replications) with ``by, replication, kind, voyage, lon,
+            lat``.
         voyages: voyages of the same scenario with ``by, replication, voyage, sts_detected``.
         by: grouping column used to join events to voyages.
         ax: axes to draw on.
@@ -240,8 +241,9 @@ def plot_scenario_map(
         plot_theater(theater, ax=ax, show_places=True, show_areas=True, title=title or "")
         for im in ax.images:  # zones: subtle background only
             im.set_alpha(zone_alpha)
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
         n_reps = max(int(events["replication"].nunique()) if len(events) else 1, 1)
         lon0, lat0, lon1, lat1 = theater.bbox
         det = events[(events["kind"] == "detection")].dropna(subset=["lon", "lat"])
@@ -629,7 +631,9 @@ def plot_tornado(
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Tornado plot of a one-at-a-time sensitivity table (``sim.experiments.sensitivity.one_at_a_time``).
+    """Tornado plot of a one-at-a-time sensitivity table.
+
+    The table is ``sim.experiments.sensitivity.one_at_a_time``'s.
 
     Bars run from the metric at each parameter's low value to its high value, around the
     base value (vertical line); parameters are sorted by the width of their swing.
@@ -646,7 +650,7 @@ def plot_tornado(
     scale = 100.0 if pct else 1.0
     with style():
         ax = _new_ax(ax, len(swings))
-        for y, (_, p, lo, hi, vlo, vhi) in enumerate(swings):
+        for y, (_, _p, lo, hi, vlo, vhi) in enumerate(swings):
             ax.barh(
                 y,
                 (lo - base) * scale,

@@ -74,7 +74,9 @@ def plot_theater(
         theater: a ``sim.geo.Theater``.
         ax: axes to draw on (a new 11x11 in figure when None).
         routes: (label, Route) pairs drawn as coloured polylines.
-        show_zones / show_places / show_areas: toggle layers.
+        show_zones: draw the maritime zones.
+        show_places: draw ports, bases and gates.
+        show_areas: draw the named sea areas.
         title: figure title (default names the theater).
 
     Returns:

@@ -24,6 +24,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.comparison import comparison_table, cumulative_by_day, intervals_overlap
@@ -86,7 +87,8 @@ def load_experiment(out_dir: str | Path, *, tables: bool = True) -> dict[str, An
             voyages.append(v)
     if not reps:
         raise UserError(
-            f"{out}: no finished replications found (expected <run>/replications/rep_*/summary.json)"
+            f"{out}: no finished replications found (expected "
+            "<run>/replications/rep_*/summary.json)"
         )
     runs = [r for r in runs if r["label"] in {x["label"].iloc[0] for x in reps}]
 
@@ -149,7 +151,8 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
     out: list[str] = []
     if not finite:
         return [
-            f"No illicit voyage was settled in any scenario ({n} replication(s) each): no interception "
+            "No illicit voyage was settled in any scenario "
+            f"({n} replication(s) each): no interception "
             "rate can be computed; run longer or with more replications."
         ]
     best = max(finite, key=lambda g: finite[g])
@@ -163,7 +166,8 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
         )
     elif all(abs(m - finite[best]) < 1e-12 for m in finite.values()):
         out.append(
-            f"No scenario intercepts more than another: all intercept {_pct(finite[best])} of settled "
+            "No scenario intercepts more than another: all "
+            f"intercept {_pct(finite[best])} of settled "
             f"illicit voyages ({n} replications each)."
         )
         dn = {g: float(_row(table, g, "denial_rate")["mean"]) for g in labels}
@@ -177,34 +181,44 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
             )
     elif best == base:
         out.append(
-            f"The baseline, {base}, intercepts the most: {_pct(rb['mean'])} of settled illicit voyages "
+            f"The baseline, {base}, intercepts the most: "
+            f"{_pct(rb['mean'])} of settled illicit voyages "
             f"({_ci_pct(rb)}); no alternative does better."
         )
     else:
         diff = rb["mean"] - r0["mean"]
         ratio = f", {rb['mean'] / r0['mean']:.1f} times the baseline" if r0["mean"] > 0 else ""
         out.append(
-            f"{best} intercepts the most: {_pct(rb['mean'])} of settled illicit voyages ({_ci_pct(rb)}), "
+            f"{best} intercepts the most: {_pct(rb['mean'])} "
+            f"of settled illicit voyages ({_ci_pct(rb)}), "
             f"against {_pct(r0['mean'])} ({_ci_pct(r0)}) in the baseline {base}: "
             f"{100 * diff:+.1f} percentage points{ratio}."
         )
         ov = intervals_overlap((rb["ci_low"], rb["ci_high"]), (r0["ci_low"], r0["ci_high"]))
         if ov is None:
-            sure = "With fewer than two replications there are no intervals, so we cannot say how sure this is."
+            sure = (
+                "With fewer than two replications there are no "
+                "intervals, so we cannot say how sure this is."
+            )
         elif ov:
             sure = (
-                f"The two 95% intervals overlap, so {n} replications do not settle the difference on their "
+                f"The two 95% intervals overlap, so {n} replications "
+                "do not settle the difference on their "
                 "own"
             )
         else:
-            sure = f"The two 95% intervals do not overlap: the difference is clear with {n} replications"
+            sure = (
+                "The two 95% intervals do not overlap: the "
+                f"difference is clear with {n} replications"
+            )
         if ov is not None:
             paired = _paired_difference(reps, best, base)
             if paired is not None:
                 m, lo, hi = paired
                 verdict = "excludes" if (lo > 0 or hi < 0) else "includes"
                 sure += (
-                    f"; paired by replication (same random streams), the difference is {100 * m:+.1f} points "
+                    "; paired by replication (same random streams), "
+                    f"the difference is {100 * m:+.1f} points "
                     f"(95% CI {100 * lo:+.1f} to {100 * hi:+.1f}), which {verdict} zero."
                 )
             else:
@@ -223,12 +237,14 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
         if not below:
             low = min(bbl, key=lambda g: bbl[g])
             out.append(
-                f"Refined petroleum reaching the DPRK stays above the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} "
+                "Refined petroleum reaching the DPRK stays "
+                f"above the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} "
                 f"bbl/yr in every scenario (lowest: {low}, {bbl[low]:,.0f} bbl/yr)."
             )
         else:
             out.append(
-                f"Petroleum deliveries fall to the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr or below in: "
+                "Petroleum deliveries fall to the UN cap of "
+                f"{UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr or below in: "
                 f"{', '.join(below)}."
             )
     esc = {g: float(_row(table, g, "escalation_incidents")["mean"]) for g in labels}
@@ -256,7 +272,10 @@ def _paired_difference(
 
 
 def incidents_table(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
-    """Escalation incidents and false-positive boardings per run, mean [95% interval], per scenario."""
+    """Escalation incidents and false-positive boardings per run, mean [95% interval].
+
+    Per scenario.
+    """
 
     def cell(g: str, m: str) -> str:
         r = _row(table, g, m)
@@ -310,6 +329,12 @@ def _metrics_html(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _figure_of(ax: Axes) -> Figure:
+    """The (root) figure an axes draws on."""
+    fig = ax.figure
+    return fig if isinstance(fig, Figure) else fig.figure
+
+
 def _save(fig: Figure, path: Path) -> str:
     """Save a PNG and return it base64-encoded for embedding."""
     buf = io.BytesIO()
@@ -322,13 +347,15 @@ def _save(fig: Figure, path: Path) -> str:
 
 
 _CSS = """
-body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
- padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ddd;padding-bottom:.2em;
- margin-top:1.8em}.meta{color:#555;font-size:.9em}.summary{background:#f4f8fb;border-left:4px solid #0072B2;
- padding:.6em 1em}figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:1100px;
+ margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ddd;
+ padding-bottom:.2em;margin-top:1.8em}.meta{color:#555;font-size:.9em}
+.summary{background:#f4f8fb;border-left:4px solid #0072B2;padding:.6em 1em}
+figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.88em;color:#444}table{border-collapse:collapse;font-size:.88em;margin:.8em 0}
-th,td{border:1px solid #ddd;padding:.3em .55em;text-align:right;vertical-align:top}th{background:#f2f2f2}
+th,td{border:1px solid #ddd;padding:.3em .55em;text-align:right;vertical-align:top}
+th{background:#f2f2f2}
 td:first-child,th:first-child{text-align:left}small{color:#666}.maps{display:grid;
  grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:1em}
 """
@@ -353,7 +380,8 @@ def build_report(
     """Write ``report.html``, ``figures/*.png`` and ``comparison.csv`` for an experiment directory.
 
     Args:
-        out_dir: a comparison or sweep directory (``compare``/``sweep`` output) or a single run directory.
+        out_dir: a comparison or sweep directory (``compare``/``sweep`` output) or a single run
+            directory.
         report_dir: where to write (default: ``out_dir``).
         title: report title (default from the experiment kind).
         maps: draw one map per scenario (needs the theater; the slowest part).
@@ -398,17 +426,19 @@ def build_report(
     noun = "variant" if kind == "sweep" else "scenario"
     add(
         "interception",
-        plot_rates(table, title=f"Interception rate and cargo denied, by {noun}").figure,
+        _figure_of(plot_rates(table, title=f"Interception rate and cargo denied, by {noun}")),
         "Interception rate and cargo denied",
-        "Interception rate: seized + diverted voyages over settled illicit voyages (after warm-up). "
+        "Interception rate: seized + diverted voyages "
+        "over settled illicit voyages (after warm-up). "
         "Cargo denied: cargo seized, diverted or turned back over cargo loaded. Points: mean; "
         "bars: 95% t interval between replications.",
     )
     add(
         "petroleum",
-        plot_barrels(table).figure,
+        _figure_of(plot_barrels(table)),
         "Refined petroleum delivered against the UN cap",
-        "Barrels of refined petroleum delivered to DPRK ports, annualised, per scenario; dashed line: "
+        "Barrels of refined petroleum delivered to DPRK "
+        "ports, annualised, per scenario; dashed line: "
         f"UNSCR 2397 cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr.",
     )
     add(
@@ -427,7 +457,8 @@ def build_report(
             "timeline",
             plot_cumulative(tl, warmup_days=warmup),
             "Deliveries and interdictions through the run",
-            "Mean cumulative count over replications by day: petroleum deliveries to DPRK ports (left) and "
+            "Mean cumulative count over replications by day: "
+            "petroleum deliveries to DPRK ports (left) and "
             "seizures + diversions (right). Grey: warm-up, not counted in the metrics.",
         )
     map_figs: list[tuple[str, str, str]] = []
@@ -448,7 +479,7 @@ def build_report(
                     vo[vo["label"] == g],
                     title=f"{g}: transfers, interdictions and detections",
                 )
-                map_figs.append((g, "", _save(ax.figure, figdir / f"map_{_slug(g)}.png")))
+                map_figs.append((g, "", _save(_figure_of(ax), figdir / f"map_{_slug(g)}.png")))
 
     sentences = summary_sentences(table, reps, labels)
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
@@ -461,7 +492,10 @@ def build_report(
         + (f"; <b>{failed} failed replication(s) left out</b>" if failed else "")
     )
     parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        (
+            "<!DOCTYPE html><html lang='en'><head><meta "
+            f"charset='utf-8'><title>{html.escape(title)}</title>"
+        ),
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p class='meta'>{meta}. Baseline: <b>{html.escape(labels[0])}</b>.</p>",
@@ -477,9 +511,12 @@ def build_report(
     parts.append(incidents_table(table, labels).to_html(index=False, border=0, escape=True))
     if map_figs:
         parts.append(
-            "<h2>Maps</h2><p>Transfer starts (filled: detected while alongside; hollow: not detected), "
-            "seizures and diversions, over a heat map of allied detection positions (where patrols saw "
-            "vessels), all replications pooled. Zones shaded lightly by coastal state.</p><div class='maps'>"
+            "<h2>Maps</h2><p>Transfer starts (filled: detected "
+            "while alongside; hollow: not detected), "
+            "seizures and diversions, over a heat map of "
+            "allied detection positions (where patrols saw "
+            "vessels), all replications pooled. Zones shaded "
+            "lightly by coastal state.</p><div class='maps'>"
         )
         for g, _, b64 in map_figs:
             parts.append(

@@ -45,7 +45,9 @@ def plot_verification(checks: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 
 def plot_calibration(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Simulated value (95% interval) against each public figure's accepted range, on a relative scale.
+    """Simulated value (95% interval) against each public figure's accepted range.
+
+    On a relative scale.
 
     Values are divided by the public figure, so 1 means "reproduces it"; the grey bar is the
     accepted range. Args: ``table`` from ``sim.analysis.calibration.compare_to_targets``.
@@ -69,7 +71,9 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.scatter(sim_, y, color=colors, zorder=3, s=40, label="simulated (green: in range)")
         ax.axvline(1.0, color="black", lw=1, label="public figure")
         ax.set_yticks(
-            y, [f"{s}: {f}" for s, f in zip(table["scenario"], table["figure"])], fontsize=8
+            y,
+            [f"{s}: {f}" for s, f in zip(table["scenario"], table["figure"], strict=True)],
+            fontsize=8,
         )
         ax.set_xlabel("Simulated / public figure")
         ax.invert_yaxis()

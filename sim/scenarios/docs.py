@@ -55,16 +55,14 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
         if f.is_required():
             default = "required"
         elif f.default_factory is not None:
-            default = (
-                "see below"
-                if isinstance(f.default_factory(), BaseModel)
-                else f"`{f.default_factory()}`"
-            )
+            made = f.get_default(call_default_factory=True)
+            default = "see below" if isinstance(made, BaseModel) else f"`{made}`"
         else:
             default = f"`{f.default}`"
         desc = (f.description or "").replace("\n", " ").replace("|", "/")
         out.append(
-            f"| `{name}` | {_type_name(f.annotation)} | {extra.get('unit', '')} | {', '.join(bounds)} | "
+            f"| `{name}` | {_type_name(f.annotation)} | "
+            f"{extra.get('unit', '')} | {', '.join(bounds)} | "
             f"{default} | {desc} | {extra.get('source', '')} |"
         )
         for inner in (f.annotation, *typing.get_args(f.annotation)):
@@ -77,13 +75,25 @@ def _section(cls: type[BaseModel], path: str, out: list[str], seen: set[type]) -
 
 
 def render_reference() -> str:
-    """The Markdown reference of every scenario key (generated; do not edit docs/scenarios.md by hand)."""
+    """The Markdown reference of every scenario key.
+
+    Generated: do not edit docs/scenarios.md by hand.
+    """
     out = [
         "# Scenario reference",
         "",
-        "Generated from `sim/scenarios/schema.py` by `sanctions-sim schema --markdown`; do not edit by hand.",
-        "Every parameter has a unit, bounds, a default and a source (a section of the calibration fact sheet,",
-        "`domain.md`) or the word *assumption*. A scenario may `extends: other.yaml` and override values;",
+        (
+            "Generated from `sim/scenarios/schema.py` by "
+            "`sanctions-sim schema --markdown`; do not edit by hand."
+        ),
+        (
+            "Every parameter has a unit, bounds, a default and "
+            "a source (a section of the calibration fact sheet,"
+        ),
+        (
+            "`domain.md`) or the word *assumption*. A scenario "
+            "may `extends: other.yaml` and override values;"
+        ),
         "lists of named items (`programs`, `assets`) merge by `name`.",
     ]
     _section(Scenario, "", out, set())

@@ -72,14 +72,14 @@ def _merge(base: Any, over: Any) -> Any:
         and all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in base)
         and all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in over)
     ):
-        out = [copy.deepcopy(x) for x in base]
-        index = {x["name"]: i for i, x in enumerate(out)}
+        items = [copy.deepcopy(x) for x in base]
+        index = {x["name"]: i for i, x in enumerate(items)}
         for item in over:
             if item["name"] in index:
-                out[index[item["name"]]] = _merge(out[index[item["name"]]], item)
+                items[index[item["name"]]] = _merge(items[index[item["name"]]], item)
             else:
-                out.append(copy.deepcopy(item))
-        return out
+                items.append(copy.deepcopy(item))
+        return items
     return copy.deepcopy(over)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import Problem, UserError, suggest
+from sim.units import NM_M
 
 __all__ = ["consistency_problems", "check_relations", "Located"]
 
@@ -159,7 +160,7 @@ def check_relations(scenario: Any, marks: Any, file: str) -> list[Problem]:
             bx, by = theater.place(g.base).x_m, theater.place(g.base).y_m
             for n in ok_areas:
                 c = theater.area(n).polygon_xy.centroid
-                dist_nm = ((c.x - bx) ** 2 + (c.y - by) ** 2) ** 0.5 / 1852.0
+                dist_nm = ((c.x - bx) ** 2 + (c.y - by) ** 2) ** 0.5 / NM_M
                 if dist_nm > g.range_nm:
                     add(
                         base + ("strategy", "areas"),
@@ -173,5 +174,5 @@ def locate(marks: Any, loc: Path_, default_file: str) -> tuple[str, int | None, 
     """The mark of ``loc`` or of its nearest located ancestor."""
     for n in range(len(loc), -1, -1):
         if loc[:n] in marks:
-            return marks[loc[:n]]  # type: ignore[no-any-return]
+            return marks[loc[:n]]
     return default_file, None, None

@@ -1,4 +1,4 @@
-"""The scenario schema: every parameter declared once, with unit, bounds, default, description, source.
+"""The scenario schema: every parameter declared once, with unit, bounds, default and source.
 
 The same declarations drive validation (pydantic), the JSON Schema printed by
 ``sanctions-sim schema``, and the reference page ``docs/scenarios.md``.
@@ -53,7 +53,10 @@ SpeedRange = Annotated[
     tuple[Annotated[float, Field(gt=0, le=25)], Annotated[float, Field(gt=0, le=25)]],
     AfterValidator(_ordered),
 ]
-"""``[low, high]`` vessel speeds in knots, positive and at most 25 (``sim.model.MAX_VESSEL_SPEED_KN``)."""
+"""``[low, high]`` vessel speeds in knots.
+
+Positive and at most 25 (``sim.model.MAX_VESSEL_SPEED_KN``).
+"""
 
 
 def param(
@@ -66,7 +69,10 @@ def param(
     le: float | None = None,
     gt: float | None = None,
 ) -> Any:
-    """Declare one scenario parameter: unit, bounds, default, description and source in one place."""
+    """Declare one scenario parameter.
+
+    Unit, bounds, default, description and source in one place.
+    """
     return Field(
         default,
         ge=ge,
@@ -88,23 +94,32 @@ class Sensor(Frozen):
 
     law: Literal["cookie_cutter", "inverse_cube"] = Field(
         "cookie_cutter",
-        description="Detection law. cookie_cutter: certain detection inside range_nm, none outside. "
-        "inverse_cube: Koopman's inverse-cube law, graded with distance, parametrised by sweep_width_nm.",
+        description="Detection law. cookie_cutter: certain "
+        "detection inside range_nm, none outside. "
+        "inverse_cube: Koopman's inverse-cube law, graded "
+        "with distance, parametrised by sweep_width_nm.",
     )
     range_nm: float = param(
         21.0,
         unit="nm",
         gt=0,
         le=300,
-        description="Cookie-cutter detection range; for inverse_cube the cut-off beyond which nothing is detected.",
-        source="domain.md §6 radar horizon: ~21 nm for a 100 ft mast against a 50 ft superstructure",
+        description=(
+            "Cookie-cutter detection range; for inverse_cube "
+            "the cut-off beyond which nothing is detected."
+        ),
+        source=(
+            "domain.md §6 radar horizon: ~21 nm for a 100 ft mast against a 50 ft superstructure"
+        ),
     )
     sweep_width_nm: float | None = param(
         None,
         unit="nm",
         gt=0,
         le=600,
-        description="Inverse-cube effective sweep width at reference_speed_kn (defaults to range_nm).",
+        description=(
+            "Inverse-cube effective sweep width at reference_speed_kn (defaults to range_nm)."
+        ),
     )
     reference_speed_kn: float = param(
         20.0,
@@ -126,7 +141,8 @@ class Sensor(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Chance that a detection also reads the vessel's true identity (name on the stern), "
+        description="Chance that a detection also reads the "
+        "vessel's true identity (name on the stern), "
         "independently of AIS.",
         source="assumption; domain.md §5: French crews fly below 150 m to read stern names",
     )
@@ -140,14 +156,17 @@ class Sensor(Frozen):
 
 
 class Strategy(Frozen):
-    """How an asset spends its time on station. New kinds are one class in ``sim.model.strategies``."""
+    """How an asset spends time on station; a new kind is one class in ``sim.model.strategies``."""
 
     kind: Literal["random", "sweep", "barrier", "hotspot", "cued", "station", "monitoring_cued"] = (
         Field(
             "random",
-            description="random: random waypoints in the areas; sweep: parallel tracks; barrier: back and forth "
-            "across a line; hotspot: time shared among areas by weight; cued: wait at base/station and respond "
-            "to reports; station: hold a point; monitoring_cued: reserved for AIS-analytics cueing.",
+            description="random: random waypoints in the areas; sweep: "
+            "parallel tracks; barrier: back and forth "
+            "across a line; hotspot: time shared among areas by "
+            "weight; cued: wait at base/station and respond "
+            "to reports; station: hold a point; monitoring_cued: "
+            "reserved for AIS-analytics cueing.",
         )
     )
     areas: tuple[str, ...] = Field(
@@ -161,7 +180,9 @@ class Strategy(Frozen):
         unit="nm",
         gt=0,
         le=500,
-        description="Sweep track spacing (defaults to the sensor's sweep width, i.e. exhaustive coverage).",
+        description=(
+            "Sweep track spacing (defaults to the sensor's sweep width, i.e. exhaustive coverage)."
+        ),
     )
     barrier: tuple[LonLat, LonLat] | None = Field(
         None, description="Barrier line as two [lon, lat] points (barrier kind)."
@@ -205,8 +226,14 @@ class AssetGroup(Frozen):
         unit="h",
         gt=0,
         le=24 * 365,
-        description="Aircraft: sortie length from take-off to landing. Ships: days at sea before a port call.",
-        source="domain.md §6: P-8A 4 h on station at 1,200 nm radius (~6-8 h sorties); assumption for ships",
+        description=(
+            "Aircraft: sortie length from take-off to "
+            "landing. Ships: days at sea before a port call."
+        ),
+        source=(
+            "domain.md §6: P-8A 4 h on station at 1,200 nm "
+            "radius (~6-8 h sorties); assumption for ships"
+        ),
     )
     turnaround_h: float = param(
         72.0,
@@ -214,7 +241,10 @@ class AssetGroup(Frozen):
         ge=0,
         le=24 * 60,
         description="Aircraft: ground time between sorties. Ships: port-call length.",
-        source="domain.md §5: ~1.5 MPA sorties/day in late 2018 across all nations (assumption per asset)",
+        source=(
+            "domain.md §5: ~1.5 MPA sorties/day in late "
+            "2018 across all nations (assumption per asset)"
+        ),
     )
     range_nm: float = param(
         1200.0,
@@ -226,7 +256,9 @@ class AssetGroup(Frozen):
     )
     can_board: bool | None = Field(
         None,
-        description="May intercept and board (defaults: true for warships and cutters, false otherwise).",
+        description=(
+            "May intercept and board (defaults: true for warships and cutters, false otherwise)."
+        ),
     )
     revisit_h: float = param(
         24.0,
@@ -241,7 +273,10 @@ class AssetGroup(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Satellites: chance a vessel inside an imaged area is detected on a pass (daylight for optical).",
+        description=(
+            "Satellites: chance a vessel inside an imaged area "
+            "is detected on a pass (daylight for optical)."
+        ),
     )
     processing_delay_h: float = param(
         6.0,
@@ -338,7 +373,9 @@ class Program(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Chance the pair waits until dusk (18:00 local solar time) to start the transfer.",
+        description=(
+            "Chance the pair waits until dusk (18:00 local solar time) to start the transfer."
+        ),
         source="domain.md §1.4: many sightings at night; transfers exploit optical blindness",
     )
     dprk_dark_probability: float = param(
@@ -354,7 +391,9 @@ class Program(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Chance the foreign vessel switches AIS off from leaving port until after the transfer.",
+        description=(
+            "Chance the foreign vessel switches AIS off from leaving port until after the transfer."
+        ),
         source="domain.md §1.6: about 50% of foreign feeders go dark near the STS (assumption)",
     )
     spoof_probability: float = param(
@@ -362,8 +401,13 @@ class Program(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Chance a vessel with AIS on broadcasts a false identity (defeats watchlist checks by AIS).",
-        source="domain.md §1.6: Ever Glory, Tae Yang, Saebyol spoofing cases (rate is an assumption)",
+        description=(
+            "Chance a vessel with AIS on broadcasts a false "
+            "identity (defeats watchlist checks by AIS)."
+        ),
+        source=(
+            "domain.md §1.6: Ever Glory, Tae Yang, Saebyol spoofing cases (rate is an assumption)"
+        ),
     )
     dprk_watchlisted_probability: float = param(
         0.8,
@@ -371,7 +415,10 @@ class Program(Frozen):
         ge=0,
         le=1,
         description="Chance the DPRK vessel is a designated (watchlisted) ship.",
-        source="domain.md §3: 28 vessels designated 23 Feb 2018; Treasury listed 28 STS-capable DPRK tankers",
+        source=(
+            "domain.md §3: 28 vessels designated 23 Feb 2018; "
+            "Treasury listed 28 STS-capable DPRK tankers"
+        ),
     )
     foreign_watchlisted_probability: float = param(
         0.25,
@@ -386,7 +433,10 @@ class Program(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Chance the smugglers halt a transfer (or a direct run) when an allied asset observes them.",
+        description=(
+            "Chance the smugglers halt a transfer (or a "
+            "direct run) when an allied asset observes them."
+        ),
         source="domain.md §5: 30 halted transfers Oct 2017-Dec 2018 (calibrated)",
     )
     relocate_probability: float = param(
@@ -394,13 +444,15 @@ class Program(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Adaptive smugglers: chance an observed, halted transfer is re-attempted in another "
+        description="Adaptive smugglers: chance an observed, "
+        "halted transfer is re-attempted in another "
         "rendezvous area instead of being abandoned.",
         source="domain.md §1.3: INDOPACOM Dec 2018 assessment, transfers pushed out of the ECS",
     )
     avoid_patrolled_areas: bool = Field(
         False,
-        description="Adaptive smugglers choose rendezvous areas away from where patrols were recently seen "
+        description="Adaptive smugglers choose rendezvous areas "
+        "away from where patrols were recently seen "
         "(weights divided by 1 + sightings in the last 30 days).",
     )
     avoid_territorial_of: tuple[str, ...] = Field(
@@ -417,7 +469,10 @@ class Program(Frozen):
             "DMA": 0.05,
             "stateless": 0.15,
         },
-        description="Flag of the foreign vessel, relative weights. 'stateless' may be boarded without consent.",
+        description=(
+            "Flag of the foreign vessel, relative weights. "
+            "'stateless' may be boarded without consent."
+        ),
         json_schema_extra={
             "unit": "weights",
             "source": "domain.md §1.2: Dominica, Belize, Maldives, "
@@ -435,7 +490,7 @@ class Program(Frozen):
 
 
 class Traffic(Frozen):
-    """Legitimate merchant traffic: the haystack that sensors search and the source of false alarms."""
+    """Legitimate merchant traffic: the haystack sensors search, and the source of false alarms."""
 
     vessels: int = param(
         300,
@@ -457,8 +512,13 @@ class Traffic(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="Chance a legitimate vessel sails with AIS off (small craft, fishing support, faults).",
-        source="domain.md §1.6: fleet average ~3 dark days a year for LPG tankers; assumption for the mix",
+        description=(
+            "Chance a legitimate vessel sails with AIS off (small craft, fishing support, faults)."
+        ),
+        source=(
+            "domain.md §1.6: fleet average ~3 dark days a "
+            "year for LPG tankers; assumption for the mix"
+        ),
     )
 
 
@@ -483,7 +543,9 @@ class Coordination(Frozen):
         unit="kn",
         ge=0,
         le=40,
-        description="Growth of a track's position uncertainty while unobserved (about the target's speed).",
+        description=(
+            "Growth of a track's position uncertainty while unobserved (about the target's speed)."
+        ),
     )
     max_datum_age_h: float = param(
         36.0,
@@ -512,12 +574,15 @@ class Coordination(Frozen):
         unit="h",
         gt=0,
         le=72,
-        description="With ais_monitoring: hours between the cell's checks of the received AIS picture.",
+        description=(
+            "With ais_monitoring: hours between the cell's checks of the received AIS picture."
+        ),
         source="domain.md §6: satellite-AIS revisit makes gaps under 12 h unreliable",
     )
     ais_analytics: bool = Field(
         False,
-        description="Analysts run the encounter and loitering detectors (GFW criteria) on the received AIS "
+        description="Analysts run the encounter and loitering "
+        "detectors (GFW criteria) on the received AIS "
         "picture; each alert cues aircraft whose strategy is monitoring_cued, and the cell.",
     )
     analytics_delay_h: float = param(
@@ -525,7 +590,10 @@ class Coordination(Frozen):
         unit="h",
         ge=0,
         le=72,
-        description="With ais_analytics: delay from the detector's criteria being met to the cue reaching aircraft.",
+        description=(
+            "With ais_analytics: delay from the detector's "
+            "criteria being met to the cue reaching aircraft."
+        ),
     )
     encounter_min_h: float = param(
         2.0,
@@ -540,7 +608,10 @@ class Coordination(Frozen):
         unit="h",
         gt=0,
         le=48,
-        description="Loitering alert: an AIS-visible vessel below 2 kn at least this long, >= 20 nm from shore.",
+        description=(
+            "Loitering alert: an AIS-visible vessel below "
+            "2 kn at least this long, >= 20 nm from shore."
+        ),
         source="domain.md §7: GFW/Pew loitering >= 4 h, >= 20 nm from shore",
     )
 
@@ -561,7 +632,10 @@ class Classification(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="A contact with no AIS is reported as suspect (many legitimate small craft are dark too).",
+        description=(
+            "A contact with no AIS is reported as suspect "
+            "(many legitimate small craft are dark too)."
+        ),
     )
     false_alarm_probability: float = param(
         0.002,
@@ -590,7 +664,8 @@ class Rules(Frozen):
             "JPN": 1.0,
             "stateless": 1.0,
         },
-        description="Chance the flag state consents to a high-seas boarding, by flag; 'stateless' vessels "
+        description="Chance the flag state consents to a high-seas "
+        "boarding, by flag; 'stateless' vessels "
         "may be boarded under UNCLOS Art. 110.",
         json_schema_extra={
             "unit": "probability",
@@ -610,7 +685,8 @@ class Rules(Frozen):
         unit="probability",
         ge=0,
         le=1,
-        description="When consent is refused, chance the flag state directs the vessel to a port for inspection "
+        description="When consent is refused, chance the flag state "
+        "directs the vessel to a port for inspection "
         "(counted as diverted).",
         source="domain.md §8: UNSCR 2375 para 8 (rate is an assumption)",
     )
@@ -627,7 +703,8 @@ class Rules(Frozen):
     )
     high_seas_boarding: bool = Field(
         True,
-        description="Board on the high seas with flag-state consent. False: observe, hail and report only "
+        description="Board on the high seas with flag-state "
+        "consent. False: observe, hail and report only "
         "(2018 practice: no high-seas boardings found).",
         json_schema_extra={"source": "domain.md §8, practice 2018-19"},
     )
@@ -645,7 +722,7 @@ from sim.scenarios.optimize_schema import Optimize  # noqa: E402
 
 
 class Scenario(Frozen):
-    """A complete, validated situation: theater, traffic, smugglers, patrols, rules, run settings."""
+    """A complete, validated situation: theater, traffic, smugglers, patrols, rules, settings."""
 
     name: Name = Field(description="Short identifier.")
     description: str = Field(description="What this scenario represents.")

@@ -62,7 +62,7 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     assert (df_d["error"] == "").all()
     pd.testing.assert_frame_equal(_metrics(df_d), _metrics(df_s))
     for i in range(2):  # the workers wrote the folders; tables identical bit for bit
-        for a, b in zip(_tables(tmp_path, i), _tables(out_s, i)):
+        for a, b in zip(_tables(tmp_path, i), _tables(out_s, i), strict=True):
             pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 

@@ -64,8 +64,10 @@ def test_avoid_territorial(korea):
 
 
 def _grid_reference_nm(obstacle, a, b, bounds, cell_m):
-    """Length (nm) of a near-shortest water path around ``obstacle`` (the routing obstacle:
-    land buffered by the 1 nm margin), independent of the visibility graph.
+    """Length (nm) of a near-shortest water path around ``obstacle``.
+
+    ``obstacle`` is the routing obstacle (land buffered by the 1 nm margin); the path is found
+    independently of the visibility graph.
 
     16-connected Dijkstra over the centres of free grid cells, every move tested exactly
     against the obstacle (a move between two free centres can still clip a corner or cross a
@@ -201,15 +203,19 @@ def test_sim_like_queries_fast_and_off_land(korea):
 
 
 def test_every_port_base_and_gate_is_reachable(korea):
-    """Every place a vessel or warship sails from connects to open water (a port in a closed bay would strand it)."""
+    """Every place a vessel or warship sails from connects to open water.
+
+    A port in a closed bay would strand it.
+    """
     for r in korea.places.itertuples():
         if r.kind != "air_base" and r.name != "Korea Strait":
             assert korea.route(r.name, "Korea Strait").length_nm > 0, r.name
 
 
 def test_route_answers_do_not_depend_on_earlier_queries(korea):
-    """The same query gives the same route whatever was asked before (else a run's results would
-    depend on what the fixed-route disk cache already held).
+    """The same query gives the same route whatever was asked before.
+
+    Else a run's results would depend on what the fixed-route disk cache already held.
     """
     rng = np.random.default_rng(11)
     ports = ["Nampo", "Dalian", "Shanghai", "Busan", "Nakhodka", "Qingdao"]
@@ -237,8 +243,9 @@ def test_route_answers_do_not_depend_on_earlier_queries(korea):
 @settings(max_examples=25, deadline=None)
 @given(st.floats(5.0, 80.0), st.integers(0, 2**32 - 1))
 def test_inside_raster_answers_exactly_as_shapely(cell, seed):
-    """The 2-bit packed point-in-polygon raster (any width, not only multiples of four) gives
-    shapely's answer everywhere, also after a round trip through its cache arrays.
+    """The 2-bit packed point-in-polygon raster gives shapely's answer everywhere.
+
+    At any width (not only multiples of four), also after a round trip through its cache arrays.
     """
     from sim.geo.routing import InsideRaster, inside_raster
 
@@ -255,9 +262,10 @@ def test_inside_raster_answers_exactly_as_shapely(cell, seed):
 
 
 def test_escape_exits_are_reachable_ones():
-    """A port at the end of a narrow channel, with a lake of open water across the land nearby:
-    the escape prefers exits the raster sees as open only among cells it can reach, so it does
-    not settle on the unreachable lake and end with no exit at all.
+    """A port at the end of a narrow channel, with a lake of open water across the land nearby.
+
+    The escape prefers exits the raster sees as open only among cells it can reach, so it does not
+    settle on the unreachable lake and end with no exit at all.
     """
     from sim.geo.routing import RoutingGraph, clearance_raster
 
@@ -289,8 +297,9 @@ def test_escape_exits_are_reachable_ones():
 
 @pytest.mark.parametrize("avoid", [(), (("JPN", "territorial"), ("KOR", "territorial"))])
 def test_route_out_of_sasebo_bay(korea, avoid):
-    """A ship inside Sasebo bay (on a route it sailed in by) can route out again: the bay's
-    entrance is narrower than the 0.3 nm escape grid resolves, so the escape takes a finer
+    """A ship inside Sasebo bay (on a route it sailed in by) can route out again.
+
+    The bay's entrance is narrower than the 0.3 nm escape grid resolves, so the escape takes a finer
     grid (before, a pacom_surge replication failed with "no water route").
     """
     a = (-29812.333228539872, -43801.276541606116)  # inside the bay, 3.3 nm from the naval base
@@ -302,10 +311,11 @@ def test_route_out_of_sasebo_bay(korea, avoid):
 
 
 def test_only_the_blind_end_searches_the_full_escape_window(korea):
-    """Ningbo-Zhoushan lies among islands: its small-window exit still sees no graph node, so
-    it searches the full 40 nm escape window. The other end, in open water, keeps its direct
-    view of the graph; before, both ends searched the full window (~100 needless 71,000-cell
-    grid searches in the first year of a 2,000-vessel run).
+    """Ningbo-Zhoushan lies among islands.
+
+    Its small-window exit still sees no graph node, so it searches the full 40 nm escape window. The
+    other end, in open water, keeps its direct view of the graph; before, both ends searched the
+    full window (~100 needless 71,000-cell grid searches in the first year of a 2,000-vessel run).
     """
     g = korea._graph((), ())
     p = korea.place("Ningbo-Zhoushan")

@@ -184,8 +184,10 @@ def test_rok_coastal_patrol_box(korea):
 
 
 def test_no_false_water_along_the_theater_edges(korea):
-    """The clipped land is densified before projection: the inland west edge (China, 117 E) and
-    the Manchurian north edge are land, and points past the edge have no sea room.
+    """The clipped land is densified before projection.
+
+    The inland west edge (China, 117 E) and the Manchurian north edge are land, and points past the
+    edge have no sea room.
     """
     lats = np.linspace(29.0, 41.0, 60)
     assert not korea.is_water(np.full(60, 117.08), lats).any()
@@ -196,8 +198,10 @@ def test_no_false_water_along_the_theater_edges(korea):
 
 
 def test_segments_off_coast_is_the_sampled_distance_test(korea):
-    """The compiled segment test gives what sampling :meth:`distance_to_coast_nm_xy` along each
-    segment gives (every 500 m, at least 8 points), near coasts, islands and the theater's edge.
+    """The compiled segment test gives what sampling the distance to the coast gives.
+
+    Sampled along each segment (every 500 m, at least 8 points), near coasts, islands and the
+    theater's edge.
     """
     rng = np.random.default_rng(7)
     x0, y0, x1, y1 = korea.domain_xy.bounds

@@ -52,7 +52,10 @@ def ais_track(
     p1_nm: tuple[float, float] | None = None,
     speed: float | None = None,
 ) -> pd.DataFrame:
-    """Positions every ``step_h`` from t0 to t1 (inclusive) on a straight line, flat-sea coordinates in nm."""
+    """Positions every ``step_h`` from t0 to t1 (inclusive) on a straight line.
+
+    Flat-sea coordinates in nm.
+    """
     p1_nm = p1_nm or p0_nm
     t = np.arange(t0, t1 + 1e-9, step_h)
     f = (t - t0) / max(t1 - t0, 1e-12)

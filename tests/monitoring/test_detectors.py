@@ -218,7 +218,10 @@ def test_detectors_invariant_to_row_order(seed):
     )
 )
 def test_gap_detector_finds_exactly_the_inserted_gaps(segments):
-    """Report hourly-ish for each segment, separated by the drawn silences; gaps >= 12 h are found."""
+    """Report hourly-ish for each segment, separated by the drawn silences.
+
+    Gaps >= 12 h are found.
+    """
     parts, t, gaps = [], 0.0, []
     for k, (run_h, silence_h) in enumerate(segments):
         parts.append(ais_track("A", t, t + run_h, 0.25, (80, 0), speed=0.2))

@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from sim.analysis.scoring import score_detections, score_scenarios, score_table  # noqa: E402
-from sim.monitoring import ground_truth, simulate_feed, synthetic_ports, synthetic_tracks  # noqa: E402
-from sim.plotting.monitoring import plot_detector_scores  # noqa: E402
-from tests.monitoring.builders import GEO, leg, tracks  # noqa: E402
+from sim.analysis.scoring import score_detections, score_scenarios, score_table
+from sim.monitoring import ground_truth, simulate_feed, synthetic_ports, synthetic_tracks
+from sim.plotting.monitoring import plot_detector_scores
+from tests.monitoring.builders import GEO, leg, tracks
 
 
 def test_ground_truth_tables():

@@ -1,4 +1,7 @@
-"""Small hand-built run tables and run directories (no simulation), for fast plotting/report tests."""
+"""Small hand-built run tables and run directories (no simulation).
+
+For fast plotting/report tests.
+"""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from sim.analysis.comparison import comparison_table, cumulative_by_day  # noqa: E402
-from sim.analysis.results import read_replications, read_table, run_dirs  # noqa: E402
-from tests.plotting.builders import fake_experiment  # noqa: E402
+from sim.analysis.comparison import comparison_table, cumulative_by_day
+from sim.analysis.results import read_replications, read_table, run_dirs
+from tests.plotting.builders import fake_experiment
 
 
 @pytest.fixture(autouse=True)

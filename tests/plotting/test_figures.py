@@ -80,7 +80,7 @@ def test_cumulative_is_monotone_and_ends_at_the_mean_count(frames):
     tl = frames["timeline"]
     for (_, _), g in tl.groupby(["label", "series"]):
         assert np.all(np.diff(g["mean"].to_numpy()) >= 0)
-    ev, vo = frames["events"], frames["voyages"]
+    ev = frames["events"]
     b = ev[(ev["label"] == "blockade") & ev["kind"].isin(["seizure", "diversion"])]
     last = tl[(tl["label"] == "blockade") & (tl["series"] == "seizures + diversions")]["mean"].iloc[
         -1

@@ -1,4 +1,7 @@
-"""The report builder reads run directories and writes a self-contained HTML file, PNGs and a CSV."""
+"""The report builder reads run directories and writes a self-contained HTML file.
+
+PNGs and a CSV.
+"""
 
 from __future__ import annotations
 

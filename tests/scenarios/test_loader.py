@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from sim.scenarios import ScenarioError, load_scenario
 from sim.scenarios.docs import render_reference
@@ -158,7 +159,7 @@ def test_overrides_by_name_and_index(tmp_path):
 
 def test_scenario_objects_are_frozen(tmp_path):
     s = load_scenario(write(tmp_path, MINIMAL))
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         s.duration_days = 1  # type: ignore[misc]
 
 

@@ -1,0 +1,1 @@
+"""Analytic checks of the model against search theory."""

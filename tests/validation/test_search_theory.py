@@ -22,7 +22,8 @@ def assert_agrees(check: v.SearchCheck) -> None:
         f"{check.name}: interval too wide to mean anything ({lo95:.3f}, {hi95:.3f})"
     )
     assert lo99 <= check.analytic <= hi99, (
-        f"{check.name}: measured {check.measured:.4f} [{lo95:.4f}, {hi95:.4f}] vs analytic {check.analytic:.4f}"
+        f"{check.name}: measured {check.measured:.4f} [{lo95:.4f}, "
+        f"{hi95:.4f}] vs analytic {check.analytic:.4f}"
     )
 
 

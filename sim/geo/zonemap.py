@@ -1,0 +1,227 @@
+"""Maritime zones of a theater: which state's waters a point is in, distance to the coast.
+
+A raster (:class:`~sim.geo.zones.ZoneRaster`, cached on disk) answers fast; the exact land
+polygons decide within ~1.5 cells of the coast, so ``kind == land`` agrees with
+:meth:`~sim.geo.frame.Frame.is_water_xy`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from sim.errors import UserError, suggest
+from sim.geo import _kernels, cache
+from sim.geo.frame import Frame, as_array
+from sim.geo.sovereignty import STATE_CODES
+from sim.geo.zones import (
+    CONTIGUOUS_NM,
+    DIST_UNIT_NM,
+    EEZ_NM,
+    TERRITORIAL_NM,
+    ZONE_KINDS,
+    Zone,
+    ZoneRaster,
+    build_zone_raster,
+    dprk_military_mask,
+)
+from sim.units import NM_M
+
+__all__ = ["ZONE_RADIUS_NM", "ZoneMap"]
+
+_MAX_RASTER_CELLS = 8_000_000  # zone raster cells at most (memory; assumption)
+
+ZONE_RADIUS_NM = {"territorial": TERRITORIAL_NM, "contiguous": CONTIGUOUS_NM, "eez": EEZ_NM}
+"""Outer limit of each zone kind from the coast (nm; UNCLOS arts. 3, 33, 57)."""
+
+
+class ZoneMap:
+    """Zones of one frame.
+
+    Args:
+        frame: the theater's CRS, land and domain.
+    """
+
+    def __init__(self, frame: Frame) -> None:
+        """Load (or build and cache) the zone raster of ``frame``."""
+        self.frame = frame
+        self.raster = self._load_raster()
+        self._geoms: dict[tuple[str, str], BaseGeometry] = {}
+
+    def _load_raster(self) -> ZoneRaster:
+        f = self.frame
+        xmin, ymin, xmax, ymax = f.domain_xy.bounds
+        cell_m = max(1000.0, float(np.sqrt((xmax - xmin) * (ymax - ymin) / _MAX_RASTER_CELLS)))
+        key = cache.cache_key(
+            "zones",
+            {
+                "name": f.name,
+                "bbox": f.bbox,
+                "res": f.resolution,
+                "data": f.fingerprint,
+                "cell": cell_m,
+                "partition": f.partition,
+                "default": f.default_state,
+            },
+        )
+        arrays = cache.load_arrays(key)
+        if arrays is not None:
+            return ZoneRaster.from_arrays(arrays)
+        raster = build_zone_raster(f.land_xy, (xmin, ymin, xmax, ymax), cell_m, f.land_state_codes)
+        cache.save_arrays(key, raster.to_arrays())
+        return raster
+
+    def zone_at_xy(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Fast zone codes for metric points: (state_code, kind_code) uint8 arrays.
+
+        Index ``STATE_CODES`` / ``ZONE_KINDS`` with the codes. The raster decides, except
+        within ~1.5 cells of the coast, where the exact land polygons decide land vs water
+        (so ``kind == land`` agrees with :meth:`is_water_xy`).
+        """
+        x = np.atleast_1d(np.asarray(x_m, dtype=float))
+        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        state, kind = self.raster.codes(x, y)
+        state, kind = state.copy(), kind.copy()
+        if not self.frame.land_xy.is_empty:
+            near = self.raster.distance_nm(x, y) <= 1.5 * self.raster.cell_m / NM_M
+            if near.any():
+                idx = np.flatnonzero(near)
+                on_land = shapely.contains_xy(self.frame.land_xy, x[idx], y[idx])
+                land_code = ZONE_KINDS.index("land")
+                terr = ZONE_KINDS.index("territorial")
+                kind[idx[on_land]] = land_code
+                wrong = idx[~on_land & (kind[idx] == land_code)]
+                kind[wrong] = terr
+        return state, kind
+
+    def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> Any:
+        """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land and outside).
+
+        Outside the theater there is no sea room to speak of: the raster would answer with its
+        edge cell, so a point past the edge could pass for open water.
+        """
+        x, scalar = as_array(x_m)
+        xs = np.atleast_1d(np.asarray(x, dtype=float))
+        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        d = self.raster.distance_nm(xs, y)
+        x0, y0, x1, y1 = self.frame.inner_box
+        d[
+            self.distance_zero(
+                xs, y, d <= self.near_coast_nm, (xs < x0) | (xs > x1) | (y < y0) | (y > y1)
+            )
+        ] = 0.0
+        return float(d[0]) if scalar else d.reshape(x.shape)
+
+    @property
+    def near_coast_nm(self) -> float:
+        """Raster distances up to this may be on land: the exact polygons decide there."""
+        return 1.5 * self.raster.cell_m / NM_M if not self.frame.land_xy.is_empty else -1.0
+
+    def distance_zero(
+        self, x: np.ndarray, y: np.ndarray, near: np.ndarray, edge: np.ndarray
+    ) -> np.ndarray:
+        """Which points have distance 0 to the coast although the raster says more.
+
+        Those ``near`` the coast that are on land (as :meth:`zone_at_xy` decides), and those past
+        the inscribed box (``edge``) that are outside the theater (no sea room to speak of there).
+        """
+        zero = np.zeros(len(x), dtype=bool)
+        i = np.flatnonzero(near)
+        if len(i):
+            zero[i] = shapely.contains_xy(self.frame.land_xy, x[i], y[i])
+        j = np.flatnonzero(edge)
+        if len(j):
+            zero[j] |= ~shapely.contains_xy(self.frame.domain_xy, x[j], y[j])
+        return zero
+
+    def segments_off_coast_xy(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        min_nm: float,
+        step_m: float = 500.0,
+        min_samples: int = 8,
+    ) -> np.ndarray:
+        """Whether each segment a[i] -> b[i] (arrays (n, 2), metres) stays ``min_nm`` off the coast.
+
+        True where every sample point (every ``step_m``, at least ``min_samples``, ends
+        included) is at least ``min_nm`` off the coast by :meth:`distance_to_coast_nm_xy`; the
+        same answer, sampled in one compiled pass that stops at a segment's first close sample.
+        """
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        if min_samples < 2:
+            raise ValueError("min_samples must be at least 2 (both ends are sampled)")
+        if not len(a):
+            return np.zeros(0, dtype=bool)
+        z = self.raster
+        ok, seg, x, y, code = _kernels.segments_off_coast(
+            np.ascontiguousarray(a[:, 0]),
+            np.ascontiguousarray(a[:, 1]),
+            np.ascontiguousarray(b[:, 0]),
+            np.ascontiguousarray(b[:, 1]),
+            z.dist,
+            z.x0_m,
+            z.y0_m,
+            z.cell_m,
+            DIST_UNIT_NM,
+            float(min_nm),
+            self.near_coast_nm,
+            np.asarray(self.frame.inner_box, dtype=float),
+            float(step_m),
+            int(min_samples),
+        )
+        if len(seg) and min_nm > 0:  # distance 0 only fails min_nm > 0
+            ok[seg[self.distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
+        return ok
+
+    def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
+        """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
+        _, scalar = as_array(lon)
+        d = self.distance_to_coast_nm_xy(*self.frame.to_xy(lon, lat))
+        return float(d) if scalar else d
+
+    def zone_at(self, lon: Any, lat: Any) -> Zone:
+        """Zone of a lon/lat point (scalars -> Zone of str/bool; arrays -> Zone of arrays)."""
+        lon_a, scalar = as_array(lon)
+        x, y = self.frame.to_xy(lon, lat)
+        x1, y1 = np.atleast_1d(x), np.atleast_1d(y)
+        s, k = self.zone_at_xy(x1, y1)
+        mz = dprk_military_mask(s, self.raster.distance_nm(x1, y1)) & (
+            k != ZONE_KINDS.index("land")
+        )
+        states = np.asarray(STATE_CODES, dtype=object)[s]
+        kinds = np.asarray(ZONE_KINDS, dtype=object)[k]
+        if scalar:
+            return Zone(str(states[0]), str(kinds[0]), bool(mz[0]))
+        shape = lon_a.shape
+        return Zone(states.reshape(shape), kinds.reshape(shape), mz.reshape(shape))
+
+    def zone_geometry(self, state: str, kind: str) -> BaseGeometry:
+        """Water within the outer limit of ``kind`` of ``state``'s coast (metres).
+
+        Approximation used by routing: a plain buffer of the state's land (ignores median
+        lines with neighbours, so it is conservative in narrow seas).
+        """
+        radius_nm = ZONE_RADIUS_NM
+        if kind not in radius_nm:
+            raise UserError(f"unknown zone kind {kind!r}.{suggest(kind, list(radius_nm))}")
+        if state not in STATE_CODES:
+            raise UserError(f"unknown state {state!r}.{suggest(state, list(STATE_CODES))}")
+        land = self.frame.state_land(state)
+        if land.is_empty:
+            return shapely.Polygon()
+        buf = shapely.buffer(shapely.simplify(land, 200.0), radius_nm[kind] * NM_M, quad_segs=4)
+        return shapely.difference(
+            shapely.intersection(buf, self.frame.domain_xy), self.frame.land_xy
+        )
+
+    def zone_geometry_cached(self, state: str, kind: str) -> BaseGeometry:
+        """:meth:`zone_geometry`, memoised (routing asks for the same zones per variant)."""
+        key = (state, kind)
+        if key not in self._geoms:
+            self._geoms[key] = self.zone_geometry(state, kind)
+        return self._geoms[key]

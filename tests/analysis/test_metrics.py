@@ -1,0 +1,134 @@
+"""Headline metrics on small hand-built run tables, and invariants that hold for any table.
+
+``summarise_run`` is otherwise exercised only through whole simulations; here each rule in
+its docstring is pinned by a table small enough to check by hand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.analysis.metrics import HEADLINE_METRICS, summarise_run
+from sim.analysis.stats import wilson_interval
+from sim.units import BBL_PER_TONNE_PRODUCTS, HOURS_PER_YEAR
+
+OUTCOMES = ["seized", "diverted", "disrupted", "delivered", "in_transit"]
+
+
+def voyages(outcomes: list[str], *, counted: list[bool] | None = None) -> pd.DataFrame:
+    """One petroleum voyage of 100 t per outcome (seized voyages lose all of it)."""
+    n = len(outcomes)
+    return pd.DataFrame(
+        {
+            "voyage": np.arange(n),
+            "counted": counted if counted is not None else [True] * n,
+            "outcome": outcomes,
+            "commodity": ["petroleum"] * n,
+            "cargo_t": [100.0] * n,
+            "seized_t": [100.0 if o == "seized" else 0.0 for o in outcomes],
+            "returned_t": [100.0 if o == "disrupted" else 0.0 for o in outcomes],
+            "delivered_t": [100.0 if o == "delivered" else 0.0 for o in outcomes],
+            "sts_detected": [False] * n,
+        }
+    )
+
+
+NO_EVENTS = pd.DataFrame(columns=["t_h", "kind", "voyage", "asset", "detail"])
+NO_ASSETS = pd.DataFrame(columns=["asset", "kind", "underway_h", "sorties"])
+
+
+def test_rates_are_over_settled_counted_voyages():
+    v = voyages(
+        ["seized", "diverted", "disrupted", "delivered", "in_transit", "seized"],
+        counted=[True, True, True, True, True, False],  # the last one started in the warm-up
+    )
+    m = summarise_run(v, NO_EVENTS, NO_ASSETS, duration_h=HOURS_PER_YEAR)
+    assert m["voyages_started"] == 5 and m["voyages_ended"] == 4
+    assert m["interception_rate"] == pytest.approx(2 / 4)
+    assert m["disruption_rate"] == pytest.approx(1 / 4)
+    assert m["denial_rate"] == pytest.approx(3 / 4)
+    # seized cargo and cargo carried home by disrupted voyages are denied; diverted is not here
+    assert m["cargo_denied_share"] == pytest.approx(200 / 400)
+
+
+def test_per_year_figures_scale_with_the_measured_time():
+    v = voyages(["delivered", "delivered"])
+    one = summarise_run(v, NO_EVENTS, NO_ASSETS, duration_h=HOURS_PER_YEAR)
+    half = summarise_run(v, NO_EVENTS, NO_ASSETS, duration_h=HOURS_PER_YEAR, warmup_h=4380.0)
+    assert one["years"] == pytest.approx(1.0) and half["years"] == pytest.approx(0.5)
+    assert one["barrels_delivered_per_year"] == pytest.approx(200 * BBL_PER_TONNE_PRODUCTS)
+    assert half["barrels_delivered_per_year"] == pytest.approx(
+        2 * one["barrels_delivered_per_year"]
+    )
+    assert half["deliveries_petroleum_per_year"] == pytest.approx(4.0)
+
+
+def test_no_settled_voyage_gives_nan_rates_not_zero():
+    m = summarise_run(voyages(["in_transit"]), NO_EVENTS, NO_ASSETS, duration_h=100.0)
+    assert math.isnan(m["interception_rate"]) and math.isnan(m["cargo_denied_share"])
+    assert math.isnan(m["patrol_hours_per_interception"])
+
+
+def test_events_before_the_warm_up_do_not_count():
+    ev = pd.DataFrame(
+        {
+            "t_h": [10.0, 500.0, 600.0],
+            "kind": ["false_positive_boarding", "false_positive_boarding", "escalation_incident"],
+            "voyage": [-1, -1, -1],
+            "asset": ["a", "a", "a"],
+            "detail": ["", "", ""],
+        }
+    )
+    m = summarise_run(voyages(["delivered"]), ev, NO_ASSETS, duration_h=1000.0, warmup_h=100.0)
+    assert m["false_positive_boardings"] == 1 and m["escalation_incidents"] == 1
+
+
+def test_patrol_hours_count_ships_and_aircraft_not_satellites():
+    assets = pd.DataFrame(
+        {
+            "asset": ["ddg", "p8", "sat"],
+            "kind": ["warship", "aircraft", "satellite"],
+            "underway_h": [240.0, 30.0, 1000.0],
+            "sorties": [0, 5, 0],
+        }
+    )
+    m = summarise_run(voyages(["seized", "delivered"]), NO_EVENTS, assets, duration_h=1000.0)
+    assert m["patrol_hours"] == 270.0 and m["ship_days"] == 10.0 and m["flight_hours"] == 30.0
+    assert m["patrol_hours_per_interception"] == 270.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(OUTCOMES), min_size=1, max_size=40))
+def test_rates_are_fractions_and_denial_adds_up(outcomes):
+    m = summarise_run(voyages(outcomes), NO_EVENTS, NO_ASSETS, duration_h=HOURS_PER_YEAR)
+    assert set(HEADLINE_METRICS) <= set(m)
+    if m["voyages_ended"] == 0:
+        return
+    for k in ("interception_rate", "disruption_rate", "denial_rate", "cargo_denied_share"):
+        assert 0.0 <= m[k] <= 1.0
+    assert m["denial_rate"] == pytest.approx(m["interception_rate"] + m["disruption_rate"])
+    assert m["seizures"] + m["diversions"] + m["disruptions"] <= m["voyages_ended"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 500), st.floats(0.0, 1.0), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+def test_wilson_interval_contains_the_estimate_and_grows_with_level(n, share, level):
+    k = round(share * n)
+    lo, hi = wilson_interval(k, n, level)
+    assert 0.0 <= lo <= k / n <= hi <= 1.0
+    lo2, hi2 = wilson_interval(k, n, min(level + 0.009, 0.999))
+    assert lo2 <= lo + 1e-12 and hi2 >= hi - 1e-12
+
+
+def test_wilson_interval_covers_the_true_proportion_at_its_level():
+    """Coverage on synthetic binomial data: about 95% for p = 0.3, n = 50."""
+    rng = np.random.default_rng(12)
+    ks = rng.binomial(50, 0.3, size=4000)
+    cover = np.mean([lo <= 0.3 <= hi for lo, hi in (wilson_interval(k, 50) for k in ks)])
+    assert 0.93 < cover < 0.97

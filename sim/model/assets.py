@@ -59,6 +59,13 @@ class Asset:
     index: int
     base_xy: np.ndarray
     strategy: PatrolStrategy | None
+    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    """The asset's own stream: staggered start, patrol waypoints, datum searches."""
+    sensor_rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(1))
+    """Draws of its sensor: detection (inverse-cube law), night blindness, satellite passes."""
+    classify_rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(2))
+    """Draws of its operators' classification of contacts."""
+    ctx: Any = None
     track: Track = field(default_factory=Track)
     state: str = "base"  # base, patrol, datum, closing, boarding, returning
     task: Any = None
@@ -164,7 +171,7 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
     # stagger the first take-off so that aircraft of a group do not fly in formation
     a.state = "turnaround"  # not available for tasking while on the ground between sorties
     yield from _uninterrupted(
-        env, env.now + float(m.rng.uniform(0, g.endurance_h + g.turnaround_h))
+        env, env.now + float(a.rng.uniform(0, g.endurance_h + g.turnaround_h))
     )
     while True:
         if g.strategy.kind in ("cued", "monitoring_cued"):
@@ -223,6 +230,7 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
         t_arr,
         max(t_arr, t_search_end),
         g.patrol_speed_kn or g.speed_kn,
+        a.rng,
         over_water=False,
     )
     back = legs_along(
@@ -245,7 +253,7 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
 def _ship(m: Model, a: Asset):  # noqa: ANN202
     """Patrols from the home port: transit, days on station in chunks, tasking, port calls."""
     env, g = m.env, a.group
-    yield env.timeout(float(m.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
+    yield env.timeout(float(a.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
     while True:
         t0 = env.now
         a.state, a.sorties = "patrol", a.sorties + 1
@@ -315,6 +323,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
             t_arr,
             t_arr + m.scenario.coordination.datum_search_h,
             g.patrol_speed_kn or g.speed_kn,
+            a.rng,
         )
         t_end = _set_plan(m, a, np.vstack([out, search]))
         try:
@@ -385,7 +394,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
 def _satellite(m: Model, a: Asset):  # noqa: ANN202
     """Imaging passes over the group's areas every ``revisit_h``, at a random phase."""
     env, g = m.env, a.group
-    yield env.timeout(float(m.rng.uniform(0, g.revisit_h)))
+    yield env.timeout(float(a.rng.uniform(0, g.revisit_h)))
     while True:
         a.sorties += 1
         for area in g.strategy.areas:

@@ -39,6 +39,7 @@ from sim.model.smugglers import (
     voyage_source,
 )
 from sim.model.strategies import make_strategy
+from sim.model.streams import Streams
 from sim.scenarios.schema import AssetGroup, Program, Scenario
 from sim.units import NM_M
 
@@ -183,9 +184,9 @@ class _Ctx:
     are re-laid over water, aircraft fly straight.
     """
 
-    def __init__(self, model: Model, over_water: bool) -> None:
+    def __init__(self, model: Model, over_water: bool, rng: np.random.Generator) -> None:
         self.m = model
-        self.rng = model.rng
+        self.rng = rng
         self.over_water = over_water
 
     def seaway(self, pts: np.ndarray) -> np.ndarray:
@@ -201,7 +202,7 @@ class _Ctx:
         return sample_points_in_polygon(self.m.area_polygon(name), n, self.rng)
 
     def site(self, name: str) -> np.ndarray:
-        return self.m.site(name)
+        return self.m.site(name, self.rng)
 
 
 class Model:
@@ -211,12 +212,12 @@ class Model:
         self,
         scenario: Scenario,
         theater: Any,
-        rng: np.random.Generator,
+        seed: Streams | np.random.SeedSequence | int,
         route_cache: RouteCache | None = None,
     ) -> None:
         self.scenario = scenario
         self.theater = theater
-        self.rng = rng
+        self.streams = seed if isinstance(seed, Streams) else Streams(seed)
         self.env = simpy.Environment()
         self.events: list[Event] = []
         # Routes of this run (1 km endpoint keys: the first query of a key decides, as in a cold
@@ -230,10 +231,10 @@ class Model:
             (round(float(x), -3), round(float(y), -3)): (float(x), float(y))
             for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
         }
-        self._ctx = {True: _Ctx(self, True), False: _Ctx(self, False)}
         lon0, lat0, lon1, lat1 = theater.bbox
         self._solar_offset_h = ((lon0 + lon1) / 2.0) / 15.0
         self._vessel_counter = {"F": 0, "D": 0}
+        self._program_voyages: dict[str, int] = {}
         self.illicit: dict[str, IllicitVessel] = {}
         self.active_illicit: dict[str, IllicitVessel] = {}
         self.voyages: list[Voyage] = []
@@ -250,7 +251,8 @@ class Model:
         self._build_traffic()
         self._build_assets()
         for program in scenario.programs:
-            self.env.process(voyage_source(self, program, rng))
+            arrivals = self.streams.get(f"program/{program.name}/arrivals")
+            self.env.process(voyage_source(self, program, arrivals))
         if scenario.coordination.ais_monitoring:
             self.env.process(self._ais_watch())
         if scenario.coordination.ais_analytics:
@@ -286,8 +288,8 @@ class Model:
         shapely.prepare(poly)
         return poly
 
-    def site(self, area: str) -> np.ndarray:
-        """A point of the area drawn (with the run's generator) from a fixed pool of candidate sites.
+    def site(self, area: str, rng: np.random.Generator) -> np.ndarray:
+        """A point of the area drawn with the caller's stream from a fixed pool of candidate sites.
 
         Rendezvous points and patrol entry points come from ``_SITES_PER_AREA`` fixed candidates
         per area (a design choice, not random state): routes to them are cached, so a year of
@@ -305,7 +307,7 @@ class Model:
             self._fixed_points.update(
                 ((round(float(x), -3), round(float(y), -3)), (float(x), float(y))) for x, y in pool
             )
-        return pool[int(self.rng.integers(len(pool)))]
+        return pool[int(rng.integers(len(pool)))]
 
     def route_xy(
         self,
@@ -480,7 +482,7 @@ class Model:
     def _build_traffic(self) -> None:
         """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
         tr = self.scenario.traffic
-        rng = self.rng
+        rng = self.streams.get("traffic")
         names = (
             list(tr.places)
             if tr.places
@@ -595,13 +597,19 @@ class Model:
                         g.sensor.effective_sweep_width_nm * NM_M,
                         barrier_xy,
                     )
+                aid = f"{g.name}#{k}"
                 a = Asset(
-                    aid=f"{g.name}#{k}",
+                    aid=aid,
                     group=g,
                     index=len(self.assets),
                     base_xy=base,
                     strategy=strategy,
+                    rng=self.streams.get(f"asset/{aid}"),
+                    sensor_rng=self.streams.get(f"sensor/{aid}"),
+                    classify_rng=self.streams.get(f"classify/{aid}"),
                 )
+                # ships' waypoints are re-laid over water, aircraft fly straight
+                a.ctx = _Ctx(self, g.kind != "aircraft", a.rng)
                 a.track.on_change = functools.partial(self._settle_contacts, a)
                 self.assets.append(a)
                 a.process = self.env.process(asset_process(self, a))
@@ -622,7 +630,7 @@ class Model:
 
     def patrol_ctx(self, a: Asset) -> _Ctx:
         """The context a strategy works in (ships keep to water, aircraft do not)."""
-        return self._ctx[a.kind != "aircraft"]
+        return a.ctx
 
     # ---------------------------------------------------------------- referee
     def publish_sensor(self, a: Asset) -> None:
@@ -700,7 +708,7 @@ class Model:
             range_m=s.range_nm * NM_M,
             sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M,
             reference_speed_m_h=s.reference_speed_kn * NM_M,
-            rng=self.rng,
+            rng=a.sensor_rng,
             t_min_h=now,
             rows=rows,
         )
@@ -711,7 +719,7 @@ class Model:
 
     def _night_blind(self, a: Asset) -> bool:
         f = a.group.sensor.night_factor
-        return f < 1.0 and self.is_night(self.env.now) and self.rng.random() >= f
+        return f < 1.0 and self.is_night(self.env.now) and a.sensor_rng.random() >= f
 
     def _legit_contacts_of_plan(self, a: Asset, ids: np.ndarray, times: np.ndarray) -> None:
         """Sort a new plan's contacts with legitimate ships into the few that matter and the rest.
@@ -727,13 +735,13 @@ class Model:
             return
         f = a.group.sensor.night_factor
         if f < 1.0:
-            blind = self.is_night_array(times) & (self.rng.random(len(ids)) >= f)
+            blind = self.is_night_array(times) & (a.sensor_rng.random(len(ids)) >= f)
             ids, times = ids[~blind], times[~blind]
         cls = self.scenario.classification
         p = np.where(
             self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability
         )
-        suspect = self.rng.random(len(ids)) < p
+        suspect = a.classify_rng.random(len(ids)) < p
         task = a.task.legit if isinstance(a.task, TargetRef) else -1
         special = suspect | (ids == task)
         version = a.track.version
@@ -774,7 +782,7 @@ class Model:
         cls = self.scenario.classification
         dark = bool(self.legit_dark[i])
         if suspect is None:
-            suspect = self.rng.random() < (
+            suspect = a.classify_rng.random() < (
                 cls.dark_suspect_probability if dark else cls.false_alarm_probability
             )
         if suspect:
@@ -817,7 +825,7 @@ class Model:
         if a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards:
             a.process.interrupt(Acquired(ref))
             return
-        cls, rng = self.scenario.classification, self.rng
+        cls, rng = self.scenario.classification, a.classify_rng
         reason = ""
         if activity == "sts" and rng.random() < cls.sts_suspect_probability:
             reason = "alongside another vessel"
@@ -855,7 +863,7 @@ class Model:
         g = a.group
         now = self.env.now
         self.log(K.SATELLITE_PASS, asset=a.aid, detail=area)
-        if self.is_night(now) and self.rng.random() >= g.sensor.night_factor:
+        if self.is_night(now) and a.sensor_rng.random() >= g.sensor.night_factor:
             return
         poly = self.area_polygon(area)
         if len(self.legit_legs):
@@ -866,7 +874,7 @@ class Model:
             mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
             ids = self.legit_ids[lo:hi][mask]
             inside = shapely.contains_xy(poly, x, y)
-            seen = inside & (self.rng.random(len(ids)) < g.detect_probability)
+            seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
             for i in ids[seen].tolist():
                 self._legit_seen(a, i, delay_h=g.processing_delay_h)
         for v in list(self.active_illicit.values()):
@@ -874,7 +882,10 @@ class Model:
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):
                 continue
             xy = v.track.position(now)
-            if shapely.contains_xy(poly, xy[0], xy[1]) and self.rng.random() < g.detect_probability:
+            if (
+                shapely.contains_xy(poly, xy[0], xy[1])
+                and a.sensor_rng.random() < g.detect_probability
+            ):
                 self.observe(a, v, xy, delay_h=g.processing_delay_h)
 
     # ------------------------------------------------------ reporting, the cell
@@ -1102,14 +1113,18 @@ class Model:
         t0: float,
         t1: float,
         speed_kn: float,
+        rng: np.random.Generator,
         over_water: bool = True,
     ) -> np.ndarray:
-        """Random search legs among water points inside a disc around a datum (ships keep to water)."""
+        """Random search legs among water points inside a disc around a datum (ships keep to water).
+
+        ``rng`` is the searching asset's own stream.
+        """
         if t1 <= t0:
             return np.zeros((0, 6))
         n = max(2, int((t1 - t0) * speed_kn * NM_M / max(radius_m, 1000.0)) + 2)
-        r = radius_m * np.sqrt(self.rng.random(4 * n))
-        th = self.rng.random(4 * n) * 2 * math.pi
+        r = radius_m * np.sqrt(rng.random(4 * n))
+        th = rng.random(4 * n) * 2 * math.pi
         pts = np.column_stack([datum[0] + r * np.cos(th), datum[1] + r * np.sin(th)])
         if over_water:
             pts = self.offshore(pts)
@@ -1145,7 +1160,7 @@ class Model:
             dprk_zone=z.dprk_zone,
             flag="legit" if legit else v.flag,
             dprk_bound=False if legit else v.dprk_bound,
-            rng=self.rng,
+            rng=self.streams.get(f"interdiction/{ref.vid}"),
         )
         voyage_id = -1 if legit else v.voyage.vid
         self.log(
@@ -1223,14 +1238,23 @@ class Model:
 
     # ------------------------------------------------------------- smugglers
     def start_voyage(self, program: Program) -> None:
-        """Begin one voyage of a program (called by the program's Poisson source)."""
-        rng = self.rng
+        """Begin one voyage of a program (called by the program's Poisson source).
+
+        The k-th voyage of a program draws its plan from its own stream
+        (``program/<name>/voyage/<k>``) and its reactions to allied action from another
+        (``.../react``): a voyage's plan never depends on what patrols did to earlier ones.
+        """
+        k = self._program_voyages.get(program.name, 0)
+        self._program_voyages[program.name] = k + 1
+        rng = self.streams.get(f"program/{program.name}/voyage/{k}")
         method = "sts" if rng.random() < program.sts_share else "direct"
         cargo = float(rng.uniform(*program.cargo_t))
         counted = self.env.now >= self.scenario.warmup_days * 24.0
         voyage = Voyage(len(self.voyages), program, method, self.env.now, cargo, counted)
         self.voyages.append(voyage)
-        voyage.runner = VoyageRunner(self, voyage, rng)
+        voyage.runner = VoyageRunner(
+            self, voyage, rng, self.streams.get(f"program/{program.name}/voyage/{k}/react")
+        )
         voyage.process = self.env.process(voyage.runner.run())
 
     def new_vessel_id(self, prefix: str) -> str:

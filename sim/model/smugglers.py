@@ -201,10 +201,17 @@ def voyage_source(model: Model, program: Program, rng: np.random.Generator):  # 
 class VoyageRunner:
     """The process of one voyage: plan, sail, meet, transfer, deliver; react to allies."""
 
-    def __init__(self, model: Model, voyage: Voyage, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        model: Model,
+        voyage: Voyage,
+        rng: np.random.Generator,
+        react_rng: np.random.Generator,
+    ) -> None:
         self.m = model
         self.v = voyage
         self.rng = rng
+        self.react_rng = react_rng
         p = voyage.program
         self.petroleum = p.commodity == "petroleum"
         self.dprk_port = _pick(rng, p.dprk_ports)
@@ -307,7 +314,7 @@ class VoyageRunner:
         """Both vessels sail to a rendezvous point; the earlier one waits; returns the meeting time."""
         m, v, p, rng = self.m, self.v, self.v.program, self.rng
         v.area = v.area or self.choose_area()
-        rv = m.site(v.area)
+        rv = m.site(v.area, rng)
         now = m.env.now
         t_g = self.sail(v.giver, rv, now)
         t_t = self.sail(v.taker, rv, now)
@@ -444,7 +451,7 @@ class VoyageRunner:
 
     def react(self, cause: Any, next_h: float) -> float:
         """Respond to allied action; returns the (possibly new) time of the next phase change."""
-        m, v, p, rng = self.m, self.v, self.v.program, self.rng
+        m, v, p, rng = self.m, self.v, self.v.program, self.react_rng
         now = m.env.now
         if isinstance(cause, Boarded):
             vessel = m.illicit[cause.vessel]

@@ -17,6 +17,7 @@ import simpy
 from sim.errors import UserError
 from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
 from sim.model.records import EventKind as K
+from sim.model.records import Reason as R
 from sim.model.strategies import PatrolStrategy
 from sim.units import KN_M_PER_H, NM_M
 
@@ -216,7 +217,7 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     env, g = m.env, a.group
     t0 = env.now
     a.state, a.sorties, a.task = "datum", a.sorties + 1, task.target
-    m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy, detail=f"cued to {task.target.vid}")
+    m.log(K.SORTIE_START, asset=a.aid, vessel=task.target.vid, xy=a.base_xy, reason=R.CUED)
     datum = np.array([task.x_m, task.y_m])
     out = _transit(m, a, datum, t0, over_water=False)
     t_arr = out[-1, 1]
@@ -333,7 +334,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
                 asset=a.aid,
                 vessel=target.vid,
                 xy=m.asset_pos(a),
-                detail="not regained",
+                reason=R.NOT_REGAINED,
             )
             return
         except simpy.Interrupt as intr:
@@ -352,7 +353,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
         tvx, tvy = m.target_vel(target)
         tau = intercept_time_h(tx - ax, ty - ay, tvx, tvy, speed_m_h)
         if not math.isfinite(tau) or tau > 48:
-            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="outrun")
+            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.OUTRUN)
             return
         meet = np.asarray(
             m.target_pos_at(target, env.now + tau)
@@ -364,7 +365,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
                 asset=a.aid,
                 vessel=target.vid,
                 xy=(ax, ay),
-                detail="broke off: DPRK-claimed waters",
+                reason=R.BROKE_OFF_DPRK_WATERS,
             )
             m.hands_off[target.vid] = env.now + 24.0
             m.observed(target, a)
@@ -377,7 +378,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
                 asset=a.aid,
                 vessel=target.vid,
                 xy=(ax, ay),
-                detail="no route to target",
+                reason=R.NO_ROUTE,
             )
             return
         t_end = _set_plan(m, a, legs_along(path, env.now, g.speed_kn))

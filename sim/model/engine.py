@@ -30,10 +30,13 @@ from sim.model.interdiction import decide
 from sim.model.motion import Track, legs_along
 from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
+from sim.model.records import Reason as R
 from sim.model.smugglers import (
     Boarded,
+    Held,
     IllicitVessel,
     Observed,
+    Released,
     Voyage,
     VoyageRunner,
     voyage_source,
@@ -242,6 +245,7 @@ class Model:
         self.pursued: set[str] = set()
         self.hands_off: dict[str, float] = {}
         self._reported: dict[tuple[str, str], float] = {}
+        self._last_contact: dict[tuple[str, str], float] = {}
         self._sightings: list[tuple[float, str]] = []
         self.track_rows: list[tuple] = []
         self.escalations = 0
@@ -461,9 +465,12 @@ class Model:
         voyage: int = -1,
         xy: Any = (math.nan, math.nan),
         cargo_t: float = 0.0,
-        detail: str = "",
+        reason: str = "",
+        activity: str = "",
+        place: str = "",
+        ais: str = "",
     ) -> None:
-        """Append one typed event record."""
+        """Append one typed event record (``reason`` is a code of ``REASONS``)."""
         self.events.append(
             Event(
                 self.env.now,
@@ -474,7 +481,10 @@ class Model:
                 float(xy[0]),
                 float(xy[1]),
                 float(cargo_t),
-                detail,
+                reason,
+                activity,
+                place,
+                ais,
             )
         )
 
@@ -790,7 +800,7 @@ class Model:
                 a,
                 ref,
                 self.target_pos(ref),
-                "dark contact" if dark else "false alarm",
+                R.DARK_CONTACT if dark else R.FALSE_ALARM,
                 delay_h=delay_h,
             )
 
@@ -807,11 +817,20 @@ class Model:
     def observe(self, a: Asset, v: IllicitVessel, xy: Any, *, delay_h: float = 0.0) -> None:
         """An allied sensor has seen illicit vessel ``v``: log, classify, let smugglers react, report."""
         now = self.env.now
+        key = (a.aid, v.vid)
+        if self._last_contact.get(key) == now:
+            # the same contact again at the same instant (the sensor or the vessel re-planned,
+            # or two imaged areas overlap): one detection, not a duplicate row
+            return
+        self._last_contact[key] = now
         a.detections += 1
         voyage = v.voyage
         voyage.detected = True
         activity = v.activity(now)
         ais = v.ais_on(now)
+        ref = TargetRef(v.vid)
+        pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
+        reason = "" if pursuing else self._classify(a, v, activity, ais)
         self.log(
             K.DETECTION,
             vessel=v.vid,
@@ -819,25 +838,13 @@ class Model:
             voyage=voyage.vid,
             xy=xy,
             cargo_t=v.cargo_t,
-            detail=f"{activity}, AIS {'on' if ais else 'off'}",
+            reason=reason,
+            activity=activity,
+            ais="on" if ais else "off",
         )
-        ref = TargetRef(v.vid)
-        if a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards:
+        if pursuing:
             a.process.interrupt(Acquired(ref))
             return
-        cls, rng = self.scenario.classification, a.classify_rng
-        reason = ""
-        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
-            reason = "alongside another vessel"
-            voyage.sts_detected = True
-        elif (
-            v.watchlisted
-            and self.scenario.coordination.watchlist
-            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
-        ):
-            reason = "watchlisted"
-        elif not ais and rng.random() < cls.dark_suspect_probability:
-            reason = "dark contact"
         # an aircraft or warship that finds a contact suspicious closes in to identify it, and is seen doing so
         if (
             reason
@@ -847,6 +854,22 @@ class Model:
             self.observed(ref, a)
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h)
+
+    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> str:
+        """The operators' classification of a contact: a ``Reason`` code, '' if not suspect."""
+        cls, rng = self.scenario.classification, a.classify_rng
+        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
+            v.voyage.sts_detected = True
+            return R.ALONGSIDE
+        if (
+            v.watchlisted
+            and self.scenario.coordination.watchlist
+            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
+        ):
+            return R.WATCHLISTED
+        if not ais and rng.random() < cls.dark_suspect_probability:
+            return R.DARK_CONTACT
+        return ""
 
     def observed(self, ref: TargetRef, a: Asset) -> None:
         """Smugglers notice an allied asset: their voyage process decides whether to halt."""
@@ -862,7 +885,7 @@ class Model:
         """Image one area: every vessel inside is detected with the pass probability (optical: daylight only)."""
         g = a.group
         now = self.env.now
-        self.log(K.SATELLITE_PASS, asset=a.aid, detail=area)
+        self.log(K.SATELLITE_PASS, asset=a.aid, place=area)
         if self.is_night(now) and a.sensor_rng.random() >= g.sensor.night_factor:
             return
         poly = self.area_polygon(area)
@@ -904,7 +927,7 @@ class Model:
             asset=a.aid,
             voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1,
             xy=xy,
-            detail=reason,
+            reason=reason,
         )
         if now < self.hands_off.get(ref.vid, -math.inf):
             return
@@ -950,7 +973,6 @@ class Model:
             vessel=ref.vid,
             asset=best.aid,
             xy=(x, y),
-            detail=f"datum age {self.env.now - t_seen:.1f} h",
         )
         best.process.interrupt(Dispatch(ref, x, y, t_seen))
         # cued aircraft of the same picture help localise
@@ -987,7 +1009,7 @@ class Model:
                         asset="ais",
                         voyage=v.voyage.vid,
                         xy=xy,
-                        detail="watchlisted identity on AIS",
+                        reason=R.AIS_WATCHLIST,
                     )
                     v.voyage.detected = True
                     self._at(
@@ -1023,9 +1045,9 @@ class Model:
                 x, y = v.track.position(now)
                 shore_nm = float(self.theater.distance_to_coast_nm_xy(x, y))
                 if act == "sts" and now - since >= co.encounter_min_h and shore_nm >= 10.0 / 1.852:
-                    kind = "AIS encounter alert"
+                    kind = R.AIS_ENCOUNTER
                 elif now - min(since, v.wait_from_h) >= co.loitering_min_h and shore_nm >= 20.0:
-                    kind = "AIS loitering alert"
+                    kind = R.AIS_LOITERING
                 else:
                     continue
                 alerted.add(v.vid)
@@ -1035,7 +1057,7 @@ class Model:
                     asset="ais-analytics",
                     voyage=v.voyage.vid,
                     xy=(x, y),
-                    detail=kind,
+                    reason=kind,
                 )
                 self._at(now + co.analytics_delay_h, self._cue, TargetRef(v.vid), x, y, now)
 
@@ -1169,24 +1191,23 @@ class Model:
             asset=a.aid,
             voyage=voyage_id,
             xy=xy,
-            detail=f"{z.kind} {z.state}".strip(),
         )
         self.pursued.discard(ref.vid)
         self.hands_off[ref.vid] = self.env.now + _HANDS_OFF_H
         if d.escalation:
             self.escalations += 1
             self.log(
-                K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason
+                K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, reason=d.reason
             )
         if legit:
             if d.action == "board":
                 self.false_positive_boardings += 1
                 self.log(
-                    K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason
+                    K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, reason=d.reason
                 )
                 yield self.env.timeout(rules.boarding_duration_h)
             else:
-                self.log(K.RELEASE, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason)
+                self.log(K.RELEASE, vessel=ref.vid, asset=a.aid, xy=xy, reason=d.reason)
             return
         if d.action == "board":
             self.log(
@@ -1196,8 +1217,11 @@ class Model:
                 voyage=voyage_id,
                 xy=xy,
                 cargo_t=v.cargo_t,
-                detail=d.reason,
+                reason=d.reason,
             )
+            # a boarded vessel is held alongside the boarding party: it neither sails on nor
+            # delivers (nor hands its cargo over) until it is seized or released
+            self._tell_voyage(v, Held(v.vid, self.env.now + rules.boarding_duration_h))
             yield self.env.timeout(rules.boarding_duration_h)
             if v.cargo_t > 0 or v.watchlisted or rules.blockade:
                 self._take(v, "seized", a, xy, d.reason)
@@ -1208,18 +1232,26 @@ class Model:
                     asset=a.aid,
                     voyage=voyage_id,
                     xy=xy,
-                    detail="nothing found",
+                    reason=R.NOTHING_FOUND,
                 )
+                self._tell_voyage(v, Released(v.vid))
                 self.observed(ref, a)
         elif d.action == "divert":
             self._take(v, "diverted", a, xy, d.reason)
         else:
-            self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason)
+            self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, reason=d.reason)
             self.observed(ref, a)
 
     def _take(self, v: IllicitVessel, action: str, a: Asset, xy: Any, reason: str) -> None:
+        """Seize or divert a vessel. Only a vessel carrying the voyage's cargo logs a seizure or
+        diversion (so those events and the voyages' outcomes count the same thing); an empty
+        one is ``vessel_detained``.
+        """
         v.seized = True
-        kind = K.SEIZURE if action == "seized" else K.DIVERSION
+        if v.cargo_t > 0:
+            kind = K.SEIZURE if action == "seized" else K.DIVERSION
+        else:
+            kind = K.DETAINED
         self.log(
             kind,
             vessel=v.vid,
@@ -1227,10 +1259,15 @@ class Model:
             voyage=v.voyage.vid,
             xy=xy,
             cargo_t=v.cargo_t,
-            detail=reason,
+            reason=reason,
         )
         self.retire(v)
-        cause = Boarded(v.vid, action)
+        self._tell_voyage(v, Boarded(v.vid, action))
+
+    def _tell_voyage(self, v: IllicitVessel, cause: Boarded | Held | Released) -> None:
+        """Deliver an allied action to the vessel's voyage process (or to its runner directly
+        once the voyage is settled and its vessels are only sailing home).
+        """
         if v.voyage.process is not None and v.voyage.process.is_alive:
             v.voyage.process.interrupt(cause)
         else:
@@ -1313,7 +1350,11 @@ class Model:
 
     def retire_later(self, v: IllicitVessel) -> None:
         """Retire the vessel when its current plan (the way home) ends."""
-        self._at(max(self.env.now, v.track.end_h), self.retire, v)
+        self._at(max(self.env.now, v.track.end_h), self._retire_if_home, v, v.track.version)
+
+    def _retire_if_home(self, v: IllicitVessel, version: int) -> None:
+        if v.track.version == version and v.active:  # else re-planned (held, released) since
+            self.retire(v)
 
     def pos(self, v: IllicitVessel) -> tuple[float, float]:
         """Position of an illicit vessel now."""

@@ -233,10 +233,7 @@ def test_ais_analytics_cue_monitoring_aircraft(korea):
     r = run(load_scenario(d), seed=6, theater=korea, route_cache=ROUTES)
     ev = r.events
     alerts = ev[(ev["asset"] == "ais-analytics")]
-    assert len(alerts) > 0 and set(alerts["detail"]) <= {
-        "AIS encounter alert",
-        "AIS loitering alert",
-    }
-    cued = ev[(ev["kind"] == "sortie_start") & ev["detail"].str.startswith("cued to")]
+    assert len(alerts) > 0 and set(alerts["reason"]) <= {"ais_encounter", "ais_loitering"}
+    cued = ev[(ev["kind"] == "sortie_start") & (ev["reason"] == "cued")]
     assert len(cued) > 0
     assert check_invariants(r, korea) == []

@@ -82,7 +82,7 @@ def test_patrols_do_not_change_the_planned_voyages(pair):
     plan += ["foreign_vessel", "dprk_vessel"]
     assert len(a.voyages) > 10
     pd.testing.assert_frame_equal(a.voyages[plan], b.voyages[plan])
-    cols = ["t_h", "kind", "vessel", "voyage", "x_m", "y_m", "cargo_t", "detail"]
+    cols = ["t_h", "kind", "vessel", "voyage", "x_m", "y_m", "cargo_t", "place", "ais"]
     for kind in ("voyage_start", "depart"):
         first = [
             r.events[r.events["kind"] == kind]

@@ -27,12 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Asset", "Dispatch", "Acquired", "asset_process"]
 
-CHUNK_H = 24.0
-"""Ships publish their patrol plan a day at a time (a new chunk re-draws waypoints)."""
-
-CLOSE_M = 2 * NM_M
-"""A pursuer within this distance of its target has intercepted it."""
-
 
 @dataclass(frozen=True)
 class Dispatch:
@@ -269,7 +263,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
             try:
                 if env.now >= a.track.end_h - 1e-9:
                     here = np.asarray(a.track.position(env.now))
-                    t_chunk = min(env.now + CHUNK_H, t_home_by)
+                    t_chunk = min(env.now + g.plan_horizon_h, t_home_by)
                     _account(a, t_mark, env.now, on_station=a.state == "patrol")
                     t_mark = env.now
                     planned = a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk)
@@ -343,16 +337,18 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
     # close with the target: steer for the intercept point, re-solve as it moves
     a.state = "closing"
     speed_m_h = g.speed_kn * KN_M_PER_H
-    for _ in range(8):
+    pursuit = m.scenario.pursuit
+    close_m = pursuit.interception_distance_nm * NM_M
+    for _ in range(pursuit.resolves):
         if not m.target_available(target):
             return
         ax, ay = m.asset_pos(a)
         tx, ty = m.target_pos(target)
-        if math.hypot(tx - ax, ty - ay) <= CLOSE_M:
+        if math.hypot(tx - ax, ty - ay) <= close_m:
             break
         tvx, tvy = m.target_vel(target)
         tau = intercept_time_h(tx - ax, ty - ay, tvx, tvy, speed_m_h)
-        if not math.isfinite(tau) or tau > 48:
+        if not math.isfinite(tau) or tau > pursuit.horizon_h:
             m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.OUTRUN)
             return
         meet = np.asarray(
@@ -367,7 +363,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
                 xy=(ax, ay),
                 reason=R.BROKE_OFF_DPRK_WATERS,
             )
-            m.hands_off[target.vid] = env.now + 24.0
+            m.hands_off[target.vid] = env.now + m.scenario.rules.break_off_hands_off_h
             m.observed(target, a)
             return
         try:

@@ -50,7 +50,6 @@ __all__ = ["Model", "TargetRef", "RouteCache"]
 
 _DUSK_H = 18.0
 _DAWN_H = 6.0
-_SIGHTING_MEMORY_H = 30 * 24.0
 _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
 _SITES_PER_AREA = 48
 _OFFSHORE_NM = 4.0
@@ -60,10 +59,6 @@ _PATROL_CLEARANCE_M = _OFFSHORE_NM * NM_M
 _STRAIGHT_CLEARANCE_NM = 0.5
 _FIXED_SNAP_M = 1.0
 """A route endpoint this close to a fixed point (place, site) is that point (rounding of legs)."""
-_REPORT_MEMORY_H = 12.0
-"""An asset does not report the same vessel again within this time (it is still the same contact)."""
-_HANDS_OFF_H = 72.0
-"""A vessel intercepted and released is not intercepted again within this time."""
 
 
 _LEGIT_TRACKS_KEPT = 64
@@ -917,7 +912,7 @@ class Model:
     ) -> None:
         now = self.env.now
         key = (a.aid, ref.vid)
-        if now - self._reported.get(key, -math.inf) < _REPORT_MEMORY_H:
+        if now - self._reported.get(key, -math.inf) < self.scenario.coordination.report_memory_h:
             return
         self._reported[key] = now
         a.suspects += 1
@@ -1030,7 +1025,7 @@ class Model:
         ``loitering_min_h`` (>= 20 nm from shore). Each vessel alerts once per voyage.
         """
         co = self.scenario.coordination
-        step_h = 1.0
+        step_h = co.analytics_interval_h
         alerted: set[str] = set()
         while True:
             yield self.env.timeout(step_h)
@@ -1044,9 +1039,16 @@ class Model:
                 since = v.sts_window[0] if act == "sts" else v.wait_from_h
                 x, y = v.track.position(now)
                 shore_nm = float(self.theater.distance_to_coast_nm_xy(x, y))
-                if act == "sts" and now - since >= co.encounter_min_h and shore_nm >= 10.0 / 1.852:
+                if (
+                    act == "sts"
+                    and now - since >= co.encounter_min_h
+                    and shore_nm >= co.encounter_min_shore_km * 1000.0 / NM_M
+                ):
                     kind = R.AIS_ENCOUNTER
-                elif now - min(since, v.wait_from_h) >= co.loitering_min_h and shore_nm >= 20.0:
+                elif (
+                    now - min(since, v.wait_from_h) >= co.loitering_min_h
+                    and shore_nm >= co.loitering_min_shore_nm
+                ):
                     kind = R.AIS_LOITERING
                 else:
                     continue
@@ -1193,7 +1195,7 @@ class Model:
             xy=xy,
         )
         self.pursued.discard(ref.vid)
-        self.hands_off[ref.vid] = self.env.now + _HANDS_OFF_H
+        self.hands_off[ref.vid] = self.env.now + rules.hands_off_h
         if d.escalation:
             self.escalations += 1
             self.log(
@@ -1364,9 +1366,9 @@ class Model:
             else (float(v.home_xy[0]), float(v.home_xy[1]))
         )
 
-    def recent_sightings(self, area: str) -> int:
-        """Patrol sightings reported by smugglers in an area over the last 30 days."""
-        t0 = self.env.now - _SIGHTING_MEMORY_H
+    def recent_sightings(self, area: str, memory_h: float) -> int:
+        """Patrol sightings reported by smugglers in an area within the last ``memory_h``."""
+        t0 = self.env.now - memory_h
         return sum(1 for t, a in self._sightings if t >= t0 and a == area)
 
     # ---------------------------------------------------------------- run

@@ -279,7 +279,8 @@ class VoyageRunner:
         areas = list(p.rendezvous_areas)
         w = np.asarray(p.rendezvous_weights or [1.0] * len(areas), dtype=float)
         if p.avoid_patrolled_areas:
-            w = w / (1.0 + np.array([self.m.recent_sightings(a) for a in areas]))
+            memory_h = p.sighting_memory_days * 24.0
+            w = w / (1.0 + np.array([self.m.recent_sightings(a, memory_h) for a in areas]))
         if exclude and len(areas) > 1:
             w[areas.index(exclude)] = 0.0
         return areas[int(self.rng.choice(len(areas), p=w / w.sum()))]
@@ -526,7 +527,11 @@ class VoyageRunner:
                 place=v.area,
             )
             can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0
-            if can_move and v.relocations < 2 and rng.random() < p.relocate_probability:
+            if (
+                can_move
+                and v.relocations < p.max_relocations
+                and rng.random() < p.relocate_probability
+            ):
                 v.area = self.choose_area(exclude=v.area)
                 v.relocations += 1
                 m.log(

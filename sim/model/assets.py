@@ -191,6 +191,7 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
         else:
             station = a.strategy.legs(m.patrol_ctx(a), entry, t_station, t_back_start)
             station, t_back_start = _fit_return(station, a.base_xy, g.speed_kn, t0 + g.endurance_h)
+            a.strategy.stopped(t_back_start)  # the next sortie resumes where this one left off
         last = _end_xy(station) if len(station) else entry
         back = legs_along(np.vstack([last, a.base_xy]), t_back_start, g.speed_kn)
         t_end = _set_plan(m, a, np.vstack([out, station, back]))
@@ -273,6 +274,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
             except simpy.Interrupt as intr:
                 _account(a, t_mark, env.now, on_station=True)
                 t_mark = env.now
+                a.strategy.stopped(env.now)  # a sweep resumes from here after the tasking
                 if isinstance(intr.cause, (Dispatch, Acquired)):
                     yield from _pursue(m, a, intr.cause)
                     m.pursued.discard(intr.cause.target.vid)
@@ -282,6 +284,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
                 a.track.set(hold_leg(*a.track.position(env.now), env.now, env.now))
         _account(a, t_mark, env.now, on_station=True)
         t_mark = env.now
+        a.strategy.stopped(env.now)
         a.state = "returning"
         t_end = _set_plan(m, a, _transit(m, a, a.base_xy, env.now, over_water=True))
         yield from _uninterrupted(env, t_end)

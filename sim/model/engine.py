@@ -264,8 +264,10 @@ class Model:
         return np.array([float(p.x_m), float(p.y_m)])
 
     def area_polygon(self, name: str) -> shapely.Geometry:
-        """Metric polygon of a named area shrunk ``_OFFSHORE_NM`` inward (the area's water excludes land,
-        so this keeps patrol legs that far off every coast and island); cached per theater.
+        """Metric polygon of a named area kept ``_OFFSHORE_NM`` off every coast and island.
+
+        The margin applies against land only; open-sea edges are where the area declares them.
+        Cached per theater.
         """
         if name not in self._areas:
             shared = _PATROL_POLYS.setdefault(
@@ -277,9 +279,18 @@ class Model:
         return self._areas[name]
 
     def _patrol_polygon(self, name: str) -> shapely.Geometry:
-        poly = shapely.simplify(
-            self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0
-        )
+        """The area as declared, less a ``_OFFSHORE_NM`` margin along the land only.
+
+        Shrinking the whole polygon (as before) also pulled its open-sea edges inward, so the
+        area searched was smaller than the one declared (about 9% of the ECS patrol box).
+        """
+        area = self.theater.area(name).polygon_xy
+        x0, y0, x1, y1 = area.bounds
+        pad = _PATROL_CLEARANCE_M + 1000.0
+        land = shapely.clip_by_rect(self.theater.land_xy, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        if not land.is_empty:
+            area = area.difference(shapely.buffer(land, _PATROL_CLEARANCE_M, quad_segs=4))
+        poly = shapely.simplify(area, 200.0)
         if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
             poly = max(poly.geoms, key=lambda g: g.area)
         if poly.is_empty:

@@ -146,9 +146,13 @@ class Strategy(Frozen):
     kind: Literal["random", "sweep", "barrier", "hotspot", "cued", "station", "monitoring_cued"] = (
         Field(
             "random",
-            description="random: random waypoints in the areas; sweep: parallel tracks; barrier: back and forth "
-            "across a line; hotspot: time shared among areas by weight; cued: wait at base/station and respond "
-            "to reports; station: hold a point; monitoring_cued: reserved for AIS-analytics cueing.",
+            description="random: straight legs across the first area, bouncing off its edge in a "
+            "new direction drawn at each boundary (a Lambertian billiard, which covers the area "
+            "uniformly as random-search theory assumes); sweep: parallel tracks over the first "
+            "area, resumed where the asset left off; barrier: back and forth along a line; "
+            "hotspot: random search in one area at a time, areas drawn by weight every dwell_h; "
+            "cued: wait at base/station and respond to reports; station: hold a point; "
+            "monitoring_cued: aircraft launched by AIS-analytics alerts.",
         )
     )
     areas: tuple[str, ...] = Field(
@@ -162,7 +166,8 @@ class Strategy(Frozen):
         unit="nm",
         gt=0,
         le=500,
-        description="Sweep track spacing (defaults to the sensor's sweep width, i.e. exhaustive coverage).",
+        description="Sweep track spacing, at most (lanes are spread evenly over the area's height, so "
+        "the last strip is covered too); defaults to the sensor's sweep width (exhaustive coverage).",
     )
     barrier: tuple[LonLat, LonLat] | None = Field(
         None, description="Barrier line as two [lon, lat] points (barrier kind)."

@@ -304,59 +304,83 @@ def _uninterrupted(env: simpy.Environment, t_until: float):  # noqa: ANN202
             pass
 
 
+def _datum_search(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
+    """Go to a datum and search around it until the own sensor regains the suspect.
+
+    Returns True when regained (an ``Acquired`` interrupt for this suspect), False when the
+    search time (``coordination.datum_search_h``) runs out: the declared rule for giving up.
+    """
+    env, g = m.env, a.group
+    a.state = "datum"
+    datum = np.array([task.x_m, task.y_m])
+    out = _transit(m, a, datum, env.now, over_water=True)
+    t_arr = out[-1, 1]
+    radius_m = m.datum_radius_m(task, t_arr) + g.sensor.range_nm * NM_M
+    search = m.datum_search_legs(
+        datum,
+        radius_m,
+        t_arr,
+        t_arr + m.scenario.coordination.datum_search_h,
+        g.patrol_speed_kn or g.speed_kn,
+        a.rng,
+    )
+    t_end = _set_plan(m, a, np.vstack([out, search]))
+    try:
+        yield env.timeout(t_end - env.now)
+    except simpy.Interrupt as intr:
+        return isinstance(intr.cause, Acquired) and intr.cause.target.vid == task.target.vid
+    m.log(
+        K.DATUM_LOST, asset=a.aid, vessel=task.target.vid, xy=m.asset_pos(a), reason=R.NOT_REGAINED
+    )
+    return False
+
+
 def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
-    """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules."""
+    """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules.
+
+    The pursuer steers on its own picture (``sim.model.picture.Contact``): the last contact of
+    its own sensor, dead-reckoned. It re-checks contact at each re-solve; when contact is
+    lost it searches around the dead-reckoned datum, and gives up when that search fails,
+    when the suspect is out of reach within ``pursuit.horizon_h``, or after
+    ``pursuit.resolves`` courses without closing to ``pursuit.interception_distance_nm``.
+    """
     env, g = m.env, a.group
     target = cause.target
     a.task = target
-    if isinstance(cause, Dispatch):
-        a.state = "datum"
-        datum = np.array([cause.x_m, cause.y_m])
-        out = _transit(m, a, datum, env.now, over_water=True)
-        t_arr = out[-1, 1]
-        radius_m = m.datum_radius_m(cause, t_arr) + g.sensor.range_nm * NM_M
-        search = m.datum_search_legs(
-            datum,
-            radius_m,
-            t_arr,
-            t_arr + m.scenario.coordination.datum_search_h,
-            g.patrol_speed_kn or g.speed_kn,
-            a.rng,
-        )
-        t_end = _set_plan(m, a, np.vstack([out, search]))
-        try:
-            yield env.timeout(t_end - env.now)
-            m.log(
-                K.DATUM_LOST,
-                asset=a.aid,
-                vessel=target.vid,
-                xy=m.asset_pos(a),
-                reason=R.NOT_REGAINED,
-            )
-            return
-        except simpy.Interrupt as intr:
-            if not isinstance(intr.cause, Acquired) or intr.cause.target.vid != target.vid:
-                return
+    if isinstance(cause, Dispatch) and not (yield from _datum_search(m, a, cause)):
+        return
     # close with the target: steer for the intercept point, re-solve as it moves
-    a.state = "closing"
     speed_m_h = g.speed_kn * KN_M_PER_H
     pursuit = m.scenario.pursuit
     close_m = pursuit.interception_distance_nm * NM_M
+    growth_m_h = m.scenario.coordination.track_uncertainty_growth_kn * NM_M
+    est = m.contact(a, target)
+    last = est
+    closed = False
     for _ in range(pursuit.resolves):
-        if not m.target_available(target):
-            return
+        if est is None:  # contact lost: search around where dead reckoning puts it
+            if last is None or not m.target_available(target):
+                return
+            dx, dy = last.predict(env.now)
+            spread_h = last.radius_m(env.now, growth_m_h) / max(growth_m_h, 1.0)
+            task = Dispatch(target, dx, dy, env.now - spread_h)
+            if not (yield from _datum_search(m, a, task)):
+                return
+            est = m.contact(a, target)
+            if est is None:
+                continue
+        last = est
+        a.state = "closing"
         ax, ay = m.asset_pos(a)
-        tx, ty = m.target_pos(target)
+        tx, ty = est.predict(env.now)
         if math.hypot(tx - ax, ty - ay) <= close_m:
+            closed = True
             break
-        tvx, tvy = m.target_vel(target)
-        tau = intercept_time_h(tx - ax, ty - ay, tvx, tvy, speed_m_h)
+        tau = intercept_time_h(tx - ax, ty - ay, est.vx_m_h, est.vy_m_h, speed_m_h)
         if not math.isfinite(tau) or tau > pursuit.horizon_h:
             m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.OUTRUN)
             return
-        meet = np.asarray(
-            m.target_pos_at(target, env.now + tau)
-        )  # on its real plan, not extrapolated
+        meet = np.asarray(est.predict(env.now + tau))  # dead reckoning, not the target's plan
         zone = m.zone_xy(meet)
         if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
             m.log(
@@ -382,6 +406,20 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
             return
         t_end = _set_plan(m, a, legs_along(path, env.now, g.speed_kn))
         yield from _uninterrupted(env, max(t_end, env.now + 1e-3))
+        est = m.contact(a, target)
+    if not closed and est is not None:
+        ax, ay = m.asset_pos(a)
+        tx, ty = est.predict(env.now)
+        closed = math.hypot(tx - ax, ty - ay) <= close_m
+    if not closed:
+        m.log(
+            K.DATUM_LOST,
+            asset=a.aid,
+            vessel=target.vid,
+            xy=m.asset_pos(a),
+            reason=R.RESOLVES_EXHAUSTED,
+        )
+        return
     if not m.target_available(target):
         return
     a.state = "boarding"

@@ -28,6 +28,7 @@ from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
 from sim.model.motion import Track, legs_along
+from sim.model.picture import Contact
 from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -1113,10 +1114,6 @@ class Model:
         """True position of a target now."""
         return self._track_of(ref).position(self.env.now)
 
-    def target_pos_at(self, ref: TargetRef, t_h: float) -> tuple[float, float]:
-        """Where a target will be at ``t_h`` on its current plan (it holds its last point after)."""
-        return self._track_of(ref).position(t_h)
-
     def target_vel(self, ref: TargetRef) -> tuple[float, float]:
         """True velocity (m/h) of a target now."""
         return self._track_of(ref).velocity(self.env.now)
@@ -1129,6 +1126,26 @@ class Model:
             return bool(np.any((legs[:, 0] <= now) & (legs[:, 1] > now)))
         v = self.illicit.get(ref.vid)
         return v is not None and v.active and not v.seized
+
+    def contact(self, a: Asset, ref: TargetRef) -> Contact | None:
+        """Referee: what the asset's own sensor reports of a target now, or None.
+
+        None when the target is out of the sensor's range (5% slack: a detection at the edge
+        of range is still held) or no longer at sea. The position carries the sensor's error
+        (``sensor.position_error_nm``, drawn from the asset's sensor stream); course and speed
+        come from the sensor's track of the vessel (no error modelled: an assumption).
+        """
+        if not self.target_available(ref):
+            return None
+        ax, ay = self.asset_pos(a)
+        tx, ty = self.target_pos(ref)
+        s = a.group.sensor
+        if math.hypot(tx - ax, ty - ay) > 1.05 * s.range_nm * NM_M:
+            return None
+        err_m = s.position_error_nm * NM_M
+        ex, ey = a.sensor_rng.normal(0.0, err_m, 2) if err_m > 0 else (0.0, 0.0)
+        vx, vy = self.target_vel(ref)
+        return Contact(self.env.now, a.aid, tx + float(ex), ty + float(ey), vx, vy, err_m)
 
     def asset_pos(self, a: Asset) -> tuple[float, float]:
         """Position of an asset now."""

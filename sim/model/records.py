@@ -131,6 +131,7 @@ class Reason:
     NOT_REGAINED = "not_regained"
     OUTRUN = "outrun"
     NO_ROUTE = "no_route"
+    RESOLVES_EXHAUSTED = "resolves_exhausted"
     BROKE_OFF_DPRK_WATERS = "broke_off_dprk_waters"
     CUED = "cued"
     # interdiction rules (sim.model.interdiction.decide)
@@ -164,6 +165,7 @@ REASONS: dict[str, str] = {
     Reason.NOT_REGAINED: "The datum search ended without regaining the suspect.",
     Reason.OUTRUN: "The suspect cannot be caught within the pursuit horizon.",
     Reason.NO_ROUTE: "No route over water to the intercept point.",
+    Reason.RESOLVES_EXHAUSTED: "pursuit.resolves courses sailed without closing on the suspect.",
     Reason.BROKE_OFF_DPRK_WATERS: "The intercept point lies in DPRK-claimed waters: broke off.",
     Reason.CUED: "An aircraft launched on a cue; vessel is the suspect it was sent for.",
     Reason.DPRK_WATERS: "Inside DPRK-claimed waters and the rules forbid entering them.",

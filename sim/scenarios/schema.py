@@ -122,6 +122,14 @@ class Sensor(Frozen):
         description="Multiplier on detection at night: 1 for radar, 0 for optical imagery.",
         source="domain.md §6: optical imaging is blind at night; SAR works day and night",
     )
+    position_error_nm: float = param(
+        0.5,
+        unit="nm",
+        ge=0,
+        le=50,
+        description="Standard deviation (per axis) of the position a contact reports; a pursuer "
+        "steers on it.",
+    )
     identify_probability: float = param(
         0.5,
         unit="probability",
@@ -733,7 +741,7 @@ class Pursuit(Frozen):
         ge=1,
         le=100,
         description="The intercept course is re-solved at most this many times as the suspect "
-        "moves; a suspect not reached by then is boarded where the last course ends.",
+        "moves (on the pursuer's own contacts); a suspect not reached by then is given up.",
     )
     interception_distance_nm: float = param(
         2.0,

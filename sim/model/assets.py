@@ -8,6 +8,7 @@ cell, or its own contact on a suspect) arrives as an interrupt with a typed caus
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ import numpy as np
 import simpy
 
 from sim.errors import UserError
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from sim.model.engine import Model, TargetRef
     from sim.scenarios.schema import AssetGroup
 
-__all__ = ["Asset", "Dispatch", "Acquired", "asset_process"]
+__all__ = ["Asset", "AssetCause", "Dispatch", "Acquired", "asset_process"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ class Acquired:
     """Interrupt cause: the asset's own sensor holds a suspect it may intercept."""
 
     target: TargetRef
+
+
+AssetCause = Dispatch | Acquired
+"""Interrupt causes an asset process accepts (anything else is ignored)."""
 
 
 @dataclass(eq=False)
@@ -119,7 +125,7 @@ def _account(a: Asset, t_from: float, t_to: float, on_station: bool) -> None:
     a.distance_nm += a.track.distance_m(t_from, t_to) / NM_M
 
 
-def asset_process(m: Model, a: Asset):  # noqa: ANN201 (SimPy generator)
+def asset_process(m: Model, a: Asset) -> ProcessGenerator:
     """The life of one asset: sorties or patrols, interrupted by tasking."""
     if a.kind == "satellite":
         yield from _satellite(m, a)
@@ -160,7 +166,7 @@ def _fit_return(
     return legs, t_cut
 
 
-def _aircraft(m: Model, a: Asset):  # noqa: ANN202
+def _aircraft(m: Model, a: Asset) -> ProcessGenerator:
     """Sorties from the air base: transit, time on station, return, turnaround."""
     env, g = m.env, a.group
     # stagger the first take-off so that aircraft of a group do not fly in formation
@@ -207,7 +213,7 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
         yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
+def _aircraft_datum(m: Model, a: Asset, task: Dispatch) -> ProcessGenerator:
     """A cued aircraft flies to a datum, searches around it, and returns."""
     env, g = m.env, a.group
     t0 = env.now
@@ -246,7 +252,7 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _ship(m: Model, a: Asset):  # noqa: ANN202
+def _ship(m: Model, a: Asset) -> ProcessGenerator:
     """Patrols from the home port: transit, days on station in chunks, tasking, port calls."""
     env, g = m.env, a.group
     yield env.timeout(float(a.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
@@ -295,7 +301,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
         yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _uninterrupted(env: simpy.Environment, t_until: float):  # noqa: ANN202
+def _uninterrupted(env: simpy.Environment, t_until: float) -> ProcessGenerator:
     """Wait until ``t_until`` ignoring interrupts (tasking is not accepted while transiting home)."""
     while env.now < t_until - 1e-9:
         try:
@@ -304,7 +310,7 @@ def _uninterrupted(env: simpy.Environment, t_until: float):  # noqa: ANN202
             pass
 
 
-def _datum_search(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
+def _datum_search(m: Model, a: Asset, task: Dispatch) -> Generator[simpy.Event, Any, bool]:
     """Go to a datum and search around it until the own sensor regains the suspect.
 
     Returns True when regained (an ``Acquired`` interrupt for this suspect), False when the
@@ -335,7 +341,7 @@ def _datum_search(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     return False
 
 
-def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
+def _pursue(m: Model, a: Asset, cause: Dispatch | Acquired) -> ProcessGenerator:
     """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules.
 
     The pursuer steers on its own picture (``sim.model.picture.Contact``): the last contact of
@@ -429,7 +435,7 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
     yield from m.interdict(a, target)
 
 
-def _satellite(m: Model, a: Asset):  # noqa: ANN202
+def _satellite(m: Model, a: Asset) -> ProcessGenerator:
     """Imaging passes over the group's areas every ``revisit_h``, at a random phase."""
     env, g = m.env, a.group
     yield env.timeout(float(a.rng.uniform(0, g.revisit_h)))

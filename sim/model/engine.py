@@ -27,6 +27,7 @@ from sim.geo.theater import sample_points_in_polygon
 from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, legs_along
 from sim.model.picture import Contact
 from sim.model.records import TRACK_COLUMNS, Event
@@ -993,7 +994,7 @@ class Model:
                 a.process.interrupt(Dispatch(ref, x, y, t_seen))
                 break
 
-    def _ais_watch(self):  # noqa: ANN202 (SimPy generator)
+    def _ais_watch(self) -> ProcessGenerator:
         """The cell scans the received AIS picture for designated identities at a fixed interval."""
         co = self.scenario.coordination
         while True:
@@ -1029,7 +1030,7 @@ class Model:
                         _CELL,
                     )
 
-    def _ais_analytics(self):  # noqa: ANN202 (SimPy generator)
+    def _ais_analytics(self) -> ProcessGenerator:
         """Encounter and loitering detectors on the received AIS picture, cueing monitoring_cued aircraft.
 
         The detectors' criteria (GFW) are applied to what AIS shows: only vessels broadcasting
@@ -1198,7 +1199,7 @@ class Model:
             legs[-1, 1] = min(legs[-1, 1], t1)
         return legs
 
-    def interdict(self, a: Asset, ref: TargetRef):  # noqa: ANN201 (SimPy generator)
+    def interdict(self, a: Asset, ref: TargetRef) -> ProcessGenerator:
         """Hail, and board or release, according to the rules at the interception point."""
         rules = self.scenario.rules
         xy = self.target_pos(ref)
@@ -1401,12 +1402,19 @@ class Model:
 
     # ---------------------------------------------------------------- run
     def run(self) -> None:
-        """Run to the scenario's end."""
-        self.env.run(until=self.scenario.duration_h)
+        """Run to the scenario's end, counting SimPy steps (events processed) on the way.
+
+        Stepping through the public ``peek``/``step`` API processes the same events as
+        ``env.run(until=...)`` (those before the end; the final ``run`` only moves the clock
+        to the end), without reading SimPy's private event counter and queue.
+        """
+        env, until = self.env, self.scenario.duration_h
+        steps = 0
+        peek, step = env.peek, env.step
+        while peek() < until:
+            step()
+            steps += 1
+        env.run(until=until)
+        self.simpy_steps = steps
         for a in self.assets:
             self._settle_contacts(a)
-        # SimPy steps: events taken off the queue and processed (each ``env.step``), counted
-        # without a per-step hook as events scheduled minus events still queued, minus the
-        # run's own stop event (reads SimPy's private event counter).
-        eid = getattr(self.env, "_eid", None)
-        self.simpy_steps = (next(eid) - len(self.env._queue) - 1) if eid is not None else -1

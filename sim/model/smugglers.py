@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, legs_along
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -27,7 +28,16 @@ if TYPE_CHECKING:
     from sim.model.engine import Model
     from sim.scenarios.schema import Program
 
-__all__ = ["IllicitVessel", "Voyage", "Observed", "Boarded", "Held", "Released", "voyage_source"]
+__all__ = [
+    "IllicitVessel",
+    "Voyage",
+    "VoyageCause",
+    "Observed",
+    "Boarded",
+    "Held",
+    "Released",
+    "voyage_source",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,10 @@ class Released:
     """Interrupt cause: a boarded vessel was released (nothing found)."""
 
     vessel: str
+
+
+VoyageCause = Observed | Boarded | Held | Released
+"""Interrupt causes a voyage process reacts to."""
 
 
 @dataclass(eq=False)
@@ -211,7 +225,7 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...], weights: Any = None)
     return items[int(rng.choice(len(items), p=w / w.sum()))]
 
 
-def voyage_source(model: Model, program: Program, rng: np.random.Generator):  # noqa: ANN201 (generator)
+def voyage_source(model: Model, program: Program, rng: np.random.Generator) -> ProcessGenerator:
     """Poisson stream of voyages of one program (a SimPy process)."""
     env = model.env
     rate_h = program.voyages_per_year / 8760.0
@@ -309,7 +323,7 @@ class VoyageRunner:
             vessel.track.set(np.vstack([legs, hold_leg(x, y, end[1], t_end_h)]))
 
     # ---------------------------------------------------------------- process
-    def run(self):  # noqa: ANN201 (SimPy generator)
+    def run(self) -> ProcessGenerator:
         """The voyage process."""
         m, v = self.m, self.v
         env = m.env
@@ -477,7 +491,7 @@ class VoyageRunner:
         v.phase = "done"
         return now
 
-    def react(self, cause: Any, next_h: float) -> float:
+    def react(self, cause: VoyageCause, next_h: float) -> float:
         """Respond to allied action; returns the (possibly new) time of the next phase change."""
         m, v, p, rng = self.m, self.v, self.v.program, self.react_rng
         now = m.env.now

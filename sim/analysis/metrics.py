@@ -84,16 +84,18 @@ def summarise_run(
         det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
         public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
         sat_sts = int(
-            det.loc[
-                det["asset"].isin(sats) & det["detail"].str.startswith("sts"), "voyage"
-            ].nunique()
+            det.loc[det["asset"].isin(sats) & (det["activity"] == "sts"), "voyage"].nunique()
         )
         air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
-        air_sts = det[det["asset"].isin(air_ids) & det["detail"].str.startswith("sts")]
+        air_sts = det[det["asset"].isin(air_ids) & (det["activity"] == "sts")]
         air_sts_sightings = len(air_sts.drop_duplicates(["asset", "voyage"]))
-    # aborted transfers, less those abandoned because the partner never came (not caused by allies)
-    gave_up = float((ev["detail"] == "partner late: gave up").sum()) if len(ev) else 0.0
-    halted = float(kinds.get("transfer_aborted", 0)) - gave_up
+    # transfers halted because the smugglers saw an allied asset (not those abandoned because the
+    # partner was late, nor those called off because a partner was taken or boarded)
+    halted = (
+        float(((ev["kind"] == "transfer_aborted") & (ev["reason"] == "halted_on_sighting")).sum())
+        if len(ev)
+        else 0.0
+    )
     return {
         "voyages_started": float(len(v)),
         "voyages_ended": float(n_end),

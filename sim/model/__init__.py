@@ -73,14 +73,13 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     ss = _seed_sequence(scenario.seed if seed is None else seed)
-    rng = np.random.default_rng(ss)
     theater = theater if theater is not None else load_theater(scenario.theater)
     t0 = time.perf_counter()
     if route_cache is None:
         from sim.model.engine import RouteCache
 
         route_cache = RouteCache.load(theater)
-    model = Model(scenario, theater, rng, route_cache)
+    model = Model(scenario, theater, ss, route_cache)
     model.run()
     route_cache.save(theater)
     wall = time.perf_counter() - t0

@@ -8,6 +8,7 @@ cell, or its own contact on a suspect) arrives as an interrupt with a typed caus
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +16,10 @@ import numpy as np
 import simpy
 
 from sim.errors import UserError
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
 from sim.model.records import EventKind as K
+from sim.model.records import Reason as R
 from sim.model.strategies import PatrolStrategy
 from sim.units import KN_M_PER_H, NM_M
 
@@ -24,13 +27,7 @@ if TYPE_CHECKING:
     from sim.model.engine import Model, TargetRef
     from sim.scenarios.schema import AssetGroup
 
-__all__ = ["Asset", "Dispatch", "Acquired", "asset_process"]
-
-CHUNK_H = 24.0
-"""Ships publish their patrol plan a day at a time (a new chunk re-draws waypoints)."""
-
-CLOSE_M = 2 * NM_M
-"""A pursuer within this distance of its target has intercepted it."""
+__all__ = ["Asset", "AssetCause", "Dispatch", "Acquired", "asset_process"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,10 @@ class Acquired:
     target: TargetRef
 
 
+AssetCause = Dispatch | Acquired
+"""Interrupt causes an asset process accepts (anything else is ignored)."""
+
+
 @dataclass(eq=False)
 class Asset:
     """One patrol asset and its running statistics."""
@@ -59,6 +60,13 @@ class Asset:
     index: int
     base_xy: np.ndarray
     strategy: PatrolStrategy | None
+    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    """The asset's own stream: staggered start, patrol waypoints, datum searches."""
+    sensor_rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(1))
+    """Draws of its sensor: detection (inverse-cube law), night blindness, satellite passes."""
+    classify_rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(2))
+    """Draws of its operators' classification of contacts."""
+    ctx: Any = None
     track: Track = field(default_factory=Track)
     state: str = "base"  # base, patrol, datum, closing, boarding, returning
     task: Any = None
@@ -117,7 +125,7 @@ def _account(a: Asset, t_from: float, t_to: float, on_station: bool) -> None:
     a.distance_nm += a.track.distance_m(t_from, t_to) / NM_M
 
 
-def asset_process(m: Model, a: Asset):  # noqa: ANN201 (SimPy generator)
+def asset_process(m: Model, a: Asset) -> ProcessGenerator:
     """The life of one asset: sorties or patrols, interrupted by tasking."""
     if a.kind == "satellite":
         yield from _satellite(m, a)
@@ -158,13 +166,13 @@ def _fit_return(
     return legs, t_cut
 
 
-def _aircraft(m: Model, a: Asset):  # noqa: ANN202
+def _aircraft(m: Model, a: Asset) -> ProcessGenerator:
     """Sorties from the air base: transit, time on station, return, turnaround."""
     env, g = m.env, a.group
     # stagger the first take-off so that aircraft of a group do not fly in formation
     a.state = "turnaround"  # not available for tasking while on the ground between sorties
     yield from _uninterrupted(
-        env, env.now + float(m.rng.uniform(0, g.endurance_h + g.turnaround_h))
+        env, env.now + float(a.rng.uniform(0, g.endurance_h + g.turnaround_h))
     )
     while True:
         if g.strategy.kind in ("cued", "monitoring_cued"):
@@ -189,6 +197,7 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
         else:
             station = a.strategy.legs(m.patrol_ctx(a), entry, t_station, t_back_start)
             station, t_back_start = _fit_return(station, a.base_xy, g.speed_kn, t0 + g.endurance_h)
+            a.strategy.stopped(t_back_start)  # the next sortie resumes where this one left off
         last = _end_xy(station) if len(station) else entry
         back = legs_along(np.vstack([last, a.base_xy]), t_back_start, g.speed_kn)
         t_end = _set_plan(m, a, np.vstack([out, station, back]))
@@ -204,12 +213,12 @@ def _aircraft(m: Model, a: Asset):  # noqa: ANN202
         yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
+def _aircraft_datum(m: Model, a: Asset, task: Dispatch) -> ProcessGenerator:
     """A cued aircraft flies to a datum, searches around it, and returns."""
     env, g = m.env, a.group
     t0 = env.now
     a.state, a.sorties, a.task = "datum", a.sorties + 1, task.target
-    m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy, detail=f"cued to {task.target.vid}")
+    m.log(K.SORTIE_START, asset=a.aid, vessel=task.target.vid, xy=a.base_xy, reason=R.CUED)
     datum = np.array([task.x_m, task.y_m])
     out = _transit(m, a, datum, t0, over_water=False)
     t_arr = out[-1, 1]
@@ -223,6 +232,7 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
         t_arr,
         max(t_arr, t_search_end),
         g.patrol_speed_kn or g.speed_kn,
+        a.rng,
         over_water=False,
     )
     back = legs_along(
@@ -242,10 +252,10 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch):  # noqa: ANN202
     yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _ship(m: Model, a: Asset):  # noqa: ANN202
+def _ship(m: Model, a: Asset) -> ProcessGenerator:
     """Patrols from the home port: transit, days on station in chunks, tasking, port calls."""
     env, g = m.env, a.group
-    yield env.timeout(float(m.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
+    yield env.timeout(float(a.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
     while True:
         t0 = env.now
         a.state, a.sorties = "patrol", a.sorties + 1
@@ -260,7 +270,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
             try:
                 if env.now >= a.track.end_h - 1e-9:
                     here = np.asarray(a.track.position(env.now))
-                    t_chunk = min(env.now + CHUNK_H, t_home_by)
+                    t_chunk = min(env.now + g.plan_horizon_h, t_home_by)
                     _account(a, t_mark, env.now, on_station=a.state == "patrol")
                     t_mark = env.now
                     planned = a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk)
@@ -270,6 +280,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
             except simpy.Interrupt as intr:
                 _account(a, t_mark, env.now, on_station=True)
                 t_mark = env.now
+                a.strategy.stopped(env.now)  # a sweep resumes from here after the tasking
                 if isinstance(intr.cause, (Dispatch, Acquired)):
                     yield from _pursue(m, a, intr.cause)
                     m.pursued.discard(intr.cause.target.vid)
@@ -279,6 +290,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
                 a.track.set(hold_leg(*a.track.position(env.now), env.now, env.now))
         _account(a, t_mark, env.now, on_station=True)
         t_mark = env.now
+        a.strategy.stopped(env.now)
         a.state = "returning"
         t_end = _set_plan(m, a, _transit(m, a, a.base_xy, env.now, over_water=True))
         yield from _uninterrupted(env, t_end)
@@ -289,7 +301,7 @@ def _ship(m: Model, a: Asset):  # noqa: ANN202
         yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _uninterrupted(env: simpy.Environment, t_until: float):  # noqa: ANN202
+def _uninterrupted(env: simpy.Environment, t_until: float) -> ProcessGenerator:
     """Wait until ``t_until`` ignoring interrupts (tasking is not accepted while transiting home)."""
     while env.now < t_until - 1e-9:
         try:
@@ -298,56 +310,83 @@ def _uninterrupted(env: simpy.Environment, t_until: float):  # noqa: ANN202
             pass
 
 
-def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
-    """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules."""
+def _datum_search(m: Model, a: Asset, task: Dispatch) -> Generator[simpy.Event, Any, bool]:
+    """Go to a datum and search around it until the own sensor regains the suspect.
+
+    Returns True when regained (an ``Acquired`` interrupt for this suspect), False when the
+    search time (``coordination.datum_search_h``) runs out: the declared rule for giving up.
+    """
+    env, g = m.env, a.group
+    a.state = "datum"
+    datum = np.array([task.x_m, task.y_m])
+    out = _transit(m, a, datum, env.now, over_water=True)
+    t_arr = out[-1, 1]
+    radius_m = m.datum_radius_m(task, t_arr) + g.sensor.range_nm * NM_M
+    search = m.datum_search_legs(
+        datum,
+        radius_m,
+        t_arr,
+        t_arr + m.scenario.coordination.datum_search_h,
+        g.patrol_speed_kn or g.speed_kn,
+        a.rng,
+    )
+    t_end = _set_plan(m, a, np.vstack([out, search]))
+    try:
+        yield env.timeout(t_end - env.now)
+    except simpy.Interrupt as intr:
+        return isinstance(intr.cause, Acquired) and intr.cause.target.vid == task.target.vid
+    m.log(
+        K.DATUM_LOST, asset=a.aid, vessel=task.target.vid, xy=m.asset_pos(a), reason=R.NOT_REGAINED
+    )
+    return False
+
+
+def _pursue(m: Model, a: Asset, cause: Dispatch | Acquired) -> ProcessGenerator:
+    """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules.
+
+    The pursuer steers on its own picture (``sim.model.picture.Contact``): the last contact of
+    its own sensor, dead-reckoned. It re-checks contact at each re-solve; when contact is
+    lost it searches around the dead-reckoned datum, and gives up when that search fails,
+    when the suspect is out of reach within ``pursuit.horizon_h``, or after
+    ``pursuit.resolves`` courses without closing to ``pursuit.interception_distance_nm``.
+    """
     env, g = m.env, a.group
     target = cause.target
     a.task = target
-    if isinstance(cause, Dispatch):
-        a.state = "datum"
-        datum = np.array([cause.x_m, cause.y_m])
-        out = _transit(m, a, datum, env.now, over_water=True)
-        t_arr = out[-1, 1]
-        radius_m = m.datum_radius_m(cause, t_arr) + g.sensor.range_nm * NM_M
-        search = m.datum_search_legs(
-            datum,
-            radius_m,
-            t_arr,
-            t_arr + m.scenario.coordination.datum_search_h,
-            g.patrol_speed_kn or g.speed_kn,
-        )
-        t_end = _set_plan(m, a, np.vstack([out, search]))
-        try:
-            yield env.timeout(t_end - env.now)
-            m.log(
-                K.DATUM_LOST,
-                asset=a.aid,
-                vessel=target.vid,
-                xy=m.asset_pos(a),
-                detail="not regained",
-            )
-            return
-        except simpy.Interrupt as intr:
-            if not isinstance(intr.cause, Acquired) or intr.cause.target.vid != target.vid:
-                return
+    if isinstance(cause, Dispatch) and not (yield from _datum_search(m, a, cause)):
+        return
     # close with the target: steer for the intercept point, re-solve as it moves
-    a.state = "closing"
     speed_m_h = g.speed_kn * KN_M_PER_H
-    for _ in range(8):
-        if not m.target_available(target):
-            return
+    pursuit = m.scenario.pursuit
+    close_m = pursuit.interception_distance_nm * NM_M
+    growth_m_h = m.scenario.coordination.track_uncertainty_growth_kn * NM_M
+    est = m.contact(a, target)
+    last = est
+    closed = False
+    for _ in range(pursuit.resolves):
+        if est is None:  # contact lost: search around where dead reckoning puts it
+            if last is None or not m.target_available(target):
+                return
+            dx, dy = last.predict(env.now)
+            spread_h = last.radius_m(env.now, growth_m_h) / max(growth_m_h, 1.0)
+            task = Dispatch(target, dx, dy, env.now - spread_h)
+            if not (yield from _datum_search(m, a, task)):
+                return
+            est = m.contact(a, target)
+            if est is None:
+                continue
+        last = est
+        a.state = "closing"
         ax, ay = m.asset_pos(a)
-        tx, ty = m.target_pos(target)
-        if math.hypot(tx - ax, ty - ay) <= CLOSE_M:
+        tx, ty = est.predict(env.now)
+        if math.hypot(tx - ax, ty - ay) <= close_m:
+            closed = True
             break
-        tvx, tvy = m.target_vel(target)
-        tau = intercept_time_h(tx - ax, ty - ay, tvx, tvy, speed_m_h)
-        if not math.isfinite(tau) or tau > 48:
-            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), detail="outrun")
+        tau = intercept_time_h(tx - ax, ty - ay, est.vx_m_h, est.vy_m_h, speed_m_h)
+        if not math.isfinite(tau) or tau > pursuit.horizon_h:
+            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.OUTRUN)
             return
-        meet = np.asarray(
-            m.target_pos_at(target, env.now + tau)
-        )  # on its real plan, not extrapolated
+        meet = np.asarray(est.predict(env.now + tau))  # dead reckoning, not the target's plan
         zone = m.zone_xy(meet)
         if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
             m.log(
@@ -355,9 +394,9 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
                 asset=a.aid,
                 vessel=target.vid,
                 xy=(ax, ay),
-                detail="broke off: DPRK-claimed waters",
+                reason=R.BROKE_OFF_DPRK_WATERS,
             )
-            m.hands_off[target.vid] = env.now + 24.0
+            m.hands_off[target.vid] = env.now + m.scenario.rules.break_off_hands_off_h
             m.observed(target, a)
             return
         try:
@@ -368,11 +407,25 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
                 asset=a.aid,
                 vessel=target.vid,
                 xy=(ax, ay),
-                detail="no route to target",
+                reason=R.NO_ROUTE,
             )
             return
         t_end = _set_plan(m, a, legs_along(path, env.now, g.speed_kn))
         yield from _uninterrupted(env, max(t_end, env.now + 1e-3))
+        est = m.contact(a, target)
+    if not closed and est is not None:
+        ax, ay = m.asset_pos(a)
+        tx, ty = est.predict(env.now)
+        closed = math.hypot(tx - ax, ty - ay) <= close_m
+    if not closed:
+        m.log(
+            K.DATUM_LOST,
+            asset=a.aid,
+            vessel=target.vid,
+            xy=m.asset_pos(a),
+            reason=R.RESOLVES_EXHAUSTED,
+        )
+        return
     if not m.target_available(target):
         return
     a.state = "boarding"
@@ -382,10 +435,10 @@ def _pursue(m: Model, a: Asset, cause: Any):  # noqa: ANN202
     yield from m.interdict(a, target)
 
 
-def _satellite(m: Model, a: Asset):  # noqa: ANN202
+def _satellite(m: Model, a: Asset) -> ProcessGenerator:
     """Imaging passes over the group's areas every ``revisit_h``, at a random phase."""
     env, g = m.env, a.group
-    yield env.timeout(float(m.rng.uniform(0, g.revisit_h)))
+    yield env.timeout(float(a.rng.uniform(0, g.revisit_h)))
     while True:
         a.sorties += 1
         for area in g.strategy.areas:

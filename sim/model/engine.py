@@ -27,18 +27,24 @@ from sim.geo.theater import sample_points_in_polygon
 from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.interdiction import decide
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, legs_along
+from sim.model.picture import Contact
 from sim.model.records import TRACK_COLUMNS, Event
 from sim.model.records import EventKind as K
+from sim.model.records import Reason as R
 from sim.model.smugglers import (
     Boarded,
+    Held,
     IllicitVessel,
     Observed,
+    Released,
     Voyage,
     VoyageRunner,
     voyage_source,
 )
 from sim.model.strategies import make_strategy
+from sim.model.streams import Streams
 from sim.scenarios.schema import AssetGroup, Program, Scenario
 from sim.units import NM_M, km_to_nm
 
@@ -46,7 +52,6 @@ __all__ = ["Model", "TargetRef", "RouteCache"]
 
 _DUSK_H = 18.0
 _DAWN_H = 6.0
-_SIGHTING_MEMORY_H = 30 * 24.0
 _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's assets
 _SITES_PER_AREA = 48
 _OFFSHORE_NM = 4.0
@@ -56,10 +61,6 @@ _PATROL_CLEARANCE_M = _OFFSHORE_NM * NM_M
 _STRAIGHT_CLEARANCE_NM = 0.5
 _FIXED_SNAP_M = 1.0
 """A route endpoint this close to a fixed point (place, site) is that point (rounding of legs)."""
-_REPORT_MEMORY_H = 12.0
-"""An asset does not report the same vessel again within this time (it is still the same contact)."""
-_HANDS_OFF_H = 72.0
-"""A vessel intercepted and released is not intercepted again within this time."""
 
 
 _LEGIT_TRACKS_KEPT = 64
@@ -183,9 +184,9 @@ class _Ctx:
     are re-laid over water, aircraft fly straight.
     """
 
-    def __init__(self, model: Model, over_water: bool) -> None:
+    def __init__(self, model: Model, over_water: bool, rng: np.random.Generator) -> None:
         self.m = model
-        self.rng = model.rng
+        self.rng = rng
         self.over_water = over_water
 
     def seaway(self, pts: np.ndarray) -> np.ndarray:
@@ -201,7 +202,7 @@ class _Ctx:
         return sample_points_in_polygon(self.m.area_polygon(name), n, self.rng)
 
     def site(self, name: str) -> np.ndarray:
-        return self.m.site(name)
+        return self.m.site(name, self.rng)
 
 
 class Model:
@@ -211,12 +212,12 @@ class Model:
         self,
         scenario: Scenario,
         theater: Any,
-        rng: np.random.Generator,
+        seed: Streams | np.random.SeedSequence | int,
         route_cache: RouteCache | None = None,
     ) -> None:
         self.scenario = scenario
         self.theater = theater
-        self.rng = rng
+        self.streams = seed if isinstance(seed, Streams) else Streams(seed)
         self.env = simpy.Environment()
         self.events: list[Event] = []
         # Routes of this run (1 km endpoint keys: the first query of a key decides, as in a cold
@@ -230,10 +231,10 @@ class Model:
             (round(float(x), -3), round(float(y), -3)): (float(x), float(y))
             for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
         }
-        self._ctx = {True: _Ctx(self, True), False: _Ctx(self, False)}
         lon0, lat0, lon1, lat1 = theater.bbox
         self._solar_offset_h = ((lon0 + lon1) / 2.0) / 15.0
         self._vessel_counter = {"F": 0, "D": 0}
+        self._program_voyages: dict[str, int] = {}
         self.illicit: dict[str, IllicitVessel] = {}
         self.active_illicit: dict[str, IllicitVessel] = {}
         self.voyages: list[Voyage] = []
@@ -241,6 +242,7 @@ class Model:
         self.pursued: set[str] = set()
         self.hands_off: dict[str, float] = {}
         self._reported: dict[tuple[str, str], float] = {}
+        self._last_contact: dict[tuple[str, str], float] = {}
         self._sightings: list[tuple[float, str]] = []
         self.track_rows: list[tuple] = []
         self.escalations = 0
@@ -250,7 +252,8 @@ class Model:
         self._build_traffic()
         self._build_assets()
         for program in scenario.programs:
-            self.env.process(voyage_source(self, program, rng))
+            arrivals = self.streams.get(f"program/{program.name}/arrivals")
+            self.env.process(voyage_source(self, program, arrivals))
         if scenario.coordination.ais_monitoring:
             self.env.process(self._ais_watch())
         if scenario.coordination.ais_analytics:
@@ -263,8 +266,10 @@ class Model:
         return np.array([float(p.x_m), float(p.y_m)])
 
     def area_polygon(self, name: str) -> shapely.Geometry:
-        """Metric polygon of a named area shrunk ``_OFFSHORE_NM`` inward (the area's water excludes land,
-        so this keeps patrol legs that far off every coast and island); cached per theater.
+        """Metric polygon of a named area kept ``_OFFSHORE_NM`` off every coast and island.
+
+        The margin applies against land only; open-sea edges are where the area declares them.
+        Cached per theater.
         """
         if name not in self._areas:
             shared = _PATROL_POLYS.setdefault(
@@ -276,9 +281,18 @@ class Model:
         return self._areas[name]
 
     def _patrol_polygon(self, name: str) -> shapely.Geometry:
-        poly = shapely.simplify(
-            self.theater.area(name).polygon_xy.buffer(-_PATROL_CLEARANCE_M), 200.0
-        )
+        """The area as declared, less a ``_OFFSHORE_NM`` margin along the land only.
+
+        Shrinking the whole polygon (as before) also pulled its open-sea edges inward, so the
+        area searched was smaller than the one declared (about 9% of the ECS patrol box).
+        """
+        area = self.theater.area(name).polygon_xy
+        x0, y0, x1, y1 = area.bounds
+        pad = _PATROL_CLEARANCE_M + 1000.0
+        land = shapely.clip_by_rect(self.theater.land_xy, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        if not land.is_empty:
+            area = area.difference(shapely.buffer(land, _PATROL_CLEARANCE_M, quad_segs=4))
+        poly = shapely.simplify(area, 200.0)
         if isinstance(poly, shapely.MultiPolygon):  # keep the main body of water
             poly = max(poly.geoms, key=lambda g: g.area)
         if poly.is_empty:
@@ -286,8 +300,8 @@ class Model:
         shapely.prepare(poly)
         return poly
 
-    def site(self, area: str) -> np.ndarray:
-        """A point of the area drawn (with the run's generator) from a fixed pool of candidate sites.
+    def site(self, area: str, rng: np.random.Generator) -> np.ndarray:
+        """A point of the area drawn with the caller's stream from a fixed pool of candidate sites.
 
         Rendezvous points and patrol entry points come from ``_SITES_PER_AREA`` fixed candidates
         per area (a design choice, not random state): routes to them are cached, so a year of
@@ -305,7 +319,7 @@ class Model:
             self._fixed_points.update(
                 ((round(float(x), -3), round(float(y), -3)), (float(x), float(y))) for x, y in pool
             )
-        return pool[int(self.rng.integers(len(pool)))]
+        return pool[int(rng.integers(len(pool)))]
 
     def route_xy(
         self,
@@ -459,9 +473,12 @@ class Model:
         voyage: int = -1,
         xy: Any = (math.nan, math.nan),
         cargo_t: float = 0.0,
-        detail: str = "",
+        reason: str = "",
+        activity: str = "",
+        place: str = "",
+        ais: str = "",
     ) -> None:
-        """Append one typed event record."""
+        """Append one typed event record (``reason`` is a code of ``REASONS``)."""
         self.events.append(
             Event(
                 self.env.now,
@@ -472,7 +489,10 @@ class Model:
                 float(xy[0]),
                 float(xy[1]),
                 float(cargo_t),
-                detail,
+                reason,
+                activity,
+                place,
+                ais,
             )
         )
 
@@ -480,7 +500,7 @@ class Model:
     def _build_traffic(self) -> None:
         """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
         tr = self.scenario.traffic
-        rng = self.rng
+        rng = self.streams.get("traffic")
         names = (
             list(tr.places)
             if tr.places
@@ -595,13 +615,19 @@ class Model:
                         g.sensor.effective_sweep_width_nm * NM_M,
                         barrier_xy,
                     )
+                aid = f"{g.name}#{k}"
                 a = Asset(
-                    aid=f"{g.name}#{k}",
+                    aid=aid,
                     group=g,
                     index=len(self.assets),
                     base_xy=base,
                     strategy=strategy,
+                    rng=self.streams.get(f"asset/{aid}"),
+                    sensor_rng=self.streams.get(f"sensor/{aid}"),
+                    classify_rng=self.streams.get(f"classify/{aid}"),
                 )
+                # ships' waypoints are re-laid over water, aircraft fly straight
+                a.ctx = _Ctx(self, g.kind != "aircraft", a.rng)
                 a.track.on_change = functools.partial(self._settle_contacts, a)
                 self.assets.append(a)
                 a.process = self.env.process(asset_process(self, a))
@@ -622,7 +648,7 @@ class Model:
 
     def patrol_ctx(self, a: Asset) -> _Ctx:
         """The context a strategy works in (ships keep to water, aircraft do not)."""
-        return self._ctx[a.kind != "aircraft"]
+        return a.ctx
 
     # ---------------------------------------------------------------- referee
     def publish_sensor(self, a: Asset) -> None:
@@ -700,7 +726,7 @@ class Model:
             range_m=s.range_nm * NM_M,
             sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M,
             reference_speed_m_h=s.reference_speed_kn * NM_M,
-            rng=self.rng,
+            rng=a.sensor_rng,
             t_min_h=now,
             rows=rows,
         )
@@ -711,7 +737,7 @@ class Model:
 
     def _night_blind(self, a: Asset) -> bool:
         f = a.group.sensor.night_factor
-        return f < 1.0 and self.is_night(self.env.now) and self.rng.random() >= f
+        return f < 1.0 and self.is_night(self.env.now) and a.sensor_rng.random() >= f
 
     def _legit_contacts_of_plan(self, a: Asset, ids: np.ndarray, times: np.ndarray) -> None:
         """Sort a new plan's contacts with legitimate ships into the few that matter and the rest.
@@ -727,13 +753,13 @@ class Model:
             return
         f = a.group.sensor.night_factor
         if f < 1.0:
-            blind = self.is_night_array(times) & (self.rng.random(len(ids)) >= f)
+            blind = self.is_night_array(times) & (a.sensor_rng.random(len(ids)) >= f)
             ids, times = ids[~blind], times[~blind]
         cls = self.scenario.classification
         p = np.where(
             self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability
         )
-        suspect = self.rng.random(len(ids)) < p
+        suspect = a.classify_rng.random(len(ids)) < p
         task = a.task.legit if isinstance(a.task, TargetRef) else -1
         special = suspect | (ids == task)
         version = a.track.version
@@ -774,7 +800,7 @@ class Model:
         cls = self.scenario.classification
         dark = bool(self.legit_dark[i])
         if suspect is None:
-            suspect = self.rng.random() < (
+            suspect = a.classify_rng.random() < (
                 cls.dark_suspect_probability if dark else cls.false_alarm_probability
             )
         if suspect:
@@ -782,7 +808,7 @@ class Model:
                 a,
                 ref,
                 self.target_pos(ref),
-                "dark contact" if dark else "false alarm",
+                R.DARK_CONTACT if dark else R.FALSE_ALARM,
                 delay_h=delay_h,
             )
 
@@ -799,11 +825,20 @@ class Model:
     def observe(self, a: Asset, v: IllicitVessel, xy: Any, *, delay_h: float = 0.0) -> None:
         """An allied sensor has seen illicit vessel ``v``: log, classify, let smugglers react, report."""
         now = self.env.now
+        key = (a.aid, v.vid)
+        if self._last_contact.get(key) == now:
+            # the same contact again at the same instant (the sensor or the vessel re-planned,
+            # or two imaged areas overlap): one detection, not a duplicate row
+            return
+        self._last_contact[key] = now
         a.detections += 1
         voyage = v.voyage
         voyage.detected = True
         activity = v.activity(now)
         ais = v.ais_on(now)
+        ref = TargetRef(v.vid)
+        pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
+        reason = "" if pursuing else self._classify(a, v, activity, ais)
         self.log(
             K.DETECTION,
             vessel=v.vid,
@@ -811,25 +846,13 @@ class Model:
             voyage=voyage.vid,
             xy=xy,
             cargo_t=v.cargo_t,
-            detail=f"{activity}, AIS {'on' if ais else 'off'}",
+            reason=reason,
+            activity=activity,
+            ais="on" if ais else "off",
         )
-        ref = TargetRef(v.vid)
-        if a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards:
+        if pursuing:
             a.process.interrupt(Acquired(ref))
             return
-        cls, rng = self.scenario.classification, self.rng
-        reason = ""
-        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
-            reason = "alongside another vessel"
-            voyage.sts_detected = True
-        elif (
-            v.watchlisted
-            and self.scenario.coordination.watchlist
-            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
-        ):
-            reason = "watchlisted"
-        elif not ais and rng.random() < cls.dark_suspect_probability:
-            reason = "dark contact"
         # an aircraft or warship that finds a contact suspicious closes in to identify it, and is seen doing so
         if (
             reason
@@ -839,6 +862,22 @@ class Model:
             self.observed(ref, a)
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h)
+
+    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> str:
+        """The operators' classification of a contact: a ``Reason`` code, '' if not suspect."""
+        cls, rng = self.scenario.classification, a.classify_rng
+        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
+            v.voyage.sts_detected = True
+            return R.ALONGSIDE
+        if (
+            v.watchlisted
+            and self.scenario.coordination.watchlist
+            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
+        ):
+            return R.WATCHLISTED
+        if not ais and rng.random() < cls.dark_suspect_probability:
+            return R.DARK_CONTACT
+        return ""
 
     def observed(self, ref: TargetRef, a: Asset) -> None:
         """Smugglers notice an allied asset: their voyage process decides whether to halt."""
@@ -854,8 +893,8 @@ class Model:
         """Image one area: every vessel inside is detected with the pass probability (optical: daylight only)."""
         g = a.group
         now = self.env.now
-        self.log(K.SATELLITE_PASS, asset=a.aid, detail=area)
-        if self.is_night(now) and self.rng.random() >= g.sensor.night_factor:
+        self.log(K.SATELLITE_PASS, asset=a.aid, place=area)
+        if self.is_night(now) and a.sensor_rng.random() >= g.sensor.night_factor:
             return
         poly = self.area_polygon(area)
         if len(self.legit_legs):
@@ -866,7 +905,7 @@ class Model:
             mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
             ids = self.legit_ids[lo:hi][mask]
             inside = shapely.contains_xy(poly, x, y)
-            seen = inside & (self.rng.random(len(ids)) < g.detect_probability)
+            seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
             for i in ids[seen].tolist():
                 self._legit_seen(a, i, delay_h=g.processing_delay_h)
         for v in list(self.active_illicit.values()):
@@ -874,7 +913,10 @@ class Model:
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):
                 continue
             xy = v.track.position(now)
-            if shapely.contains_xy(poly, xy[0], xy[1]) and self.rng.random() < g.detect_probability:
+            if (
+                shapely.contains_xy(poly, xy[0], xy[1])
+                and a.sensor_rng.random() < g.detect_probability
+            ):
                 self.observe(a, v, xy, delay_h=g.processing_delay_h)
 
     # ------------------------------------------------------ reporting, the cell
@@ -883,7 +925,7 @@ class Model:
     ) -> None:
         now = self.env.now
         key = (a.aid, ref.vid)
-        if now - self._reported.get(key, -math.inf) < _REPORT_MEMORY_H:
+        if now - self._reported.get(key, -math.inf) < self.scenario.coordination.report_memory_h:
             return
         self._reported[key] = now
         a.suspects += 1
@@ -893,7 +935,7 @@ class Model:
             asset=a.aid,
             voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1,
             xy=xy,
-            detail=reason,
+            reason=reason,
         )
         if now < self.hands_off.get(ref.vid, -math.inf):
             return
@@ -939,7 +981,6 @@ class Model:
             vessel=ref.vid,
             asset=best.aid,
             xy=(x, y),
-            detail=f"datum age {self.env.now - t_seen:.1f} h",
         )
         best.process.interrupt(Dispatch(ref, x, y, t_seen))
         # cued aircraft of the same picture help localise
@@ -953,7 +994,7 @@ class Model:
                 a.process.interrupt(Dispatch(ref, x, y, t_seen))
                 break
 
-    def _ais_watch(self):  # noqa: ANN202 (SimPy generator)
+    def _ais_watch(self) -> ProcessGenerator:
         """The cell scans the received AIS picture for designated identities at a fixed interval."""
         co = self.scenario.coordination
         while True:
@@ -976,7 +1017,7 @@ class Model:
                         asset="ais",
                         voyage=v.voyage.vid,
                         xy=xy,
-                        detail="watchlisted identity on AIS",
+                        reason=R.AIS_WATCHLIST,
                     )
                     v.voyage.detected = True
                     self._at(
@@ -989,7 +1030,7 @@ class Model:
                         _CELL,
                     )
 
-    def _ais_analytics(self):  # noqa: ANN202 (SimPy generator)
+    def _ais_analytics(self) -> ProcessGenerator:
         """Encounter and loitering detectors on the received AIS picture, cueing monitoring_cued aircraft.
 
         The detectors' criteria (GFW) are applied to what AIS shows: only vessels broadcasting
@@ -997,7 +1038,7 @@ class Model:
         ``loitering_min_h`` (>= 20 nm from shore). Each vessel alerts once per voyage.
         """
         co = self.scenario.coordination
-        step_h = 1.0
+        step_h = co.analytics_interval_h
         alerted: set[str] = set()
         while True:
             yield self.env.timeout(step_h)
@@ -1014,11 +1055,14 @@ class Model:
                 if (
                     act == "sts"
                     and now - since >= co.encounter_min_h
-                    and shore_nm >= km_to_nm(10.0)
+                    and shore_nm >= km_to_nm(co.encounter_min_shore_km)
                 ):
-                    kind = "AIS encounter alert"
-                elif now - min(since, v.wait_from_h) >= co.loitering_min_h and shore_nm >= 20.0:
-                    kind = "AIS loitering alert"
+                    kind = R.AIS_ENCOUNTER
+                elif (
+                    now - min(since, v.wait_from_h) >= co.loitering_min_h
+                    and shore_nm >= co.loitering_min_shore_nm
+                ):
+                    kind = R.AIS_LOITERING
                 else:
                     continue
                 alerted.add(v.vid)
@@ -1028,7 +1072,7 @@ class Model:
                     asset="ais-analytics",
                     voyage=v.voyage.vid,
                     xy=(x, y),
-                    detail=kind,
+                    reason=kind,
                 )
                 self._at(now + co.analytics_delay_h, self._cue, TargetRef(v.vid), x, y, now)
 
@@ -1071,10 +1115,6 @@ class Model:
         """True position of a target now."""
         return self._track_of(ref).position(self.env.now)
 
-    def target_pos_at(self, ref: TargetRef, t_h: float) -> tuple[float, float]:
-        """Where a target will be at ``t_h`` on its current plan (it holds its last point after)."""
-        return self._track_of(ref).position(t_h)
-
     def target_vel(self, ref: TargetRef) -> tuple[float, float]:
         """True velocity (m/h) of a target now."""
         return self._track_of(ref).velocity(self.env.now)
@@ -1087,6 +1127,26 @@ class Model:
             return bool(np.any((legs[:, 0] <= now) & (legs[:, 1] > now)))
         v = self.illicit.get(ref.vid)
         return v is not None and v.active and not v.seized
+
+    def contact(self, a: Asset, ref: TargetRef) -> Contact | None:
+        """Referee: what the asset's own sensor reports of a target now, or None.
+
+        None when the target is out of the sensor's range (5% slack: a detection at the edge
+        of range is still held) or no longer at sea. The position carries the sensor's error
+        (``sensor.position_error_nm``, drawn from the asset's sensor stream); course and speed
+        come from the sensor's track of the vessel (no error modelled: an assumption).
+        """
+        if not self.target_available(ref):
+            return None
+        ax, ay = self.asset_pos(a)
+        tx, ty = self.target_pos(ref)
+        s = a.group.sensor
+        if math.hypot(tx - ax, ty - ay) > 1.05 * s.range_nm * NM_M:
+            return None
+        err_m = s.position_error_nm * NM_M
+        ex, ey = a.sensor_rng.normal(0.0, err_m, 2) if err_m > 0 else (0.0, 0.0)
+        vx, vy = self.target_vel(ref)
+        return Contact(self.env.now, a.aid, tx + float(ex), ty + float(ey), vx, vy, err_m)
 
     def asset_pos(self, a: Asset) -> tuple[float, float]:
         """Position of an asset now."""
@@ -1106,14 +1166,18 @@ class Model:
         t0: float,
         t1: float,
         speed_kn: float,
+        rng: np.random.Generator,
         over_water: bool = True,
     ) -> np.ndarray:
-        """Random search legs among water points inside a disc around a datum (ships keep to water)."""
+        """Random search legs among water points inside a disc around a datum (ships keep to water).
+
+        ``rng`` is the searching asset's own stream.
+        """
         if t1 <= t0:
             return np.zeros((0, 6))
         n = max(2, int((t1 - t0) * speed_kn * NM_M / max(radius_m, 1000.0)) + 2)
-        r = radius_m * np.sqrt(self.rng.random(4 * n))
-        th = self.rng.random(4 * n) * 2 * math.pi
+        r = radius_m * np.sqrt(rng.random(4 * n))
+        th = rng.random(4 * n) * 2 * math.pi
         pts = np.column_stack([datum[0] + r * np.cos(th), datum[1] + r * np.sin(th)])
         if over_water:
             pts = self.offshore(pts)
@@ -1135,7 +1199,7 @@ class Model:
             legs[-1, 1] = min(legs[-1, 1], t1)
         return legs
 
-    def interdict(self, a: Asset, ref: TargetRef):  # noqa: ANN201 (SimPy generator)
+    def interdict(self, a: Asset, ref: TargetRef) -> ProcessGenerator:
         """Hail, and board or release, according to the rules at the interception point."""
         rules = self.scenario.rules
         xy = self.target_pos(ref)
@@ -1149,7 +1213,7 @@ class Model:
             dprk_zone=z.dprk_zone,
             flag="legit" if legit else v.flag,
             dprk_bound=False if legit else v.dprk_bound,
-            rng=self.rng,
+            rng=self.streams.get(f"interdiction/{ref.vid}"),
         )
         voyage_id = -1 if legit else v.voyage.vid
         self.log(
@@ -1158,24 +1222,23 @@ class Model:
             asset=a.aid,
             voyage=voyage_id,
             xy=xy,
-            detail=f"{z.kind} {z.state}".strip(),
         )
         self.pursued.discard(ref.vid)
-        self.hands_off[ref.vid] = self.env.now + _HANDS_OFF_H
+        self.hands_off[ref.vid] = self.env.now + rules.hands_off_h
         if d.escalation:
             self.escalations += 1
             self.log(
-                K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason
+                K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, reason=d.reason
             )
         if legit:
             if d.action == "board":
                 self.false_positive_boardings += 1
                 self.log(
-                    K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason
+                    K.FALSE_POSITIVE_BOARDING, vessel=ref.vid, asset=a.aid, xy=xy, reason=d.reason
                 )
                 yield self.env.timeout(rules.boarding_duration_h)
             else:
-                self.log(K.RELEASE, vessel=ref.vid, asset=a.aid, xy=xy, detail=d.reason)
+                self.log(K.RELEASE, vessel=ref.vid, asset=a.aid, xy=xy, reason=d.reason)
             return
         if d.action == "board":
             self.log(
@@ -1185,8 +1248,11 @@ class Model:
                 voyage=voyage_id,
                 xy=xy,
                 cargo_t=v.cargo_t,
-                detail=d.reason,
+                reason=d.reason,
             )
+            # a boarded vessel is held alongside the boarding party: it neither sails on nor
+            # delivers (nor hands its cargo over) until it is seized or released
+            self._tell_voyage(v, Held(v.vid, self.env.now + rules.boarding_duration_h))
             yield self.env.timeout(rules.boarding_duration_h)
             if v.cargo_t > 0 or v.watchlisted or rules.blockade:
                 self._take(v, "seized", a, xy, d.reason)
@@ -1197,18 +1263,26 @@ class Model:
                     asset=a.aid,
                     voyage=voyage_id,
                     xy=xy,
-                    detail="nothing found",
+                    reason=R.NOTHING_FOUND,
                 )
+                self._tell_voyage(v, Released(v.vid))
                 self.observed(ref, a)
         elif d.action == "divert":
             self._take(v, "diverted", a, xy, d.reason)
         else:
-            self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, detail=d.reason)
+            self.log(K.RELEASE, vessel=v.vid, asset=a.aid, voyage=voyage_id, xy=xy, reason=d.reason)
             self.observed(ref, a)
 
     def _take(self, v: IllicitVessel, action: str, a: Asset, xy: Any, reason: str) -> None:
+        """Seize or divert a vessel. Only a vessel carrying the voyage's cargo logs a seizure or
+        diversion (so those events and the voyages' outcomes count the same thing); an empty
+        one is ``vessel_detained``.
+        """
         v.seized = True
-        kind = K.SEIZURE if action == "seized" else K.DIVERSION
+        if v.cargo_t > 0:
+            kind = K.SEIZURE if action == "seized" else K.DIVERSION
+        else:
+            kind = K.DETAINED
         self.log(
             kind,
             vessel=v.vid,
@@ -1216,10 +1290,15 @@ class Model:
             voyage=v.voyage.vid,
             xy=xy,
             cargo_t=v.cargo_t,
-            detail=reason,
+            reason=reason,
         )
         self.retire(v)
-        cause = Boarded(v.vid, action)
+        self._tell_voyage(v, Boarded(v.vid, action))
+
+    def _tell_voyage(self, v: IllicitVessel, cause: Boarded | Held | Released) -> None:
+        """Deliver an allied action to the vessel's voyage process (or to its runner directly
+        once the voyage is settled and its vessels are only sailing home).
+        """
         if v.voyage.process is not None and v.voyage.process.is_alive:
             v.voyage.process.interrupt(cause)
         else:
@@ -1227,14 +1306,23 @@ class Model:
 
     # ------------------------------------------------------------- smugglers
     def start_voyage(self, program: Program) -> None:
-        """Begin one voyage of a program (called by the program's Poisson source)."""
-        rng = self.rng
+        """Begin one voyage of a program (called by the program's Poisson source).
+
+        The k-th voyage of a program draws its plan from its own stream
+        (``program/<name>/voyage/<k>``) and its reactions to allied action from another
+        (``.../react``): a voyage's plan never depends on what patrols did to earlier ones.
+        """
+        k = self._program_voyages.get(program.name, 0)
+        self._program_voyages[program.name] = k + 1
+        rng = self.streams.get(f"program/{program.name}/voyage/{k}")
         method = "sts" if rng.random() < program.sts_share else "direct"
         cargo = float(rng.uniform(*program.cargo_t))
         counted = self.env.now >= self.scenario.warmup_days * 24.0
         voyage = Voyage(len(self.voyages), program, method, self.env.now, cargo, counted)
         self.voyages.append(voyage)
-        voyage.runner = VoyageRunner(self, voyage, rng)
+        voyage.runner = VoyageRunner(
+            self, voyage, rng, self.streams.get(f"program/{program.name}/voyage/{k}/react")
+        )
         voyage.process = self.env.process(voyage.runner.run())
 
     def new_vessel_id(self, prefix: str) -> str:
@@ -1293,7 +1381,11 @@ class Model:
 
     def retire_later(self, v: IllicitVessel) -> None:
         """Retire the vessel when its current plan (the way home) ends."""
-        self._at(max(self.env.now, v.track.end_h), self.retire, v)
+        self._at(max(self.env.now, v.track.end_h), self._retire_if_home, v, v.track.version)
+
+    def _retire_if_home(self, v: IllicitVessel, version: int) -> None:
+        if v.track.version == version and v.active:  # else re-planned (held, released) since
+            self.retire(v)
 
     def pos(self, v: IllicitVessel) -> tuple[float, float]:
         """Position of an illicit vessel now."""
@@ -1303,19 +1395,26 @@ class Model:
             else (float(v.home_xy[0]), float(v.home_xy[1]))
         )
 
-    def recent_sightings(self, area: str) -> int:
-        """Patrol sightings reported by smugglers in an area over the last 30 days."""
-        t0 = self.env.now - _SIGHTING_MEMORY_H
+    def recent_sightings(self, area: str, memory_h: float) -> int:
+        """Patrol sightings reported by smugglers in an area within the last ``memory_h``."""
+        t0 = self.env.now - memory_h
         return sum(1 for t, a in self._sightings if t >= t0 and a == area)
 
     # ---------------------------------------------------------------- run
     def run(self) -> None:
-        """Run to the scenario's end."""
-        self.env.run(until=self.scenario.duration_h)
+        """Run to the scenario's end, counting SimPy steps (events processed) on the way.
+
+        Stepping through the public ``peek``/``step`` API processes the same events as
+        ``env.run(until=...)`` (those before the end; the final ``run`` only moves the clock
+        to the end), without reading SimPy's private event counter and queue.
+        """
+        env, until = self.env, self.scenario.duration_h
+        steps = 0
+        peek, step = env.peek, env.step
+        while peek() < until:
+            step()
+            steps += 1
+        env.run(until=until)
+        self.simpy_steps = steps
         for a in self.assets:
             self._settle_contacts(a)
-        # SimPy steps: events taken off the queue and processed (each ``env.step``), counted
-        # without a per-step hook as events scheduled minus events still queued, minus the
-        # run's own stop event (reads SimPy's private event counter).
-        eid = getattr(self.env, "_eid", None)
-        self.simpy_steps = (next(eid) - len(self.env._queue) - 1) if eid is not None else -1

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.records import Reason as R
 from sim.scenarios.schema import Rules
 
 __all__ = ["Decision", "decide"]
@@ -32,6 +33,7 @@ class Decision:
 
     action: str
     reason: str
+    """A code of ``sim.model.records.REASONS`` (the events' ``reason`` column)."""
     escalation: bool = False
 
 
@@ -54,37 +56,35 @@ def decide(
         dprk_zone: True inside DPRK territorial sea or its declared 50 nm military zone.
         flag: flag of the intercepted vessel ('PRK', 'stateless', ...).
         dprk_bound: True if the vessel is bound to or from a DPRK port.
-        rng: the run's generator.
+        rng: the intercepted vessel's interdiction stream.
     """
     escalation = False
     if dprk_zone:
         if not rules.enter_dprk_zones:
-            return Decision("break_off", "inside DPRK-claimed waters")
+            return Decision("break_off", R.DPRK_WATERS)
         escalation = True
     if rules.blockade and dprk_bound:
-        return Decision("board", "blockade stop", escalation=True)
+        return Decision("board", R.BLOCKADE_STOP, escalation=True)
     if zone == "territorial":
         if state in rules.allied_states or state in rules.cooperating_states:
-            return Decision("board", f"{state} territorial sea", escalation)
+            return Decision("board", R.ALLIED_TERRITORIAL, escalation)
         if state == "PRK":
-            return Decision("board", "DPRK territorial sea", escalation)
-        return Decision("release", f"no jurisdiction in {state} territorial sea", escalation)
+            return Decision("board", R.DPRK_TERRITORIAL, escalation)
+        return Decision("release", R.NO_JURISDICTION, escalation)
     # contiguous zone, EEZ and high seas: freedom of navigation, flag-state consent needed
     if state in rules.cooperating_states and zone in ("contiguous", "eez") and flag == state:
-        return Decision("board", f"{state} cooperates", escalation)
+        return Decision("board", R.COASTAL_STATE_COOPERATES, escalation)
     if not rules.high_seas_boarding:
-        return Decision("release", "observe and report only", escalation)
+        return Decision("release", R.OBSERVE_ONLY, escalation)
     if flag == "stateless":
-        return Decision("board", "stateless vessel (UNCLOS Art. 110)", escalation)
+        return Decision("board", R.STATELESS, escalation)
     p = rules.consent_probability.get(flag, rules.default_consent_probability)
     if (
         p <= 0.0
     ):  # a state that never consents (DPRK, and China/Russia when opposed) does not direct either
-        return Decision("release", f"flag state {flag} refuses all consent", escalation)
+        return Decision("release", R.FLAG_REFUSES_ALL, escalation)
     if rng.random() < p:
-        return Decision("board", f"flag state {flag} consented", escalation)
+        return Decision("board", R.FLAG_CONSENTED, escalation)
     if rng.random() < rules.port_direction_probability:
-        return Decision(
-            "divert", f"flag state {flag} refused boarding, directed to port", escalation
-        )
-    return Decision("release", f"flag state {flag} refused consent", escalation)
+        return Decision("divert", R.FLAG_REFUSED_DIRECTED, escalation)
+    return Decision("release", R.FLAG_REFUSED, escalation)

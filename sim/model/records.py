@@ -14,6 +14,10 @@ __all__ = [
     "Event",
     "EventKind",
     "EVENT_KINDS",
+    "Reason",
+    "REASONS",
+    "ACTIVITIES",
+    "ZONES",
     "EVENT_COLUMNS",
     "VOYAGE_COLUMNS",
     "ASSET_COLUMNS",
@@ -28,15 +32,11 @@ class EventKind:
 
     VOYAGE_START = "voyage_start"
     DEPART = "depart"
-    ARRIVE_RENDEZVOUS = "arrive_rendezvous"
     TRANSFER_START = "transfer_start"
     TRANSFER_END = "transfer_end"
     TRANSFER_ABORTED = "transfer_aborted"
     RELOCATE = "relocate"
     DELIVERY = "delivery"
-    RETURN_HOME = "return_home"
-    AIS_OFF = "ais_off"
-    AIS_ON = "ais_on"
     DETECTION = "detection"
     SUSPECT_REPORT = "suspect_report"
     DISPATCH = "dispatch"
@@ -45,6 +45,7 @@ class EventKind:
     BOARDING = "boarding"
     SEIZURE = "seizure"
     DIVERSION = "diversion"
+    DETAINED = "vessel_detained"
     RELEASE = "release"
     FALSE_POSITIVE_BOARDING = "false_positive_boarding"
     ESCALATION = "escalation_incident"
@@ -55,31 +56,150 @@ class EventKind:
 
 EVENT_KINDS: dict[str, str] = {
     EventKind.VOYAGE_START: "An illicit voyage begins (cargo loaded for outbound legs).",
-    EventKind.DEPART: "A vessel leaves a port or place.",
-    EventKind.ARRIVE_RENDEZVOUS: "A vessel reaches its rendezvous point and waits for its partner.",
+    EventKind.DEPART: (
+        "A vessel leaves a port or place (place: rendezvous area or destination port; ais: "
+        "whether it sails with AIS on)."
+    ),
     EventKind.TRANSFER_START: "Two vessels come alongside and start a ship-to-ship transfer.",
     EventKind.TRANSFER_END: "A transfer completes; cargo is now on the receiving vessel.",
-    EventKind.TRANSFER_ABORTED: "A transfer or direct run was halted because allies were present.",
-    EventKind.RELOCATE: "Smugglers move an observed transfer to another rendezvous area.",
-    EventKind.DELIVERY: "Cargo reaches its destination port (DPRK port for petroleum, foreign port for coal).",
-    EventKind.RETURN_HOME: "A vessel returns to its home port (with or without cargo).",
-    EventKind.AIS_OFF: "A vessel switches its AIS transponder off.",
-    EventKind.AIS_ON: "A vessel switches its AIS transponder back on.",
-    EventKind.DETECTION: "An allied sensor detects a vessel (contact); detail says how it was classified.",
-    EventKind.SUSPECT_REPORT: "A contact is reported as suspect (to the cell or to own forces).",
+    EventKind.TRANSFER_ABORTED: (
+        "A transfer or direct run was abandoned; reason says why (halted on sighting an allied "
+        "asset, partner late, partner taken or boarded)."
+    ),
+    EventKind.RELOCATE: "Smugglers move an observed transfer to another rendezvous area (place).",
+    EventKind.DELIVERY: (
+        "Cargo reaches its destination port (place: a DPRK port for petroleum, a foreign port "
+        "for coal)."
+    ),
+    EventKind.DETECTION: (
+        "An allied sensor detects an illicit vessel (one row per contact: a sensor re-planning "
+        "at the same instant does not repeat it); reason holds the operators' classification "
+        "('' = not suspect), activity and ais what the vessel was doing."
+    ),
+    EventKind.SUSPECT_REPORT: (
+        "A contact is reported as suspect (to the cell or to own forces); reason is the "
+        "classification."
+    ),
     EventKind.DISPATCH: "A warship is ordered to intercept a suspect.",
-    EventKind.DATUM_LOST: "A dispatched warship failed to regain the suspect and gave up.",
+    EventKind.DATUM_LOST: "A pursuing warship lost its suspect and gave up; reason says why.",
     EventKind.INTERCEPT: "A warship closes with a suspect and hails it.",
-    EventKind.BOARDING: "A warship boards a vessel.",
-    EventKind.SEIZURE: "A vessel and its cargo are seized.",
-    EventKind.DIVERSION: "A vessel is directed to a port for inspection (flag state refused boarding).",
-    EventKind.RELEASE: "An intercepted vessel is let go (no consent, no jurisdiction, or nothing found).",
+    EventKind.BOARDING: (
+        "A warship boards a vessel; the vessel is held (it neither moves nor delivers) until "
+        "it is seized or released."
+    ),
+    EventKind.SEIZURE: (
+        "A vessel is seized with the voyage's cargo: exactly one per voyage whose outcome is "
+        "seized (the same definition as the voyages table)."
+    ),
+    EventKind.DIVERSION: (
+        "A vessel is directed to a port for inspection with the voyage's cargo (flag state "
+        "refused boarding): exactly one per voyage whose outcome is diverted."
+    ),
+    EventKind.DETAINED: (
+        "A vessel without cargo is seized or diverted (a partner before the transfer, a "
+        "giver on its way home); the voyage's outcome follows its cargo."
+    ),
+    EventKind.RELEASE: (
+        "An intercepted vessel is let go (no consent, no jurisdiction, nothing found, or the "
+        "pursuer broke off); reason says which."
+    ),
     EventKind.FALSE_POSITIVE_BOARDING: "A legitimate vessel was intercepted and boarded.",
     EventKind.ESCALATION: "Action inside DPRK-claimed waters or a blockade stop: an escalation incident.",
     EventKind.SORTIE_START: "An aircraft takes off or a ship leaves port for patrol.",
     EventKind.SORTIE_END: "An aircraft lands or a ship returns to port.",
-    EventKind.SATELLITE_PASS: "A satellite images an area.",
+    EventKind.SATELLITE_PASS: "A satellite images an area (place); no position.",
 }
+
+
+class Reason:
+    """Codes of the ``reason`` column (strings, so tables stay readable)."""
+
+    # classification of a contact (detection, suspect_report)
+    ALONGSIDE = "alongside"
+    WATCHLISTED = "watchlisted"
+    DARK_CONTACT = "dark_contact"
+    FALSE_ALARM = "false_alarm"
+    AIS_WATCHLIST = "ais_watchlist"
+    AIS_ENCOUNTER = "ais_encounter"
+    AIS_LOITERING = "ais_loitering"
+    # smugglers
+    HALTED_ON_SIGHTING = "halted_on_sighting"
+    PARTNER_LATE = "partner_late"
+    PARTNER_TAKEN = "partner_taken"
+    PARTNER_BOARDED = "partner_boarded"
+    # pursuit
+    NOT_REGAINED = "not_regained"
+    OUTRUN = "outrun"
+    NO_ROUTE = "no_route"
+    RESOLVES_EXHAUSTED = "resolves_exhausted"
+    BROKE_OFF_DPRK_WATERS = "broke_off_dprk_waters"
+    CUED = "cued"
+    # interdiction rules (sim.model.interdiction.decide)
+    DPRK_WATERS = "dprk_waters"
+    BLOCKADE_STOP = "blockade_stop"
+    ALLIED_TERRITORIAL = "allied_territorial_sea"
+    DPRK_TERRITORIAL = "dprk_territorial_sea"
+    NO_JURISDICTION = "no_jurisdiction"
+    COASTAL_STATE_COOPERATES = "coastal_state_cooperates"
+    OBSERVE_ONLY = "observe_only"
+    STATELESS = "stateless"
+    FLAG_REFUSES_ALL = "flag_refuses_all_consent"
+    FLAG_CONSENTED = "flag_consented"
+    FLAG_REFUSED_DIRECTED = "flag_refused_directed_to_port"
+    FLAG_REFUSED = "flag_refused"
+    NOTHING_FOUND = "nothing_found"
+
+
+REASONS: dict[str, str] = {
+    Reason.ALONGSIDE: "Seen alongside another vessel (a transfer in progress).",
+    Reason.WATCHLISTED: "Identified as a designated (watchlisted) vessel.",
+    Reason.DARK_CONTACT: "A vessel not broadcasting AIS, judged suspect.",
+    Reason.FALSE_ALARM: "A legitimate vessel judged suspect.",
+    Reason.AIS_WATCHLIST: "The cell's AIS watch saw a designated identity broadcasting.",
+    Reason.AIS_ENCOUNTER: "AIS analytics: two vessels alongside long enough, far enough offshore.",
+    Reason.AIS_LOITERING: "AIS analytics: a vessel stopped long enough, far enough offshore.",
+    Reason.HALTED_ON_SIGHTING: "Smugglers saw an allied asset close by and halted.",
+    Reason.PARTNER_LATE: "The partner did not arrive in time; the early vessel gave up.",
+    Reason.PARTNER_TAKEN: "The empty partner was seized or diverted before the transfer.",
+    Reason.PARTNER_BOARDED: "A vessel was boarded before the transfer; the meeting is off.",
+    Reason.NOT_REGAINED: "The datum search ended without regaining the suspect.",
+    Reason.OUTRUN: "The suspect cannot be caught within the pursuit horizon.",
+    Reason.NO_ROUTE: "No route over water to the intercept point.",
+    Reason.RESOLVES_EXHAUSTED: "pursuit.resolves courses sailed without closing on the suspect.",
+    Reason.BROKE_OFF_DPRK_WATERS: "The intercept point lies in DPRK-claimed waters: broke off.",
+    Reason.CUED: "An aircraft launched on a cue; vessel is the suspect it was sent for.",
+    Reason.DPRK_WATERS: "Inside DPRK-claimed waters and the rules forbid entering them.",
+    Reason.BLOCKADE_STOP: "A DPRK-bound vessel stopped under a blockade.",
+    Reason.ALLIED_TERRITORIAL: "In the territorial sea of an allied or cooperating state.",
+    Reason.DPRK_TERRITORIAL: "In the DPRK territorial sea (only when entering is allowed).",
+    Reason.NO_JURISDICTION: "In a third state's territorial sea: no jurisdiction.",
+    Reason.COASTAL_STATE_COOPERATES: "A cooperating coastal state acts on its flag in its zone.",
+    Reason.OBSERVE_ONLY: "No high-seas boarding under the rules: observe and report only.",
+    Reason.STATELESS: "A stateless vessel may be boarded (UNCLOS Art. 110).",
+    Reason.FLAG_REFUSES_ALL: "The flag state never consents (nor directs to port).",
+    Reason.FLAG_CONSENTED: "The flag state consented to boarding.",
+    Reason.FLAG_REFUSED_DIRECTED: "The flag state refused boarding but directed it to port.",
+    Reason.FLAG_REFUSED: "The flag state refused consent.",
+    Reason.NOTHING_FOUND: "Boarded, no cargo and not designated: released.",
+}
+"""Every value the ``reason`` column takes ('' when the event has none)."""
+
+ACTIVITIES: dict[str, str] = {
+    "transit": "Under way between places.",
+    "wait": "Loitering at a rendezvous for the partner.",
+    "sts": "Alongside another vessel (a transfer in progress).",
+}
+"""Values of the ``activity`` column of events and tracks ('' when not applicable)."""
+
+ZONES: dict[str, str] = {
+    "territorial": "Within 12 nm of a coast (state: whose).",
+    "contiguous": "12-24 nm from a coast.",
+    "eez": "24-200 nm from a coast.",
+    "high_seas": "More than 200 nm from every coast (state '').",
+    "land": "On land: air bases (sortie_start, sortie_end of aircraft) and ports.",
+    "": "The event has no position (satellite_pass).",
+}
+"""Values of the ``zone`` column, from the theater's zone raster at the event's position."""
 
 
 class Event(NamedTuple):
@@ -93,7 +213,10 @@ class Event(NamedTuple):
     x_m: float
     y_m: float
     cargo_t: float
-    detail: str
+    reason: str
+    activity: str
+    place: str
+    ais: str
 
 
 EVENT_COLUMNS: dict[str, str] = {
@@ -105,11 +228,14 @@ EVENT_COLUMNS: dict[str, str] = {
     "x_m": "Easting in the theater's metric CRS (metres).",
     "y_m": "Northing in the theater's metric CRS (metres).",
     "cargo_t": "Cargo concerned, tonnes (0 when not applicable).",
-    "detail": "Free text: classification, outcome reason, area name.",
+    "reason": "Why, as a code: classification, interdiction rule, cause of a halt; see REASONS.",
+    "activity": "What the vessel was doing (detections): transit, wait, sts; see ACTIVITIES.",
+    "place": "Area or place concerned: rendezvous area, imaged area, destination port, or ''.",
+    "ais": "on or off: the vessel's AIS at the event (detections, departures), or ''.",
     "lon": "Longitude, degrees east (added at the end of the run).",
     "lat": "Latitude, degrees north (added at the end of the run).",
     "state": "Coastal state whose zone contains the position (ISO alpha-3, '' on the high seas).",
-    "zone": "Zone kind at the position: territorial, contiguous, eez, high_seas.",
+    "zone": "Zone kind at the position; see ZONES.",
 }
 
 OUTCOMES: dict[str, str] = {
@@ -120,6 +246,8 @@ OUTCOMES: dict[str, str] = {
     "failed": "The partners never met (one gave up waiting); cargo returned. Not caused by allies.",
     "in_transit": "Still under way when the simulation ended.",
 }
+"""Values of the voyages table's ``outcome``; a seizure or diversion overrides an earlier
+disrupted or failed outcome when the cargo being carried back is taken."""
 
 VOYAGE_COLUMNS: dict[str, str] = {
     "voyage": "Voyage number within the run.",
@@ -205,3 +333,54 @@ TRACK_COLUMNS: dict[str, str] = {
     "activity": "transit, wait (loitering at a rendezvous) or sts (alongside another vessel).",
 }
 """Columns of the ``tracks`` table (recorded when the scenario sets ``record_tracks``)."""
+
+_TABLES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("events", "One row per event, in time order.", EVENT_COLUMNS),
+    ("voyages", "One row per illicit voyage.", VOYAGE_COLUMNS),
+    ("assets", "One row per patrol asset.", ASSET_COLUMNS),
+    ("summary", "Headline metrics of one replication (`RunResult.summary`).", SUMMARY_COLUMNS),
+    ("tracks", "One row per sailed leg of every vessel (with `record_tracks`).", TRACK_COLUMNS),
+)
+
+_VALUE_LISTS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("Event kinds (`events.kind`)", "kind", EVENT_KINDS),
+    ("Reasons (`events.reason`; '' when an event has none)", "reason", REASONS),
+    ("Activities (`events.activity`, `tracks.activity`)", "activity", ACTIVITIES),
+    ("Zones (`events.zone`)", "zone", ZONES),
+    ("Voyage outcomes (`voyages.outcome`)", "outcome", OUTCOMES),
+)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def outputs_markdown() -> str:
+    """The reference page ``docs/outputs.md``, rendered from the column dictionaries above.
+
+    The dictionaries are the single source (Parquet metadata is written from them too); a test
+    fails when the page is out of date (the page's first lines say how to regenerate it).
+    """
+    lines = [
+        "# Output tables",
+        "",
+        "<!-- Generated from the column dictionaries in sim/model/records.py; do not edit by "
+        "hand. Regenerate: python -c 'import sim.model.records as r; "
+        'print(r.outputs_markdown(), end="")\' > docs/outputs.md -->',
+        "",
+        "Each replication produces the tables below (Parquet in a run directory, DataFrames "
+        "from `sim.run`). Units are in the column names (`_h` hours, `_m` metres, `_t` tonnes, "
+        "`_nm` nautical miles).",
+        "",
+    ]
+    for name, what, cols in _TABLES:
+        lines += [f"## `{name}`", "", what, "", "| column | meaning |", "|---|---|"]
+        lines += [f"| `{c}` | {_cell(d)} |" for c, d in cols.items()]
+        lines.append("")
+    for title, col, values in _VALUE_LISTS:
+        lines += [f"## {title}", "", f"| {col} | meaning |", "|---|---|"]
+        lines += [
+            f"| `{k}` | {_cell(d)} |" if k else f"| '' | {_cell(d)} |" for k, d in values.items()
+        ]
+        lines.append("")
+    return "\n".join(lines)

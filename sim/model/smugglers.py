@@ -19,15 +19,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, legs_along
 from sim.model.records import EventKind as K
+from sim.model.records import Reason as R
 from sim.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
     from sim.scenarios.schema import Program
 
-__all__ = ["IllicitVessel", "Voyage", "Observed", "Boarded", "voyage_source"]
+__all__ = [
+    "IllicitVessel",
+    "Voyage",
+    "VoyageCause",
+    "Observed",
+    "Boarded",
+    "Held",
+    "Released",
+    "voyage_source",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,29 @@ class Boarded:
 
     vessel: str
     action: str  # "seized" or "diverted"
+
+
+@dataclass(frozen=True)
+class Held:
+    """Interrupt cause: one of the voyage's vessels is being boarded until ``until_h``.
+
+    It stops where it is and nothing that needs it (the meeting, the transfer, the delivery)
+    happens until it is seized or released.
+    """
+
+    vessel: str
+    until_h: float
+
+
+@dataclass(frozen=True)
+class Released:
+    """Interrupt cause: a boarded vessel was released (nothing found)."""
+
+    vessel: str
+
+
+VoyageCause = Observed | Boarded | Held | Released
+"""Interrupt causes a voyage process reacts to."""
 
 
 @dataclass(eq=False)
@@ -143,9 +177,13 @@ class Voyage:
         return [v for v in (self.giver, self.taker) if v is not None]
 
     def settle(self, outcome: str, t_h: float) -> None:
-        """Fix the outcome (only once, except that a seizure overrides an earlier disruption)."""
+        """Fix the outcome once; a later seizure or diversion still overrides it.
+
+        A disrupted or failed voyage carries its cargo back home; if that cargo is taken on
+        the way, the voyage was seized (or diverted) after all.
+        """
         if self.outcome == "in_transit" or (
-            outcome in ("seized", "diverted") and self.outcome == "disrupted"
+            outcome in ("seized", "diverted") and self.outcome in ("disrupted", "failed")
         ):
             self.outcome = outcome
             self.end_h = t_h
@@ -188,7 +226,7 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...], weights: Any = None)
     return items[int(rng.choice(len(items), p=w / w.sum()))]
 
 
-def voyage_source(model: Model, program: Program, rng: np.random.Generator):  # noqa: ANN201 (generator)
+def voyage_source(model: Model, program: Program, rng: np.random.Generator) -> ProcessGenerator:
     """Poisson stream of voyages of one program (a SimPy process)."""
     env = model.env
     rate_h = program.voyages_per_year / HOURS_PER_YEAR
@@ -202,10 +240,18 @@ def voyage_source(model: Model, program: Program, rng: np.random.Generator):  # 
 class VoyageRunner:
     """The process of one voyage: plan, sail, meet, transfer, deliver; react to allies."""
 
-    def __init__(self, model: Model, voyage: Voyage, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        model: Model,
+        voyage: Voyage,
+        rng: np.random.Generator,
+        react_rng: np.random.Generator,
+    ) -> None:
         self.m = model
         self.v = voyage
         self.rng = rng
+        self.react_rng = react_rng
+        self.held: set[str] = set()
         p = voyage.program
         self.petroleum = p.commodity == "petroleum"
         self.dprk_port = _pick(rng, p.dprk_ports)
@@ -248,7 +294,8 @@ class VoyageRunner:
         areas = list(p.rendezvous_areas)
         w = np.asarray(p.rendezvous_weights or [1.0] * len(areas), dtype=float)
         if p.avoid_patrolled_areas:
-            w = w / (1.0 + np.array([self.m.recent_sightings(a) for a in areas]))
+            memory_h = p.sighting_memory_days * 24.0
+            w = w / (1.0 + np.array([self.m.recent_sightings(a, memory_h) for a in areas]))
         if exclude and len(areas) > 1:
             w[areas.index(exclude)] = 0.0
         return areas[int(self.rng.choice(len(areas), p=w / w.sum()))]
@@ -277,7 +324,7 @@ class VoyageRunner:
             vessel.track.set(np.vstack([legs, hold_leg(x, y, end[1], t_end_h)]))
 
     # ---------------------------------------------------------------- process
-    def run(self):  # noqa: ANN201 (SimPy generator)
+    def run(self) -> ProcessGenerator:
         """The voyage process."""
         m, v = self.m, self.v
         env = m.env
@@ -290,7 +337,6 @@ class VoyageRunner:
             voyage=v.vid,
             xy=v.giver.home_xy,
             cargo_t=v.cargo_t,
-            detail=f"{v.program.name}/{v.method}",
         )
         next_h = self.plan_approach() if v.method == "sts" else self.plan_direct()
         while v.phase != "done":
@@ -308,7 +354,7 @@ class VoyageRunner:
         """Both vessels sail to a rendezvous point; the earlier one waits; returns the meeting time."""
         m, v, p, rng = self.m, self.v, self.v.program, self.rng
         v.area = v.area or self.choose_area()
-        rv = m.site(v.area)
+        rv = m.site(v.area, rng)
         now = m.env.now
         t_g = self.sail(v.giver, rv, now)
         t_t = self.sail(v.taker, rv, now)
@@ -340,9 +386,10 @@ class VoyageRunner:
                 K.DEPART,
                 vessel=vessel.vid,
                 voyage=v.vid,
-                xy=vessel.home_xy,
+                xy=vessel.track.position(now),
                 cargo_t=vessel.cargo_t,
-                detail=f"to {v.area}" + (" (AIS off)" if vessel.dark else ""),
+                place=v.area,
+                ais="on" if vessel.ais_on(now) else "off",
             )
         v.phase = "approach"
         return t_meet
@@ -360,7 +407,8 @@ class VoyageRunner:
             voyage=v.vid,
             xy=v.giver.home_xy,
             cargo_t=v.cargo_t,
-            detail=f"direct to {dest}" + (" (AIS off)" if v.giver.dark else ""),
+            place=dest,
+            ais="on" if v.giver.ais_on(m.env.now) else "off",
         )
         v.phase = "run"
         return t_arr
@@ -377,7 +425,8 @@ class VoyageRunner:
                     voyage=v.vid,
                     xy=m.pos(v.giver),
                     cargo_t=v.cargo_t,
-                    detail="partner late: gave up",
+                    reason=R.PARTNER_LATE,
+                    place=v.area,
                 )
                 return self.go_home(outcome="failed", returned=True)
             v.phase = "sts"
@@ -387,7 +436,7 @@ class VoyageRunner:
                 voyage=v.vid,
                 xy=m.pos(v.giver),
                 cargo_t=v.cargo_t,
-                detail=f"{v.taker.vid} in {v.area}",
+                place=v.area,
             )
             return self.t_done
         if v.phase == "sts":
@@ -398,7 +447,7 @@ class VoyageRunner:
                 voyage=v.vid,
                 xy=m.pos(v.giver),
                 cargo_t=v.cargo_t,
-                detail=f"to {v.taker.vid}",
+                place=v.area,
             )
             self.sail(v.giver, v.giver.home_xy, now)
             m.publish_target(v.giver)
@@ -415,7 +464,7 @@ class VoyageRunner:
                 voyage=v.vid,
                 xy=m.pos(carrier),
                 cargo_t=carrier.cargo_t,
-                detail=v.program.commodity,
+                place=self.dprk_port if self.petroleum else self.foreign_place,
             )
             carrier.cargo_t = 0.0
             v.settle("delivered", now)
@@ -430,8 +479,8 @@ class VoyageRunner:
         m, v = self.m, self.v
         now = m.env.now
         for vessel in v.vessels:
-            if vessel.seized or not vessel.active:
-                continue
+            if vessel.seized or not vessel.active or vessel.vid in self.held:
+                continue  # a held vessel sails when it is released (or is seized)
             vessel.sts_window = (math.inf, math.inf)
             vessel.wait_from_h = math.inf
             if returned and vessel.cargo_t > 0:
@@ -443,12 +492,17 @@ class VoyageRunner:
         v.phase = "done"
         return now
 
-    def react(self, cause: Any, next_h: float) -> float:
+    def react(self, cause: VoyageCause, next_h: float) -> float:
         """Respond to allied action; returns the (possibly new) time of the next phase change."""
-        m, v, p, rng = self.m, self.v, self.v.program, self.rng
+        m, v, p, rng = self.m, self.v, self.v.program, self.react_rng
         now = m.env.now
+        if isinstance(cause, Held):
+            return self._hold(m.illicit[cause.vessel], cause.until_h, next_h)
+        if isinstance(cause, Released):
+            return self._release(m.illicit[cause.vessel], next_h)
         if isinstance(cause, Boarded):
             vessel = m.illicit[cause.vessel]
+            self.held.discard(vessel.vid)
             if vessel.cargo_t > 0:
                 if vessel.returning:  # the cargo was booked as returned; it is seized after all
                     v.returned_t -= vessel.cargo_t
@@ -459,11 +513,21 @@ class VoyageRunner:
                 return self.go_home(outcome=cause.action, returned=True)
             if v.phase in ("approach", "sts", "run"):
                 # the empty partner was taken before the transfer: the transfer cannot happen
+                m.log(
+                    K.TRANSFER_ABORTED,
+                    vessel=vessel.vid,
+                    voyage=v.vid,
+                    xy=m.pos(vessel),
+                    cargo_t=v.cargo_t,
+                    reason=R.PARTNER_TAKEN,
+                    place=v.area,
+                )
                 return self.go_home(outcome="disrupted", returned=True)
             return next_h  # empty giver seized on its way home: the delivery goes on
         if isinstance(cause, Observed):
             if (
-                v.phase not in ("approach", "sts", "run")
+                self.held  # a boarding party is aboard one of them: nothing to decide now
+                or v.phase not in ("approach", "sts", "run")
                 or rng.random() >= p.abort_when_observed_probability
             ):
                 return next_h
@@ -474,12 +538,16 @@ class VoyageRunner:
                 xy=m.pos(m.illicit[cause.vessel]),
                 cargo_t=v.cargo_t,
                 asset=cause.asset,
-                detail=f"halted on seeing {cause.asset}",
+                reason=R.HALTED_ON_SIGHTING,
+                place=v.area,
             )
             can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0
-            if can_move and v.relocations < 2 and rng.random() < p.relocate_probability:
-                old = v.area
-                v.area = self.choose_area(exclude=old)
+            if (
+                can_move
+                and v.relocations < p.max_relocations
+                and rng.random() < p.relocate_probability
+            ):
+                v.area = self.choose_area(exclude=v.area)
                 v.relocations += 1
                 m.log(
                     K.RELOCATE,
@@ -487,8 +555,65 @@ class VoyageRunner:
                     voyage=v.vid,
                     xy=m.pos(v.giver),
                     cargo_t=v.cargo_t,
-                    detail=f"{old} -> {v.area}",
+                    place=v.area,
                 )
                 return self.plan_approach()
             return self.go_home(outcome="disrupted", returned=True)
+        return next_h
+
+    def _needs(self, vessel: IllicitVessel) -> bool:
+        """Whether the voyage's next phase change waits for this vessel."""
+        v = self.v
+        if v.phase in ("approach", "sts"):
+            return True
+        return (v.phase == "deliver" and vessel is v.taker) or (
+            v.phase == "run" and vessel is v.giver
+        )
+
+    def _hold(self, vessel: IllicitVessel, until_h: float, next_h: float) -> float:
+        """A boarding party is aboard: stop the vessel where it is and suspend what needs it."""
+        m = self.m
+        now = m.env.now
+        self.held.add(vessel.vid)
+        x, y = m.pos(vessel)
+        m.archive(vessel, now)
+        vessel.track.set(hold_leg(x, y, now, max(until_h, now + 1e-3)))
+        m.publish_target(vessel)
+        return math.inf if self._needs(vessel) else next_h
+
+    def _release(self, vessel: IllicitVessel, next_h: float) -> float:
+        """The boarding found nothing: the voyage goes on without the hold.
+
+        Before the transfer the meeting is off (the smugglers know they are watched); a
+        released carrier resumes its way; a vessel whose part is over sails home.
+        """
+        m, v = self.m, self.v
+        now = m.env.now
+        self.held.discard(vessel.vid)
+        if not vessel.active or vessel.seized:
+            return next_h
+        if v.phase in ("approach", "sts"):
+            m.log(
+                K.TRANSFER_ABORTED,
+                vessel=vessel.vid,
+                voyage=v.vid,
+                xy=m.pos(vessel),
+                cargo_t=v.cargo_t,
+                reason=R.PARTNER_BOARDED,
+                place=v.area,
+            )
+            return self.go_home(outcome="disrupted", returned=True)
+        if self._needs(vessel):  # the carrier: on to its destination
+            dest = (
+                vessel.home_xy
+                if v.phase == "deliver"
+                else m.place_xy(getattr(self, "destination", self.dprk_port))
+            )
+            t_arr = self.sail(vessel, dest, now)
+            m.publish_target(vessel)
+            return t_arr
+        self.sail(vessel, vessel.home_xy, now)
+        m.publish_target(vessel)
+        if v.phase == "done":
+            m.retire_later(vessel)
         return next_h

@@ -61,6 +61,13 @@ class PatrolStrategy:
         """On-station legs from ``xy`` at ``t_h``, ending no later than ``t_end_h``."""
         raise NotImplementedError
 
+    def stopped(self, t_h: float) -> None:
+        """The asset left its last plan at ``t_h`` (tasking, the end of time on station).
+
+        Strategies with a memory (a sweep) resume from where the asset really got to, not
+        from where the plan would have taken it. The default keeps no memory.
+        """
+
     def _follow(
         self, ctx: PatrolContext, pts: np.ndarray, t_h: float, t_end_h: float
     ) -> np.ndarray:
@@ -219,40 +226,112 @@ class HotspotSearch(RandomSearch):
 
 
 class ParallelSweep(PatrolStrategy):
-    """Parallel tracks (a lawnmower) across the area, spaced by ``track_spacing_nm``."""
+    """Parallel tracks (a lawnmower) across the area, spaced at most ``track_spacing_nm``.
+
+    The sweep is a resumable plan: the asset keeps its place in the pattern across re-plans
+    (a ship's daily plan, a pursuit) and sorties (an aircraft), so it goes on with the next
+    lane instead of starting again at the first one. After the last lane it sweeps back.
+    """
 
     def __init__(self, spec: Strategy, speed_kn: float, spacing_m: float) -> None:
         super().__init__(spec, speed_kn)
         self.spacing_m = spacing_m
+        self.next_waypoint = 0
+        """Index (into the endless back-and-forth pattern) of the next waypoint to reach."""
+        self._plan: tuple[int, np.ndarray] | None = None
+        self._stopped_h = math.inf
 
     def pattern(self, ctx: PatrolContext) -> np.ndarray:
-        """Waypoints of one full sweep of the first area."""
+        """Waypoints of one full sweep of the first area.
+
+        Lanes are spread evenly so that the strips they sweep (half a spacing either side)
+        cover the whole box, the last strip included: ``ceil(height / spacing)`` lanes, their
+        spacing at most the declared one.
+        """
         poly = ctx.area_polygon(self.spec.areas[0])
+        return _per_polygon(f"sweep/{self.spacing_m:.3f}", poly, self._lanes).copy()
+
+    def _lanes(self, poly: shapely.Geometry) -> np.ndarray:
         x0, y0, x1, y1 = poly.bounds
+        n = max(1, math.ceil((y1 - y0) / self.spacing_m - 1e-9))
+        step = (y1 - y0) / n
         pts = []
         flip = False
-        y = y0 + self.spacing_m / 2
-        while y < y1:
+        for i in range(n):
+            y = y0 + (i + 0.5) * step
             line = shapely.LineString([(x0 - 1, y), (x1 + 1, y)]).intersection(poly)
             if not line.is_empty:
                 xs = np.array(line.bounds)[[0, 2]]
                 seg = [(xs[0], y), (xs[1], y)]
                 pts.extend(seg[::-1] if flip else seg)
                 flip = not flip
-            y += self.spacing_m
         return np.array(pts) if pts else np.array([poly.centroid.coords[0]])
 
+    @staticmethod
+    def waypoint(pat: np.ndarray, k: int) -> np.ndarray:
+        """The k-th waypoint of the endless pattern: forward, then back, then forward..."""
+        n = len(pat)
+        if n < 2:
+            return pat[0]
+        period = 2 * (n - 1)
+        j = k % period
+        return pat[j if j < n else period - j]
+
+    def _resume(self, t_h: float) -> None:
+        """Advance ``next_waypoint`` past the waypoints the last plan reached before ``t_h``."""
+        if self._plan is not None:
+            k0, arrivals = self._plan
+            until = min(t_h, self._stopped_h)
+            self.next_waypoint = k0 + int(np.searchsorted(arrivals, until + 1e-9, side="left"))
+            self._plan = None
+        self._stopped_h = math.inf
+
+    def stopped(self, t_h: float) -> None:
+        self._stopped_h = min(self._stopped_h, t_h)
+
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
-        return self.pattern(ctx)[0]
+        self._resume(math.inf)
+        return self.waypoint(self.pattern(ctx), self.next_waypoint)
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
+        self._resume(t_h)
         pat = self.pattern(ctx)
-        pts = [xy[None, :]]
-        length_m = float(np.sum(np.hypot(*np.diff(pat, axis=0).T))) + 1.0
-        reps = int(math.ceil((t_end_h - t_h) * self.speed_kn * KN_M_PER_H / length_m)) + 1
-        for i in range(reps):
-            pts.append(pat if i % 2 == 0 else pat[::-1])
-        return self._follow(ctx, np.vstack(pts), t_h, t_end_h)
+        span_m = (t_end_h - t_h) * self.speed_kn * KN_M_PER_H
+        k0 = self.next_waypoint
+        way = [self.waypoint(pat, k0)]
+        run_m = float(np.hypot(*(way[0] - xy)))
+        while run_m <= span_m and len(way) < 100_000:
+            nxt = self.waypoint(pat, k0 + len(way))
+            run_m += float(np.hypot(*(nxt - way[-1])))
+            way.append(nxt)
+        legs = self._follow(ctx, np.vstack([xy[None, :], np.array(way)]), t_h, t_end_h)
+        self._plan = (k0, _arrivals(legs, np.array(way)))
+        return legs
+
+
+def _arrivals(legs: np.ndarray, way: np.ndarray) -> np.ndarray:
+    """Planned arrival time at each waypoint (in order; inf for those beyond the plan).
+
+    Legs may include detours the seaway inserted between waypoints, so each waypoint is
+    matched to the first later leg that ends within 1 m of it.
+    """
+    out = np.full(len(way), math.inf)
+    if not len(legs):
+        return out
+    ends = legs[:, 2:4] + legs[:, 4:6] * (legs[:, 1] - legs[:, 0])[:, None]
+    i = 0
+    for j, p in enumerate(way):
+        d = np.hypot(ends[i:, 0] - p[0], ends[i:, 1] - p[1])
+        hit = np.flatnonzero(d <= 1.0)
+        if len(hit):  # else skipped (where the asset already was, or unreachable)
+            i += int(hit[0])
+            out[j] = legs[i, 1]
+            i += 1
+    # a skipped waypoint counts as passed when the next one is reached (keeps it sorted)
+    for j in range(len(out) - 2, -1, -1):
+        if not math.isfinite(out[j]):
+            out[j] = out[j + 1]
+    return out
 
 
 class BarrierPatrol(PatrolStrategy):

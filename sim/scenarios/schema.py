@@ -34,6 +34,7 @@ __all__ = [
     "Coordination",
     "Classification",
     "Rules",
+    "Pursuit",
     "param",
 ]
 
@@ -136,6 +137,14 @@ class Sensor(Frozen):
         description="Multiplier on detection at night: 1 for radar, 0 for optical imagery.",
         source="domain.md §6: optical imaging is blind at night; SAR works day and night",
     )
+    position_error_nm: float = param(
+        0.5,
+        unit="nm",
+        ge=0,
+        le=50,
+        description="Standard deviation (per axis) of the position a contact reports; a pursuer "
+        "steers on it.",
+    )
     identify_probability: float = param(
         0.5,
         unit="probability",
@@ -161,12 +170,13 @@ class Strategy(Frozen):
     kind: Literal["random", "sweep", "barrier", "hotspot", "cued", "station", "monitoring_cued"] = (
         Field(
             "random",
-            description="random: random waypoints in the areas; sweep: "
-            "parallel tracks; barrier: back and forth "
-            "across a line; hotspot: time shared among areas by "
-            "weight; cued: wait at base/station and respond "
-            "to reports; station: hold a point; monitoring_cued: "
-            "reserved for AIS-analytics cueing.",
+            description="random: straight legs across the first area, bouncing off its edge in a "
+            "new direction drawn at each boundary (a Lambertian billiard, which covers the area "
+            "uniformly as random-search theory assumes); sweep: parallel tracks over the first "
+            "area, resumed where the asset left off; barrier: back and forth along a line; "
+            "hotspot: random search in one area at a time, areas drawn by weight every dwell_h; "
+            "cued: wait at base/station and respond to reports; station: hold a point; "
+            "monitoring_cued: aircraft launched by AIS-analytics alerts.",
         )
     )
     areas: tuple[str, ...] = Field(
@@ -180,9 +190,9 @@ class Strategy(Frozen):
         unit="nm",
         gt=0,
         le=500,
-        description=(
-            "Sweep track spacing (defaults to the sensor's sweep width, i.e. exhaustive coverage)."
-        ),
+        description="Sweep track spacing, at most (lanes are spread evenly over the area's "
+        "height, so the last strip is covered too); defaults to the sensor's sweep width "
+        "(exhaustive coverage).",
     )
     barrier: tuple[LonLat, LonLat] | None = Field(
         None, description="Barrier line as two [lon, lat] points (barrier kind)."
@@ -284,6 +294,14 @@ class AssetGroup(Frozen):
         ge=0,
         le=24 * 7,
         description="Satellites: delay from imaging to a report reaching analysts.",
+    )
+    plan_horizon_h: float = param(
+        24.0,
+        unit="h",
+        gt=0,
+        le=24 * 14,
+        description="Ships: a patrol plan is laid this far ahead and then renewed (a new plan "
+        "draws new waypoints for random and hotspot search).",
     )
     sensor: Sensor = Field(default_factory=Sensor)
     strategy: Strategy = Field(default_factory=Strategy)
@@ -449,11 +467,26 @@ class Program(Frozen):
         "rendezvous area instead of being abandoned.",
         source="domain.md §1.3: INDOPACOM Dec 2018 assessment, transfers pushed out of the ECS",
     )
+    max_relocations: int = param(
+        2,
+        unit="relocations",
+        ge=0,
+        le=20,
+        description="A transfer is moved to another area at most this many times; after that an "
+        "observed, halted transfer is abandoned.",
+    )
     avoid_patrolled_areas: bool = Field(
         False,
-        description="Adaptive smugglers choose rendezvous areas "
-        "away from where patrols were recently seen "
-        "(weights divided by 1 + sightings in the last 30 days).",
+        description="Adaptive smugglers choose rendezvous areas away from where patrols were "
+        "recently seen (weights divided by 1 + sightings within sighting_memory_days).",
+    )
+    sighting_memory_days: float = param(
+        30.0,
+        unit="days",
+        gt=0,
+        le=365,
+        description="With avoid_patrolled_areas: how far back the smugglers remember patrol "
+        "sightings in an area.",
     )
     avoid_territorial_of: tuple[str, ...] = Field(
         ("KOR", "JPN"), description="States whose territorial seas the smugglers' routes avoid."
@@ -561,6 +594,14 @@ class Coordination(Frozen):
         le=96,
         description="Time a dispatched warship searches around the datum before giving up.",
     )
+    report_memory_h: float = param(
+        12.0,
+        unit="h",
+        ge=0,
+        le=24 * 14,
+        description="An asset does not report the same vessel again within this time (it is still "
+        "the same contact).",
+    )
     watchlist: bool = Field(
         True, description="Designated vessels identified at once become suspects."
     )
@@ -594,6 +635,30 @@ class Coordination(Frozen):
             "With ais_analytics: delay from the detector's "
             "criteria being met to the cue reaching aircraft."
         ),
+    )
+    analytics_interval_h: float = param(
+        1.0,
+        unit="h",
+        gt=0,
+        le=24,
+        description="With ais_analytics: hours between runs of the detectors over the received "
+        "AIS picture.",
+    )
+    encounter_min_shore_km: float = param(
+        10.0,
+        unit="km",
+        ge=0,
+        le=500,
+        description="Encounter alert: only at least this far from shore.",
+        source="domain.md §7: GFW encounters at least 10 km from a coastal anchorage",
+    )
+    loitering_min_shore_nm: float = param(
+        20.0,
+        unit="nm",
+        ge=0,
+        le=300,
+        description="Loitering alert: only at least this far from shore.",
+        source="domain.md §7: GFW loitering, average distance >= 20 nm from shore",
     )
     encounter_min_h: float = param(
         2.0,
@@ -715,6 +780,49 @@ class Rules(Frozen):
         le=72,
         description="Time an interception and boarding occupies the warship.",
     )
+    hands_off_h: float = param(
+        72.0,
+        unit="h",
+        ge=0,
+        le=24 * 60,
+        description="A vessel intercepted and let go is not intercepted again within this time.",
+    )
+    break_off_hands_off_h: float = param(
+        24.0,
+        unit="h",
+        ge=0,
+        le=24 * 60,
+        description="A suspect a pursuer broke off from (its intercept point lies in DPRK-claimed "
+        "waters) is not pursued again within this time.",
+    )
+
+
+class Pursuit(Frozen):
+    """How a warship closes with a suspect it holds."""
+
+    horizon_h: float = param(
+        48.0,
+        unit="h",
+        gt=0,
+        le=24 * 14,
+        description="A suspect that cannot be caught within this time is given up ('outrun').",
+    )
+    resolves: int = param(
+        8,
+        unit="re-solves",
+        ge=1,
+        le=100,
+        description="The intercept course is re-solved at most this many times as the suspect "
+        "moves (on the pursuer's own contacts); a suspect not reached by then is given up.",
+    )
+    interception_distance_nm: float = param(
+        2.0,
+        unit="nm",
+        gt=0,
+        le=20,
+        description="A pursuer this close to its suspect has intercepted it (hailing, boarding "
+        "party away).",
+    )
 
 
 # The optimize: section lives in its own module (it imports Frozen and param from here).
@@ -754,6 +862,7 @@ class Scenario(Frozen):
     coordination: Coordination = Field(default_factory=Coordination)
     classification: Classification = Field(default_factory=Classification)
     rules: Rules = Field(default_factory=Rules)
+    pursuit: Pursuit = Field(default_factory=Pursuit)
     optimize: Optimize | None = Field(
         None,
         exclude=True,

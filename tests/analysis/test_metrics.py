@@ -39,7 +39,7 @@ def voyages(outcomes: list[str], *, counted: list[bool] | None = None) -> pd.Dat
     )
 
 
-NO_EVENTS = pd.DataFrame(columns=["t_h", "kind", "voyage", "asset", "detail"])
+NO_EVENTS = pd.DataFrame(columns=["t_h", "kind", "voyage", "asset", "reason", "activity"])
 NO_ASSETS = pd.DataFrame(columns=["asset", "kind", "underway_h", "sorties"])
 
 
@@ -82,7 +82,8 @@ def test_events_before_the_warm_up_do_not_count():
             "kind": ["false_positive_boarding", "false_positive_boarding", "escalation_incident"],
             "voyage": [-1, -1, -1],
             "asset": ["a", "a", "a"],
-            "detail": ["", "", ""],
+            "reason": ["", "", ""],
+            "activity": ["", "", ""],
         }
     )
     m = summarise_run(voyages(["delivered"]), ev, NO_ASSETS, duration_h=1000.0, warmup_h=100.0)

@@ -41,7 +41,7 @@ def test_a_route_between_fixed_points_is_stored_once_for_both_directions():
     )
     th = load_theater(sc.theater)
     cache = RouteCache()  # empty: both directions would be computed if not shared
-    m = Model(sc, th, np.random.default_rng(1), cache)
+    m = Model(sc, th, 1, cache)
     a, b = m.place_xy("Nampo"), m.place_xy("Busan")
     there = m.route_xy(a, b)
     back = m.route_xy(b, a)

@@ -150,7 +150,8 @@ def test_blockade_counts_escalations(korea):
     r = run(s, seed=2, theater=korea, route_cache=ROUTES)
     ev = r.events
     # every stop of a DPRK vessel is a blockade stop, hence an escalation incident
-    stops = ev[(ev["kind"] == "seizure") & ev["vessel"].str.startswith("D")]
+    taken = ev["kind"].isin(["seizure", "vessel_detained"])  # with cargo, or empty
+    stops = ev[taken & ev["vessel"].str.startswith("D")]
     assert len(stops) > 0
     assert set(stops["vessel"]) <= set(ev.loc[ev["kind"] == "escalation_incident", "vessel"])
 
@@ -233,10 +234,7 @@ def test_ais_analytics_cue_monitoring_aircraft(korea):
     r = run(load_scenario(d), seed=6, theater=korea, route_cache=ROUTES)
     ev = r.events
     alerts = ev[(ev["asset"] == "ais-analytics")]
-    assert len(alerts) > 0 and set(alerts["detail"]) <= {
-        "AIS encounter alert",
-        "AIS loitering alert",
-    }
-    cued = ev[(ev["kind"] == "sortie_start") & ev["detail"].str.startswith("cued to")]
+    assert len(alerts) > 0 and set(alerts["reason"]) <= {"ais_encounter", "ais_loitering"}
+    cued = ev[(ev["kind"] == "sortie_start") & (ev["reason"] == "cued")]
     assert len(cued) > 0
     assert check_invariants(r, korea) == []

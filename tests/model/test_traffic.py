@@ -40,7 +40,7 @@ def test_built_traffic_legs_are_short_and_continuous():
         "scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=40", "duration_days=60"]
     )
     th = load_theater(sc.theater)
-    m = Model(sc, th, np.random.default_rng(4), RouteCache.load(th))
+    m = Model(sc, th, 4, RouteCache.load(th))
     legs = m.legit_legs
     assert np.all(legs[:, 1] - legs[:, 0] <= _LEGIT_MAX_LEG_H + 1e-9)
     tr = m._legit_track(3).legs  # one ship: each leg starts where the previous ended (or in port)

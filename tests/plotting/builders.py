@@ -13,6 +13,9 @@ import pandas as pd
 
 from sim.model.records import EVENT_COLUMNS, SUMMARY_COLUMNS, VOYAGE_COLUMNS
 
+_BUILT = [*list(EVENT_COLUMNS)[:8], "place", "lon", "lat", "state", "zone"]
+"""Columns of the rows built below; the structured columns they leave out are filled with ''."""
+
 SCENARIOS = ("baseline_2017", "crackdown_2018", "blockade")
 _LEVEL = {"baseline_2017": 0.05, "crackdown_2018": 0.2, "blockade": 0.45}
 
@@ -125,7 +128,7 @@ def fake_replication(
                 0.0,
                 0.0,
                 0.0,
-                "legit",
+                "",
                 c[0],
                 c[1],
                 "",
@@ -133,7 +136,9 @@ def fake_replication(
             )
         )
     events = (
-        pd.DataFrame(ev, columns=list(EVENT_COLUMNS))
+        pd.DataFrame(ev, columns=_BUILT)
+        .assign(reason="", activity="", ais="")
+        .reindex(columns=list(EVENT_COLUMNS))
         .sort_values("t_h", kind="stable")
         .reset_index(drop=True)
     )

@@ -171,7 +171,6 @@ def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: f
 
     from sim.cli.common import Progress
     from sim.experiments.monitoring import monitor_replication
-    from sim.experiments.replications import REPLICATION_DIR
     from sim.geo import load_theater
     from sim.monitoring import FeedConfig
 
@@ -184,11 +183,7 @@ def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: f
     frames = []
     try:
         for k, i in enumerate(ok):
-            frames.append(
-                monitor_replication(
-                    out / REPLICATION_DIR / f"rep_{i:05d}", theater, seed, i, config
-                )
-            )
+            frames.append(monitor_replication(out, theater, seed, i, config))
             bar(k + 1, len(ok))
     finally:
         bar.close()

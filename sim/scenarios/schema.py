@@ -10,6 +10,7 @@ fact sheet); "assumption" marks an engineering judgement with no public figure.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
@@ -656,6 +657,14 @@ class Scenario(Frozen):
         None, description="Which public figures this scenario reproduces."
     )
     theater: str = Field("korea", description="Theater name (korea, open_water).")
+    start_date: datetime.date = Field(
+        datetime.date(2018, 1, 1),
+        description=(
+            "Calendar date (UTC midnight) at simulation hour 0; output tables carry a datetime "
+            "column beside each hour column. Default: the crackdown year (assumption: the "
+            "2018 scenarios model the year 2018; baseline_2017 sets 2017-01-01)."
+        ),
+    )
     duration_days: float = param(365.0, unit="days", gt=0, le=3650, description="Simulated time.")
     warmup_days: float = param(
         0.0,

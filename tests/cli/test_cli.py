@@ -116,7 +116,7 @@ def test_run_writes_results_and_prints_intervals(tmp_path):
         "metrics.csv",
     ):
         assert (out / f).exists(), f
-    assert len(list((out / "replications").glob("rep_*/events.parquet"))) == 2
+    assert len(list((out / "events").glob("replication=*/part-0.parquet"))) == 2
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 2018 and manifest["version"] and manifest["scenario_hash"]
     # a changed scenario is refused in the same folder
@@ -173,18 +173,11 @@ def test_run_with_ais_monitoring(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "AIS detectors against ground truth" in r.stdout
-    rep = out / "replications" / "rep_00000"
-    for f in (
-        "tracks.parquet",
-        "ais.parquet",
-        "truth_transfers.parquet",
-        "detected_encounters.parquet",
-        "ais_scores.csv",
-    ):
-        assert (rep / f).exists(), f
-    feed = pd.read_parquet(rep / "ais.parquet")
+    for table in ("tracks", "ais", "truth_transfers", "detected_encounters", "ais_scores"):
+        assert (out / table / "replication=0" / "part-0.parquet").exists(), table
+    feed = pd.read_parquet(out / "ais" / "replication=0")
     assert {"time", "identity", "lon", "lat", "speed", "course"} <= set(feed.columns)
-    tracks = pd.read_parquet(rep / "tracks.parquet")
+    tracks = pd.read_parquet(out / "tracks" / "replication=0")
     dark = set(tracks.loc[~tracks["ais_on"], "vessel"]) - set(
         tracks.loc[tracks["ais_on"], "vessel"]
     )

@@ -28,6 +28,7 @@ _COMMANDS = [
     "sim.cli.sweep_cmd",
     "sim.cli.optimize_cmd",
     "sim.cli.map_cmd",
+    "sim.cli.detect_cmd",
 ]
 
 

@@ -64,6 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also record tracks, simulate the received AIS feed, run the detectors and score them",
     )
     parser.add_argument(
+        "--ais-nmea",
+        action="store_true",
+        help="with --ais: also write the received feed as AIVDM sentences (types 1 and 5, "
+        "tag-blocked with times) to OUT/nmea/replication=N/ais.nmea. Needs the 'ais' extra",
+    )
+    parser.add_argument(
         "--ais-interval-s",
         type=options.positive_seconds,
         default=600.0,
@@ -160,15 +166,18 @@ def main(args: argparse.Namespace) -> int:
             )
         )
     if args.ais and failed < n:
-        _monitor(out, scenario, seed, reps, args.ais_interval_s)
+        _monitor(out, scenario, seed, reps, args.ais_interval_s, args.ais_nmea)
     print(f"results in {out}/")
     return 1 if failed == n else 0
 
 
-def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: float) -> None:
+def _monitor(
+    out: Path, scenario: object, seed: int, reps: object, interval_s: float, nmea: bool = False
+) -> None:
     """Simulate the received AIS feed of every replication, run the detectors, print their scores."""
     import pandas as pd
 
+    from sim.analysis.scoring import pool_scores
     from sim.cli.common import Progress
     from sim.experiments.monitoring import monitor_replication
     from sim.geo import load_theater
@@ -183,13 +192,26 @@ def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: f
     frames = []
     try:
         for k, i in enumerate(ok):
-            frames.append(monitor_replication(out, theater, seed, i, config))
+            frames.append(monitor_replication(out, theater, seed, i, config, nmea=nmea))
             bar(k + 1, len(ok))
     finally:
         bar.close()
     scores = pd.concat(frames, ignore_index=True)
     scores.to_csv(out / "ais_scores.csv", index=False)
-    cols = [c for c in ("precision", "recall", "f1") if c in scores]
-    table = scores.groupby("detector")[cols].mean()
-    print("AIS detectors against ground truth (mean over replications):")
-    print(table.to_string(float_format=lambda x: f"{100 * x:5.1f}%"))
+    pooled = pool_scores(scores).set_index("detector")
+    pct = lambda x: "n/a" if pd.isna(x) else f"{100 * x:.1f}%"  # noqa: E731
+    shown = pd.DataFrame(
+        {
+            "detected": pooled["n_detected"],
+            "true events": pooled["n_truth"],
+            "precision": pooled["precision"].map(pct),
+            "recall": pooled["recall"].map(pct),
+            "F1": pooled["f1"].map(pct),
+            "F1 per replication": [
+                f"{pct(a)} to {pct(b)}"
+                for a, b in zip(pooled["f1_min"], pooled["f1_max"], strict=True)
+            ],
+        }
+    )
+    print(f"AIS detectors against ground truth (counts pooled over {len(ok)} replications):")
+    print(shown.to_string())

@@ -19,6 +19,7 @@ from sim.analysis.detectors import detect_all
 from sim.analysis.scoring import score_detections
 from sim.experiments import store
 from sim.monitoring import FeedConfig, ground_truth, simulate_feed
+from sim.monitoring.formats import identity_table, to_marinecadastre
 
 __all__ = ["monitor_replication", "AIS_STREAM"]
 
@@ -27,14 +28,22 @@ AIS_STREAM = 0xA15
 
 
 def monitor_replication(
-    run_dir: Path, theater: Any, seed: int, index: int, config: FeedConfig | None = None
+    run_dir: Path,
+    theater: Any,
+    seed: int,
+    index: int,
+    config: FeedConfig | None = None,
+    *,
+    nmea: bool = False,
 ) -> pd.DataFrame:
     """Simulate the received AIS feed of one stored replication, detect, and score.
 
-    Writes the tables ``ais`` (the received feed), ``truth_<table>`` (transfers, loitering,
-    dark periods, spoofing), ``detected_<detector>`` and ``ais_scores`` into the run
-    directory's ``<table>/replication=<index>/`` partitions (``sim.experiments.store``);
-    returns the scores (one row per detector).
+    Writes the tables ``ais`` (the received feed in the MarineCadastre layout, no ground
+    truth), ``truth_identities`` (which vessel sent each MMSI), ``truth_<table>`` (transfers,
+    loitering, dark periods, gaps, spoofing), ``detected_<detector>`` and ``ais_scores`` into
+    the run directory's ``<table>/replication=<index>/`` partitions
+    (``sim.experiments.store``); with ``nmea`` also ``nmea/replication=<index>/ais.nmea``
+    (AIVDM sentences). Returns the scores (one row per detector).
     """
     meta = store.finished_replications(run_dir)[int(index)]
     tracks = pd.read_parquet(store.partition_dir(run_dir, "tracks", index) / store.PART_FILE)
@@ -50,8 +59,11 @@ def monitor_replication(
         anchorages=ports,
     )
     scores = score_detections(detections, truth, feed)
+    start = meta.get("start_date") or "2018-01-01"
+    received = to_marinecadastre(feed, start)
     tables = {
-        "ais": feed,
+        "ais": received,
+        "truth_identities": identity_table(feed),
         **{f"truth_{k}": v for k, v in truth.items()},
         **{f"detected_{k}": v for k, v in detections.items()},
         "ais_scores": scores,
@@ -66,5 +78,9 @@ def monitor_replication(
             seed=int(meta["seed"]),
             start_date=meta.get("start_date"),
         )
+    if nmea:
+        from sim.analysis.nmea import write_nmea
+
+        write_nmea(received, store.partition_dir(run_dir, "nmea", index) / "ais.nmea")
     scores.insert(0, "replication", index)
     return scores

@@ -139,9 +139,17 @@ def column_docs(table: str) -> dict[str, str]:
         SUMMARY_TABLE: records.SUMMARY_COLUMNS,
     }.get(table, {})
     if table == "ais":
-        from sim.monitoring import FEED_COLUMNS
+        from sim.monitoring.formats import MARINECADASTRE_COLUMNS
 
-        own = FEED_COLUMNS
+        own = MARINECADASTRE_COLUMNS
+    elif table == "truth_identities":
+        from sim.monitoring.formats import IDENTITY_COLUMNS
+
+        own = IDENTITY_COLUMNS
+    elif table == "ais_scores":
+        from sim.analysis.scoring import SCORE_COLUMNS
+
+        own = SCORE_COLUMNS
     return {**ADDED_COLUMNS, **own}
 
 

@@ -176,11 +176,16 @@ def test_run_with_ais_monitoring(tmp_path):
     for table in ("tracks", "ais", "truth_transfers", "detected_encounters", "ais_scores"):
         assert (out / table / "replication=0" / "part-0.parquet").exists(), table
     feed = pd.read_parquet(out / "ais" / "replication=0")
-    assert {"time", "identity", "lon", "lat", "speed", "course"} <= set(feed.columns)
+    assert {"MMSI", "BaseDateTime", "LAT", "LON", "SOG", "COG", "Heading", "VesselType"} <= set(
+        feed.columns
+    )
+    assert "vessel" not in feed  # ground truth is in its own table
+    senders = pd.read_parquet(out / "truth_identities" / "replication=0")
+    vessel = feed["MMSI"].map(senders.drop_duplicates("MMSI").set_index("MMSI")["vessel"])
     tracks = pd.read_parquet(out / "tracks" / "replication=0")
     dark = set(tracks.loc[~tracks["ais_on"], "vessel"]) - set(
         tracks.loc[tracks["ais_on"], "vessel"]
     )
-    assert not (set(feed["vessel"]) & dark)  # always-dark vessels are never received
+    assert vessel.notna().all() and not (set(vessel) & dark)  # always-dark ships never heard
     scores = pd.read_csv(out / "ais_scores.csv")
     assert set(scores["detector"]) == {"encounters", "loitering", "gaps", "identity"}

@@ -64,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also record tracks, simulate the received AIS feed, run the detectors and score them",
     )
     parser.add_argument(
+        "--geo",
+        action="store_true",
+        help="also record tracks and write events, transfers (points) and tracks (LineStrings) as "
+        "GeoParquet (OUT/geo_<table>/replication=N/) and an offline interactive map of "
+        "replication 0 (OUT/map.html). Needs the 'geo' and 'map' extras",
+    )
+    parser.add_argument(
         "--ais-nmea",
         action="store_true",
         help="with --ais: also write the received feed as AIVDM sentences (types 1 and 5, "
@@ -91,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
     from sim.scenarios import load_scenario, scenario_hash
 
-    sets = [*args.sets, "record_tracks=true"] if args.ais else args.sets
+    sets = [*args.sets, "record_tracks=true"] if (args.ais or args.geo) else args.sets
     scenario = load_scenario(args.file, overrides=sets)
     n = scenario.replications if args.replications is None else args.replications
     seed = scenario.seed if args.seed is None else args.seed
@@ -167,8 +174,49 @@ def main(args: argparse.Namespace) -> int:
         )
     if args.ais and failed < n:
         _monitor(out, scenario, seed, reps, args.ais_interval_s, args.ais_nmea)
+    if args.geo and failed < n:
+        _geo(out, scenario, reps)
     print(f"results in {out}/")
     return 1 if failed == n else 0
+
+
+def _geo(out: Path, scenario: object, reps: object) -> None:
+    """GeoParquet tables of every replication and the interactive map of the first."""
+    from sim.analysis.geo import events_gdf, tracks_gdf, transfers_gdf
+    from sim.analysis.results import read_table
+    from sim.experiments.store import PART_FILE, partition_dir
+    from sim.geo import load_theater
+    from sim.plotting.interactive import interactive_map
+
+    theater = load_theater(scenario.theater)  # type: ignore[attr-defined]
+    start = scenario.start_date  # type: ignore[attr-defined]
+    ok = reps[reps["error"].fillna("") == ""]["replication"].tolist()  # type: ignore[index]
+    events = read_table(out, "events")
+    tracks = read_table(out, "tracks")
+    for i in ok:
+        ev = events[events["replication"] == i].drop(columns=["replication"])
+        tr = tracks[tracks["replication"] == i].drop(columns=["replication"])
+        for name, gdf in (
+            ("geo_events", events_gdf(ev, start)),
+            ("geo_transfers", transfers_gdf(ev, start)),
+            ("geo_tracks", tracks_gdf(tr, theater.to_lonlat, start)),
+        ):
+            d = partition_dir(out, name, i)
+            d.mkdir(parents=True, exist_ok=True)
+            gdf.to_parquet(d / PART_FILE, index=False)
+    first = ok[0]
+    areas = sorted(
+        {a for g in scenario.assets for a in g.strategy.areas}  # type: ignore[attr-defined]
+    )
+    m = interactive_map(
+        theater,
+        events[events["replication"] == first],
+        tracks[tracks["replication"] == first],
+        patrol_areas=[a for a in areas if a in set(theater.areas["name"])],
+        title=f"{scenario.name}: replication {first}",  # type: ignore[attr-defined]
+    )
+    m.save(out / "map.html")
+    print(f"GeoParquet in {out}/geo_{{events,transfers,tracks}}/, map in {out / 'map.html'}")
 
 
 def _monitor(

@@ -96,6 +96,8 @@ def run(
     provenance = {
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
+        "theater": scenario.theater,
+        "start_date": str(scenario.start_date),
         "seed": int(ss.entropy) if isinstance(ss.entropy, int) else str(ss.entropy),
         "spawn_key": list(ss.spawn_key),
         "version": __version__,

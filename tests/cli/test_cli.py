@@ -189,3 +189,33 @@ def test_run_with_ais_monitoring(tmp_path):
     assert vessel.notna().all() and not (set(vessel) & dark)  # always-dark ships never heard
     scores = pd.read_csv(out / "ais_scores.csv")
     assert set(scores["detector"]) == {"encounters", "loitering", "gaps", "identity"}
+
+
+@pytest.mark.slow
+def test_run_with_geo_writes_geoparquet_and_an_offline_map(tmp_path):
+    """`run --geo`: GeoParquet points and LineStrings in WGS 84, and a map page with no CDN."""
+    gpd = pytest.importorskip("geopandas")
+    pytest.importorskip("bokeh")
+    out = tmp_path / "geo"
+    r = cli(
+        "run",
+        "scenarios/crackdown_2018.yaml",
+        "-n",
+        "1",
+        "--workers",
+        "1",
+        "--set",
+        "duration_days=15",
+        "--set",
+        "traffic.vessels=15",
+        "--out",
+        str(out),
+        "--geo",
+    )
+    assert r.returncode == 0, r.stderr
+    tracks = gpd.read_parquet(out / "geo_tracks" / "replication=0" / "part-0.parquet")
+    assert set(tracks.geom_type) == {"LineString"} and tracks.crs.to_epsg() == 4326
+    transfers = gpd.read_parquet(out / "geo_transfers" / "replication=0" / "part-0.parquet")
+    assert set(transfers["kind"]) <= {"transfer_start"} and set(transfers.geom_type) <= {"Point"}
+    page = (out / "map.html").read_text()
+    assert "<script src=" not in page and "Bokeh" in page

@@ -9,6 +9,7 @@ in QGIS, DuckDB spatial or any GeoParquet reader.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -133,7 +134,9 @@ def to_trajectories(
         One trajectory per vessel, points at every leg end, times as datetimes.
     """
     try:
-        import movingpandas as mpd
+        with warnings.catch_warnings():  # it warns on import about its own optional extras
+            warnings.simplefilter("ignore", UserWarning)
+            import movingpandas as mpd
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
         from sim.errors import UserError
 

@@ -16,6 +16,7 @@ GEO = FlatGeography()
 
 @pytest.fixture(scope="module")
 def tracks():
+    """Four days of synthetic traffic and two smuggling pairs."""
     return synthetic_tracks(np.random.default_rng(3), n_legit=4, n_pairs=2, days=4)
 
 

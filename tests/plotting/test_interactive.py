@@ -29,6 +29,7 @@ COLOURS = {  # what each layer is drawn with (sim.plotting.interactive)
 
 @pytest.fixture(scope="module")
 def run_tables(korea):
+    """Events of a fake replication and three DPRK tracks in the East China Sea."""
     events, _, _ = fake_replication("crackdown_2018", 0, days=30, voyages=12)
     events = events.copy()
     events.loc[events.index[:5], "kind"] = "detection"

@@ -708,3 +708,12 @@ class Scenario(Frozen):
     def duration_h(self) -> float:
         """Simulated time in hours."""
         return self.duration_days * 24.0
+
+    def __repr__(self) -> str:
+        """One line (the full model is ``model_dump()``; pydantic's repr runs to ~9,000 chars)."""
+        return (
+            f"Scenario({self.name!r}, theater={self.theater!r}, start={self.start_date}, "
+            f"{self.duration_days:g} days, {len(self.programs)} programs, "
+            f"{sum(g.count for g in self.assets)} assets in {len(self.assets)} groups, "
+            f"{self.traffic.vessels} legitimate vessels)"
+        )

@@ -3,8 +3,8 @@
 Each detector takes a table of positions (default columns ``time, identity, lon, lat, speed,
 course``; rename with ``columns={"time": "ts", ...}``, or name a preset layout:
 ``layout="marinecadastre"`` or ``"dma"``, see ``sim.analysis.ais_layouts``) and returns one
-row per detected event. ``time`` is hours (float) or pandas datetimes; event ``start``/``end`` come back in
-the same kind. Thresholds are parameters with GFW defaults (domain §7):
+row per detected event. ``time`` is hours (float) or pandas datetimes; event ``start``/``end``
+come back in the same kind. Thresholds are parameters with GFW defaults (domain §7):
 
 * :func:`detect_encounters`: two vessels within 500 m for >= 2 h, median speed < 2 kn,
   >= 10 km from an anchorage (Miller et al. 2018);

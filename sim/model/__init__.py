@@ -65,8 +65,8 @@ class RunResult:
 
     def __repr__(self) -> str:
         """One line: scenario and table sizes."""
-        n = len(self.voyages)
-        return f"RunResult({self.provenance.get('scenario', '?')!r}, {n} voyages, {len(self.events)} events)"
+        name = self.provenance.get("scenario", "?")
+        return f"RunResult({name!r}, {len(self.voyages)} voyages, {len(self.events)} events)"
 
 
 def _seed_sequence(seed: Any) -> np.random.SeedSequence:

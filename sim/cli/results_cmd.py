@@ -40,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
         if stored > len(rows):
             print(
                 f"warning: {d}: {stored - len(rows)} replication folder(s) with a damaged "
-                "summary.json skipped",
+                "_summary.json skipped",
                 file=sys.stderr,
             )
         if not rows:

@@ -207,6 +207,8 @@ def test_run_with_geo_writes_geoparquet_and_an_offline_map(tmp_path):
         "--set",
         "duration_days=15",
         "--set",
+        "warmup_days=0",
+        "--set",
         "traffic.vessels=15",
         "--out",
         str(out),

@@ -27,6 +27,7 @@ _LAZY = {
     "run": "sim.model",
     "RunResult": "sim.model",
     "run_replications": "sim.experiments",
+    "to_trajectories": "sim.analysis.geo",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -80,7 +80,7 @@ def comparison_table(
     groups = list(order) if order is not None else list(dict.fromkeys(reps[by]))
     frames = []
     for g in groups:
-        t = metric_table(reps[reps[by] == g], list(metrics), level)
+        t = metric_table(reps[reps[by] == g], list(metrics), level, clip=False)
         t.insert(0, by, g)
         frames.append(t)
     if not frames:

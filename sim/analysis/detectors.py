@@ -1,14 +1,16 @@
 """Detectors of suspicious behaviour in any AIS position table (Global Fishing Watch criteria).
 
 Each detector takes a table of positions (default columns ``time, identity, lon, lat, speed,
-course``; rename with ``columns={"time": "ts", ...}``) and returns one row per detected
-event. ``time`` is hours (float) or pandas datetimes; event ``start``/``end`` come back in
-the same kind. Thresholds are parameters with GFW defaults (domain §7):
+course``; rename with ``columns={"time": "ts", ...}``, or name a preset layout:
+``layout="marinecadastre"`` or ``"dma"``, see ``sim.analysis.ais_layouts``) and returns one
+row per detected event. ``time`` is hours (float) or pandas datetimes; event ``start``/``end``
+come back in the same kind. Thresholds are parameters with GFW defaults (domain §7):
 
 * :func:`detect_encounters`: two vessels within 500 m for >= 2 h, median speed < 2 kn,
   >= 10 km from an anchorage (Miller et al. 2018);
 * :func:`detect_loitering`: speed < 2 kn for >= 4 h, averaging >= 20 nm from shore;
-* :func:`detect_gaps`: >= 12 h without a position, starting and ending >= 50 nm from shore;
+* :func:`detect_gaps`: >= 12 h without a position, starting and ending >= 50 nm from shore
+  (``sim.analysis.gaps.GapRule``, shared with the ground truth);
 * :func:`detect_identity_anomalies`: one identity in two places at once, or implied speeds
   no ship makes (> 50 kn).
 
@@ -29,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.ais_layouts import normalise
+from sim.analysis.gaps import GFW_GAP, GapRule
 from sim.units import NM_M
 
 __all__ = [
@@ -165,6 +169,15 @@ def prepare_ais(
     )
 
 
+def _layout(ais: Any, columns: Any, layout: str | None) -> tuple[Any, Any]:
+    """Apply a layout preset (``"marinecadastre"``, ``"dma"``): parse times, drop NA codes."""
+    if layout is None or isinstance(ais, PreparedAis):
+        return ais, columns
+    if columns is not None:
+        raise ValueError("give either layout= or columns=, not both")
+    return normalise(ais, layout)
+
+
 def haversine_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
     """Great-circle distance in metres (vectorised, degrees in)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
@@ -208,6 +221,7 @@ def detect_loitering(
     max_gap_h: float = 12.0,
     shore_samples: int = 16,
     columns: AisColumns | Mapping[str, str] | None = None,
+    layout: str | None = None,
 ) -> pd.DataFrame:
     """Loitering: one vessel slower than ``max_speed_kn`` for ``min_duration_h`` far from shore.
 
@@ -227,11 +241,13 @@ def detect_loitering(
         max_gap_h: longest silence between two positions of one run (h).
         shore_samples: positions per run at which the distance to shore is taken.
         columns: column-name overrides.
+        layout: a preset layout instead of ``columns`` ("marinecadastre", "dma").
 
     Returns:
         One row per event: identity, start, end, duration_h, n_positions, lon, lat,
         mean_speed_kn, distance_to_shore_nm.
     """
+    ais, columns = _layout(ais, columns, layout)
     shore = _shore_fn(ais, columns, distance_to_shore_nm)
     p = prepare_ais(ais, columns)
     out_cols = [
@@ -298,13 +314,18 @@ def detect_gaps(
     ais: pd.DataFrame | PreparedAis,
     *,
     distance_to_shore_nm: DistanceToShore | None = None,
-    min_gap_h: float = 12.0,
-    min_shore_nm: float = 50.0,
-    min_prior_positions: int = 0,
-    prior_window_h: float = 48.0,
+    rule: GapRule = GFW_GAP,
+    min_gap_h: float | None = None,
+    min_shore_nm: float | None = None,
+    min_prior_positions: int | None = None,
+    prior_window_h: float | None = None,
     columns: AisColumns | Mapping[str, str] | None = None,
+    layout: str | None = None,
 ) -> pd.DataFrame:
     """AIS gaps: ``min_gap_h`` or more without a position, both ends ``min_shore_nm`` from shore.
+
+    The definition is ``rule`` (``sim.analysis.gaps.GapRule``, the one the ground truth
+    uses); the keyword thresholds override single fields of it.
 
     GFW (domain §7): gap >= 12 h, starting and ending > 50 nm from shore (far beyond
     terrestrial range, so the silence is the transponder's, not the receivers'), and the vessel
@@ -316,6 +337,14 @@ def detect_gaps(
         One row per gap: identity, start, end, duration_h, lon_start, lat_start, lon_end,
         lat_end, distance_start_nm, distance_end_nm, implied_speed_kn, n_prior_positions.
     """
+    ais, columns = _layout(ais, columns, layout)
+    rule = rule.with_overrides(
+        min_gap_h=min_gap_h,
+        min_shore_nm=min_shore_nm,
+        min_prior_positions=min_prior_positions,
+        prior_window_h=prior_window_h,
+    )
+    min_gap_h, prior_window_h = rule.min_gap_h, rule.prior_window_h
     shore = _shore_fn(ais, columns, distance_to_shore_nm)
     p = prepare_ais(ais, columns)
     out_cols = [
@@ -350,7 +379,7 @@ def detect_gaps(
     key = p.code * span + (p.t - p.t.min())
     lo = np.searchsorted(key, key[i] - prior_window_h, side="left")
     n_prior = i + 1 - lo
-    ok = (d0 >= min_shore_nm) & (d1 >= min_shore_nm) & (n_prior >= min_prior_positions)
+    ok = rule.qualifies(p.t[j] - p.t[i], d0, d1) & (n_prior >= rule.min_prior_positions)
     i, j, d0, d1, n_prior = i[ok], j[ok], d0[ok], d1[ok], n_prior[ok]
     dur = p.t[j] - p.t[i]
     return pd.DataFrame(
@@ -381,6 +410,7 @@ def detect_identity_anomalies(
     simultaneous_h: float = 1.0 / 60.0,
     merge_gap_h: float = 6.0,
     columns: AisColumns | Mapping[str, str] | None = None,
+    layout: str | None = None,
 ) -> pd.DataFrame:
     """Identity anomalies: one identity in two places at once, or jumps no ship can make.
 
@@ -393,6 +423,7 @@ def detect_identity_anomalies(
         One row per event: identity, start, end, duration_h, n_jumps, max_implied_speed_kn,
         max_jump_nm, kind ('simultaneous' if any jump is, else 'speed'), lon, lat (first jump).
     """
+    ais, columns = _layout(ais, columns, layout)
     p = prepare_ais(ais, columns)
     out_cols = [
         "identity",
@@ -506,6 +537,7 @@ def detect_encounters(
     prefilter_speed_kn: float = 4.0,
     max_interp_gap_h: float = 3.0,
     columns: AisColumns | Mapping[str, str] | None = None,
+    layout: str | None = None,
 ) -> pd.DataFrame:
     """Encounters: two vessels within ``max_distance_m`` for ``min_duration_h``.
 
@@ -531,12 +563,14 @@ def detect_encounters(
         prefilter_speed_kn: positions at or above this speed are not interpolated (kn).
         max_interp_gap_h: longest report gap interpolated across (h).
         columns: column-name overrides.
+        layout: a preset layout instead of ``columns`` ("marinecadastre", "dma").
 
     Returns:
         One row per encounter: identity_a, identity_b (sorted), start, end, duration_h,
         n_samples, lon, lat (mean), median_speed_a_kn, median_speed_b_kn, mean_distance_m,
         distance_to_anchorage_km.
     """
+    ais, columns = _layout(ais, columns, layout)
     p = prepare_ais(ais, columns)
     out_cols = [
         "identity_a",
@@ -667,6 +701,7 @@ def detect_all(
     distance_to_shore_nm: DistanceToShore | None = None,
     anchorages: pd.DataFrame | None = None,
     columns: AisColumns | Mapping[str, str] | None = None,
+    layout: str | None = None,
     params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run every detector on one prepared table.
@@ -677,10 +712,12 @@ def detect_all(
         anchorages: as for :func:`detect_encounters`.
         columns: column-name overrides.
         params: per-detector keyword overrides, e.g. ``{"loitering": {"min_duration_h": 8}}``.
+        layout: a preset layout instead of ``columns`` ("marinecadastre", "dma").
 
     Returns:
         ``{"encounters": ..., "loitering": ..., "gaps": ..., "identity": ...}``.
     """
+    ais, columns = _layout(ais, columns, layout)
     params = params or {}
     unknown = set(params) - set(DETECTORS)
     if unknown:

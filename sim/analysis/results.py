@@ -1,8 +1,12 @@
-"""Read stored run directories (Parquet tables + summary.json per replication) into DataFrames.
+"""Read stored run directories (hive-partitioned Parquet tables) into DataFrames.
 
-A run directory is what ``run_replications(out_dir=...)`` writes::
+A run directory is what ``run_replications(out_dir=...)`` writes (layout and column
+metadata: ``sim.experiments.store``)::
 
-    RUN/replications/rep_00000/{events,voyages,assets}.parquet + summary.json
+    RUN/replications/replication=0/part-0.parquet + _summary.json
+    RUN/{events,voyages,assets,tracks}/replication=0/part-0.parquet
+
+Plain readers work too: ``pd.read_parquet(RUN / "events")``.
 
 A comparison or sweep directory holds one run directory per scenario (or variant) and
 an ``experiment.json`` naming them in order. Everything here reads files only: the
@@ -35,11 +39,20 @@ Kind, seed, replications, ordered runs with labels and factors.
 """
 
 _REPS = "replications"
+_SUMMARY = "_summary.json"  # sim.experiments.store.SUMMARY_FILE (analysis does not import it)
 
 
 def _rep_dirs(run_dir: Path) -> list[Path]:
+    """The ``replications/replication=<i>`` folders, in replication order."""
     base = Path(run_dir) / _REPS
-    return sorted(p for p in base.glob("rep_*") if p.is_dir()) if base.is_dir() else []
+    if not base.is_dir():
+        return []
+    found = [p for p in base.glob("replication=*") if p.is_dir()]
+    return sorted(found, key=lambda p: int(p.name.split("=")[1]))
+
+
+def _index(d: Path) -> int:
+    return int(d.name.split("=")[1])
 
 
 def _summary(path: Path) -> dict[str, Any] | None:
@@ -54,18 +67,19 @@ def _summary(path: Path) -> dict[str, Any] | None:
 
 
 def read_replications(run_dir: str | Path) -> pd.DataFrame:
-    """One row per stored replication of a run directory (its ``summary.json`` without provenance).
+    """One row per stored replication of a run directory (its ``_summary.json`` without provenance).
 
     Adds ``theater`` and ``sim_h`` from the provenance when present. Empty when nothing is stored.
     """
     rows = []
     for d in _rep_dirs(Path(run_dir)):
-        row = _summary(d / "summary.json")
+        row = _summary(d / _SUMMARY)
         if row is None:
             continue
         prov = row.pop("provenance", {}) or {}
         if not isinstance(prov, dict):
             prov = {}
+        row.pop("start_date", None)
         row["sim_h"] = prov.get("sim_h")
         rows.append(row)
     df = pd.DataFrame(rows)
@@ -92,19 +106,30 @@ def read_table(
         kinds: for events, keep only these event kinds (filtered while reading).
 
     Returns:
-        The rows of every replication with an added ``replication`` column.
+        The rows of every finished replication with a ``replication`` column (from the
+        partition folder). String columns are categoricals; pandas unions differing
+        categories when concatenating.
     """
-    frames = []
     cols = (
         None if columns is None else list(dict.fromkeys([*columns, *(["kind"] if kinds else [])]))
     )
-    filters = [("kind", "in", list(kinds))] if kinds else None
-    for d in _rep_dirs(Path(run_dir)):
-        f = d / f"{table}.parquet"
-        if not f.exists():
-            continue
-        df = pd.read_parquet(f, columns=cols, filters=filters)
-        df.insert(0, "replication", int(d.name.split("_")[-1]))
+    # only replications whose summary exists: a killed run may leave a finished table behind
+    done = {_index(d) for d in _rep_dirs(Path(run_dir)) if (d / _SUMMARY).exists()}
+    base = Path(run_dir) / table
+    parts = (
+        sorted(
+            (p for p in base.glob("replication=*/part-*.parquet") if _index(p.parent) in done),
+            key=lambda p: _index(p.parent),
+        )
+        if base.is_dir()
+        else []
+    )
+    frames = []
+    for f in parts:
+        df = pd.read_parquet(
+            f, columns=cols, filters=[("kind", "in", list(kinds))] if kinds else None
+        )
+        df.insert(0, "replication", _index(f.parent))
         frames.append(df)
     if not frames:
         return pd.DataFrame(columns=["replication", *(cols or [])])

@@ -57,7 +57,11 @@ def t_interval(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[flo
 
 
 def metric_table(
-    reps: pd.DataFrame, metrics: tuple[str, ...] | list[str], level: float = 0.95
+    reps: pd.DataFrame,
+    metrics: tuple[str, ...] | list[str],
+    level: float = 0.95,
+    *,
+    clip: bool = True,
 ) -> pd.DataFrame:
     """One row per metric: mean, t interval between replications, pooled Wilson interval.
 
@@ -68,6 +72,9 @@ def metric_table(
             (non-empty ``error``) are left out.
         metrics: the metric columns to summarise.
         level: confidence level.
+        clip: cut ``ci_low``/``ci_high`` to the possible values (>= 0; <= 1 for rates and
+            shares), as the terminal table shows them; a Student-t interval over few
+            replications reaches below zero (``clip=False`` keeps the raw bounds).
     """
     ok = reps[reps["error"].fillna("") == ""] if "error" in reps else reps
     rows = []
@@ -91,4 +98,10 @@ def metric_table(
             row["events"] = k
             row["trials"] = n
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if clip and len(out):
+        share = out["metric"].isin({*RATE_COUNTS, "cargo_denied_share"})
+        for c in ("ci_low", "ci_high"):
+            out[c] = out[c].clip(lower=0.0)
+            out.loc[share, c] = out.loc[share, c].clip(upper=1.0)
+    return out

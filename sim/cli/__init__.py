@@ -28,6 +28,7 @@ _COMMANDS = [
     "sim.cli.sweep_cmd",
     "sim.cli.optimize_cmd",
     "sim.cli.map_cmd",
+    "sim.cli.detect_cmd",
 ]
 
 
@@ -42,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for modname in _COMMANDS:
         mod = import_module(modname)
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        # help= is %-formatted by argparse, the description is not: '95%%' there reads 95%%
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP.replace("%%", "%"))
         mod.add_arguments(p)
         # also accepted after the command; SUPPRESS keeps a --debug given before it
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)

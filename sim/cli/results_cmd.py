@@ -36,17 +36,17 @@ def main(args: argparse.Namespace) -> int:
         if not d.is_dir():
             raise UserError(f"{d} is a file; expected a run directory (from run or compare)")
         rows = finished_replications(d)
-        stored = len(list((d / REPLICATION_DIR).glob("rep_*/summary.json")))
+        stored = len(list((d / REPLICATION_DIR).glob("replication=*/_summary.json")))
         if stored > len(rows):
             print(
                 f"warning: {d}: {stored - len(rows)} replication folder(s) with a damaged "
-                "summary.json skipped",
+                "_summary.json skipped",
                 file=sys.stderr,
             )
         if not rows:
             raise UserError(
                 f"{d}: no finished replications found (expected "
-                f"{d}/{REPLICATION_DIR}/rep_*/summary.json)"
+                f"{d}/{REPLICATION_DIR}/replication=*/_summary.json)"
             )
         reps = pd.DataFrame([rows[i] for i in sorted(rows)])
         name = d.name

@@ -67,6 +67,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also record tracks, simulate the received AIS feed, run the detectors and score them",
     )
     parser.add_argument(
+        "--geo",
+        action="store_true",
+        help="also record tracks and write events, transfers (points) and tracks (LineStrings) as "
+        "GeoParquet (OUT/geo_<table>/replication=N/) and an offline interactive map of "
+        "replication 0 (OUT/map.html). Needs the 'geo' and 'map' extras",
+    )
+    parser.add_argument(
+        "--ais-nmea",
+        action="store_true",
+        help="with --ais: also write the received feed as AIVDM sentences (types 1 and 5, "
+        "tag-blocked with times) to OUT/nmea/replication=N/ais.nmea. Needs the 'ais' extra",
+    )
+    parser.add_argument(
         "--ais-interval-s",
         type=options.positive_seconds,
         default=600.0,
@@ -88,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
     from sim.scenarios import load_scenario, scenario_hash
 
-    sets = [*args.sets, "record_tracks=true"] if args.ais else args.sets
+    sets = [*args.sets, "record_tracks=true"] if (args.ais or args.geo) else args.sets
     scenario = load_scenario(args.file, overrides=sets)
     n = scenario.replications if args.replications is None else args.replications
     seed = scenario.seed if args.seed is None else args.seed
@@ -136,7 +149,7 @@ def main(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - t0
     reps.to_csv(out / "replications.csv", index=False)
     reps.to_parquet(out / "replications.parquet", index=False)
-    table = metric_table(reps, HEADLINE_METRICS)
+    table = metric_table(reps, HEADLINE_METRICS, clip=False)  # the CSV keeps the raw bounds
     table.to_csv(out / "metrics.csv", index=False)
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
     manifest.update(
@@ -163,18 +176,61 @@ def main(args: argparse.Namespace) -> int:
             )
         )
     if args.ais and failed < n:
-        _monitor(out, scenario, seed, reps, args.ais_interval_s)
+        _monitor(out, scenario, seed, reps, args.ais_interval_s, args.ais_nmea)
+    if args.geo and failed < n:
+        _geo(out, scenario, reps)
     print(f"results in {out}/")
     return 1 if failed == n else 0
 
 
-def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: float) -> None:
-    """Simulate each replication's received AIS feed, run the detectors, print their scores."""
+def _geo(out: Path, scenario: object, reps: object) -> None:
+    """GeoParquet tables of every replication and the interactive map of the first."""
+    from sim.analysis.geo import events_gdf, tracks_gdf, transfers_gdf
+    from sim.analysis.results import read_table
+    from sim.experiments.store import PART_FILE, partition_dir
+    from sim.geo import load_theater
+    from sim.plotting.interactive import interactive_map
+
+    theater = load_theater(scenario.theater)  # type: ignore[attr-defined]
+    start = scenario.start_date  # type: ignore[attr-defined]
+    ok = reps[reps["error"].fillna("") == ""]["replication"].tolist()  # type: ignore[index]
+    events = read_table(out, "events")
+    tracks = read_table(out, "tracks")
+    for i in ok:
+        ev = events[events["replication"] == i].drop(columns=["replication"])
+        tr = tracks[tracks["replication"] == i].drop(columns=["replication"])
+        for name, gdf in (
+            ("geo_events", events_gdf(ev, start)),
+            ("geo_transfers", transfers_gdf(ev, start)),
+            ("geo_tracks", tracks_gdf(tr, theater.to_lonlat, start)),
+        ):
+            d = partition_dir(out, name, i)
+            d.mkdir(parents=True, exist_ok=True)
+            gdf.to_parquet(d / PART_FILE, index=False)
+    first = ok[0]
+    areas = sorted(
+        {a for g in scenario.assets for a in g.strategy.areas}  # type: ignore[attr-defined]
+    )
+    m = interactive_map(
+        theater,
+        events[events["replication"] == first],
+        tracks[tracks["replication"] == first],
+        patrol_areas=[a for a in areas if a in set(theater.areas["name"])],
+        title=f"{scenario.name}: replication {first}",  # type: ignore[attr-defined]
+    )
+    m.save(out / "map.html")
+    print(f"GeoParquet in {out}/geo_{{events,transfers,tracks}}/, map in {out / 'map.html'}")
+
+
+def _monitor(
+    out: Path, scenario: object, seed: int, reps: object, interval_s: float, nmea: bool = False
+) -> None:
+    """Simulate every replication's received AIS feed, run the detectors, print their scores."""
     import pandas as pd
 
+    from sim.analysis.scoring import pool_scores
     from sim.cli.common import Progress
     from sim.experiments.monitoring import monitor_replication
-    from sim.experiments.replications import REPLICATION_DIR
     from sim.geo import load_theater
     from sim.monitoring import FeedConfig
 
@@ -187,17 +243,26 @@ def _monitor(out: Path, scenario: object, seed: int, reps: object, interval_s: f
     frames = []
     try:
         for k, i in enumerate(ok):
-            frames.append(
-                monitor_replication(
-                    out / REPLICATION_DIR / f"rep_{i:05d}", theater, seed, i, config
-                )
-            )
+            frames.append(monitor_replication(out, theater, seed, i, config, nmea=nmea))
             bar(k + 1, len(ok))
     finally:
         bar.close()
     scores = pd.concat(frames, ignore_index=True)
     scores.to_csv(out / "ais_scores.csv", index=False)
-    cols = [c for c in ("precision", "recall", "f1") if c in scores]
-    table = scores.groupby("detector")[cols].mean()
-    print("AIS detectors against ground truth (mean over replications):")
-    print(table.to_string(float_format=lambda x: f"{100 * x:5.1f}%"))
+    pooled = pool_scores(scores).set_index("detector")
+    pct = lambda x: "n/a" if pd.isna(x) else f"{100 * x:.1f}%"  # noqa: E731
+    shown = pd.DataFrame(
+        {
+            "detected": pooled["n_detected"],
+            "true events": pooled["n_truth"],
+            "precision": pooled["precision"].map(pct),
+            "recall": pooled["recall"].map(pct),
+            "F1": pooled["f1"].map(pct),
+            "F1 per replication": [
+                f"{pct(a)} to {pct(b)}"
+                for a, b in zip(pooled["f1_min"], pooled["f1_max"], strict=True)
+            ],
+        }
+    )
+    print(f"AIS detectors against ground truth (counts pooled over {len(ok)} replications):")
+    print(shown.to_string())

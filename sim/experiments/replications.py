@@ -10,10 +10,8 @@ with its error, not the end of the experiment.
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
-import shutil
 import signal
 import sys
 import time
@@ -27,10 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments import store
+
 __all__ = ["run_replications", "replication_seeds", "REPLICATION_DIR", "RunInterrupted"]
 
-REPLICATION_DIR = "replications"
-"""Sub-folder of a run directory holding one folder per finished replication."""
+REPLICATION_DIR = store.SUMMARY_TABLE
+"""Table folder of a run directory holding one summary row per finished replication."""
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -95,54 +95,35 @@ def _run_one(
     row["wall_s"] = time.perf_counter() - t0  # before writing, so stored rows keep it
     if write is not None and out_dir is not None:
         try:
-            _write_replication(Path(out_dir), index, write, row)
+            _write_replication(Path(out_dir), index, write, row, scenario.start_date)
         except OSError as exc:
             row["error"] = f"{type(exc).__name__} writing results: {exc}"
     return row
 
 
-def _write_replication(out: Path, index: int, result: Any, row: dict[str, Any]) -> None:
-    """Write one replication's tables atomically: into a temporary folder, then rename."""
-    final = out / REPLICATION_DIR / f"rep_{index:05d}"
-    tmp = out / REPLICATION_DIR / f".tmp_rep_{index:05d}_{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    result.events.to_parquet(tmp / "events.parquet", index=False)
-    result.voyages.to_parquet(tmp / "voyages.parquet", index=False)
-    result.assets.to_parquet(tmp / "assets.parquet", index=False)
-    if result.tracks is not None:
-        result.tracks.to_parquet(tmp / "tracks.parquet", index=False)
-    meta = dict(row)
-    meta["provenance"] = result.provenance
-    (tmp / "summary.json").write_text(json.dumps(meta, default=float, indent=1))
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(tmp, final)
+def _write_replication(
+    out: Path, index: int, result: Any, row: dict[str, Any], start_date: Any
+) -> None:
+    """Write one replication's tables (layout and metadata: ``sim.experiments.store``)."""
+    tables = {
+        "events": result.events,
+        "voyages": result.voyages,
+        "assets": result.assets,
+        "tracks": result.tracks,
+    }
+    store.write_replication(out, index, tables, row, result.provenance, start_date)
 
 
 def finished_replications(out_dir: Path, *, clean: bool = False) -> dict[int, dict[str, Any]]:
     """Summary rows of the replications already written in a run directory.
 
-    Only complete ``rep_*`` folders count (they appear by an atomic rename); temporary
-    ``.tmp_rep_*`` folders left by a killed run are ignored, and removed when ``clean``.
+    Only replications whose summary was written (last, after their tables) count; hidden
+    temporaries left by a killed run are ignored, and removed when ``clean``.
     """
-    done: dict[int, dict[str, Any]] = {}
-    base = Path(out_dir) / REPLICATION_DIR
-    if base.is_dir():
-        if clean:
-            for tmp in base.glob(".tmp_rep_*"):
-                shutil.rmtree(tmp, ignore_errors=True)
-        for p in sorted(base.glob("rep_*/summary.json")):
-            try:
-                row = json.loads(p.read_text())
-                index = int(row["replication"])
-            except (OSError, ValueError, TypeError, KeyError, IndexError):
-                continue  # damaged or foreign: not a finished replication (re-run and replaced)
-            if p.parent.name != f"rep_{index:05d}":
-                continue
-            row.pop("provenance", None)
-            done[index] = row
+    done = store.finished_replications(out_dir, clean=clean)
+    for row in done.values():
+        row.pop("provenance", None)
+        row.pop("start_date", None)
     return done
 
 
@@ -169,8 +150,9 @@ def run_replications(
         n: number of replications (defaults to ``scenario.replications``).
         seed: root seed (defaults to ``scenario.seed``).
         workers: local processes (1 = serial, in this process).
-        out_dir: if given, each finished replication is written there at once (Parquet +
-            summary.json) and replications already there are reused, not re-run.
+        out_dir: if given, each finished replication is written there at once (hive-partitioned
+            Parquet, see ``sim.experiments.store``) and replications already there are
+            reused, not re-run.
         progress: called as ``progress(done, total)`` after each replication.
         indices: run only these replication indices (default: all of ``range(n)``).
         dask_address: run on a Dask distributed cluster instead of local processes: a
@@ -265,7 +247,8 @@ def _worker_init() -> None:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel queued replications and terminate the running ones at once.
 
-    A replication cut short leaves only a ``.tmp_rep_*`` folder, which the next run removes.
+    A replication cut short leaves no summary (partial tables and hidden temporaries are
+    replaced or removed by the next run).
     """
     procs = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)

@@ -43,6 +43,32 @@ class RunResult:
     provenance: dict[str, Any] = field(default_factory=dict)
     tracks: pd.DataFrame | None = None
 
+    def _repr_html_(self) -> str:
+        """Notebook view: headline metrics and the size of each table."""
+        keys = ("voyages_ended", "interception_rate", "denial_rate", "sts_detected_share")
+        head = "".join(
+            f"<tr><td>{k}</td><td>{self.summary[k]:.3g}</td></tr>"
+            for k in keys
+            if k in self.summary
+        )
+        sizes = ", ".join(
+            f"{name} {len(df):,} rows"
+            for name, df in (
+                ("events", self.events),
+                ("voyages", self.voyages),
+                ("assets", self.assets),
+                ("tracks", self.tracks),
+            )
+            if df is not None
+        )
+        name = self.provenance.get("scenario", "?")
+        return f"<b>RunResult</b> {name}: {sizes}<table>{head}</table>"
+
+    def __repr__(self) -> str:
+        """One line: scenario and table sizes."""
+        name = self.provenance.get("scenario", "?")
+        return f"RunResult({name!r}, {len(self.voyages)} voyages, {len(self.events)} events)"
+
 
 def _seed_sequence(seed: Any) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
@@ -96,6 +122,8 @@ def run(
     provenance = {
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
+        "theater": scenario.theater,
+        "start_date": str(scenario.start_date),
         "seed": int(ss.entropy) if isinstance(ss.entropy, int) else str(ss.entropy),
         "spawn_key": list(ss.spawn_key),
         "version": __version__,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis.gaps import GFW_GAP, GapRule
 from sim.monitoring.feed import FeedGeography, leg_speed_kn, validate_tracks
 
 __all__ = ["ground_truth", "TRUTH_TABLES"]
@@ -24,6 +25,8 @@ TRUTH_TABLES: dict[str, str] = {
     "dark": "vessel, role, start_h, end_h, duration_h, lon_start, lat_start, lon_end, lat_end, "
     "distance_start_nm, distance_end_nm: runs of consecutive legs with AIS off, "
     "not entirely in port.",
+    "gaps": "the dark periods that are AIS gaps under the rule the gap detector uses "
+    "(sim.analysis.gaps.GapRule: >= 12 h, starting and ending >= 50 nm from shore); same columns.",
     "spoofing": "vessel, identity, start_h, end_h, duration_h: runs of AIS-on legs broadcasting "
     "an identity other than the vessel's own.",
     "sts_periods": "vessel, start_h, end_h: each vessel's 'wait' and 'sts' legs at sea "
@@ -115,6 +118,7 @@ def ground_truth(
     loiter_speed_kn: float = 2.0,
     loiter_min_h: float = 4.0,
     loiter_min_shore_nm: float = 20.0,
+    gap_rule: GapRule = GFW_GAP,
 ) -> dict[str, pd.DataFrame]:
     """Ground-truth event tables from the tracks (see ``TRUTH_TABLES``).
 
@@ -125,9 +129,10 @@ def ground_truth(
         loiter_speed_kn: legs slower than this are loitering candidates (GFW: 2 kn).
         loiter_min_h: shortest loitering period (GFW/Pew: 4 h; Miller et al. 2018: 8 h).
         loiter_min_shore_nm: loitering periods average at least this far from shore (GFW: 20 nm).
+        gap_rule: what counts as an AIS gap (the same object the gap detector takes).
 
     Returns:
-        dict of DataFrames: transfers, loitering, dark, spoofing, sts_periods.
+        dict of DataFrames: transfers, loitering, dark, gaps, spoofing, sts_periods.
     """
     t = (
         validate_tracks(tracks)
@@ -218,6 +223,9 @@ def ground_truth(
             "distance_end_nm",
         ]
     ].reset_index(drop=True)
+    dk = out["dark"]
+    ok = gap_rule.qualifies(dk["duration_h"], dk["distance_start_nm"], dk["distance_end_nm"])
+    out["gaps"] = dk[ok].reset_index(drop=True)
 
     # spoofing: AIS-on legs broadcasting someone else's identity
     r = _runs(

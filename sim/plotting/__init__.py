@@ -18,6 +18,9 @@ _LAZY = {
     "plot_cumulative": "sim.plotting.figures",
     "plot_sweep": "sim.plotting.figures",
     "build_report": "sim.plotting.report",
+    "plot_track": "sim.plotting.tracks",
+    "plot_transfer": "sim.plotting.tracks",
+    "interactive_map": "sim.plotting.interactive",
     "style": "sim.plotting.style",
     "OKABE_ITO": "sim.plotting.style",
 }

@@ -1,7 +1,7 @@
 """Self-contained HTML report of a comparison or sweep, read back from its run directories.
 
 ``build_report(out_dir)`` reads ``experiment.json`` and each run directory (Parquet tables and
-``summary.json`` per replication), never a live run, and writes:
+``_summary.json`` per replication), never a live run, and writes:
 
 - ``report.html``: text summary, figures embedded as base64 PNG, metric and incident tables;
   no external CSS, JavaScript or fonts, so it opens offline;
@@ -88,7 +88,7 @@ def load_experiment(out_dir: str | Path, *, tables: bool = True) -> dict[str, An
     if not reps:
         raise UserError(
             f"{out}: no finished replications found (expected "
-            "<run>/replications/rep_*/summary.json)"
+            "<run>/replications/replication=*/_summary.json)"
         )
     runs = [r for r in runs if r["label"] in {x["label"].iloc[0] for x in reps}]
 

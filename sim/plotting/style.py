@@ -1,7 +1,14 @@
 """Shared figure style: Okabe-Ito colours, report-size fonts, unit-bearing axis formatters.
 
 Nothing here changes matplotlib's global state on import. Plot functions draw inside
-``style()`` (a ``matplotlib.rc_context``), so callers' own settings are left alone.
+``style()``, which sets only the keys of ``RC`` and puts exactly those back afterwards, so
+callers' own settings are left alone.
+
+Why not ``matplotlib.rc_context``: on exit it restores *every* rcParam it saved. Under
+Jupyter's inline backend the first figure resolves the backend and switches interactive mode
+on; if that happens inside ``rc_context``, the exit switches it off again, and from then on no
+figure is shown automatically, not even the user's own ``plt.plot`` (matplotlib#25041,
+#26716; skrub dropped ``rc_context`` for the same reason).
 """
 
 from __future__ import annotations
@@ -77,9 +84,18 @@ RC: dict[RcKeyType, Any] = {
 
 @contextmanager
 def style() -> Iterator[None]:
-    """Draw inside the report style (restores the caller's rcParams afterwards)."""
-    with mpl.rc_context(RC):
+    """Draw inside the report style; afterwards restore the caller's values of these keys only.
+
+    Keys outside ``RC`` (``interactive``, ``backend``) are never saved or restored, so a
+    backend that resolves itself while a figure is being made (the inline backend does) keeps
+    its state. See the module docstring.
+    """
+    saved = {k: mpl.rcParams[k] for k in RC}
+    mpl.rcParams.update(RC)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(saved)
 
 
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:

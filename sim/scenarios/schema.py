@@ -10,6 +10,7 @@ fact sheet); "assumption" marks an engineering judgement with no public figure.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
@@ -841,6 +842,14 @@ class Scenario(Frozen):
         None, description="Which public figures this scenario reproduces."
     )
     theater: str = Field("korea", description="Theater name (korea, open_water).")
+    start_date: datetime.date = Field(
+        datetime.date(2018, 1, 1),
+        description=(
+            "Calendar date (UTC midnight) at simulation hour 0; output tables carry a datetime "
+            "column beside each hour column. Default: the crackdown year (assumption: the "
+            "2018 scenarios model the year 2018; baseline_2017 sets 2017-01-01)."
+        ),
+    )
     duration_days: float = param(365.0, unit="days", gt=0, le=3650, description="Simulated time.")
     warmup_days: float = param(
         0.0,
@@ -885,3 +894,12 @@ class Scenario(Frozen):
     def duration_h(self) -> float:
         """Simulated time in hours."""
         return self.duration_days * 24.0
+
+    def __repr__(self) -> str:
+        """One line (the full model is ``model_dump()``; pydantic's repr runs to ~9,000 chars)."""
+        return (
+            f"Scenario({self.name!r}, theater={self.theater!r}, start={self.start_date}, "
+            f"{self.duration_days:g} days, {len(self.programs)} programs, "
+            f"{sum(g.count for g in self.assets)} assets in {len(self.assets)} groups, "
+            f"{self.traffic.vessels} legitimate vessels)"
+        )

@@ -109,9 +109,9 @@ def _other_run(d: Path) -> None:
 
 
 def _list_summary(d: Path) -> None:
-    rep = d / "runA" / "replications" / "rep_00000"
+    rep = d / "runA" / "replications" / "replication=0"
     rep.mkdir(parents=True)
-    (rep / "summary.json").write_text("[1, 2, 3]")
+    (rep / "_summary.json").write_text("[1, 2, 3]")
 
 
 def _a_file(d: Path) -> None:
@@ -688,9 +688,9 @@ def test_a_scenario_named_dot_dot_writes_inside_runs(tmp_path, capsys, monkeypat
 def test_results_skips_a_damaged_summary_with_a_warning(tmp_path, capsys):
     """Results skips a damaged summary with a warning."""
     _list_summary(tmp_path)
-    good = tmp_path / "runA" / "replications" / "rep_00001"
+    good = tmp_path / "runA" / "replications" / "replication=1"
     good.mkdir()
-    (good / "summary.json").write_text('{"replication": 1, "seed": 1, "error": ""}')
+    (good / "_summary.json").write_text('{"replication": 1, "seed": 1, "error": ""}')
     assert main(["results", str(tmp_path / "runA")]) == 0
     err = capsys.readouterr().err
-    assert "1 replication folder(s) with a damaged summary.json skipped" in err
+    assert "1 replication folder(s) with a damaged _summary.json skipped" in err

@@ -116,7 +116,7 @@ def test_run_writes_results_and_prints_intervals(tmp_path):
         "metrics.csv",
     ):
         assert (out / f).exists(), f
-    assert len(list((out / "replications").glob("rep_*/events.parquet"))) == 2
+    assert len(list((out / "events").glob("replication=*/part-0.parquet"))) == 2
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 2018 and manifest["version"] and manifest["scenario_hash"]
     # a changed scenario is refused in the same folder
@@ -173,21 +173,51 @@ def test_run_with_ais_monitoring(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "AIS detectors against ground truth" in r.stdout
-    rep = out / "replications" / "rep_00000"
-    for f in (
-        "tracks.parquet",
-        "ais.parquet",
-        "truth_transfers.parquet",
-        "detected_encounters.parquet",
-        "ais_scores.csv",
-    ):
-        assert (rep / f).exists(), f
-    feed = pd.read_parquet(rep / "ais.parquet")
-    assert {"time", "identity", "lon", "lat", "speed", "course"} <= set(feed.columns)
-    tracks = pd.read_parquet(rep / "tracks.parquet")
+    for table in ("tracks", "ais", "truth_transfers", "detected_encounters", "ais_scores"):
+        assert (out / table / "replication=0" / "part-0.parquet").exists(), table
+    feed = pd.read_parquet(out / "ais" / "replication=0")
+    assert {"MMSI", "BaseDateTime", "LAT", "LON", "SOG", "COG", "Heading", "VesselType"} <= set(
+        feed.columns
+    )
+    assert "vessel" not in feed  # ground truth is in its own table
+    senders = pd.read_parquet(out / "truth_identities" / "replication=0")
+    vessel = feed["MMSI"].map(senders.drop_duplicates("MMSI").set_index("MMSI")["vessel"])
+    tracks = pd.read_parquet(out / "tracks" / "replication=0")
     dark = set(tracks.loc[~tracks["ais_on"], "vessel"]) - set(
         tracks.loc[tracks["ais_on"], "vessel"]
     )
-    assert not (set(feed["vessel"]) & dark)  # always-dark vessels are never received
+    assert vessel.notna().all() and not (set(vessel) & dark)  # always-dark ships never heard
     scores = pd.read_csv(out / "ais_scores.csv")
     assert set(scores["detector"]) == {"encounters", "loitering", "gaps", "identity"}
+
+
+@pytest.mark.slow
+def test_run_with_geo_writes_geoparquet_and_an_offline_map(tmp_path):
+    """`run --geo`: GeoParquet points and LineStrings in WGS 84, and a map page with no CDN."""
+    gpd = pytest.importorskip("geopandas")
+    pytest.importorskip("bokeh")
+    out = tmp_path / "geo"
+    r = cli(
+        "run",
+        "scenarios/crackdown_2018.yaml",
+        "-n",
+        "1",
+        "--workers",
+        "1",
+        "--set",
+        "duration_days=15",
+        "--set",
+        "warmup_days=0",
+        "--set",
+        "traffic.vessels=15",
+        "--out",
+        str(out),
+        "--geo",
+    )
+    assert r.returncode == 0, r.stderr
+    tracks = gpd.read_parquet(out / "geo_tracks" / "replication=0" / "part-0.parquet")
+    assert set(tracks.geom_type) == {"LineString"} and tracks.crs.to_epsg() == 4326
+    transfers = gpd.read_parquet(out / "geo_transfers" / "replication=0" / "part-0.parquet")
+    assert set(transfers["kind"]) <= {"transfer_start"} and set(transfers.geom_type) <= {"Point"}
+    page = (out / "map.html").read_text()
+    assert "<script src=" not in page and "Bokeh" in page

@@ -32,10 +32,10 @@ RUN = [
 
 
 def _finished(out: Path) -> dict[int, float]:
-    """Replication index -> modification time of its summary.json."""
+    """Replication index -> modification time of its _summary.json (written last)."""
     return {
-        int(p.parent.name.split("_")[-1]): p.stat().st_mtime
-        for p in (out / "replications").glob("rep_*/summary.json")
+        int(p.parent.name.split("=")[-1]): p.stat().st_mtime
+        for p in (out / "replications").glob("replication=*/_summary.json")
     }
 
 
@@ -77,4 +77,4 @@ def test_ctrl_c_with_two_workers_stops_promptly_keeps_finished_work_and_resumes(
     after = _finished(out)
     assert sorted(after) == list(range(8))
     assert all(after[i] == kept[i] for i in kept), "kept replications were re-run"
-    assert not list((out / "replications").glob(".tmp_rep_*"))
+    assert not list(out.glob("*/replication=*/.*.tmp"))

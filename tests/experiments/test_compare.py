@@ -37,19 +37,58 @@ def test_compare_one_row_per_scenario_and_replication_on_the_same_streams(tiny_c
     exp = json.loads((out / "experiment.json").read_text())
     assert [r["dir"] for r in exp["runs"]] == ["baseline_2017", "crackdown_2018"]
     for name in ("baseline_2017", "crackdown_2018"):
-        assert len(list((out / name / "replications").glob("rep_*/events.parquet"))) == 2
+        assert len(list((out / name / "events").glob("replication=*/part-0.parquet"))) == 2
         assert (out / name / "scenario.resolved.yaml").exists()
     stored = [
         json.loads(p.read_text())["provenance"]["spawn_key"]
-        for p in sorted(out.glob("*/replications/rep_00001/summary.json"))
+        for p in sorted(out.glob("*/replications/replication=1/_summary.json"))
     ]
     assert stored == [[1], [1]]
 
 
 @pytest.mark.slow
+def test_a_whole_comparison_reads_as_one_table_in_duckdb_and_pyarrow(tiny_compare):
+    """Hive folders + scenario/seed columns: plain Parquet readers combine every run."""
+    duckdb = pytest.importorskip("duckdb")
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    out, reps = tiny_compare
+    voyages = duckdb.sql(
+        f"SELECT scenario, replication, seed, count(*) AS n, min(start_time) AS first "
+        f"FROM read_parquet('{out}/*/voyages/*/*.parquet', hive_partitioning=true) "
+        "GROUP BY ALL ORDER BY scenario, replication"
+    ).df()
+    assert list(zip(voyages["scenario"], voyages["replication"], strict=True)) == [
+        ("baseline_2017", 0),
+        ("baseline_2017", 1),
+        ("crackdown_2018", 0),
+        ("crackdown_2018", 1),
+    ]
+    assert set(voyages["seed"]) == {11}
+    # start_date: 2017-01-01 for the baseline file, the 2018 default for the crackdown
+    assert [t.year for t in voyages.groupby("scenario")["first"].min()] == [2017, 2018]
+    started = reps.set_index(["label", "replication"])["voyages_started"]
+    # pyarrow: one dataset over both runs' summaries, replication from the folder name
+    summary = ds.dataset(
+        [ds.dataset(out / s / "replications", partitioning="hive") for s in started.index.levels[0]]
+    ).to_table()
+    assert summary.num_rows == 4
+    assert sorted(summary.column("replication").to_pylist()) == [0, 0, 1, 1]
+    # column descriptions and units travel in the Parquet schema
+    field = pq.read_schema(out / "crackdown_2018" / "events" / "replication=0" / "part-0.parquet")
+    assert field.field("t_h").metadata[b"unit"] == b"h"
+    assert b"hours from the scenario start" in field.field("t_h").metadata[b"description"]
+    events = pd.read_parquet(out / "crackdown_2018" / "events")
+    assert events["kind"].dtype == "category" and events["scenario"].dtype == "category"
+    ok = (events["time"] - pd.Timestamp("2018-01-01")) / pd.Timedelta(hours=1) - events["t_h"]
+    assert ok.abs().max() < 1e-3  # the calendar column is the hour column, to the millisecond
+
+
+@pytest.mark.slow
 def test_compare_resumes_finished_replications(tiny_compare):
     out, first = tiny_compare
-    stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/replications/rep_*/summary.json")}
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/replications/*/_summary.json")}
     again = compare([BASELINE, CRACKDOWN], n=2, seed=11, workers=1, out_dir=out, overrides=TINY)
     cols = ["label", "replication", "interception_rate", "voyages_started"]
     pd.testing.assert_frame_equal(first[cols], again[cols])

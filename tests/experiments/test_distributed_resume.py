@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from sim.experiments.replications import REPLICATION_DIR, finished_replications, run_replications
+from sim.experiments.store import PART_FILE, SUMMARY_FILE, partition_dir
 from sim.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,8 +35,19 @@ def _metrics(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _tables(out: Path, i: int) -> list[pd.DataFrame]:
-    d = out / REPLICATION_DIR / f"rep_{i:05d}"
-    return [pd.read_parquet(d / f"{t}.parquet") for t in ("events", "voyages", "assets")]
+    return [
+        pd.read_parquet(partition_dir(out, t, i) / PART_FILE)
+        for t in ("events", "voyages", "assets")
+    ]
+
+
+def _summary(out: Path, i: int) -> Path:
+    return partition_dir(out, REPLICATION_DIR, i) / SUMMARY_FILE
+
+
+def _finished(base: Path) -> list[Path]:
+    """The replication folders whose summary (written last) exists."""
+    return sorted(p for p in base.glob("replication=*") if (p / SUMMARY_FILE).exists())
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +83,9 @@ def test_resume_keeps_wall_s_and_ignores_other_scenarios(serial, tmp_path):
     stored = finished_replications(out_s)
     assert all(r.get("wall_s", 0) > 0 for r in stored.values())  # written after wall_s was set
     # rerun: nothing re-runs, stored rows (with wall_s) come back
-    t = [
-        (out_s / REPLICATION_DIR / f"rep_{i:05d}" / "summary.json").stat().st_mtime_ns
-        for i in range(2)
-    ]
+    t = [_summary(out_s, i).stat().st_mtime_ns for i in range(2)]
     again = run_replications(_scenario(), 2, seed=7, workers=1, out_dir=out_s)
-    assert t == [
-        (out_s / REPLICATION_DIR / f"rep_{i:05d}" / "summary.json").stat().st_mtime_ns
-        for i in range(2)
-    ]
+    assert t == [_summary(out_s, i).stat().st_mtime_ns for i in range(2)]
     pd.testing.assert_frame_equal(again, df_s, check_dtype=False)
     # a changed scenario does not reuse the stored rows (different scenario_hash)
     other = load_scenario(SCENARIO, overrides=[*SETS, "traffic.vessels=11"])
@@ -91,7 +97,7 @@ def test_resume_keeps_wall_s_and_ignores_other_scenarios(serial, tmp_path):
 def _wait_for_rep(base: Path, proc: subprocess.Popen, timeout: float = 90.0) -> None:
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
-        if base.is_dir() and any(p.name.startswith("rep_") for p in base.iterdir()):
+        if base.is_dir() and _finished(base):
             return
         if proc.poll() is not None:
             pytest.fail(f"run ended before it could be killed: {proc.stderr.read().decode()}")
@@ -127,26 +133,25 @@ def test_sigkill_loses_only_inflight_and_rerun_resumes(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    reps = sorted(p for p in base.iterdir() if p.name.startswith("rep_"))
+    reps = _finished(base)
     assert 1 <= len(reps) < n, "kill came too late to test anything"
-    for d in reps:  # every finished folder is complete and readable
-        row = json.loads((d / "summary.json").read_text())
-        assert row["replication"] == int(d.name.split("_")[1]) and row["error"] == ""
+    for d in reps:  # every finished replication has all its tables, readable
+        row = json.loads((d / SUMMARY_FILE).read_text())
+        i = int(d.name.split("=")[1])
+        assert row["replication"] == i and row["error"] == ""
         for t in ("events", "voyages", "assets"):
-            pd.read_parquet(d / f"{t}.parquet")
-    assert not [
-        p for p in base.iterdir() if p.name.startswith("rep_") and not (p / "summary.json").exists()
-    ]
-    before = {d.name: (d / "summary.json").stat().st_mtime_ns for d in reps}
+            pd.read_parquet(partition_dir(out, t, i) / PART_FILE)
+    before = {d.name: (d / SUMMARY_FILE).stat().st_mtime_ns for d in reps}
     r = subprocess.run(
         [*CLI, "run", *args, "--out", str(out)], cwd=ROOT, env=env, capture_output=True, timeout=180
     )
     assert r.returncode == 0, r.stderr.decode()
-    after = sorted(p.name for p in base.iterdir())
-    assert after == [f"rep_{i:05d}" for i in range(n)]  # temporaries cleaned, all there
-    assert before == {
-        k: (base / k / "summary.json").stat().st_mtime_ns for k in before
-    }  # not re-run
+    assert [p.name for p in _finished(base)] == [f"replication={i}" for i in range(n)]
+    assert not list(out.glob("*/replication=*/.*.tmp"))  # temporaries cleaned
+    assert before == {k: (base / k / SUMMARY_FILE).stat().st_mtime_ns for k in before}  # not re-run
+    # the whole run reads as one table per kind, with the replication from the folder names
+    events = pd.read_parquet(out / "events")
+    assert sorted(events["replication"].astype(int).unique()) == list(range(n))
     full = tmp_path / "full"
     r2 = subprocess.run(
         [*CLI, "run", *args, "--out", str(full)],

@@ -214,6 +214,7 @@ def test_public_api_and_no_import_side_effects():
         "load_theater",
         "run",
         "run_replications",
+        "to_trajectories",
     }
     code = (
         "import sys, sim; bad = [m for m in ('matplotlib', 'simpy', 'shapely', 'pandas') if m in sys.modules];"

@@ -183,15 +183,11 @@ def fake_replication(
 
 def fake_run_dir(path: Path, scenario: str, n: int = 3, seed: int = 7, days: float = 60.0) -> Path:
     """Write a run directory laid out like ``run_replications(out_dir=path)``."""
+    from sim.experiments.store import write_replication
+
     for i in range(n):
         events, voyages, summary = fake_replication(scenario, i, days=days, seed=seed)
-        d = path / "replications" / f"rep_{i:05d}"
-        d.mkdir(parents=True, exist_ok=True)
-        events.to_parquet(d / "events.parquet", index=False)
-        voyages.to_parquet(d / "voyages.parquet", index=False)
-        pd.DataFrame({"asset": ["us_p8#0"], "kind": ["aircraft"]}).to_parquet(
-            d / "assets.parquet", index=False
-        )
+        assets = pd.DataFrame({"asset": ["us_p8#0"], "kind": ["aircraft"]})
         row = {
             "scenario": scenario,
             "replication": i,
@@ -200,9 +196,10 @@ def fake_run_dir(path: Path, scenario: str, n: int = 3, seed: int = 7, days: flo
             **summary,
             "error": "",
             "wall_s": 0.1,
-            "provenance": {"scenario": scenario, "sim_h": days * 24.0, "seed": seed},
         }
-        (d / "summary.json").write_text(json.dumps(row))
+        provenance = {"scenario": scenario, "sim_h": days * 24.0, "seed": seed}
+        tables = {"events": events, "voyages": voyages, "assets": assets}
+        write_replication(path, i, tables, row, provenance, "2018-01-01")
     return path
 
 

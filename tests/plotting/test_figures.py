@@ -211,3 +211,64 @@ def test_importing_plotting_package_does_not_import_matplotlib():
     code = "import sim.plotting, sim.experiments, sys; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_plot_track_and_plot_transfer_draw_one_vessel_and_one_transfer(korea):
+    """A DPRK tanker goes dark on its way to a transfer; both figures show it."""
+    from types import SimpleNamespace
+
+    from sim.plotting.tracks import plot_track, plot_transfer
+    from sim.units import NM_M
+
+    x0, y0 = (float(v) for v in korea.to_xy(123.5, 30.0))
+
+    def leg(vessel, t0, t1, a, b, on=True):
+        return {
+            "vessel": vessel,
+            "role": "dprk" if vessel[0] == "D" else "foreign",
+            "t0_h": t0,
+            "t1_h": t1,
+            "x0_m": x0 + a * NM_M,
+            "y0_m": y0,
+            "x1_m": x0 + b * NM_M,
+            "y1_m": y0,
+            "ais_on": on,
+            "identity": vessel,
+            "activity": "transit",
+        }
+
+    tracks = pd.DataFrame(
+        [leg("D1", 0, 10, 0, 50, on=False), leg("D1", 10, 20, 50, 50), leg("F1", 0, 10, 100, 50)]
+    )
+    lon, lat = (float(v) for v in korea.to_lonlat(x0 + 50 * NM_M, y0))
+    events = pd.DataFrame(
+        {
+            "t_h": [10.0, 15.0],
+            "kind": ["transfer_start", "seizure"],
+            "vessel": ["F1", "D1"],
+            "voyage": [0, 0],
+            "lon": [lon, lon],
+            "lat": [lat, lat],
+        }
+    )
+    voyages = pd.DataFrame(
+        {
+            "voyage": [0],
+            "method": ["sts"],
+            "foreign_vessel": ["F1"],
+            "dprk_vessel": ["D1"],
+            "rendezvous_area": ["ecs_high_seas"],
+            "outcome": ["seized"],
+        }
+    )
+    run = SimpleNamespace(tracks=tracks, events=events, voyages=voyages)
+    ax = plot_track(run, "D1", korea)
+    assert "10 h dark" in ax.get_title()
+    assert [ln.get_linestyle() for ln in ax.lines if len(ln.get_xdata())] == ["-", "--"]
+    ax = plot_transfer(run, 0, korea, hours=6)
+    assert "seized" in ax.get_title()
+    assert {t.get_text() for t in ax.texts} >= {"+0 h", "+5 h"}  # hours from the transfer
+    with pytest.raises(ValueError, match="not a ship-to-ship"):
+        plot_transfer(
+            SimpleNamespace(**{**vars(run), "voyages": voyages.assign(method="direct")}), 0, korea
+        )

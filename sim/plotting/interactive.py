@@ -111,7 +111,8 @@ def _points(events: pd.DataFrame, kinds: Sequence[str]) -> dict[str, list[Any]]:
         "kind": e["kind"].astype(str).tolist(),
         "vessel": e["vessel"].astype(str).tolist(),
         "asset": e["asset"].astype(str).tolist(),
-        "detail": e["detail"].astype(str).tolist(),
+        "reason": e["reason"].astype(str).tolist(),
+        "place": e["place"].astype(str).tolist(),
         "alpha": [1.0] * len(e),
     }
 
@@ -227,7 +228,8 @@ def interactive_map(
                 ("day", "@day{0.0}"),
                 ("vessel", "@vessel"),
                 ("asset", "@asset"),
-                ("", "@detail"),
+                ("reason", "@reason"),
+                ("place", "@place"),
             ],
         )
     )

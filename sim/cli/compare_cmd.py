@@ -58,28 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="override a value in every scenario, e.g. --set duration_days=90 (repeatable)",
     )
-    parser.add_argument(
-        "--precision",
-        type=float,
-        default=None,
-        metavar="P",
-        help="add replications (common random numbers) until every pairwise difference in "
-        "--precision-metric has a 95%% half-width <= P or excludes zero; --replications is the "
-        "starting number",
-    )
-    parser.add_argument(
-        "--precision-metric",
-        default="interception_rate",
-        metavar="METRIC",
-        help="metric for --precision (a replication column; default interception_rate)",
-    )
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        default=None,
-        metavar="MIN",
-        help="with --precision: stop adding replications after MIN minutes",
-    )
+    add_precision_options(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -135,6 +114,32 @@ def main(args: argparse.Namespace) -> int:
     if precision is not None:
         print(precision.statement())
     return finish_report(reps, args.out, build_report(args.out, maps=not args.no_maps))
+
+
+def add_precision_options(parser: argparse.ArgumentParser) -> None:
+    """The --precision, --precision-metric and --time-limit options; shared with sweep."""
+    parser.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        metavar="P",
+        help="add replications (common random numbers) until every pairwise difference in "
+        "--precision-metric has a 95%% half-width <= P or excludes zero; --replications is the "
+        "starting number",
+    )
+    parser.add_argument(
+        "--precision-metric",
+        default="interception_rate",
+        metavar="METRIC",
+        help="metric for --precision (a replication column; default interception_rate)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="MIN",
+        help="with --precision: stop adding replications after MIN minutes",
+    )
 
 
 def precision_target(args: argparse.Namespace) -> Precision | None:

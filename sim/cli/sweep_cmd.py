@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from sim.cli import options
+from sim.cli.compare_cmd import add_precision_options
 
 __all__ = ["NAME", "HELP", "add_arguments", "main"]
 
@@ -58,28 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="fixed override applied to every variant (repeatable)",
     )
-    parser.add_argument(
-        "--precision",
-        type=float,
-        default=None,
-        metavar="P",
-        help="add replications (common random numbers) until every pairwise difference in "
-        "--precision-metric has a 95%% half-width <= P or excludes zero; --replications is the "
-        "starting number",
-    )
-    parser.add_argument(
-        "--precision-metric",
-        default="interception_rate",
-        metavar="METRIC",
-        help="metric for --precision (a replication column; default interception_rate)",
-    )
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        default=None,
-        metavar="MIN",
-        help="with --precision: stop adding replications after MIN minutes",
-    )
+    add_precision_options(parser)
     parser.add_argument(
         "--out",
         type=Path,

@@ -419,15 +419,7 @@ class VoyageRunner:
         now = m.env.now
         if v.phase == "approach":
             if self.giving_up:
-                m.log(
-                    K.TRANSFER_ABORTED,
-                    vessel=v.giver.vid,
-                    voyage=v.vid,
-                    xy=m.pos(v.giver),
-                    cargo_t=v.cargo_t,
-                    reason=R.PARTNER_LATE,
-                    place=v.area,
-                )
+                self.log_aborted(v.giver, R.PARTNER_LATE)
                 return self.go_home(outcome="failed", returned=True)
             v.phase = "sts"
             m.log(
@@ -474,6 +466,20 @@ class VoyageRunner:
         v.phase = "done"
         return now
 
+    def log_aborted(self, vessel: IllicitVessel, reason: str, *, asset: str = "") -> None:
+        """Log this voyage's transfer as halted, at ``vessel``'s position, with its cargo."""
+        m, v = self.m, self.v
+        m.log(
+            K.TRANSFER_ABORTED,
+            vessel=vessel.vid,
+            voyage=v.vid,
+            xy=m.pos(vessel),
+            cargo_t=v.cargo_t,
+            reason=reason,
+            place=v.area,
+            asset=asset,
+        )
+
     def go_home(self, *, outcome: str, returned: bool) -> float:
         """Settle the voyage and send everyone home; cargo still aboard is returned."""
         m, v = self.m, self.v
@@ -513,15 +519,7 @@ class VoyageRunner:
                 return self.go_home(outcome=cause.action, returned=True)
             if v.phase in ("approach", "sts", "run"):
                 # the empty partner was taken before the transfer: the transfer cannot happen
-                m.log(
-                    K.TRANSFER_ABORTED,
-                    vessel=vessel.vid,
-                    voyage=v.vid,
-                    xy=m.pos(vessel),
-                    cargo_t=v.cargo_t,
-                    reason=R.PARTNER_TAKEN,
-                    place=v.area,
-                )
+                self.log_aborted(vessel, R.PARTNER_TAKEN)
                 return self.go_home(outcome="disrupted", returned=True)
             return next_h  # empty giver seized on its way home: the delivery goes on
         if isinstance(cause, Observed):
@@ -531,16 +529,7 @@ class VoyageRunner:
                 or rng.random() >= p.abort_when_observed_probability
             ):
                 return next_h
-            m.log(
-                K.TRANSFER_ABORTED,
-                vessel=cause.vessel,
-                voyage=v.vid,
-                xy=m.pos(m.illicit[cause.vessel]),
-                cargo_t=v.cargo_t,
-                asset=cause.asset,
-                reason=R.HALTED_ON_SIGHTING,
-                place=v.area,
-            )
+            self.log_aborted(m.illicit[cause.vessel], R.HALTED_ON_SIGHTING, asset=cause.asset)
             can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0
             if (
                 can_move
@@ -593,15 +582,7 @@ class VoyageRunner:
         if not vessel.active or vessel.seized:
             return next_h
         if v.phase in ("approach", "sts"):
-            m.log(
-                K.TRANSFER_ABORTED,
-                vessel=vessel.vid,
-                voyage=v.vid,
-                xy=m.pos(vessel),
-                cargo_t=v.cargo_t,
-                reason=R.PARTNER_BOARDED,
-                place=v.area,
-            )
+            self.log_aborted(vessel, R.PARTNER_BOARDED)
             return self.go_home(outcome="disrupted", returned=True)
         if self._needs(vessel):  # the carrier: on to its destination
             dest = (

@@ -25,6 +25,10 @@ from pydantic import (
 
 __all__ = [
     "StrictFrozen",
+    "Frozen",
+    "param",
+    "Range",
+    "SpeedRange",
     "NAME_MAX_CHARS",
     "Name",
     "Names",
@@ -121,3 +125,54 @@ Probabilities = dict[str, Annotated[float, Field(ge=0, le=1)]]
 """Probabilities by name, each in [0, 1]."""
 LonLat = tuple[Annotated[float, Field(ge=-180, le=180)], Annotated[float, Field(ge=-90, le=90)]]
 """A ``[longitude, latitude]`` point in degrees."""
+
+
+def _ordered(value: tuple[float, float]) -> tuple[float, float]:
+    """Ranges are written ``[low, high]``; reject them reversed."""
+    if value[0] > value[1]:
+        raise ValueError(f"a range [low, high] with low <= high, got [{value[0]}, {value[1]}]")
+    return value
+
+
+Range = Annotated[
+    tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]], AfterValidator(_ordered)
+]
+"""``[low, high]``, both non-negative (durations, cargo)."""
+SpeedRange = Annotated[
+    tuple[Annotated[float, Field(gt=0, le=25)], Annotated[float, Field(gt=0, le=25)]],
+    AfterValidator(_ordered),
+]
+"""``[low, high]`` vessel speeds in knots.
+
+Positive and at most 25 (``sim.model.MAX_VESSEL_SPEED_KN``).
+"""
+
+
+def param(
+    default: Any = ...,
+    *,
+    unit: str,
+    description: str,
+    source: str = "assumption",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+) -> Any:
+    """Declare one scenario parameter.
+
+    Unit, bounds, default, description and source in one place.
+    """
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        gt=gt,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+class Frozen(StrictFrozen):
+    """Base for scenario parts: immutable, no unknown keys, finite numbers, strict booleans."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 import types
 import typing
 from typing import Any
@@ -30,8 +31,7 @@ def _plain(ann: Any) -> Any:
 
 
 def _type_name(ann: Any) -> str:
-    text = str(_plain(ann)).replace("typing.", "").replace("sim.scenarios.schema.", "")
-    text = text.replace("sim.scenarios.optimize_schema.", "")
+    text = re.sub(r"sim\.scenarios\.\w+\.", "", str(_plain(ann)).replace("typing.", ""))
     return text.replace("<class '", "").replace("'>", "").replace(" | ", " or ")
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenarios.schema import Frozen, param
+from sim.scenarios.base import Frozen, param
 
 __all__ = ["Optimize", "OptimizeCandidates", "OptimizeSmugglers", "OptimizeBudget"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import simpy
@@ -24,10 +24,14 @@ from sim.model.strategies import PatrolStrategy
 from sim.units import KN_M_PER_H, NM_M
 
 if TYPE_CHECKING:
-    from sim.model.engine import Model, TargetRef
-    from sim.scenarios.schema import AssetGroup
+    from sim.model.context import EventLog
+    from sim.model.kinds import TargetRef
+    from sim.model.picture import Contact
+    from sim.model.strategies import PatrolContext
+    from sim.model.waters import ZoneAt
+    from sim.scenarios.schema import AssetGroup, Scenario
 
-__all__ = ["Asset", "AssetCause", "Dispatch", "Acquired", "asset_process"]
+__all__ = ["Asset", "AssetCause", "Dispatch", "Acquired", "asset_process", "PatrolWorld"]
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,59 @@ class Asset:
         }
 
 
-def _set_plan(m: Model, a: Asset, legs: np.ndarray) -> float:
+class PatrolWorld(Protocol):
+    """What an asset's process may use (``sim.model.patrol.Patrols`` provides it).
+
+    Its own plan goes to the referee (``publish_sensor``); what it knows of a target comes
+    from its own sensor (``contact``) and the referee's word that the target is still at sea
+    (``target_available``); the position of a target is read only when boarding begins.
+    """
+
+    env: simpy.Environment
+    scenario: Scenario
+    pursued: set[str]
+    hands_off: dict[str, float]
+
+    @property
+    def log(self) -> EventLog: ...
+
+    def patrol_ctx(self, a: Asset) -> PatrolContext: ...
+
+    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray: ...
+
+    def zone_xy(self, xy: Any) -> ZoneAt: ...
+
+    def publish_sensor(self, a: Asset) -> None: ...
+
+    def satellite_pass(self, a: Asset, area: str) -> None: ...
+
+    def observed(self, ref: TargetRef, a: Asset) -> None: ...
+
+    def asset_pos(self, a: Asset) -> tuple[float, float]: ...
+
+    def contact(self, a: Asset, ref: TargetRef) -> Contact | None: ...
+
+    def target_available(self, ref: TargetRef) -> bool: ...
+
+    def target_pos(self, ref: TargetRef) -> tuple[float, float]: ...
+
+    def datum_radius_m(self, task: Dispatch, t_arrival_h: float) -> float: ...
+
+    def datum_search_legs(
+        self,
+        datum: np.ndarray,
+        radius_m: float,
+        t0: float,
+        t1: float,
+        speed_kn: float,
+        rng: np.random.Generator,
+        over_water: bool = True,
+    ) -> np.ndarray: ...
+
+    def interdict(self, a: Asset, ref: TargetRef) -> ProcessGenerator: ...
+
+
+def _set_plan(m: PatrolWorld, a: Asset, legs: np.ndarray) -> float:
     """Replace the asset's plan, publish it to the referee, return its end time."""
     a.track.set(legs)
     m.publish_sensor(a)
@@ -125,7 +181,7 @@ def _account(a: Asset, t_from: float, t_to: float, on_station: bool) -> None:
     a.distance_nm += a.track.distance_m(t_from, t_to) / NM_M
 
 
-def asset_process(m: Model, a: Asset) -> ProcessGenerator:
+def asset_process(m: PatrolWorld, a: Asset) -> ProcessGenerator:
     """The life of one asset: sorties or patrols, interrupted by tasking."""
     if a.kind == "satellite":
         yield from _satellite(m, a)
@@ -135,7 +191,9 @@ def asset_process(m: Model, a: Asset) -> ProcessGenerator:
         yield from _ship(m, a)
 
 
-def _transit(m: Model, a: Asset, dest: np.ndarray, t_h: float, over_water: bool) -> np.ndarray:
+def _transit(
+    m: PatrolWorld, a: Asset, dest: np.ndarray, t_h: float, over_water: bool
+) -> np.ndarray:
     start = np.asarray(a.track.position(t_h)) if len(a.track.legs) else a.base_xy
     pts = m.route_xy(start, dest) if over_water else np.vstack([start, dest])
     legs = legs_along(pts, t_h, a.group.speed_kn)
@@ -166,7 +224,7 @@ def _fit_return(
     return legs, t_cut
 
 
-def _aircraft(m: Model, a: Asset) -> ProcessGenerator:
+def _aircraft(m: PatrolWorld, a: Asset) -> ProcessGenerator:
     """Sorties from the air base: transit, time on station, return, turnaround."""
     env, g = m.env, a.group
     # stagger the first take-off so that aircraft of a group do not fly in formation
@@ -213,7 +271,7 @@ def _aircraft(m: Model, a: Asset) -> ProcessGenerator:
         yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _aircraft_datum(m: Model, a: Asset, task: Dispatch) -> ProcessGenerator:
+def _aircraft_datum(m: PatrolWorld, a: Asset, task: Dispatch) -> ProcessGenerator:
     """A cued aircraft flies to a datum, searches around it, and returns."""
     env, g = m.env, a.group
     t0 = env.now
@@ -252,7 +310,7 @@ def _aircraft_datum(m: Model, a: Asset, task: Dispatch) -> ProcessGenerator:
     yield from _uninterrupted(env, env.now + g.turnaround_h)
 
 
-def _ship(m: Model, a: Asset) -> ProcessGenerator:
+def _ship(m: PatrolWorld, a: Asset) -> ProcessGenerator:
     """Patrols from the home port: transit, days on station in chunks, tasking, port calls."""
     env, g = m.env, a.group
     yield env.timeout(float(a.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
@@ -310,7 +368,7 @@ def _uninterrupted(env: simpy.Environment, t_until: float) -> ProcessGenerator:
             pass
 
 
-def _datum_search(m: Model, a: Asset, task: Dispatch) -> Generator[simpy.Event, Any, bool]:
+def _datum_search(m: PatrolWorld, a: Asset, task: Dispatch) -> Generator[simpy.Event, Any, bool]:
     """Go to a datum and search around it until the own sensor regains the suspect.
 
     Returns True when regained (an ``Acquired`` interrupt for this suspect), False when the
@@ -341,7 +399,7 @@ def _datum_search(m: Model, a: Asset, task: Dispatch) -> Generator[simpy.Event, 
     return False
 
 
-def _pursue(m: Model, a: Asset, cause: Dispatch | Acquired) -> ProcessGenerator:
+def _pursue(m: PatrolWorld, a: Asset, cause: Dispatch | Acquired) -> ProcessGenerator:
     """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules.
 
     The pursuer steers on its own picture (``sim.model.picture.Contact``): the last contact of
@@ -435,7 +493,7 @@ def _pursue(m: Model, a: Asset, cause: Dispatch | Acquired) -> ProcessGenerator:
     yield from m.interdict(a, target)
 
 
-def _satellite(m: Model, a: Asset) -> ProcessGenerator:
+def _satellite(m: PatrolWorld, a: Asset) -> ProcessGenerator:
     """Imaging passes over the group's areas every ``revisit_h``, at a random phase."""
     env, g = m.env, a.group
     yield env.timeout(float(a.rng.uniform(0, g.revisit_h)))

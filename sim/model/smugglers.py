@@ -26,7 +26,7 @@ from sim.model.records import Reason as R
 from sim.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
-    from sim.model.engine import Model
+    from sim.model.voyage_world import VoyageWorld
     from sim.scenarios.schema import Program
 
 __all__ = [
@@ -226,15 +226,15 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...], weights: Any = None)
     return items[int(rng.choice(len(items), p=w / w.sum()))]
 
 
-def voyage_source(model: Model, program: Program, rng: np.random.Generator) -> ProcessGenerator:
+def voyage_source(m: VoyageWorld, program: Program, rng: np.random.Generator) -> ProcessGenerator:
     """Poisson stream of voyages of one program (a SimPy process)."""
-    env = model.env
+    env = m.env
     rate_h = program.voyages_per_year / HOURS_PER_YEAR
     if rate_h <= 0:
         return
     while True:
         yield env.timeout(float(rng.exponential(1.0 / rate_h)))
-        model.start_voyage(program)
+        m.start_voyage(program)
 
 
 class VoyageRunner:
@@ -242,7 +242,7 @@ class VoyageRunner:
 
     def __init__(
         self,
-        model: Model,
+        model: VoyageWorld,
         voyage: Voyage,
         rng: np.random.Generator,
         react_rng: np.random.Generator,

@@ -42,9 +42,9 @@ def test_a_route_between_fixed_points_is_stored_once_for_both_directions():
     th = load_theater(sc.theater)
     cache = RouteCache()  # empty: both directions would be computed if not shared
     m = Model(sc, th, 1, cache)
-    a, b = m.place_xy("Nampo"), m.place_xy("Busan")
-    there = m.route_xy(a, b)
-    back = m.route_xy(b, a)
+    a, b = m.waters.place_xy("Nampo"), m.waters.place_xy("Busan")
+    there = m.waters.route_xy(a, b)
+    back = m.waters.route_xy(b, a)
     assert len(cache.fixed) == 1
     np.testing.assert_array_equal(back, there[::-1])
     assert not np.allclose(there[1], there[-2])  # a real multi-leg route, not a trivial line

@@ -122,5 +122,5 @@ def test_legitimate_traffic_does_not_depend_on_the_patrols(korea):
     none = small(duration_days=10, assets=[])
     ma = Model(load_scenario(base), korea, 5, ROUTES)
     mb = Model(load_scenario(none), korea, 5, ROUTES)
-    np.testing.assert_array_equal(ma.legit_legs, mb.legit_legs)
-    np.testing.assert_array_equal(ma.legit_dark, mb.legit_dark)
+    np.testing.assert_array_equal(ma.traffic.legit_legs, mb.traffic.legit_legs)
+    np.testing.assert_array_equal(ma.traffic.legit_dark, mb.traffic.legit_dark)

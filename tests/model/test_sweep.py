@@ -111,18 +111,19 @@ def test_an_aircraft_resumes_the_pattern_at_its_next_sortie():
 
 def test_a_patrol_area_is_searched_as_declared_with_a_margin_only_against_land(korea):
     """Open-sea edges stay where the area declares them; only coasts get the 4 nm margin."""
-    from sim.model.engine import _OFFSHORE_NM, Model, RouteCache
+    from sim.model.engine import Model, RouteCache
+    from sim.model.waters import OFFSHORE_NM
     from sim.scenarios import load_scenario
     from tests.model.test_run import small
 
     m = Model(load_scenario(small(duration_days=1)), korea, 1, RouteCache())
     for name in ("ecs_patrol", "korea_bay_nampo"):
         declared = korea.area(name).polygon_xy
-        patrol = m.area_polygon(name)
+        patrol = m.waters.area_polygon(name)
         pts = korea.sample_points_in_area(name, 4000, np.random.default_rng(3))
         d_nm = korea.distance_to_coast_nm_xy(pts[:, 0], pts[:, 1])
         inside = shapely.contains_xy(patrol, pts[:, 0], pts[:, 1])
-        far = d_nm >= _OFFSHORE_NM + 1.5  # clear of the margin (raster and simplification slack)
+        far = d_nm >= OFFSHORE_NM + 1.5  # clear of the margin (raster and simplification slack)
         assert inside[far].mean() > 0.99, name
-        assert not inside[d_nm < _OFFSHORE_NM - 1.0].any(), name
+        assert not inside[d_nm < OFFSHORE_NM - 1.0].any(), name
         assert patrol.area <= declared.area + 1.0

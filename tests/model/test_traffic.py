@@ -7,7 +7,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.engine import _LEGIT_MAX_LEG_H, _split_segments
+from sim.model.traffic import LEGIT_MAX_LEG_H, split_segments
 
 
 @settings(max_examples=50, deadline=None)
@@ -15,14 +15,14 @@ from sim.model.engine import _LEGIT_MAX_LEG_H, _split_segments
     st.lists(st.tuples(st.floats(-5e5, 5e5), st.floats(-5e5, 5e5)), min_size=2, max_size=8),
     st.floats(1_000.0, 400_000.0),
 )
-def test_split_segments_keeps_the_path(points, max_m):
+def testsplit_segments_keeps_the_path(points, max_m):
     pts = np.array(points)
     d = np.diff(pts, axis=0)
     seg = np.hypot(d[:, 0], d[:, 1])
     ok = seg > 1e-6
     if not ok.any():
         return
-    starts, unit, piece = _split_segments(pts[:-1][ok], d[ok], seg[ok], max_m)
+    starts, unit, piece = split_segments(pts[:-1][ok], d[ok], seg[ok], max_m)
     assert np.all(piece <= max_m * (1 + 1e-9))
     assert np.isclose(piece.sum(), seg[ok].sum())
     ends = starts + unit * piece[:, None]
@@ -41,9 +41,10 @@ def test_built_traffic_legs_are_short_and_continuous():
     )
     th = load_theater(sc.theater)
     m = Model(sc, th, 4, RouteCache.load(th))
-    legs = m.legit_legs
-    assert np.all(legs[:, 1] - legs[:, 0] <= _LEGIT_MAX_LEG_H + 1e-9)
-    tr = m._legit_track(3).legs  # one ship: each leg starts where the previous ended (or in port)
+    legs = m.traffic.legit_legs
+    assert np.all(legs[:, 1] - legs[:, 0] <= LEGIT_MAX_LEG_H + 1e-9)
+    # one ship: each leg starts where the previous ended (or in port)
+    tr = m.traffic.legit_track(3).legs
     ends = tr[:-1, 2:4] + tr[:-1, 4:6] * (tr[:-1, 1] - tr[:-1, 0])[:, None]
     same_time = np.isclose(tr[1:, 0], tr[:-1, 1])
     np.testing.assert_allclose(tr[1:, 2:4][same_time], ends[same_time], atol=1e-3)

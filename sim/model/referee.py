@@ -1,0 +1,431 @@
+"""The referee: the only part of the model that sees ground truth.
+
+``GroundTruth`` answers where a vessel really is, whether it is still at sea and free, and what
+an asset's own sensor reports of it now (``contact``). ``Referee`` schedules detections:
+whenever a mover's plan changes it computes, in closed form and vectorised, when each sensor
+will first detect each target (``sim.model.sensing``), and schedules those contacts as events.
+Contacts whose sensor or target re-planned in the meantime are discarded. A contact that the
+operators classify as suspect goes to the coordination cell as a report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+import shapely
+
+from sim.model import _kernels, sensing
+from sim.model.assets import Acquired, Asset
+from sim.model.context import RunContext
+from sim.model.kinds import TargetRef
+from sim.model.motion import Track
+from sim.model.picture import Contact
+from sim.model.records import EventKind as K
+from sim.model.records import Reason as R
+from sim.model.smugglers import IllicitVessel, Observed
+from sim.units import NM_M
+
+__all__ = ["GroundTruth", "Referee", "Vessels", "Reports", "Traffic"]
+
+
+class Traffic(Protocol):
+    """What the referee needs of legitimate traffic: its legs and one ship's track."""
+
+    legit_legs: np.ndarray
+    legit_ids: np.ndarray
+    legit_dark: np.ndarray
+    legit_max_dur_h: float
+
+    def legit_track(self, i: int) -> Track: ...
+
+
+class Vessels(Protocol):
+    """What the referee needs of the smugglers' register."""
+
+    illicit: dict[str, IllicitVessel]
+    active_illicit: dict[str, IllicitVessel]
+    sightings: list[tuple[float, str]]
+
+
+class Reports(Protocol):
+    """Where a suspect contact goes: the coordination cell."""
+
+    def report(
+        self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0
+    ) -> None: ...
+
+
+class GroundTruth:
+    """True positions, availability, and what an asset's own sensor reports of a target.
+
+    Args:
+        ctx: the run context.
+        traffic: legitimate ships' tracks.
+        vessels: the illicit vessels.
+    """
+
+    def __init__(self, ctx: RunContext, traffic: Traffic, vessels: Vessels) -> None:
+        self.env = ctx.env
+        self.illicit = vessels.illicit
+        self._legit_track = traffic.legit_track
+
+    def _track_of(self, ref: TargetRef) -> Track:
+        return self._legit_track(ref.legit) if ref.legit >= 0 else self.illicit[ref.vid].track
+
+    def target_pos(self, ref: TargetRef) -> tuple[float, float]:
+        """True position of a target now."""
+        return self._track_of(ref).position(self.env.now)
+
+    def target_vel(self, ref: TargetRef) -> tuple[float, float]:
+        """True velocity (m/h) of a target now."""
+        return self._track_of(ref).velocity(self.env.now)
+
+    def target_available(self, ref: TargetRef) -> bool:
+        """Whether the target is still at sea and free."""
+        if ref.legit >= 0:
+            legs = self._legit_track(ref.legit).legs
+            now = self.env.now
+            return bool(np.any((legs[:, 0] <= now) & (legs[:, 1] > now)))
+        v = self.illicit.get(ref.vid)
+        return v is not None and v.active and not v.seized
+
+    def contact(self, a: Asset, ref: TargetRef) -> Contact | None:
+        """Referee: what the asset's own sensor reports of a target now, or None.
+
+        None when the target is out of the sensor's range (5% slack: a detection at the edge
+        of range is still held) or no longer at sea. The position carries the sensor's error
+        (``sensor.position_error_nm``, drawn from the asset's sensor stream); course and speed
+        come from the sensor's track of the vessel (no error modelled: an assumption).
+        """
+        if not self.target_available(ref):
+            return None
+        ax, ay = self.asset_pos(a)
+        tx, ty = self.target_pos(ref)
+        s = a.group.sensor
+        if math.hypot(tx - ax, ty - ay) > 1.05 * s.range_nm * NM_M:
+            return None
+        err_m = s.position_error_nm * NM_M
+        ex, ey = a.sensor_rng.normal(0.0, err_m, 2) if err_m > 0 else (0.0, 0.0)
+        vx, vy = self.target_vel(ref)
+        return Contact(self.env.now, a.aid, tx + float(ex), ty + float(ey), vx, vy, err_m)
+
+    def asset_pos(self, a: Asset) -> tuple[float, float]:
+        """Position of an asset now."""
+        if not len(a.track.legs):
+            return float(a.base_xy[0]), float(a.base_xy[1])
+        return a.track.position(self.env.now)
+
+
+class Referee:
+    """Detections of every sensor: scheduled when plans change, settled when they fire.
+
+    Args:
+        ctx: the run context.
+        areas: patrol polygons by area name (satellite passes image them).
+        traffic: legitimate traffic.
+        vessels: the illicit vessels.
+        truth: ground truth (positions of targets).
+        cell: where suspect contacts are reported.
+        assets: every patrol asset of the run.
+
+    Attributes:
+        legit_contacts: detections of legitimate ships so far.
+    """
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        areas: Callable[[str], shapely.Geometry],
+        traffic: Traffic,
+        vessels: Vessels,
+        truth: GroundTruth,
+        cell: Reports,
+        assets: list[Asset],
+    ) -> None:
+        self.env = ctx.env
+        self.scenario = ctx.scenario
+        self.log = ctx.log
+        self._at = ctx.at
+        self.is_night = ctx.is_night
+        self.is_night_array = ctx.is_night_array
+        self.area_polygon = areas
+        self.legit_legs = traffic.legit_legs
+        self.legit_ids = traffic.legit_ids
+        self.legit_dark = traffic.legit_dark
+        self.legit_max_dur_h = traffic.legit_max_dur_h
+        self.illicit = vessels.illicit
+        self.active_illicit = vessels.active_illicit
+        self._sightings = vessels.sightings
+        self.target_pos = truth.target_pos
+        self._suspect = cell.report
+        self.assets = assets
+        self.legit_contacts = 0
+        self._pending_contacts: dict[int, tuple[int, np.ndarray]] = {}
+        self._last_contact: dict[tuple[str, str], float] = {}
+
+    def publish_sensor(self, a: Asset) -> None:
+        """An asset has a new plan: schedule its first detection of every target."""
+        legs = a.track.legs
+        if not len(legs) or a.kind == "satellite":
+            return
+        now = self.env.now
+        t_end = float(legs[-1, 1])
+        sens = a.group.sensor
+        r_m = sens.range_nm * NM_M
+        if len(self.legit_legs):
+            lo = int(
+                np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
+            )
+            hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
+            # live legs whose boxes come within range of the plan's box
+            _, _, px0, py0, px1, py1 = a.track.bounds
+            keep = _kernels.legs_near_box(self.legit_legs, lo, hi, now, px0, py0, px1, py1, r_m)
+            if len(keep):
+                ids, times = self._detect(a, self.legit_legs, self.legit_ids, now, rows=keep)
+                self._legit_contacts_of_plan(a, ids, times)
+        near = [v for v in self.active_illicit.values() if self._may_meet(a, v)]
+        if near:  # one vectorised solve for all illicit vessels the plan may come near
+            legs = np.vstack([v.track.legs for v in near])
+            owner = np.repeat(np.arange(len(near)), [len(v.track.legs) for v in near])
+            version = a.track.version
+            for j, t in zip(*(x.tolist() for x in self._detect(a, legs, owner, now))):
+                v = near[j]
+                self._at(t, self._illicit_contact, a, version, v, v.track.version)
+
+    def publish_target(self, v: IllicitVessel) -> None:
+        """An illicit vessel has a new plan: schedule its first detection by every sensing asset."""
+        for a in self.assets:
+            if a.sensing and a.track.end_h > self.env.now:
+                self._pair(a, v)
+
+    def _may_meet(self, a: Asset, v: IllicitVessel) -> bool:
+        """False when the two plans' boxes, the sensor's grown by its range, never overlap in space and time."""
+        sb, tb = a.track.bounds, v.track.bounds
+        r = a.group.sensor.range_nm * NM_M
+        return not (
+            sb[1] < tb[0]
+            or tb[1] < sb[0]
+            or tb[1] < self.env.now
+            or sb[2] - r > tb[4]
+            or tb[2] > sb[4] + r
+            or sb[3] - r > tb[5]
+            or tb[3] > sb[5] + r
+        )
+
+    def _pair(self, a: Asset, v: IllicitVessel) -> None:
+        if not self._may_meet(a, v):
+            return
+        ids, times = self._detect(
+            a, v.track.legs, np.zeros(len(v.track.legs), dtype=np.int64), self.env.now
+        )
+        if len(ids):
+            self._at(float(times[0]), self._illicit_contact, a, a.track.version, v, v.track.version)
+
+    def _detect(
+        self,
+        a: Asset,
+        legs: np.ndarray,
+        ids: np.ndarray,
+        now: float,
+        rows: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        s = a.group.sensor
+        return sensing.first_detections(
+            a.track.legs,
+            legs,
+            ids,
+            law=s.law,
+            range_m=s.range_nm * NM_M,
+            sweep_width_m=(s.sweep_width_nm or s.range_nm) * NM_M,
+            reference_speed_m_h=s.reference_speed_kn * NM_M,
+            rng=a.sensor_rng,
+            t_min_h=now,
+            rows=rows,
+        )
+
+    def _night_blind(self, a: Asset) -> bool:
+        f = a.group.sensor.night_factor
+        return f < 1.0 and self.is_night(self.env.now) and a.sensor_rng.random() >= f
+
+    def _legit_contacts_of_plan(self, a: Asset, ids: np.ndarray, times: np.ndarray) -> None:
+        """Sort a new plan's contacts with legitimate ships into the few that matter and the rest.
+
+        Hundreds of thousands of contacts a year only add to the detection counts; a SimPy
+        event each would be most of the run's events. So the night blindness and the
+        classification draw are made here, vectorised, at publish time, and only contacts
+        that raise a suspect, or that regain the ship this asset is pursuing, become events.
+        The rest are counted by :meth:`settle_contacts` when the plan is replaced or the run
+        ends, up to that time: exactly the contacts that would have fired.
+        """
+        if not len(ids):
+            return
+        f = a.group.sensor.night_factor
+        if f < 1.0:
+            blind = self.is_night_array(times) & (a.sensor_rng.random(len(ids)) >= f)
+            ids, times = ids[~blind], times[~blind]
+        cls = self.scenario.classification
+        p = np.where(
+            self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability
+        )
+        suspect = a.classify_rng.random(len(ids)) < p
+        task = a.task.legit if isinstance(a.task, TargetRef) else -1
+        special = suspect | (ids == task)
+        version = a.track.version
+        for i, t, s in zip(
+            ids[special].tolist(), times[special].tolist(), suspect[special].tolist()
+        ):
+            self._at(t, self._legit_contact, a, version, i, s)
+        self._pending_contacts[a.index] = (version, np.sort(times[~special]))
+
+    def settle_contacts(self, a: Asset) -> None:
+        """Count the quiet legitimate contacts of the plan being replaced that happened by now."""
+        pending = self._pending_contacts.pop(a.index, None)
+        if pending is None or pending[0] != a.track.version:
+            return
+        n = int(np.searchsorted(pending[1], self.env.now, side="right"))
+        a.detections += n
+        self.legit_contacts += n
+
+    def _legit_contact(self, a: Asset, version: int, i: int, suspect: bool) -> None:
+        if a.track.version != version:
+            return
+        self._legit_seen(a, i, suspect=suspect)
+
+    def _legit_seen(
+        self, a: Asset, i: int, delay_h: float = 0.0, suspect: bool | None = None
+    ) -> None:
+        """A legitimate ship is detected: the pursuer of a datum regains it, else it may be reported.
+
+        ``suspect`` is the classification draw when it was made in advance (patrol plans);
+        ``None`` draws it now (satellite passes).
+        """
+        a.detections += 1
+        self.legit_contacts += 1
+        ref = TargetRef(f"L{i}", i)
+        if a.task is not None and a.task.vid == ref.vid and a.state == "datum":
+            a.process.interrupt(Acquired(ref))
+            return
+        cls = self.scenario.classification
+        dark = bool(self.legit_dark[i])
+        if suspect is None:
+            suspect = a.classify_rng.random() < (
+                cls.dark_suspect_probability if dark else cls.false_alarm_probability
+            )
+        if suspect:
+            self._suspect(
+                a,
+                ref,
+                self.target_pos(ref),
+                R.DARK_CONTACT if dark else R.FALSE_ALARM,
+                delay_h=delay_h,
+            )
+
+    def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
+        if (
+            a.track.version != version
+            or v.track.version != v_version
+            or not v.active
+            or self._night_blind(a)
+        ):
+            return
+        self.observe(a, v, self.target_pos(TargetRef(v.vid)))
+
+    def observe(self, a: Asset, v: IllicitVessel, xy: Any, *, delay_h: float = 0.0) -> None:
+        """An allied sensor has seen illicit vessel ``v``: log, classify, let smugglers react, report."""
+        now = self.env.now
+        key = (a.aid, v.vid)
+        if self._last_contact.get(key) == now:
+            # the same contact again at the same instant (the sensor or the vessel re-planned,
+            # or two imaged areas overlap): one detection, not a duplicate row
+            return
+        self._last_contact[key] = now
+        a.detections += 1
+        voyage = v.voyage
+        voyage.detected = True
+        activity = v.activity(now)
+        ais = v.ais_on(now)
+        ref = TargetRef(v.vid)
+        pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
+        reason = "" if pursuing else self._classify(a, v, activity, ais)
+        self.log(
+            K.DETECTION,
+            vessel=v.vid,
+            asset=a.aid,
+            voyage=voyage.vid,
+            xy=xy,
+            cargo_t=v.cargo_t,
+            reason=reason,
+            activity=activity,
+            ais="on" if ais else "off",
+        )
+        if pursuing:
+            a.process.interrupt(Acquired(ref))
+            return
+        # an aircraft or warship that finds a contact suspicious closes in to identify it, and is seen doing so
+        if (
+            reason
+            and a.kind != "satellite"
+            and (activity in ("sts", "wait") or voyage.method == "direct")
+        ):
+            self.observed(ref, a)
+        if reason:
+            self._suspect(a, ref, xy, reason, delay_h=delay_h)
+
+    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> str:
+        """The operators' classification of a contact: a ``Reason`` code, '' if not suspect."""
+        cls, rng = self.scenario.classification, a.classify_rng
+        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
+            v.voyage.sts_detected = True
+            return R.ALONGSIDE
+        if (
+            v.watchlisted
+            and self.scenario.coordination.watchlist
+            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
+        ):
+            return R.WATCHLISTED
+        if not ais and rng.random() < cls.dark_suspect_probability:
+            return R.DARK_CONTACT
+        return ""
+
+    def observed(self, ref: TargetRef, a: Asset) -> None:
+        """Smugglers notice an allied asset: their voyage process decides whether to halt."""
+        if ref.legit >= 0:
+            return
+        v = self.illicit.get(ref.vid)
+        if v is None or v.voyage.process is None or not v.voyage.process.is_alive:
+            return
+        self._sightings.append((self.env.now, v.voyage.area))
+        v.voyage.process.interrupt(Observed(a.aid, v.vid))
+
+    def satellite_pass(self, a: Asset, area: str) -> None:
+        """Image one area: every vessel inside is detected with the pass probability (optical: daylight only)."""
+        g = a.group
+        now = self.env.now
+        self.log(K.SATELLITE_PASS, asset=a.aid, place=area)
+        if self.is_night(now) and a.sensor_rng.random() >= g.sensor.night_factor:
+            return
+        poly = self.area_polygon(area)
+        if len(self.legit_legs):
+            lo = int(
+                np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
+            )
+            hi = int(np.searchsorted(self.legit_legs[:, 0], now, side="right"))
+            mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
+            ids = self.legit_ids[lo:hi][mask]
+            inside = shapely.contains_xy(poly, x, y)
+            seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
+            for i in ids[seen].tolist():
+                self._legit_seen(a, i, delay_h=g.processing_delay_h)
+        for v in list(self.active_illicit.values()):
+            legs = v.track.legs
+            if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):
+                continue
+            xy = v.track.position(now)
+            if (
+                shapely.contains_xy(poly, xy[0], xy[1])
+                and a.sensor_rng.random() < g.detect_probability
+            ):
+                self.observe(a, v, xy, delay_h=g.processing_delay_h)

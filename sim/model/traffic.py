@@ -1,0 +1,232 @@
+"""Legitimate traffic: a year of merchant voyages between the theater's ports, laid out as legs
+before the run starts (legitimate ships do not react to patrols).
+
+The legs are one array sorted by start time, so the referee checks a sensor's plan against
+the few legs that start near it; a ship's own track is a slice of the same array.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from sim.model.motion import Track
+from sim.model.streams import Streams
+from sim.scenarios.schema import Scenario
+from sim.units import NM_M
+
+__all__ = ["LegitTraffic", "Routes", "split_segments", "LEGIT_MAX_LEG_H"]
+
+_LEGIT_TRACKS_KEPT = 64
+"""Legitimate ships' tracks memoised at once (least recently used go first)."""
+_LEGIT_MAX_LEG_H = 12.0
+"""Legitimate legs are cut into pieces no longer than this (at the slowest traffic speed): a sensor
+plan is checked against the legs that start within this long before it (legs sorted by start)."""
+
+
+def _split_segments(
+    starts: np.ndarray, d: np.ndarray, seg: np.ndarray, max_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A route's segments (starts, vectors, lengths) cut into equal pieces no longer than ``max_m``;
+    returns (piece starts, unit directions, piece lengths).
+    """
+    if not len(seg):
+        return starts, d, seg
+    k = np.maximum(1, np.ceil(seg / max_m).astype(np.int64))
+    src = np.repeat(np.arange(len(seg)), k)
+    j = np.arange(len(src)) - np.repeat(np.cumsum(k) - k, k)
+    unit = d[src] / seg[src, None]
+    piece = seg[src] / k[src]
+    return starts[src] + unit * (j * piece)[:, None], unit, piece
+
+
+split_segments = _split_segments
+"""Public name of the segment splitter (the builder's body keeps the private one)."""
+LEGIT_MAX_LEG_H = _LEGIT_MAX_LEG_H
+"""Public name of the longest legitimate leg, hours."""
+
+
+class Routes(Protocol):
+    """What the traffic builder needs of the sea: named places and water routes between them."""
+
+    def place_xy(self, name: str) -> np.ndarray: ...
+
+    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray: ...
+
+
+class LegitTraffic:
+    """The legitimate ships of one run: their legs, AIS state and tracks.
+
+    Args:
+        scenario: the frozen scenario (its ``traffic`` section and duration).
+        theater: the loaded theater (ports, when the scenario names none).
+        streams: the run's streams (traffic draws from ``"traffic"`` only).
+        routes: water routes between places.
+
+    Attributes:
+        legit_legs: every leg (k x 6, ``sim.model.motion`` layout), sorted by start time.
+        legit_ids: ship index of each leg.
+        legit_dark: per ship, whether it sails with AIS off.
+        legit_max_dur_h: the longest leg, hours.
+    """
+
+    def __init__(self, scenario: Scenario, theater: Any, streams: Streams, routes: Routes) -> None:
+        self.scenario = scenario
+        self.theater = theater
+        self.streams = streams
+        self.place_xy = routes.place_xy
+        self.route_xy = routes.route_xy
+        self._build_traffic()
+
+    def _build_traffic(self) -> None:
+        """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
+        tr = self.scenario.traffic
+        rng = self.streams.get("traffic")
+        names = (
+            list(tr.places)
+            if tr.places
+            else [
+                str(r.name)
+                for r in self.theater.ports.itertuples()
+                if r.kind in ("port", "gate") and r.state != "PRK"
+            ]
+        )
+        n = tr.vessels if len(names) >= 2 else 0
+        end_h = self.scenario.duration_h
+        xy = {name: self.place_xy(name) for name in names}
+        self.legit_dark = rng.random(n) < tr.ais_off_probability
+        self.legit_flag = np.array(["legit"] * n)
+        # Each port pair's route as a template of segments (start, unit direction, length, distance
+        # run before it); the voyages are drawn as arrays, and the legs of all voyages are laid
+        # in one vectorised pass below.
+        max_seg_m = _LEGIT_MAX_LEG_H * float(tr.speed_kn[0]) * NM_M  # no leg longer than 12 h
+        n_names = len(names)
+        pair_index = np.full(n_names * n_names, -1, dtype=np.int64)
+        tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off, route_m = [], [], [], [], [0], []
+
+        def template(pair: int) -> None:
+            pair_index[pair] = len(route_m)
+            pts = self.route_xy(xy[names[pair // n_names]], xy[names[pair % n_names]])
+            d = np.diff(pts, axis=0)
+            seg = np.hypot(d[:, 0], d[:, 1])
+            ok = seg > 1e-6
+            starts, unit, seg = _split_segments(pts[:-1][ok], d[ok], seg[ok], max_seg_m)
+            tpl_start.append(starts)
+            tpl_dir.append(unit)
+            tpl_len.append(seg)
+            tpl_run.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]]) if len(seg) else seg)
+            tpl_off.append(tpl_off[-1] + len(seg))
+            route_m.append(float(seg.sum()))
+
+        # All ships draw their k-th voyage together (one vectorised draw per voyage number, not
+        # a Python loop over 200,000 voyages): next port, sailing time, then the dwell in port.
+        voy_pair, voy_t, voy_speed, voy_vessel = [], [], [], []
+        if n:
+            speed_m_h = rng.uniform(*tr.speed_kn, size=n) * NM_M
+            here = rng.integers(n_names, size=n)
+            t = -rng.uniform(0.0, 240.0, size=n)
+            active = np.flatnonzero(t < end_h)
+            while len(active):
+                there = rng.integers(n_names - 1, size=len(active))
+                there = np.where(there == here[active], n_names - 1, there)
+                pair = here[active] * n_names + there
+                for p_new in np.unique(pair[pair_index[pair] < 0]).tolist():
+                    template(p_new)
+                k = pair_index[pair]
+                length = np.asarray(route_m)[k]
+                sails = length > 0
+                voy_pair.append(k[sails])
+                voy_t.append(t[active[sails]])
+                voy_speed.append(speed_m_h[active[sails]])
+                voy_vessel.append(active[sails])
+                t[active] += np.where(sails, length / speed_m_h[active], 0.0)
+                t[active] += rng.uniform(*tr.port_dwell_h, size=len(active))
+                here[active] = there
+                active = active[t[active] < end_h]
+            voy_pair, voy_t = np.concatenate(voy_pair), np.concatenate(voy_t)
+            voy_speed, voy_vessel = np.concatenate(voy_speed), np.concatenate(voy_vessel)
+        if len(voy_pair):
+            start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
+            seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
+            off = np.asarray(tpl_off)
+            vp = voy_pair
+            count = off[vp + 1] - off[vp]
+            row = np.repeat(
+                off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count
+            ) + np.arange(count.sum())
+            sp = np.repeat(voy_speed, count)
+            legs = np.empty((len(row), 6))  # filled column by column: few full-size temporaries
+            legs[:, 0] = np.repeat(voy_t, count)
+            legs[:, 1] = legs[:, 0]
+            legs[:, 0] += run[row] / sp
+            legs[:, 1] += (run[row] + seg_len[row]) / sp
+            legs[:, 2:4] = start[row]
+            legs[:, 4:6] = direction[row]
+            legs[:, 4:6] *= sp[:, None]
+            del sp
+            vid = np.repeat(voy_vessel.astype(np.int32), count)
+            keep = np.flatnonzero((legs[:, 1] > 0) & (legs[:, 0] < end_h))
+            order = keep[np.argsort(legs[keep, 0], kind="stable")]
+            self.legit_legs, self.legit_ids = legs[order], vid[order]
+            del legs, vid, keep, order, row
+        else:
+            self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
+        self.legit_max_dur_h = (
+            float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0]))
+            if len(self.legit_legs)
+            else 0.0
+        )
+        self._legit_tracks: dict[int, Track] = {}
+        # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
+        self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids)).astype(np.int32)
+        self._legit_offsets = np.searchsorted(
+            self.legit_ids[self._legit_by_vessel], np.arange(n + 1)
+        )
+
+    def legit_track(self, i: int) -> Track:
+        """Legitimate ship ``i``'s track (its whole run of legs: a pure function of ``i``).
+
+        Memoised for the few ships being reported or pursued at a time, not for every ship
+        ever reported: a year's legs per ship kept for thousands of ships was ~80 MB.
+        """
+        tr = self._legit_tracks.pop(i, None)
+        if tr is None:
+            tr = Track()
+            tr.set(
+                self.legit_legs[
+                    self._legit_by_vessel[self._legit_offsets[i] : self._legit_offsets[i + 1]]
+                ]
+            )
+            if len(self._legit_tracks) >= _LEGIT_TRACKS_KEPT:
+                del self._legit_tracks[next(iter(self._legit_tracks))]  # least recently used
+        self._legit_tracks[i] = tr
+        return tr
+
+    def tracks_frame(self, end_h: float) -> pd.DataFrame:
+        """Every legitimate ship's sailed legs up to ``end_h`` (``TRACK_COLUMNS``)."""
+        end = end_h
+        legit = self.legit_legs[self.legit_legs[:, 0] < end]
+        ids = self.legit_ids[self.legit_legs[:, 0] < end]
+        t0 = np.maximum(legit[:, 0], 0.0)
+        t1 = np.minimum(legit[:, 1], end)
+        x0 = legit[:, 2] + legit[:, 4] * (t0 - legit[:, 0])
+        y0 = legit[:, 3] + legit[:, 5] * (t0 - legit[:, 0])
+        on = ~self.legit_dark[ids]
+        names = np.array([f"L{i}" for i in ids], dtype=object)
+        return pd.DataFrame(
+            {
+                "vessel": names,
+                "role": "legit",
+                "t0_h": t0,
+                "t1_h": t1,
+                "x0_m": x0,
+                "y0_m": y0,
+                "x1_m": x0 + legit[:, 4] * (t1 - t0),
+                "y1_m": y0 + legit[:, 5] * (t1 - t0),
+                "ais_on": on,
+                "identity": np.where(on, names, ""),
+                "activity": "transit",
+            }
+        )

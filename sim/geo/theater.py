@@ -81,7 +81,6 @@ class Theater:
         self.land_xy: BaseGeometry = f.land_xy
         self.water_xy: BaseGeometry = f.water_xy
         self.water_area_nm2 = f.water_area_nm2
-        self._fingerprint = f.fingerprint  # read by sim.model.engine's route cache key
         self.zones: ZoneRaster = self.zonemap.raster
         self.ports: pd.DataFrame = self.gazetteer.places
         self.places: pd.DataFrame = self.gazetteer.places

@@ -19,7 +19,10 @@ from sim.units import NM_M
 __all__ = ["run", "RunResult", "check_invariants", "MAX_VESSEL_SPEED_KN"]
 
 MAX_VESSEL_SPEED_KN = 25.0
-"""No merchant ship, tanker or collier in the model is faster (the schema allows up to this for traffic)."""
+"""No merchant ship, tanker or collier in the model is faster, kn.
+
+The schema allows traffic speeds up to this.
+"""
 
 
 @dataclass
@@ -83,7 +86,8 @@ def run(
 
     Args:
         scenario: a ``Scenario`` (or anything ``sim.load_scenario`` accepts: path or dict).
-        seed: an int or a ``numpy.random.SeedSequence`` (replication streams); defaults to ``scenario.seed``.
+        seed: an int or a ``numpy.random.SeedSequence`` (replication streams); defaults to
+            ``scenario.seed``.
         theater: a loaded theater to reuse (loaded from ``scenario.theater`` otherwise).
         route_cache: a ``RouteCache`` to share routes between replications in one process.
 
@@ -188,18 +192,16 @@ def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
             if len(pos):
                 water = np.asarray(theater.is_water(pos["lon"].to_numpy(), pos["lat"].to_numpy()))
                 if not water.all():
-                    problems.append(
-                        f"{int((~water).sum())} events on land: {pos.loc[~water, 'kind'].unique()[:5]}"
-                    )
+                    kinds = pos.loc[~water, "kind"].unique()[:5]
+                    problems.append(f"{int((~water).sum())} events on land: {kinds}")
     tr = result.tracks
     if tr is not None and len(tr):
         dur = (tr["t1_h"] - tr["t0_h"]).to_numpy()
         dist_nm = np.hypot(tr["x1_m"] - tr["x0_m"], tr["y1_m"] - tr["y0_m"]).to_numpy() / NM_M
         speed = np.divide(dist_nm, dur, out=np.zeros_like(dist_nm), where=dur > 1e-9)
         if (speed > MAX_VESSEL_SPEED_KN).any():
-            problems.append(
-                f"vessels faster than {MAX_VESSEL_SPEED_KN} kn: {tr.loc[speed > MAX_VESSEL_SPEED_KN, 'vessel'].unique()[:5]}"
-            )
+            fast = tr.loc[speed > MAX_VESSEL_SPEED_KN, "vessel"].unique()[:5]
+            problems.append(f"vessels faster than {MAX_VESSEL_SPEED_KN} kn: {fast}")
         if (dur < -1e-9).any():
             problems.append("track legs run backwards in time")
         if theater is not None:

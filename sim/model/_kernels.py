@@ -43,7 +43,7 @@ def detection_candidates(
     rows: np.ndarray,
     t_min_h: float,
     range_m: float,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The (sensor leg, target leg) pairs that overlap in time and may come within ``range_m``.
 
     Only the target legs ``rows`` are looked at (read in place: no copy of a subset). Returns
@@ -94,7 +94,8 @@ def detection_candidates(
             rx, ry = tx - sx, ty - sy
             wx, wy = target_legs[j, 4] - sensor_legs[i, 4], target_legs[j, 5] - sensor_legs[i, 5]
             d = tb - ta
-            # the most the gap can close over the window: beyond range at the start by more is no pair
+            # the most the gap can close over the window: beyond range at the start by more is
+            # no pair
             # (no closing when still: 0 x an unbounded window would be NaN)
             speed = math.hypot(wx, wy)
             if not math.hypot(rx, ry) - (speed * d if speed > 0 else 0.0) <= range_m:
@@ -106,7 +107,16 @@ def detection_candidates(
 
 
 @njit(cache=True, nogil=True)
-def cookie_cutter_hits(px, py, vx, vy, dur, ta, ids, range_m: float):
+def cookie_cutter_hits(
+    px: np.ndarray,
+    py: np.ndarray,
+    vx: np.ndarray,
+    vy: np.ndarray,
+    dur: np.ndarray,
+    ta: np.ndarray,
+    ids: np.ndarray,
+    range_m: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Entry times into range (the cookie-cutter detections) of the candidate pairs that hit.
 
     The quadratic of :func:`sim.model.sensing.in_range_interval`, per pair. Returns (ids, times).
@@ -152,9 +162,10 @@ def legs_near_box(
     y1: float,
     margin_m: float,
 ) -> np.ndarray:
-    """Indices j in [lo, hi) of legs still running at ``now_h`` whose bounding box comes within
-    ``margin_m`` of the box (x0, y0, x1, y1). The leg's end is computed here, so the model keeps
-    no per-leg box arrays (~70 MB for a year of 2,000 ships).
+    """Indices j in [lo, hi) of legs running at ``now_h`` whose box comes near a box.
+
+    Near: within ``margin_m`` of the box (x0, y0, x1, y1). The leg's end is computed here, so
+    the model keeps no per-leg box arrays (~70 MB for a year of 2,000 ships).
     """
     out = np.empty(max(hi - lo, 0), dtype=np.int64)
     k = 0
@@ -173,9 +184,13 @@ def legs_near_box(
 
 
 @njit(cache=True, nogil=True)
-def ray_exit(a: np.ndarray, e: np.ndarray, px: float, py: float, dx: float, dy: float):
-    """(segment index, distance) of the first boundary crossing more than 1 m along the ray
-    p + t d, or (-1, inf); a vertex belongs to both its segments.
+def ray_exit(
+    a: np.ndarray, e: np.ndarray, px: float, py: float, dx: float, dy: float
+) -> tuple[int, float]:
+    """(segment index, distance) of the first boundary crossing along a ray.
+
+    The crossing is the first more than 1 m along p + t d, or (-1, inf) if there is none; a
+    vertex belongs to both its segments.
     """
     best_k = -1
     best_t = math.inf
@@ -219,10 +234,12 @@ def billiard(
     u: np.ndarray,
     min_leg_m: float,
     max_short: int,
-):
-    """The Lambertian billiard of :class:`sim.model.strategies.RandomSearch` from (px, py) until
-    ``length_m`` is travelled, drawing its random numbers from ``u`` (standard uniforms, used in
-    the order the scalar draws of the Python loop made them: a direction is ``2 pi u``, a bounce
+) -> tuple[int, np.ndarray, int]:
+    """The Lambertian billiard of :class:`sim.model.strategies.RandomSearch`.
+
+    It runs from (px, py) until ``length_m`` is travelled, drawing its random numbers from
+    ``u`` (standard uniforms, used in the order the scalar draws of the Python loop made
+    them: a direction is ``2 pi u``, a bounce
     ``sin = 2u - 1``).
 
     Returns (status, waypoints after the start, uniforms used): status 0 done, 1 stuck (more

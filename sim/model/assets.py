@@ -73,8 +73,8 @@ class Asset:
     ctx: Any = None
     track: Track = field(default_factory=Track)
     state: str = "base"  # base, patrol, datum, closing, boarding, returning
-    task: Any = None
-    process: simpy.Process | None = None
+    task: TargetRef | None = None
+    _process: simpy.Process | None = field(default=None, repr=False)
     underway_h: float = 0.0
     patrol_h: float = 0.0
     distance_nm: float = 0.0
@@ -82,6 +82,17 @@ class Asset:
     detections: int = 0
     suspects: int = 0
     interceptions: int = 0
+
+    @property
+    def process(self) -> simpy.Process:
+        """The asset's SimPy process (started by ``Patrols.build`` before the run begins)."""
+        if self._process is None:
+            raise RuntimeError(f"asset {self.aid}: its process has not been started")
+        return self._process
+
+    @process.setter
+    def process(self, p: simpy.Process) -> None:
+        self._process = p
 
     @property
     def kind(self) -> str:
@@ -129,29 +140,53 @@ class PatrolWorld(Protocol):
     hands_off: dict[str, float]
 
     @property
-    def log(self) -> EventLog: ...
+    def log(self) -> EventLog:
+        """The run's event log (``RunContext.log``)."""
+        ...
 
-    def patrol_ctx(self, a: Asset) -> PatrolContext: ...
+    def patrol_ctx(self, a: Asset) -> PatrolContext:
+        """The context the asset's strategy works in (ships keep to water)."""
+        ...
 
-    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray: ...
+    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+        """Polyline (metres) over water from a to b."""
+        ...
 
-    def zone_xy(self, xy: Any) -> ZoneAt: ...
+    def zone_xy(self, xy: Any) -> ZoneAt:
+        """Zone at a metric position."""
+        ...
 
-    def publish_sensor(self, a: Asset) -> None: ...
+    def publish_sensor(self, a: Asset) -> None:
+        """The asset has a new plan: the referee schedules its detections."""
+        ...
 
-    def satellite_pass(self, a: Asset, area: str) -> None: ...
+    def satellite_pass(self, a: Asset, area: str) -> None:
+        """Image one area now (the referee decides what is seen)."""
+        ...
 
-    def observed(self, ref: TargetRef, a: Asset) -> None: ...
+    def observed(self, ref: TargetRef, a: Asset) -> None:
+        """Smugglers notice an allied asset close by."""
+        ...
 
-    def asset_pos(self, a: Asset) -> tuple[float, float]: ...
+    def asset_pos(self, a: Asset) -> tuple[float, float]:
+        """Position of an own asset now."""
+        ...
 
-    def contact(self, a: Asset, ref: TargetRef) -> Contact | None: ...
+    def contact(self, a: Asset, ref: TargetRef) -> Contact | None:
+        """What the asset's own sensor reports of the target now, or None."""
+        ...
 
-    def target_available(self, ref: TargetRef) -> bool: ...
+    def target_available(self, ref: TargetRef) -> bool:
+        """Whether the target is still at sea and free."""
+        ...
 
-    def target_pos(self, ref: TargetRef) -> tuple[float, float]: ...
+    def target_pos(self, ref: TargetRef) -> tuple[float, float]:
+        """Position of the target now (read only when a boarding begins)."""
+        ...
 
-    def datum_radius_m(self, task: Dispatch, t_arrival_h: float) -> float: ...
+    def datum_radius_m(self, task: Dispatch, t_arrival_h: float) -> float:
+        """Uncertainty radius of a datum when the pursuer arrives."""
+        ...
 
     def datum_search_legs(
         self,
@@ -162,9 +197,13 @@ class PatrolWorld(Protocol):
         speed_kn: float,
         rng: np.random.Generator,
         over_water: bool = True,
-    ) -> np.ndarray: ...
+    ) -> np.ndarray:
+        """Search legs around a datum, drawn from the searcher's own stream."""
+        ...
 
-    def interdict(self, a: Asset, ref: TargetRef) -> ProcessGenerator: ...
+    def interdict(self, a: Asset, ref: TargetRef) -> ProcessGenerator:
+        """Hail, and board or release, by the rules at the interception point."""
+        ...
 
 
 def _set_plan(m: PatrolWorld, a: Asset, legs: np.ndarray) -> float:
@@ -224,9 +263,17 @@ def _fit_return(
     return legs, t_cut
 
 
+def _strategy(a: Asset) -> PatrolStrategy:
+    """The asset's patrol strategy (every asset but a satellite has one)."""
+    if a.strategy is None:
+        raise ValueError(f"asset {a.aid}: a {a.kind} needs a patrol strategy")
+    return a.strategy
+
+
 def _aircraft(m: PatrolWorld, a: Asset) -> ProcessGenerator:
     """Sorties from the air base: transit, time on station, return, turnaround."""
     env, g = m.env, a.group
+    strategy = _strategy(a)
     # stagger the first take-off so that aircraft of a group do not fly in formation
     a.state = "turnaround"  # not available for tasking while on the ground between sorties
     yield from _uninterrupted(
@@ -245,7 +292,7 @@ def _aircraft(m: PatrolWorld, a: Asset) -> ProcessGenerator:
         t0 = env.now
         a.state, a.sorties = "patrol", a.sorties + 1
         m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy)
-        entry = a.strategy.entry_point(m.patrol_ctx(a), a.base_xy)
+        entry = strategy.entry_point(m.patrol_ctx(a), a.base_xy)
         out = _transit(m, a, entry, t0, over_water=False)
         t_station = out[-1, 1]
         t_back_start = t0 + g.endurance_h - (out[-1, 1] - t0)
@@ -253,9 +300,9 @@ def _aircraft(m: PatrolWorld, a: Asset) -> ProcessGenerator:
             station = np.zeros((0, 6))
             t_back_start = t_station
         else:
-            station = a.strategy.legs(m.patrol_ctx(a), entry, t_station, t_back_start)
+            station = strategy.legs(m.patrol_ctx(a), entry, t_station, t_back_start)
             station, t_back_start = _fit_return(station, a.base_xy, g.speed_kn, t0 + g.endurance_h)
-            a.strategy.stopped(t_back_start)  # the next sortie resumes where this one left off
+            strategy.stopped(t_back_start)  # the next sortie resumes where this one left off
         last = _end_xy(station) if len(station) else entry
         back = legs_along(np.vstack([last, a.base_xy]), t_back_start, g.speed_kn)
         t_end = _set_plan(m, a, np.vstack([out, station, back]))
@@ -313,6 +360,7 @@ def _aircraft_datum(m: PatrolWorld, a: Asset, task: Dispatch) -> ProcessGenerato
 def _ship(m: PatrolWorld, a: Asset) -> ProcessGenerator:
     """Patrols from the home port: transit, days on station in chunks, tasking, port calls."""
     env, g = m.env, a.group
+    strategy = _strategy(a)
     yield env.timeout(float(a.rng.uniform(0, min(g.turnaround_h, 24.0 * 7))))
     while True:
         t0 = env.now
@@ -320,7 +368,7 @@ def _ship(m: PatrolWorld, a: Asset) -> ProcessGenerator:
         m.log(K.SORTIE_START, asset=a.aid, xy=a.base_xy)
         t_home_by = t0 + g.endurance_h
         a.track.set(hold_leg(float(a.base_xy[0]), float(a.base_xy[1]), t0, t0))
-        entry = a.strategy.entry_point(m.patrol_ctx(a), a.base_xy)
+        entry = strategy.entry_point(m.patrol_ctx(a), a.base_xy)
         legs = _transit(m, a, entry, t0, over_water=True)
         _set_plan(m, a, legs)
         t_mark = t0
@@ -331,14 +379,14 @@ def _ship(m: PatrolWorld, a: Asset) -> ProcessGenerator:
                     t_chunk = min(env.now + g.plan_horizon_h, t_home_by)
                     _account(a, t_mark, env.now, on_station=a.state == "patrol")
                     t_mark = env.now
-                    planned = a.strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk)
+                    planned = strategy.legs(m.patrol_ctx(a), here, env.now, t_chunk)
                     _set_plan(m, a, planned)
                 a.state = "patrol"
                 yield env.timeout(max(1e-6, a.track.end_h - env.now))
             except simpy.Interrupt as intr:
                 _account(a, t_mark, env.now, on_station=True)
                 t_mark = env.now
-                a.strategy.stopped(env.now)  # a sweep resumes from here after the tasking
+                strategy.stopped(env.now)  # a sweep resumes from here after the tasking
                 if isinstance(intr.cause, (Dispatch, Acquired)):
                     yield from _pursue(m, a, intr.cause)
                     m.pursued.discard(intr.cause.target.vid)
@@ -348,7 +396,7 @@ def _ship(m: PatrolWorld, a: Asset) -> ProcessGenerator:
                 a.track.set(hold_leg(*a.track.position(env.now), env.now, env.now))
         _account(a, t_mark, env.now, on_station=True)
         t_mark = env.now
-        a.strategy.stopped(env.now)
+        strategy.stopped(env.now)
         a.state = "returning"
         t_end = _set_plan(m, a, _transit(m, a, a.base_xy, env.now, over_water=True))
         yield from _uninterrupted(env, t_end)
@@ -360,7 +408,7 @@ def _ship(m: PatrolWorld, a: Asset) -> ProcessGenerator:
 
 
 def _uninterrupted(env: simpy.Environment, t_until: float) -> ProcessGenerator:
-    """Wait until ``t_until`` ignoring interrupts (tasking is not accepted while transiting home)."""
+    """Wait until ``t_until`` ignoring interrupts (no tasking while transiting home)."""
     while env.now < t_until - 1e-9:
         try:
             yield env.timeout(t_until - env.now)

@@ -1,5 +1,4 @@
-"""The coordination cell: suspect reports, dispatch of warships, cueing of aircraft, and the
-cell's own watch of the AIS picture.
+"""The coordination cell: suspect reports, dispatch, cueing, and its own AIS watch.
 
 A suspect report from an asset either lets that asset (a warship on patrol) take the suspect
 itself, or reaches the cell after the report delay; the cell then sends the nearest free
@@ -25,13 +24,15 @@ _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's as
 
 
 class Picture(Protocol):
-    """What the cell asks of the referee: where its own assets are, and whether a target is
-    still at sea and free.
-    """
+    """What the cell asks of the referee: own assets' positions, targets' availability."""
 
-    def asset_pos(self, a: Asset) -> tuple[float, float]: ...
+    def asset_pos(self, a: Asset) -> tuple[float, float]:
+        """Position of an own asset now."""
+        ...
 
-    def target_available(self, ref: TargetRef) -> bool: ...
+    def target_available(self, ref: TargetRef) -> bool:
+        """Whether the target is still at sea and free."""
+        ...
 
 
 class Watched(Protocol):

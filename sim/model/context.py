@@ -1,5 +1,7 @@
-"""The run context: the SimPy environment, the named random streams, the scenario, the event
-log and the clock (local solar night) that every entity of one replication shares.
+"""The run context: what every entity of one replication shares.
+
+The SimPy environment, the named random streams, the scenario, the event log and the clock
+(local solar night).
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ class EventLog(Protocol):
         activity: str = "",
         place: str = "",
         ais: str = "",
-    ) -> None: ...
+    ) -> None:
+        """Append one event record."""
+        ...
 
 
 class RunContext:

@@ -123,7 +123,7 @@ class Model:
         return self.referee.legit_contacts
 
     def tracks_frame(self) -> pd.DataFrame:
-        """Every vessel's sailed legs (``TRACK_COLUMNS``): legitimate traffic and illicit vessels."""
+        """Every vessel's sailed legs (``TRACK_COLUMNS``): legitimate and illicit."""
         end = self.env.now
         df_i = self.register.tracks_frame(end)
         df_l = self.traffic.tracks_frame(end)

@@ -1,5 +1,4 @@
-"""The smugglers' side of the run: the register of illicit vessels at sea, and the programs'
-voyages.
+"""The smugglers' side of the run: the register of illicit vessels, and the voyages.
 
 ``Register`` is the bookkeeping the referee and the patrols share: which illicit vessels
 exist and which are at sea, where one is now, what it sailed (for the tracks table), and the
@@ -10,7 +9,7 @@ the world a voyage process sees (``sim.model.smugglers.VoyageWorld``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -61,7 +60,7 @@ class Register:
         self.active_illicit[v.vid] = v
 
     def archive(self, v: IllicitVessel, until_h: float) -> None:
-        """Keep the sailed part of a vessel's plan for the tracks table (when the scenario records tracks)."""
+        """Keep the sailed part of a vessel's plan for the tracks table (if tracks are kept)."""
         if self.scenario.record_tracks:
             self.track_rows.extend(v.executed_legs(until_h))
 
@@ -103,9 +102,13 @@ class Register:
 class Sites(Protocol):
     """What a voyage needs of the sea: places, sites and water routes."""
 
-    def place_xy(self, name: str) -> np.ndarray: ...
+    def place_xy(self, name: str) -> np.ndarray:
+        """Metric position of a named place."""
+        ...
 
-    def site(self, area: str, rng: np.random.Generator) -> np.ndarray: ...
+    def site(self, area: str, rng: np.random.Generator) -> np.ndarray:
+        """A fixed candidate site of the area, drawn with the caller's stream."""
+        ...
 
     def route_xy(
         self,
@@ -113,7 +116,9 @@ class Sites(Protocol):
         b_xy: np.ndarray,
         avoid: tuple[str, ...] = (),
         prefer: tuple[str, ...] = (),
-    ) -> np.ndarray: ...
+    ) -> np.ndarray:
+        """Polyline (metres) over water from a to b."""
+        ...
 
 
 class Smugglers:

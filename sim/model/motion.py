@@ -1,4 +1,4 @@
-"""Piecewise-linear motion: a track is a sequence of legs, positions are interpolated when asked for.
+"""Piecewise-linear motion: a track is a sequence of legs, positions interpolated on demand.
 
 Nothing is stepped on a clock. A leg is ``(t0_h, t1_h, x0_m, y0_m, vx_m_h, vy_m_h)``:
 the mover is at ``(x0 + vx*(t-t0), y0 + vy*(t-t0))`` for ``t0 <= t <= t1``.
@@ -101,7 +101,7 @@ class Track:
         return float(self.legs[-1, 1]) if len(self.legs) else -math.inf
 
     def position(self, t_h: float) -> tuple[float, float]:
-        """Position at ``t_h``; holds the last point after the plan ends and the first before it starts."""
+        """Position at ``t_h``; the last point after the plan ends, the first before it starts."""
         legs = self.legs
         if not len(legs):
             raise ValueError("empty track")
@@ -146,10 +146,10 @@ class Track:
 
 
 def intercept_time_h(px: float, py: float, vx: float, vy: float, speed_m_h: float) -> float:
-    """Time for a pursuer at the origin with ``speed_m_h`` to meet a target at (px, py) moving at (vx, vy).
+    """Time for a pursuer at the origin to meet a target at (px, py) moving at (vx, vy).
 
-    Solves ``|p + v t| = s t`` for the smallest positive t; returns ``inf`` if the
-    target outruns the pursuer.
+    Solves ``|p + v t| = s t`` (s: the pursuer's ``speed_m_h``) for the smallest positive t;
+    returns ``inf`` if the target outruns the pursuer.
     """
     a = vx * vx + vy * vy - speed_m_h * speed_m_h
     b = 2.0 * (px * vx + py * vy)

@@ -35,16 +35,19 @@ __all__ = ["Patrols", "Fleet"]
 
 
 class Fleet(Protocol):
-    """What interdiction needs of the smugglers' register: the vessels, and taking one off the sea."""
+    """What interdiction needs of the smugglers' register: the vessels, and retiring one."""
 
     illicit: dict[str, IllicitVessel]
 
-    def retire(self, v: IllicitVessel) -> None: ...
+    def retire(self, v: IllicitVessel) -> None:
+        """The vessel leaves the sea picture (home, or seized)."""
+        ...
 
 
 class _Ctx:
-    """The patrol context a strategy sees (areas, sampling, the asset's stream); ships' waypoints
-    are re-laid over water, aircraft fly straight.
+    """The patrol context a strategy sees: areas, sampling, the asset's stream.
+
+    Ships' waypoints are re-laid over water; aircraft fly straight.
     """
 
     def __init__(self, waters: Waters, over_water: bool, rng: np.random.Generator) -> None:
@@ -59,8 +62,10 @@ class _Ctx:
         return self.m.area_polygon(name)
 
     def sample_in_area(self, name: str, n: int) -> np.ndarray:
-        """Uniform points of the patrol polygon (the area kept off the coast), not of the raw area:
-        a patrol entering its area heads for open water, which routes without a coastal escape.
+        """Uniform points of the patrol polygon (the area kept off the coast).
+
+        Not of the raw area: a patrol entering its area heads for open water, which routes
+        without a coastal escape.
         """
         return sample_points_in_polygon(self.m.area_polygon(name), n, self.rng)
 
@@ -228,11 +233,11 @@ class Patrols:
             state=z.state,
             zone=z.kind,
             dprk_zone=z.dprk_zone,
-            flag="legit" if legit else v.flag,
-            dprk_bound=False if legit else v.dprk_bound,
+            flag="legit" if v is None else v.flag,
+            dprk_bound=False if v is None else v.dprk_bound,
             rng=self.streams.get(f"interdiction/{ref.vid}"),
         )
-        voyage_id = -1 if legit else v.voyage.vid
+        voyage_id = -1 if v is None else v.voyage.vid
         self.log(
             K.INTERCEPT,
             vessel=ref.vid,
@@ -247,7 +252,7 @@ class Patrols:
             self.log(
                 K.ESCALATION, vessel=ref.vid, asset=a.aid, voyage=voyage_id, xy=xy, reason=d.reason
             )
-        if legit:
+        if v is None:  # a legitimate ship
             if d.action == "board":
                 self.false_positive_boardings += 1
                 self.log(
@@ -291,9 +296,10 @@ class Patrols:
             self.observed(ref, a)
 
     def _take(self, v: IllicitVessel, action: str, a: Asset, xy: Any, reason: str) -> None:
-        """Seize or divert a vessel. Only a vessel carrying the voyage's cargo logs a seizure or
-        diversion (so those events and the voyages' outcomes count the same thing); an empty
-        one is ``vessel_detained``.
+        """Seize or divert a vessel.
+
+        Only a vessel carrying the voyage's cargo logs a seizure or diversion (so those events
+        and the voyages' outcomes count the same thing); an empty one is ``vessel_detained``.
         """
         v.seized = True
         if v.cargo_t > 0:
@@ -313,8 +319,10 @@ class Patrols:
         self._tell_voyage(v, Boarded(v.vid, action))
 
     def _tell_voyage(self, v: IllicitVessel, cause: Boarded | Held | Released) -> None:
-        """Deliver an allied action to the vessel's voyage process (or to its runner directly
-        once the voyage is settled and its vessels are only sailing home).
+        """Deliver an allied action to the vessel's voyage process.
+
+        Once the voyage is settled and its vessels are only sailing home, the runner hears it
+        directly.
         """
         if v.voyage.process is not None and v.voyage.process.is_alive:
             v.voyage.process.interrupt(cause)

@@ -104,7 +104,9 @@ EVENT_KINDS: dict[str, str] = {
         "pursuer broke off); reason says which."
     ),
     EventKind.FALSE_POSITIVE_BOARDING: "A legitimate vessel was intercepted and boarded.",
-    EventKind.ESCALATION: "Action inside DPRK-claimed waters or a blockade stop: an escalation incident.",
+    EventKind.ESCALATION: (
+        "Action inside DPRK-claimed waters or a blockade stop: an escalation incident."
+    ),
     EventKind.SORTIE_START: "An aircraft takes off or a ship leaves port for patrol.",
     EventKind.SORTIE_END: "An aircraft lands or a ship returns to port.",
     EventKind.SATELLITE_PASS: "A satellite images an area (place); no position.",
@@ -222,7 +224,10 @@ class Event(NamedTuple):
 EVENT_COLUMNS: dict[str, str] = {
     "t_h": "Simulation time in hours from the scenario start.",
     "kind": "Event kind; see EVENT_KINDS.",
-    "vessel": "Vessel identifier ('L12' legitimate, 'F3' foreign feeder/carrier, 'D3' DPRK vessel), or ''.",
+    "vessel": (
+        "Vessel identifier ('L12' legitimate, 'F3' foreign feeder/carrier, 'D3' DPRK vessel),"
+        " or ''."
+    ),
     "asset": "Allied asset identifier ('us_p8#0'), or ''.",
     "voyage": "Illicit voyage number, or -1.",
     "x_m": "Easting in the theater's metric CRS (metres).",
@@ -292,19 +297,25 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "interception_rate": "(seized + diverted) / voyages ended.",
     "disruption_rate": "disrupted / voyages ended (aborted because allies were present).",
     "denial_rate": "(seized + diverted + disrupted) / voyages ended.",
-    "cargo_denied_share": "Cargo seized, diverted or returned by disruption / cargo loaded on ended voyages.",
+    "cargo_denied_share": (
+        "Cargo seized, diverted or returned by disruption / cargo loaded on ended voyages."
+    ),
     "sts_transfers": "Transfers completed or started at sea.",
     "sts_detected_in_progress": "Transfers detected while the two ships were alongside.",
     "sts_detected_share": "sts_detected_in_progress / transfers started.",
     "deliveries_petroleum": "Petroleum deliveries to DPRK ports.",
     "deliveries_petroleum_per_year": "Petroleum deliveries, annualised.",
-    "barrels_delivered_per_year": "Refined petroleum delivered, barrels per year (UN cap: 500,000).",
+    "barrels_delivered_per_year": (
+        "Refined petroleum delivered, barrels per year (UN cap: 500,000)."
+    ),
     "coal_exported_t_per_year": "Coal delivered to foreign ports, tonnes per year.",
     "seizures": "Voyages ending in seizure.",
     "diversions": "Voyages ending in diversion.",
     "disruptions": "Voyages ending disrupted.",
     "halted_transfers": "Transfers halted on being observed (each halt, including relocated ones).",
-    "detections_public": "Voyages with an illicit vessel detected by an aircraft or warship (cf. public notices).",
+    "detections_public": (
+        "Voyages with an illicit vessel detected by an aircraft or warship (cf. public notices)."
+    ),
     "sts_seen_by_satellite_per_year": "Voyages whose transfer was imaged by a satellite, per year.",
     "halted_transfers_per_year": "halted_transfers, annualised.",
     "seizures_per_year": "Seizures and diversions, annualised.",
@@ -329,7 +340,9 @@ TRACK_COLUMNS: dict[str, str] = {
     "x1_m": "End easting, metres.",
     "y1_m": "End northing, metres.",
     "ais_on": "True if the vessel broadcasts AIS on this leg.",
-    "identity": "Identity broadcast on this leg: the true id, a spoofed one ('S' + id), or '' when dark.",
+    "identity": (
+        "Identity broadcast on this leg: the true id, a spoofed one ('S' + id), or '' when dark."
+    ),
     "activity": "transit, wait (loitering at a rendezvous) or sts (alongside another vessel).",
 }
 """Columns of the ``tracks`` table (recorded when the scenario sets ``record_tracks``)."""

@@ -39,7 +39,9 @@ class Traffic(Protocol):
     legit_dark: np.ndarray
     legit_max_dur_h: float
 
-    def legit_track(self, i: int) -> Track: ...
+    def legit_track(self, i: int) -> Track:
+        """Legitimate ship ``i``'s track."""
+        ...
 
 
 class Vessels(Protocol):
@@ -55,7 +57,9 @@ class Reports(Protocol):
 
     def report(
         self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0
-    ) -> None: ...
+    ) -> None:
+        """A suspect contact from asset ``a``."""
+        ...
 
 
 class GroundTruth:
@@ -191,7 +195,7 @@ class Referee:
             legs = np.vstack([v.track.legs for v in near])
             owner = np.repeat(np.arange(len(near)), [len(v.track.legs) for v in near])
             version = a.track.version
-            for j, t in zip(*(x.tolist() for x in self._detect(a, legs, owner, now))):
+            for j, t in zip(*(x.tolist() for x in self._detect(a, legs, owner, now)), strict=True):
                 v = near[j]
                 self._at(t, self._illicit_contact, a, version, v, v.track.version)
 
@@ -202,7 +206,7 @@ class Referee:
                 self._pair(a, v)
 
     def _may_meet(self, a: Asset, v: IllicitVessel) -> bool:
-        """False when the two plans' boxes, the sensor's grown by its range, never overlap in space and time."""
+        """False when the plans' boxes (the sensor's grown by its range) never overlap."""
         sb, tb = a.track.bounds, v.track.bounds
         r = a.group.sensor.range_nm * NM_M
         return not (
@@ -275,7 +279,7 @@ class Referee:
         special = suspect | (ids == task)
         version = a.track.version
         for i, t, s in zip(
-            ids[special].tolist(), times[special].tolist(), suspect[special].tolist()
+            ids[special].tolist(), times[special].tolist(), suspect[special].tolist(), strict=True
         ):
             self._at(t, self._legit_contact, a, version, i, s)
         self._pending_contacts[a.index] = (version, np.sort(times[~special]))
@@ -297,7 +301,7 @@ class Referee:
     def _legit_seen(
         self, a: Asset, i: int, delay_h: float = 0.0, suspect: bool | None = None
     ) -> None:
-        """A legitimate ship is detected: the pursuer of a datum regains it, else it may be reported.
+        """A legitimate ship is detected: a datum's pursuer regains it, else it may be reported.
 
         ``suspect`` is the classification draw when it was made in advance (patrol plans);
         ``None`` draws it now (satellite passes).
@@ -334,7 +338,7 @@ class Referee:
         self.observe(a, v, self.target_pos(TargetRef(v.vid)))
 
     def observe(self, a: Asset, v: IllicitVessel, xy: Any, *, delay_h: float = 0.0) -> None:
-        """An allied sensor has seen illicit vessel ``v``: log, classify, let smugglers react, report."""
+        """An allied sensor has seen illicit vessel ``v``: log, classify, react, report."""
         now = self.env.now
         key = (a.aid, v.vid)
         if self._last_contact.get(key) == now:
@@ -364,7 +368,8 @@ class Referee:
         if pursuing:
             a.process.interrupt(Acquired(ref))
             return
-        # an aircraft or warship that finds a contact suspicious closes in to identify it, and is seen doing so
+        # an aircraft or warship that finds a contact suspicious closes in to identify it, and
+        # is seen doing so
         if (
             reason
             and a.kind != "satellite"
@@ -401,7 +406,10 @@ class Referee:
         v.voyage.process.interrupt(Observed(a.aid, v.vid))
 
     def satellite_pass(self, a: Asset, area: str) -> None:
-        """Image one area: every vessel inside is detected with the pass probability (optical: daylight only)."""
+        """Image one area: each vessel inside is detected with the pass probability.
+
+        An optical satellite sees by daylight only (``sensor.night_factor``).
+        """
         g = a.group
         now = self.env.now
         self.log(K.SATELLITE_PASS, asset=a.aid, place=area)

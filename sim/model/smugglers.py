@@ -132,7 +132,7 @@ class IllicitVessel:
         return rows
 
     def activity(self, t_h: float) -> str:
-        """What the vessel is doing at ``t_h``: sts, wait (loitering at the rendezvous) or transit."""
+        """What the vessel does at ``t_h``: sts, wait (loitering at the rendezvous) or transit."""
         if self.sts_window[0] <= t_h < self.sts_window[1]:
             return "sts"
         if self.wait_from_h <= t_h < self.sts_window[0]:
@@ -289,7 +289,7 @@ class VoyageRunner:
             )
 
     def choose_area(self, exclude: str = "") -> str:
-        """Rendezvous area: by weight, discounted by recent patrol sightings for adaptive smugglers."""
+        """Rendezvous area by weight, discounted by recent patrol sightings (adaptive smugglers)."""
         p = self.v.program
         areas = list(p.rendezvous_areas)
         w = np.asarray(p.rendezvous_weights or [1.0] * len(areas), dtype=float)
@@ -301,7 +301,7 @@ class VoyageRunner:
         return areas[int(self.rng.choice(len(areas), p=w / w.sum()))]
 
     def sail(self, vessel: IllicitVessel, dest_xy: np.ndarray, t_h: float) -> float:
-        """Plan a route from the vessel's position at ``t_h`` to ``dest_xy``; return the arrival time."""
+        """Plan a route from the vessel's position at ``t_h`` to ``dest_xy``; returns arrival."""
         start = np.asarray(vessel.track.position(t_h) if len(vessel.track.legs) else vessel.home_xy)
         p = self.v.program
         xy = self.m.route_xy(
@@ -351,7 +351,7 @@ class VoyageRunner:
                 m.retire_later(vessel)
 
     def plan_approach(self) -> float:
-        """Both vessels sail to a rendezvous point; the earlier one waits; returns the meeting time."""
+        """Both vessels sail to a rendezvous point; the earlier one waits; returns meeting time."""
         m, v, p, rng = self.m, self.v, self.v.program, self.rng
         v.area = v.area or self.choose_area()
         rv = m.site(v.area, rng)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 import numpy as np
 import shapely
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["PatrolStrategy", "STRATEGIES", "make_strategy", "PatrolContext"]
 
 _MIN_LEG_M = 500.0
-"""A billiard making more than 1,000 bounces shorter than this in a row is stuck (a degenerate area)."""
+"""A billiard making over 1,000 bounces shorter than this in a row is stuck (degenerate area)."""
 
 
 class PatrolContext(Protocol):
@@ -33,15 +33,22 @@ class PatrolContext(Protocol):
 
     rng: np.random.Generator
 
-    def area_polygon(self, name: str) -> shapely.Geometry: ...
+    def area_polygon(self, name: str) -> shapely.Geometry:
+        """Metric polygon of a patrol area (kept off the coast)."""
+        ...
 
-    def sample_in_area(self, name: str, n: int) -> np.ndarray: ...
+    def sample_in_area(self, name: str, n: int) -> np.ndarray:
+        """Uniform points of the patrol polygon, from the asset's stream."""
+        ...
 
-    def site(self, name: str) -> np.ndarray: ...
+    def site(self, name: str) -> np.ndarray:
+        """A fixed candidate site of the area, drawn with the caller's stream."""
+        ...
 
     def seaway(self, pts: np.ndarray) -> np.ndarray:
-        """The waypoints re-laid over water where a straight leg would cross land (ships);
-        unchanged for aircraft.
+        """The waypoints re-laid over water where a straight leg would cross land.
+
+        Ships keep to water; aircraft get the waypoints unchanged.
         """
         ...
 
@@ -54,7 +61,7 @@ class PatrolStrategy:
         self.speed_kn = speed_kn
 
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:
-        """Where the asset should arrive to start patrolling (default: a random site of its first area)."""
+        """Where the asset should arrive to start patrolling (default: a site of its first area)."""
         return ctx.site(self.spec.areas[0])
 
     def legs(self, ctx: PatrolContext, xy: np.ndarray, t_h: float, t_end_h: float) -> np.ndarray:
@@ -122,7 +129,7 @@ class RandomSearch(PatrolStrategy):
         else:
             pts, p = [xy], xy
         # the walk itself is compiled; it takes its uniforms from a block drawn ahead, and the
-        # generator is then advanced by exactly the draws used (the stream is as if drawn one by one)
+        # generator is then advanced by exactly the draws used (as if drawn one by one)
         state = rng.bit_generator.state
         n = 256
         while True:
@@ -148,6 +155,7 @@ class RandomSearch(PatrolStrategy):
         return np.vstack([np.asarray(pts), walk])
 
 
+_T = TypeVar("_T")
 _POLY_MEMO: dict[tuple[str, int], tuple[shapely.Geometry, object]] = {}
 """(what, id(polygon)) -> (polygon, value) for values that are pure functions of a patrol polygon
 (boundary segments, station point). Patrol polygons are built once per theater, so this stays
@@ -155,12 +163,12 @@ small (capped all the same); the polygon is kept so its id cannot be reused."""
 
 
 def _per_polygon(
-    what: str, poly: shapely.Geometry, compute: Callable[[shapely.Geometry], object]
-) -> object:
+    what: str, poly: shapely.Geometry, compute: Callable[[shapely.Geometry], _T]
+) -> _T:
     """``compute(poly)``, memoised per polygon object."""
     hit = _POLY_MEMO.get((what, id(poly)))
     if hit is not None and hit[0] is poly:
-        return hit[1]
+        return cast(_T, hit[1])
     value = compute(poly)
     if len(_POLY_MEMO) > 256:
         _POLY_MEMO.clear()
@@ -353,8 +361,10 @@ class BarrierPatrol(PatrolStrategy):
 
 
 class Station(PatrolStrategy):
-    """Hold a point (the first area's centroid, or the nearest point of the area to it when the
-    area is not convex enough to contain its centroid); also the waiting posture of cued assets.
+    """Hold a point; also the waiting posture of cued assets.
+
+    The point is the first area's centroid, or the nearest point of the area to it when the
+    area is not convex enough to contain its centroid.
     """
 
     def entry_point(self, ctx: PatrolContext, xy: np.ndarray) -> np.ndarray:

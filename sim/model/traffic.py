@@ -1,6 +1,6 @@
-"""Legitimate traffic: a year of merchant voyages between the theater's ports, laid out as legs
-before the run starts (legitimate ships do not react to patrols).
+"""Legitimate traffic: a year of merchant voyages between ports, laid out before the run.
 
+Legitimate ships do not react to patrols, so their legs are known in advance.
 The legs are one array sorted by start time, so the referee checks a sensor's plan against
 the few legs that start near it; a ship's own track is a slice of the same array.
 """
@@ -29,8 +29,9 @@ plan is checked against the legs that start within this long before it (legs sor
 def _split_segments(
     starts: np.ndarray, d: np.ndarray, seg: np.ndarray, max_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A route's segments (starts, vectors, lengths) cut into equal pieces no longer than ``max_m``;
-    returns (piece starts, unit directions, piece lengths).
+    """A route's segments (starts, vectors, lengths) cut into pieces no longer than ``max_m``.
+
+    Each segment is cut into equal pieces. Returns (piece starts, unit directions, lengths).
     """
     if not len(seg):
         return starts, d, seg
@@ -51,9 +52,13 @@ LEGIT_MAX_LEG_H = _LEGIT_MAX_LEG_H
 class Routes(Protocol):
     """What the traffic builder needs of the sea: named places and water routes between them."""
 
-    def place_xy(self, name: str) -> np.ndarray: ...
+    def place_xy(self, name: str) -> np.ndarray:
+        """Metric position of a named place."""
+        ...
 
-    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray: ...
+    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+        """Polyline (metres) over water from a to b."""
+        ...
 
 
 class LegitTraffic:
@@ -104,6 +109,7 @@ class LegitTraffic:
         max_seg_m = _LEGIT_MAX_LEG_H * float(tr.speed_kn[0]) * NM_M  # no leg longer than 12 h
         n_names = len(names)
         pair_index = np.full(n_names * n_names, -1, dtype=np.int64)
+        route_m: list[float]
         tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off, route_m = [], [], [], [], [0], []
 
         def template(pair: int) -> None:
@@ -122,6 +128,11 @@ class LegitTraffic:
 
         # All ships draw their k-th voyage together (one vectorised draw per voyage number, not
         # a Python loop over 200,000 voyages): next port, sailing time, then the dwell in port.
+        # lists while the voyages are drawn, arrays once they are joined
+        voy_pair: Any
+        voy_t: Any
+        voy_speed: Any
+        voy_vessel: Any
         voy_pair, voy_t, voy_speed, voy_vessel = [], [], [], []
         if n:
             speed_m_h = rng.uniform(*tr.speed_kn, size=n) * NM_M

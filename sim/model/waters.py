@@ -1,6 +1,7 @@
-"""The model's sea: water routes with their caches, rendezvous and patrol sites, patrol polygons
-and zone lookups, over one theater. No SimPy: every answer is a function of the theater (and of
-which routes were asked for first in the run, for the 1 km route keys).
+"""The model's sea: water routes and their caches, sites, patrol polygons and zone lookups.
+
+No SimPy: every answer is a function of the theater (and of which routes were asked for first
+in the run, for the 1 km route keys).
 
 Routes between fixed points (places, the fixed candidate sites) are the same in every
 replication; ``RouteCache`` keeps them across runs of one process and on disk. Other routes are
@@ -70,7 +71,7 @@ class RouteCache(dict):
             {
                 "name": theater.name,
                 "bbox": theater.bbox,
-                "data": getattr(theater, "_fingerprint", ""),
+                "data": theater.fingerprint,
                 "model": 6,
             },
         )  # bump when route answers change
@@ -140,7 +141,7 @@ class Waters:
         self._site_pool: dict[str, np.ndarray] = {}
         self._fixed_points: dict[tuple[float, float], tuple[float, float]] = {
             (round(float(x), -3), round(float(y), -3)): (float(x), float(y))
-            for x, y in zip(theater.ports["x_m"], theater.ports["y_m"])
+            for x, y in zip(theater.ports["x_m"], theater.ports["y_m"], strict=True)
         }
 
     def place_xy(self, name: str) -> np.ndarray:
@@ -228,7 +229,7 @@ class Waters:
         a0, b0 = a_xy, b_xy
         fa, fb = self._fixed_at(ka, a_xy), self._fixed_at(kb, b_xy)
         fixed = fa is not None and fb is not None
-        if fixed:
+        if fa is not None and fb is not None:
             # one route per pair of fixed points, stored from the lower endpoint (the costs
             # are symmetric, so b->a is a->b reversed): a voyage out and the voyage home
             # share a lane, and a first run computes half as many routes
@@ -254,7 +255,7 @@ class Waters:
                     prefer=tuple(prefer),
                 )
             except UserError:
-                # an endpoint hugging the coast or in an inlet: move it to open water and try once more
+                # an endpoint hugging the coast or in an inlet: move it to open water, try again
                 a2 = self.theater.snap_to_water_xy(float(a_xy[0]), float(a_xy[1]))[:2]
                 b2 = self.theater.snap_to_water_xy(float(b_xy[0]), float(b_xy[1]))[:2]
                 r = self.theater.route_xy(a2, b2, avoid=zones, prefer=tuple(prefer))
@@ -269,8 +270,10 @@ class Waters:
         return hit
 
     def _fixed_at(self, k: tuple[float, float], p: Any) -> np.ndarray | None:
-        """The fixed point (place or site) ``p`` stands for, if it lies within ``_FIXED_SNAP_M``
-        of one: a vessel that held at a rendezvous site is there up to rounding of its legs.
+        """The fixed point (place or site) ``p`` stands for, if any.
+
+        ``p`` stands for one within ``_FIXED_SNAP_M``: a vessel that held at a rendezvous site
+        is there up to rounding of its legs.
         """
         f = self._fixed_points.get(k)
         if (
@@ -282,8 +285,9 @@ class Waters:
         return np.array(f)
 
     def _straight_clear(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast
-        (sampled every 500 m on the distance raster: :meth:`Theater.segments_off_coast_xy`).
+        """For each segment a[i]->b[i], whether it keeps ``_STRAIGHT_CLEARANCE_NM`` off the coast.
+
+        Sampled every 500 m on the distance raster (:meth:`Theater.segments_off_coast_xy`).
         """
         return self.theater.segments_off_coast_xy(a, b, _STRAIGHT_CLEARANCE_NM)
 
@@ -294,9 +298,11 @@ class Waters:
         return pts[self.theater.distance_to_coast_nm_xy(pts[:, 0], pts[:, 1]) >= min_nm]
 
     def seaway(self, pts: np.ndarray) -> np.ndarray:
-        """Waypoints re-laid over water: each straight leg that would pass within
-        ``_STRAIGHT_CLEARANCE_NM`` of a coast becomes a route (islands inside a patrol box, the
-        way into a new area). A waypoint the routing cannot reach (an enclosed inlet) is skipped.
+        """Waypoints re-laid over water.
+
+        Each straight leg that would pass within ``_STRAIGHT_CLEARANCE_NM`` of a coast becomes a
+        route (islands inside a patrol box, the way into a new area). A waypoint the routing
+        cannot reach (an enclosed inlet) is skipped.
         """
         pts = np.asarray(pts, dtype=float)
         if len(pts) < 2:

@@ -1,0 +1,1 @@
+"""Tests of ``sim.model``: entities, processes, records and whole runs."""

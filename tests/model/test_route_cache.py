@@ -11,7 +11,7 @@ def test_two_processes_saving_keep_each_others_routes(tmp_path, monkeypatch):
     from sim.model.engine import RouteCache
 
     monkeypatch.setenv("SANCTIONS_SIM_CACHE", str(tmp_path))
-    th = SimpleNamespace(name="t", bbox=(0.0, 0.0, 1.0, 1.0), _fingerprint="x")
+    th = SimpleNamespace(name="t", bbox=(0.0, 0.0, 1.0, 1.0), fingerprint="x")
     first, second = RouteCache.load(th), RouteCache.load(th)  # both load the (empty) cache
     ka = (0.0, 0.0, 1000.0, 0.0, (), ())
     kb = (0.0, 0.0, 0.0, 1000.0, ("KOR",), ())
@@ -28,8 +28,9 @@ def test_two_processes_saving_keep_each_others_routes(tmp_path, monkeypatch):
 
 
 def test_a_route_between_fixed_points_is_stored_once_for_both_directions():
-    """b->a is a->b reversed (costs are symmetric): the voyage home takes the lane out, and a
-    first run computes and stores half as many routes.
+    """b->a is a->b reversed (costs are symmetric).
+
+    The voyage home takes the lane out, and a first run computes and stores half as many routes.
     """
     from sim.geo import load_theater
     from sim.model.engine import Model, RouteCache

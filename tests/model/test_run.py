@@ -217,7 +217,8 @@ def test_public_api_and_no_import_side_effects():
         "to_trajectories",
     }
     code = (
-        "import sys, sim; bad = [m for m in ('matplotlib', 'simpy', 'shapely', 'pandas') if m in sys.modules];"
+        "import sys, sim; "
+        "bad = [m for m in ('matplotlib', 'simpy', 'shapely', 'pandas') if m in sys.modules];"
         "print(bad)"
     )
     out = subprocess.run(

@@ -33,7 +33,8 @@ def detect(sensor, target, law="cookie_cutter", r=20 * KM, w=None, seed=0, ids=N
 
 
 def test_cookie_cutter_entry_time_is_exact():
-    # target moves along y = 10 km at 10 km/h from x = -100 km; range 20 km: enters at x = -sqrt(300) km
+    # target moves along y = 10 km at 10 km/h from x = -100 km; range 20 km: enters at
+    # x = -sqrt(300) km
     sensor = leg(0, 100, 0, 0)
     target = leg(0, 100, -100 * KM, 10 * KM, vx=10 * KM)
     ids, t = detect(sensor, target)
@@ -61,7 +62,7 @@ def test_first_detection_per_target_over_several_legs():
     sensor = np.vstack([leg(0, 10, 0, 0), leg(10, 20, 0, 0, vx=10 * KM)])
     targets = np.vstack([leg(0, 20, 110 * KM, 0), leg(0, 20, 5 * KM, 0), leg(0, 20, 300 * KM, 0)])
     ids, t = detect(sensor, targets, ids=np.array([7, 3, 9]))
-    assert dict(zip(ids.tolist(), t.tolist())) == {3: 0.0, 7: pytest.approx(10 + 9.0)}
+    assert dict(zip(ids.tolist(), t.tolist(), strict=True)) == {3: 0.0, 7: pytest.approx(10 + 9.0)}
 
 
 @given(
@@ -113,8 +114,9 @@ def test_inverse_cube_sweep_width_integrates_to_w():
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
-    """Sensor legs in track order are paired by binary search; shuffled they take the all-pairs
-    path. The cookie-cutter first detections must be the same.
+    """Sensor legs in track order are paired by binary search; shuffled, by all pairs.
+
+    The cookie-cutter first detections must be the same.
     """
     from sim.model.motion import legs_along
 
@@ -147,8 +149,9 @@ def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
 
 
 def _all_pairs_reference(sensor, targets, ids, r, t_min):
-    """The closed form over every (sensor leg, target leg) pair in plain numpy (no sweep line,
-    no prefilter): the compiled referee must give the same first detections.
+    """The closed form over every (sensor leg, target leg) pair in plain numpy.
+
+    No sweep line, no prefilter: the compiled referee must give the same first detections.
     """
     S = np.repeat(sensor, len(targets), axis=0)
     T = np.tile(targets, (len(sensor), 1))
@@ -160,7 +163,7 @@ def _all_pairs_reference(sensor, targets, ids, r, t_min):
     hit, t_in, _ = in_range_interval(px, py, T[:, 4] - S[:, 4], T[:, 5] - S[:, 5], tb - ta, r)
     hit &= tb >= ta
     out: dict[int, float] = {}
-    for i, t in zip(tid[hit].tolist(), (ta + t_in)[hit].tolist()):
+    for i, t in zip(tid[hit].tolist(), (ta + t_in)[hit].tolist(), strict=True):
         out[i] = min(t, out.get(i, math.inf))
     return np.array(sorted(out), dtype=np.int64), np.array([out[i] for i in sorted(out)])
 
@@ -202,8 +205,9 @@ def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
 
 
 def test_still_pair_with_an_unbounded_window_is_detected_at_once():
-    """A sensor and a target both holding (legs to t = inf), 500 m apart, range 1 km: detected at
-    the window start (the prefilter must not turn 0 x inf into NaN and drop the pair).
+    """A sensor and a target both holding (legs to t = inf), 500 m apart, range 1 km.
+
+    Detected at the window start (the prefilter must not turn 0 x inf into NaN and drop it).
     """
     sensor = np.array([[0.0, math.inf, 0.0, 0.0, 0.0, 0.0]])
     target = np.array([[0.0, math.inf, 500.0, 0.0, 0.0, 0.0]])

@@ -1,4 +1,7 @@
-"""Random-search billiard: the compiled ray cast, point-in-polygon and walk against Shapely and the scalar loop."""
+"""Random-search billiard: the compiled ray cast, point-in-polygon and walk.
+
+Each is checked against Shapely and the scalar Python loop.
+"""
 
 from __future__ import annotations
 
@@ -95,7 +98,7 @@ def test_billiard_never_leaves_the_area(seed, islands):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_billiard_stays_inside_a_real_patrol_area(seed):
-    """The ROK coastal patrol polygon (hundreds of vertices, islands cut out): no leak at vertices."""
+    """The ROK coastal patrol polygon (hundreds of vertices, islands cut out): no leaks."""
     from sim.geo import load_theater
 
     th = load_theater("korea")
@@ -143,8 +146,9 @@ def _python_billiard(poly, rng, p, length_m):
 @settings(max_examples=20, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(0, 3), st.floats(1_000.0, 3_000_000.0))
 def test_compiled_billiard_draws_the_stream_as_scalar_draws_would(seed, islands, length_m):
-    """Same waypoints as the scalar Python loop, and the generator left in the same state (the
-    block of uniforms drawn ahead is given back): later draws of the run are unchanged.
+    """Same waypoints as the scalar Python loop, and the generator left in the same state.
+
+    The block of uniforms drawn ahead is given back: later draws of the run are unchanged.
     """
     poly = _area_with_islands(islands)
     ctx = _Ctx(poly, seed)

@@ -37,6 +37,8 @@ class RunResult:
         provenance: scenario name and hash, seed, package version, wall time, simulated hours.
         tracks: one row per sailed leg of every vessel when the scenario sets ``record_tracks``
             (``TRACK_COLUMNS``), else None.
+        reference: one row per detection of a reference target when the scenario declares
+            ``reference_targets`` (``REFERENCE_COLUMNS``), else None.
     """
 
     events: pd.DataFrame
@@ -45,6 +47,7 @@ class RunResult:
     summary: dict[str, float]
     provenance: dict[str, Any] = field(default_factory=dict)
     tracks: pd.DataFrame | None = None
+    reference: pd.DataFrame | None = None
 
     def _repr_html_(self) -> str:
         """Notebook view: headline metrics and the size of each table."""
@@ -97,6 +100,7 @@ def run(
     from sim import __version__
     from sim.analysis.metrics import summarise_run
     from sim.geo import load_theater
+    from sim.geo.additions import with_places_and_areas
     from sim.model.engine import Model
     from sim.scenarios import Scenario, load_scenario, scenario_hash
 
@@ -104,6 +108,7 @@ def run(
         scenario = load_scenario(scenario)
     ss = _seed_sequence(scenario.seed if seed is None else seed)
     theater = theater if theater is not None else load_theater(scenario.theater)
+    theater = with_places_and_areas(theater, scenario.places, scenario.areas)
     t0 = time.perf_counter()
     if route_cache is None:
         from sim.model.engine import RouteCache
@@ -138,7 +143,8 @@ def run(
         "legit_contacts": model.legit_contacts,
     }
     tracks = model.tracks_frame() if scenario.record_tracks else None
-    return RunResult(events, voyages, assets, summary, provenance, tracks)
+    reference = model.reference.frame(theater) if scenario.reference_targets else None
+    return RunResult(events, voyages, assets, summary, provenance, tracks, reference)
 
 
 def _events_frame(records: list[Event], theater: Any) -> pd.DataFrame:

@@ -12,7 +12,11 @@ depends on narrow interfaces (``typing.Protocol``) of the ones it uses, never on
   truth; it schedules detections and hands contacts to the cell;
 - ``Cell`` (``sim.model.cell``): suspect reports, dispatch, cueing, the AIS watch;
 - ``Patrols`` (``sim.model.patrol``, processes in ``sim.model.assets``): patrol assets,
-  pursuit and interdiction.
+  pursuit and interdiction;
+- ``ReferenceTargets`` (``sim.model.reference``): inert targets whose detections are reported.
+
+The theater is extended by the scenario's own ``places`` and ``areas`` (given as coordinates,
+``sim.geo.additions``), so a scenario can run on the land-free ``open_water`` theater.
 
 Dependencies run one way: waters and traffic know nothing of SimPy processes; the referee
 reports to the cell; the cell tasks assets; the patrols act through the referee, the cell's
@@ -26,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.geo.additions import with_places_and_areas
 from sim.model.assets import Asset
 from sim.model.cell import Cell
 from sim.model.context import RunContext
@@ -34,6 +39,7 @@ from sim.model.kinds import TargetRef, Tasking
 from sim.model.patrol import Patrols
 from sim.model.records import Event
 from sim.model.referee import GroundTruth, Referee
+from sim.model.reference import ReferenceTargets
 from sim.model.smugglers import Voyage
 from sim.model.streams import Streams
 from sim.model.traffic import LegitTraffic
@@ -66,6 +72,7 @@ class Model:
         route_cache: RouteCache | None = None,
     ) -> None:
         self.scenario = scenario
+        theater = with_places_and_areas(theater, scenario.places, scenario.areas)
         self.theater = theater
         self.streams = seed if isinstance(seed, Streams) else Streams(seed)
         self.ctx = RunContext(scenario, theater, self.streams)
@@ -75,6 +82,7 @@ class Model:
         self.register = Register(self.ctx, self.tasking)
         self.truth = GroundTruth(self.ctx, self.traffic, self.register)
         assets: list[Asset] = []
+        self.reference = ReferenceTargets(self.ctx, scenario.reference_targets, theater)
         self.cell = Cell(self.ctx, self.truth, self.register, assets, self.tasking)
         self.referee = Referee(
             self.ctx,
@@ -84,6 +92,7 @@ class Model:
             self.truth,
             self.cell,
             assets,
+            self.reference,
         )
         self.patrols = Patrols(
             self.ctx, self.waters, self.truth, self.referee, self.register, self.tasking, assets

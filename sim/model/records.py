@@ -23,6 +23,7 @@ __all__ = [
     "ASSET_COLUMNS",
     "SUMMARY_COLUMNS",
     "TRACK_COLUMNS",
+    "REFERENCE_COLUMNS",
     "OUTCOMES",
 ]
 
@@ -347,12 +348,30 @@ TRACK_COLUMNS: dict[str, str] = {
 }
 """Columns of the ``tracks`` table (recorded when the scenario sets ``record_tracks``)."""
 
+REFERENCE_COLUMNS: dict[str, str] = {
+    "target": "Reference target name from the scenario (`reference_targets`).",
+    "asset": "Asset whose sensor detected it.",
+    "group": "That asset's group.",
+    "asset_kind": "warship, coast_guard, aircraft or satellite.",
+    "t_h": "Detection time, hours (each new plan of the asset may detect the target again).",
+    "x_m": "Target easting at detection, metres (theater CRS).",
+    "y_m": "Target northing at detection, metres.",
+    "lon": "Target longitude at detection, degrees.",
+    "lat": "Target latitude at detection, degrees.",
+}
+"""Columns of the ``reference`` table: detections of the scenario's inert reference targets."""
+
 _TABLES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("events", "One row per event, in time order.", EVENT_COLUMNS),
     ("voyages", "One row per illicit voyage.", VOYAGE_COLUMNS),
     ("assets", "One row per patrol asset.", ASSET_COLUMNS),
     ("summary", "Headline metrics of one replication (`RunResult.summary`).", SUMMARY_COLUMNS),
     ("tracks", "One row per sailed leg of every vessel (with `record_tracks`).", TRACK_COLUMNS),
+    (
+        "reference",
+        "One row per detection of a reference target (with `reference_targets`).",
+        REFERENCE_COLUMNS,
+    ),
 )
 
 _VALUE_LISTS: tuple[tuple[str, str, dict[str, str]], ...] = (

@@ -25,6 +25,7 @@ from sim.model.motion import Track
 from sim.model.picture import Contact
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
+from sim.model.reference import ReferenceTargets
 from sim.model.smugglers import IllicitVessel, Observed
 from sim.units import NM_M
 
@@ -134,6 +135,7 @@ class Referee:
         truth: ground truth (positions of targets).
         cell: where suspect contacts are reported.
         assets: every patrol asset of the run.
+        reference: the scenario's inert reference targets (checked against every plan).
 
     Attributes:
         legit_contacts: detections of legitimate ships so far.
@@ -148,6 +150,7 @@ class Referee:
         truth: GroundTruth,
         cell: Reports,
         assets: list[Asset],
+        reference: ReferenceTargets,
     ) -> None:
         self.env = ctx.env
         self.scenario = ctx.scenario
@@ -166,6 +169,7 @@ class Referee:
         self.target_pos = truth.target_pos
         self._suspect = cell.report
         self.assets = assets
+        self.reference = reference
         self.legit_contacts = 0
         self._pending_contacts: dict[int, tuple[int, np.ndarray]] = {}
         self._last_contact: dict[tuple[str, str], float] = {}
@@ -198,6 +202,7 @@ class Referee:
             for j, t in zip(*(x.tolist() for x in self._detect(a, legs, owner, now)), strict=True):
                 v = near[j]
                 self._at(t, self._illicit_contact, a, version, v, v.track.version)
+        self.reference.publish(a)
 
     def publish_target(self, v: IllicitVessel) -> None:
         """An illicit vessel has a new plan: schedule its first detection by every sensing asset."""
@@ -437,3 +442,4 @@ class Referee:
                 and a.sensor_rng.random() < g.detect_probability
             ):
                 self.observe(a, v, xy, delay_h=g.processing_delay_h)
+        self.reference.satellite_pass(a, poly)

@@ -92,6 +92,7 @@ def _outside(bbox: tuple[float, float, float, float], points: Any) -> str:
 def check_relations(scenario: Any, marks: Any, file: str) -> list[Problem]:
     """Checks against the theater: names exist, areas are water, aircraft reach their areas."""
     from sim.geo import load_theater
+    from sim.geo.additions import with_places_and_areas
 
     problems: list[Problem] = []
 
@@ -103,6 +104,11 @@ def check_relations(scenario: Any, marks: Any, file: str) -> list[Problem]:
         theater = load_theater(scenario.theater)
     except UserError as exc:
         add(("theater",), str(exc))
+        return problems
+    try:  # the scenario's own places and areas, given as coordinates
+        theater = with_places_and_areas(theater, scenario.places, scenario.areas)
+    except UserError as exc:
+        add(("areas",) if "area" in str(exc) else ("places",), str(exc))
         return problems
     places = [str(n) for n in theater.ports["name"]]
     areas = [str(n) for n in theater.areas["name"]]

@@ -19,6 +19,12 @@ from sim.scenarios.cell_schema import Classification, Coordination, Pursuit, Rul
 from sim.scenarios.optimize_schema import Optimize
 from sim.scenarios.patrols_schema import AssetGroup, Sensor, Strategy
 from sim.scenarios.programs_schema import Program, Traffic
+from sim.scenarios.reference_schema import (
+    REFERENCE_TARGETS_MAX,
+    AreaSpec,
+    PlaceSpec,
+    ReferenceTarget,
+)
 
 __all__ = [
     "Scenario",
@@ -31,6 +37,9 @@ __all__ = [
     "Classification",
     "Rules",
     "Pursuit",
+    "PlaceSpec",
+    "AreaSpec",
+    "ReferenceTarget",
     "Frozen",
     "param",
 ]
@@ -78,6 +87,18 @@ class Scenario(Frozen):
     classification: Classification = Field(default_factory=Classification)
     rules: Rules = Field(default_factory=Rules)
     pursuit: Pursuit = Field(default_factory=Pursuit)
+    places: tuple[PlaceSpec, ...] = Field(
+        (), description="Places given as coordinates, added to the theater's own."
+    )
+    areas: tuple[AreaSpec, ...] = Field(
+        (), description="Sea areas given as [lon, lat] polygons, added to the theater's own."
+    )
+    reference_targets: tuple[ReferenceTarget, ...] = Field(
+        (),
+        max_length=REFERENCE_TARGETS_MAX,
+        description="Inert points or straight tracks whose detections are reported "
+        "(``RunResult.reference``); they change nothing else in the run.",
+    )
     optimize: Optimize | None = Field(
         None,
         exclude=True,

@@ -171,7 +171,8 @@ def _events_frame(records: list[Event], theater: Any) -> pd.DataFrame:
 def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
     """Problems found in a run's tables (empty when the run is consistent).
 
-    Checks: cargo conserved per voyage; event times non-decreasing; every event
+    Checks: cargo conserved per voyage, and none unaccounted for (in transit) once a voyage
+    is settled; event times non-decreasing; every event
     position on water (when a theater is given); and, when tracks were recorded,
     no vessel faster than ``MAX_VESSEL_SPEED_KN`` and no track leg touching land.
     """
@@ -186,6 +187,14 @@ def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
         neg = (v[["delivered_t", "seized_t", "returned_t", "in_transit_t"]] < -1e-9).any(axis=1)
         if neg.any():
             problems.append("negative cargo amounts")
+        # a settled voyage has nothing in transit: its cargo was delivered, taken or returned
+        # (the table's in_transit_t is a residual, so cargo that vanished would hide there)
+        settled = (v["outcome"] != "in_transit").to_numpy()
+        stray = settled & (np.abs(v["in_transit_t"].to_numpy()) > 1e-6)
+        if stray.any():
+            problems.append(
+                f"cargo unaccounted for on settled voyages {v.loc[stray, 'voyage'].tolist()[:5]}"
+            )
     e = result.events
     if len(e):
         t = e["t_h"].to_numpy()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import shutil
+from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["format_metric_table", "METRIC_LABELS"]
+__all__ = ["format_metric_table", "format_metric_columns", "METRIC_LABELS"]
 
 METRIC_LABELS: dict[str, tuple[str, str]] = {
     "interception_rate": ("Interception rate (seized + diverted)", "pct"),
@@ -63,4 +65,67 @@ def format_metric_table(table: pd.DataFrame, title: str = "") -> str:
         label, kind = METRIC_LABELS.get(r.metric, (r.metric, "num"))
         ci = f"[{_fmt(_clip(r.ci_low, kind), kind)}, {_fmt(_clip(r.ci_high, kind), kind)}]"
         lines.append(f"{label:<{width}}  {_fmt(r.mean, kind):>12}  {ci:>30}")
+    return "\n".join(lines)
+
+
+MAX_COLUMN_CHARS = 30
+"""Widest column of a side-by-side table; a longer run label is cut (assumption: two columns
+and the metric names fit a 100-character terminal)."""
+
+
+def format_metric_columns(
+    tables: Mapping[str, pd.DataFrame], title: str = "", width: int | None = None
+) -> str:
+    """Render several ``metric_table`` outputs side by side: one column per run.
+
+    Each metric takes two lines, the mean and under it the 95% interval between replications
+    (clipped like :func:`format_metric_table`), so a column is only as wide as its longest
+    number. Columns that do not fit in ``width`` characters continue in a second block below,
+    with the metric names repeated.
+
+    Args:
+        tables: run label -> ``metric_table`` output, in the order to show.
+        title: a first line.
+        width: characters per line (default: the terminal's width, or 120 off a terminal).
+    """
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    metrics = list(dict.fromkeys(m for t in tables.values() for m in t["metric"]))
+    names = {m: METRIC_LABELS.get(m, (m, "num"))[0] for m in metrics}
+    left = max([len("replications"), *map(len, names.values())])
+    columns = []
+    for label, table in tables.items():
+        by = table.set_index("metric")
+        n = int(by["replications"].max()) if len(by) else 0
+        cells = [f"{n}"]
+        for m in metrics:
+            kind = METRIC_LABELS.get(m, (m, "num"))[1]
+            if m not in by.index:
+                cells += ["n/a", ""]
+                continue
+            r = by.loc[m]
+            lo, hi = (_fmt(_clip(r[c], kind), kind) for c in ("ci_low", "ci_high"))
+            cells += [_fmt(r["mean"], kind), f"[{lo}, {hi}]"]
+        head = label if len(label) <= MAX_COLUMN_CHARS else label[: MAX_COLUMN_CHARS - 1] + "…"
+        w = max(len(head), *map(len, cells))
+        columns.append((w, [head.rjust(w), *(c.rjust(w) for c in cells)]))
+    rows = ["metric", "replications"]
+    for m in metrics:
+        rows += [names[m], ""]
+    blocks, block, used = [], [], left
+    for w, col in columns:
+        if block and used + 2 + w > width:
+            blocks.append(block)
+            block, used = [], left
+        block.append(col)
+        used += 2 + w
+    if block:
+        blocks.append(block)
+    lines = [title] if title else []
+    for b, cols in enumerate(blocks):
+        if b:
+            lines.append("")
+        for i, name in enumerate(rows):
+            lines.append("  ".join([name.ljust(left), *(c[i] for c in cols)]).rstrip())
+    if metrics:
+        lines.append("(mean over replications; under it, the 95% t interval between them)")
     return "\n".join(lines)

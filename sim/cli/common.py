@@ -2,55 +2,146 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Progress", "finish_report", "write_json"]
+__all__ = ["Progress", "finish_report", "format_seconds", "write_json"]
 
 
 class Progress:
-    """A one-line progress bar on a terminal; silent when output is not a terminal.
+    """Progress of a long command on standard error, from its first second.
 
-    It shows itself only once a run has taken more than ``after_s`` seconds, so quick
-    runs print nothing extra.
+    On a terminal, one line redrawn in place: a bar with the replications done, or a stage
+    ("building the report") with its seconds ticking. Off a terminal (piped, or in a CI log),
+    plain lines that a log keeps: one when a stage starts and ends, one per replication.
+
+    Called as ``progress(done, total)`` (the callback that ``run_replications``, ``compare``
+    and ``sweep`` take), and ``with progress.stage("what"):`` around a slow step.
     """
 
-    def __init__(self, label: str, stream: TextIO | None = None, after_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        label: str,
+        stream: TextIO | None = None,
+        after_s: float = 0.0,
+        *,
+        tty: bool | None = None,
+        unit: str = "replications",
+    ) -> None:
+        """Start the clock.
+
+        Args:
+            label: what runs, first on every line (a command or scenario name).
+            stream: where to write (default: standard error).
+            after_s: on a terminal, draw the bar only once the run is this old (seconds).
+            tty: redraw in place (default: whether ``stream`` is a terminal).
+            unit: what ``done`` and ``total`` count.
+        """
         self.label = label
         self.stream = stream or sys.stderr
         self.t0 = time.perf_counter()
         self.after_s = after_s
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.shown = False
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)()) if tty is None else tty
+        self.unit = unit
+        self.shown = False  # a terminal line is open (needs a newline before other output)
+
+    def elapsed_s(self) -> float:
+        """Seconds since the progress was created, or since its last stage ended."""
+        return time.perf_counter() - self.t0
+
+    def say(self, message: str) -> None:
+        """One line of news (a terminal's open bar line is ended first)."""
+        self._end_line()
+        self.stream.write(f"{self.label}: {message}\n")
+        self.stream.flush()
+
+    def update(self, message: str) -> None:
+        """News that replaces the last on a terminal (its own line off a terminal)."""
+        if self.tty:
+            self._draw(f"{self.label}: {message}")
+        else:
+            self.say(message)
 
     def __call__(self, done: int, total: int) -> None:
-        """Show ``done`` of ``total`` (only on a terminal, and only after ``after_s``)."""
-        if not self.enabled:
+        """Report ``done`` of ``total`` finished."""
+        elapsed = self.elapsed_s()
+        left = elapsed / max(done, 1) * (total - done)
+        if not self.tty:
+            eta = f", ~{format_seconds(left)} left" if done < total else ""
+            self.say(f"{done}/{total} {self.unit} done ({format_seconds(elapsed)} elapsed{eta})")
             return
-        elapsed = time.perf_counter() - self.t0
         if elapsed < self.after_s and done < total:
             return
         width = 30
         filled = int(width * done / max(total, 1))
-        eta = elapsed / max(done, 1) * (total - done)
-        self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-            f"{elapsed:5.0f}s elapsed, ~{eta:4.0f}s left "
+        self._draw(
+            f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+            f"{elapsed:5.0f}s elapsed, ~{left:4.0f}s left "
         )
+
+    @contextlib.contextmanager
+    def stage(self, what: str) -> Iterator[None]:
+        """Announce a slow step at once, and say how long it took when it ends.
+
+        On a terminal the step's seconds tick on its line (a daemon thread, stopped before the
+        step returns, so no thread is alive when workers are forked afterwards).
+        """
+        t0 = time.perf_counter()
+        stop = threading.Event()
+        ticker = None
+        if self.tty:
+            self._draw(f"{self.label}: {what}...")
+
+            def tick() -> None:
+                while not stop.wait(1.0):
+                    self._draw(f"{self.label}: {what}... {time.perf_counter() - t0:.0f} s")
+
+            ticker = threading.Thread(target=tick, daemon=True)
+            ticker.start()
+        else:
+            self.say(f"{what}...")
+        try:
+            yield
+        finally:
+            stop.set()
+            if ticker is not None:
+                ticker.join()
+        self.say(f"{what}: done in {format_seconds(time.perf_counter() - t0)}")
+        self.t0 = time.perf_counter()  # what is counted next is timed from here
+
+    def close(self) -> None:
+        """End an open terminal line."""
+        self._end_line()
+
+    def _draw(self, text: str) -> None:
+        self.stream.write(f"\r{text:<79}")
         self.stream.flush()
         self.shown = True
 
-    def close(self) -> None:
-        """End the progress line."""
+    def _end_line(self) -> None:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
+            self.shown = False
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration as people read it: ``8 s``, ``2 min 05 s``, ``1 h 03 min``."""
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -60,14 +151,33 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=1, default=str))
 
 
-def finish_report(reps: pd.DataFrame, out: Path, report: Path) -> int:
-    """Print where the report and table are; exit code 1 only if every replication failed."""
+def finish_report(reps: pd.DataFrame, out: Path, report: Path, noun: str = "scenario") -> int:
+    """Print the results table and where the report is; exit code 1 only if all failed.
+
+    Args:
+        reps: one row per (run, replication), with ``label`` naming the run (``compare`` and
+            ``sweep`` output).
+        out: the experiment folder.
+        report: the ``report.html`` written.
+        noun: what a run is, for the title ("scenario" or "variant").
+    """
+    from sim.analysis.metrics import HEADLINE_METRICS
+    from sim.analysis.stats import metric_table
+    from sim.analysis.tables import format_metric_columns
+
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
     if failed:
         print(
             f"warning: {failed} replication(s) failed; see {out / 'replications.csv'}",
             file=sys.stderr,
         )
+    if "label" in reps and failed < len(reps):
+        tables = {
+            str(label): metric_table(group, HEADLINE_METRICS)
+            for label, group in reps.groupby("label", sort=False)
+        }
+        print(format_metric_columns(tables, title=f"By {noun} (the first is the baseline):"))
+        print()
     print(f"report: {report}")
     print(f"table:  {out / 'comparison.csv'}")
     return 1 if failed == len(reps) else 0

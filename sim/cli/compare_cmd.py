@@ -11,8 +11,17 @@ from sim.cli import options
 
 if TYPE_CHECKING:
     from sim.experiments.compare import Precision
+    from sim.scenarios import Scenario
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = [
+    "NAME",
+    "HELP",
+    "add_arguments",
+    "main",
+    "add_precision_options",
+    "precision_target",
+    "load_scenarios",
+]
 
 NAME = "compare"
 HELP = (
@@ -99,21 +108,44 @@ def main(args: argparse.Namespace) -> int:
     precision = precision_target(args)
     bar = Progress("compare")
     try:
+        with bar.stage(f"reading {len(files)} scenario file(s) and their theater"):
+            scenarios = load_scenarios(files, args.sets)
+        bar.say(
+            f"{len(scenarios)} scenarios x {args.replications or scenarios[0].replications} "
+            f"replications on {workers} process(es)"
+        )
         reps = compare(
-            args.files,
+            scenarios,
             args.replications,
             args.seed,
             workers,
             args.out,
-            overrides=args.sets,
             progress=bar,
             precision=precision,
         )
+        bar.close()  # the bar's line ends before the statement goes to standard output
+        if precision is not None:
+            print(precision.statement())
+        with bar.stage("building the report (figures" + ("" if args.no_maps else ", maps") + ")"):
+            report = build_report(args.out, maps=not args.no_maps)
     finally:
         bar.close()
-    if precision is not None:
-        print(precision.statement())
-    return finish_report(reps, args.out, build_report(args.out, maps=not args.no_maps))
+    return finish_report(reps, args.out, report)
+
+
+def load_scenarios(files: list[Path], sets: list[str]) -> list[Scenario]:
+    """Read and check the scenario files, and load their theaters before any replication.
+
+    The first load of a theater on a machine builds its geography cache (about a minute); here
+    it happens under a progress line rather than in silence inside the first replication.
+    """
+    from sim.experiments.replications import prepare_theater
+    from sim.scenarios import load_scenario
+
+    scenarios = [load_scenario(f, overrides=sets or None) for f in files]
+    for name in dict.fromkeys(s.theater for s in scenarios):
+        prepare_theater(name)
+    return scenarios
 
 
 def add_precision_options(parser: argparse.ArgumentParser) -> None:

@@ -107,44 +107,44 @@ def main(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
 
-    from sim.cli.common import write_json
+    from sim.cli.common import Progress, write_json
     from sim.errors import UserError
+    from sim.experiments.replications import prepare_theater
     from sim.optimize.outputs import headline, summary_lines, write_outputs
     from sim.optimize.search import optimize
     from sim.scenarios import load_scenario
 
-    scenario = load_scenario(args.file, overrides=[*args.sets, *_budget_sets(args.budget)])
+    if args.replications is not None and args.replications < 2:
+        raise UserError("--replications must be at least 2")
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UserError("--time-limit must be a positive number of minutes")
+    bar = Progress("optimize")
+    with bar.stage(f"reading {args.file} and its theater"):
+        scenario = load_scenario(args.file, overrides=[*args.sets, *_budget_sets(args.budget)])
+        prepare_theater(scenario.theater)
     if scenario.optimize is None:
         raise UserError(
             f"{args.file}: no 'optimize:' section; declare optimize.candidates (areas, strategies, "
             "shares) as in scenarios/crackdown_2018.yaml (see docs/scenarios.md)"
         )
-    if args.replications is not None and args.replications < 2:
-        raise UserError("--replications must be at least 2")
-    if args.time_limit is not None and args.time_limit <= 0:
-        raise UserError("--time-limit must be a positive number of minutes")
     workers = args.workers or os.cpu_count() or 1
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
-    def say(msg: str) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write(f"\r{msg[:100]:<100}")
-            sys.stderr.flush()
-
-    result = optimize(
-        scenario,
-        out,
-        replications=args.replications,
-        time_limit_min=args.time_limit,
-        workers=workers,
-        dask_address=args.dask,
-        seed=args.seed,
-        progress=say,
-    )
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
+    try:
+        result = optimize(
+            scenario,
+            out,
+            replications=args.replications,
+            time_limit_min=args.time_limit,
+            workers=workers,
+            dask_address=args.dask,
+            seed=args.seed,
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
     tabs = write_outputs(result, scenario, out)
     head = headline(result)
     write_json(
@@ -167,9 +167,10 @@ def main(args: argparse.Namespace) -> int:
         from sim.geo import load_theater
         from sim.plotting.optimize import build_optimize_report
 
-        build_optimize_report(
-            out, tabs, head, theater=load_theater(scenario.theater), caveats=CAVEATS
-        )
+        with bar.stage("building the report"):
+            build_optimize_report(
+                out, tabs, head, theater=load_theater(scenario.theater), caveats=CAVEATS
+            )
     for line in summary_lines(result):
         print(line)
     print(

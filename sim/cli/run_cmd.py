@@ -97,12 +97,15 @@ def main(args: argparse.Namespace) -> int:
     from sim.analysis.tables import format_metric_table
     from sim.cli.common import Progress, write_json
     from sim.experiments import run_replications
-    from sim.experiments.replications import RunInterrupted
+    from sim.experiments.replications import RunInterrupted, prepare_theater
     from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
     from sim.scenarios import load_scenario, scenario_hash
 
     sets = [*args.sets, "record_tracks=true"] if (args.ais or args.geo) else args.sets
-    scenario = load_scenario(args.file, overrides=sets)
+    bar = Progress("run")
+    with bar.stage(f"reading {args.file} and its theater"):
+        scenario = load_scenario(args.file, overrides=sets)
+        prepare_theater(scenario.theater)
     n = scenario.replications if args.replications is None else args.replications
     seed = scenario.seed if args.seed is None else args.seed
     workers = args.workers or os.cpu_count() or 1
@@ -128,7 +131,7 @@ def main(args: argparse.Namespace) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_json(out / "manifest.json", manifest)
-    bar = Progress(f"{scenario.name}")
+    bar.say(f"{scenario.name}: {n} replications, seed {seed}, on {workers} process(es)")
     t0 = time.perf_counter()
     try:
         reps = run_replications(
@@ -178,7 +181,9 @@ def main(args: argparse.Namespace) -> int:
     if args.ais and failed < n:
         _monitor(out, scenario, seed, reps, args.ais_interval_s, args.ais_nmea)
     if args.geo and failed < n:
-        _geo(out, scenario, reps)
+        with bar.stage("writing GeoParquet and the interactive map"):
+            _geo(out, scenario, reps)
+        print(f"GeoParquet in {out}/geo_{{events,transfers,tracks}}/, map in {out / 'map.html'}")
     print(f"results in {out}/")
     return 1 if failed == n else 0
 
@@ -219,7 +224,6 @@ def _geo(out: Path, scenario: object, reps: object) -> None:
         title=f"{scenario.name}: replication {first}",  # type: ignore[attr-defined]
     )
     m.save(out / "map.html")
-    print(f"GeoParquet in {out}/geo_{{events,transfers,tracks}}/, map in {out / 'map.html'}")
 
 
 def _monitor(

@@ -75,7 +75,7 @@ def main(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
 
     from sim.cli.common import Progress, finish_report
-    from sim.cli.compare_cmd import precision_target
+    from sim.cli.compare_cmd import load_scenarios, precision_target
     from sim.errors import UserError
     from sim.experiments.compare import parse_vary, sweep
     from sim.plotting.report import build_report
@@ -95,6 +95,12 @@ def main(args: argparse.Namespace) -> int:
     precision = precision_target(args)
     bar = Progress("sweep")
     try:
+        with bar.stage("reading the scenario file and its theater"):
+            base = load_scenarios([Path(args.file)], args.sets)[0]
+        bar.say(
+            f"{grid} variants x {args.replications or base.replications} replications on "
+            f"{workers} process(es)"
+        )
         reps = sweep(
             args.file,
             vary,
@@ -106,8 +112,11 @@ def main(args: argparse.Namespace) -> int:
             progress=bar,
             precision=precision,
         )
+        bar.close()  # the bar's line ends before the statement goes to standard output
+        if precision is not None:
+            print(precision.statement())
+        with bar.stage("building the report (figures)"):
+            report = build_report(args.out, maps=False)
     finally:
         bar.close()
-    if precision is not None:
-        print(precision.statement())
-    return finish_report(reps, args.out, build_report(args.out, maps=False))
+    return finish_report(reps, args.out, report, noun="variant")

@@ -27,7 +27,13 @@ import pandas as pd
 
 from sim.experiments import store
 
-__all__ = ["run_replications", "replication_seeds", "REPLICATION_DIR", "RunInterrupted"]
+__all__ = [
+    "run_replications",
+    "replication_seeds",
+    "prepare_theater",
+    "REPLICATION_DIR",
+    "RunInterrupted",
+]
 
 REPLICATION_DIR = store.SUMMARY_TABLE
 """Table folder of a run directory holding one summary row per finished replication."""
@@ -60,6 +66,20 @@ def _theater(name: str) -> Any:
 
 
 _ROUTES: dict[str, Any] = {}
+
+
+def prepare_theater(name: str) -> None:
+    """Load a theater and its stored fixed routes into this process before replications start.
+
+    The first load on a machine builds the geography cache (zone rasters, routing graph); doing
+    it here, once, lets a command say so while it happens, and local workers forked afterwards
+    inherit the loaded theater instead of each loading it again.
+    """
+    from sim.model.engine import RouteCache
+
+    theater = _theater(name)
+    if name not in _ROUTES:
+        _ROUTES[name] = RouteCache.load(theater)
 
 
 def _run_one(

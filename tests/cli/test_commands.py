@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.cli.common import Progress, finish_report, write_json
+from sim.cli.common import finish_report, write_json
 from sim.errors import UserError
 from sim.experiments.run_dirs import prepare_run_dir
 
@@ -47,15 +46,6 @@ def test_write_json_replaces_atomically_and_writes_dates_as_text(tmp_path):
     write_json(p, {"when": pd.Timestamp("2018-01-01"), "n": 1})
     assert json.loads(p.read_text()) == {"when": "2018-01-01 00:00:00", "n": 1}
     assert not list(tmp_path.glob("*.tmp"))
-
-
-def test_progress_is_silent_off_a_terminal():
-    stream = io.StringIO()
-    bar = Progress("runs", stream=stream, after_s=0.0)
-    bar(1, 2)
-    bar(2, 2)
-    bar.close()
-    assert stream.getvalue() == ""
 
 
 def test_validate_reports_each_bad_file_and_exits_2(tmp_path, capsys):

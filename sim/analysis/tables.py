@@ -89,6 +89,8 @@ def format_metric_columns(
         width: characters per line (default: the terminal's width, or 120 off a terminal).
     """
     width = width or shutil.get_terminal_size((120, 24)).columns
+    empty = pd.DataFrame(columns=["metric", "mean", "ci_low", "ci_high", "replications"])
+    tables = {k: (t if len(t) else empty) for k, t in tables.items()}  # no metric columns
     metrics = list(dict.fromkeys(m for t in tables.values() for m in t["metric"]))
     names = {m: METRIC_LABELS.get(m, (m, "num"))[0] for m in metrics}
     left = max([len("replications"), *map(len, names.values())])

@@ -48,3 +48,9 @@ def test_a_metric_missing_from_one_run_reads_n_a():
     seizures = next(line for line in text.splitlines() if line.startswith("Seizures"))
     assert seizures.split()[-1] == "n/a"
     assert not np.isnan(only_rate["mean"]).any()
+
+
+def test_a_run_whose_summaries_hold_no_metric_still_gets_its_column():
+    text = format_metric_columns({"a": _table([0.1, 0.2]), "b": pd.DataFrame()}, width=200)
+    assert text.splitlines()[0].split() == ["metric", "a", "b"]
+    assert text.splitlines()[1].split() == ["replications", "2", "0"]

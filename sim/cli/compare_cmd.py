@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NAME",
     "HELP",
+    "EXAMPLES",
     "add_arguments",
     "main",
     "add_precision_options",
@@ -28,6 +29,12 @@ HELP = (
     "Run several scenarios on the same random streams; write report.html, figures and "
     "comparison.csv to --out (the first scenario is the baseline)."
 )
+
+EXAMPLES = """examples:
+  sanctions-sim compare scenarios/ -n 4 --out report
+  sanctions-sim compare scenarios/baseline_2017.yaml scenarios/crackdown_2018.yaml -n 8 --out cmp
+  sanctions-sim compare scenarios/ -n 4 --precision 0.05 --time-limit 30 --out report
+Rerunning the same command resumes; `sanctions-sim results report/` prints the table again."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

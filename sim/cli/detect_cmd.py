@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "detect"
 HELP = (
     "Read a raw AIVDM/AIVDO log (NMEA 0183, optionally tag-blocked) with pyais, write it as "
     "a MarineCadastre-layout table and run the AIS detectors on it."
 )
-EPILOG = """example:
+EXAMPLES = """example:
   sanctions-sim detect receiver.nmea --out detections/ --theater korea
   (writes detections/ais.parquet, detections/detected_<detector>.csv and prints what was
   skipped and why; times come from tag-block c: fields, so a log without them has none and
@@ -21,8 +21,6 @@ EPILOG = """example:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = EPILOG
     parser.add_argument("log", type=Path, metavar="LOG", help="AIVDM/AIVDO log file")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument(

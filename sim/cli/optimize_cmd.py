@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "optimize"
 HELP = (
@@ -30,6 +30,11 @@ CAVEATS = [
     "Kim-Nelson's guarantee assumes normal outputs and holds only if the best allocation is at "
     "least delta better than every other; it does not cover the equilibrium.",
 ]
+
+EXAMPLES = """examples:
+  sanctions-sim optimize scenarios/crackdown_2018.yaml --out opt --time-limit 30
+  sanctions-sim optimize scenarios/crackdown_2018.yaml --budget ship_days=300 --out opt300
+Rerunning the same command resumes the search from what --out holds."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

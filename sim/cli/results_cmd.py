@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["NAME", "HELP", "add_arguments", "main", "find_runs", "run_tables"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main", "find_runs", "run_tables"]
 
 NAME = "results"
 HELP = (
     "Summarise stored runs side by side (metrics with 95%% intervals): any run folder (from run) "
     "or comparison/sweep folder (from compare, sweep), several at once; --csv for a table file."
 )
-EPILOG = """examples:
+EXAMPLES = """examples:
   sanctions-sim results runs/crackdown_2018
   sanctions-sim results report/                 (every scenario of a compare folder)
   sanctions-sim results report/* runs/blockade  (files and non-run folders are skipped)
@@ -26,8 +26,6 @@ EPILOG = """examples:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register options."""
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = EPILOG
     parser.add_argument(
         "dirs",
         nargs="+",

@@ -10,13 +10,20 @@ from pathlib import Path
 
 from sim.cli import options
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "run"
 HELP = (
     "Run a scenario's replications; print headline "
     "metrics with 95%% intervals; write results to --out."
 )
+
+EXAMPLES = """examples:
+  sanctions-sim run scenarios/crackdown_2018.yaml -n 4 --out runs/crackdown
+  sanctions-sim run scenarios/crackdown_2018.yaml -n 2 --set duration_days=30   (a quick look)
+  sanctions-sim run scenarios/crackdown_2018.yaml --set assets.us_p8.count=3
+  sanctions-sim run scenarios/crackdown_2018.yaml -n 2 --ais --geo --out runs/geo
+Rerunning the same command resumes: finished replications in --out are kept."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

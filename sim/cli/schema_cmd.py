@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "schema"
 HELP = "Print the JSON Schema of scenario files (or --markdown for the reference page)."
+
+EXAMPLES = """examples:
+  sanctions-sim schema > scenario.schema.json
+  sanctions-sim schema --markdown > docs/scenarios.md
+To have an editor check and complete scenario files, put this first line in a scenario file:
+  # yaml-language-server: $schema=scenario.schema.json
+(see "Editor support" in the README)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

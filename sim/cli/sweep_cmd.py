@@ -10,7 +10,7 @@ from pathlib import Path
 from sim.cli import options
 from sim.cli.compare_cmd import add_precision_options
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "sweep"
 HELP = (
@@ -22,6 +22,11 @@ HELP = (
 MAX_SWEEP_VARIANTS = 1_000
 """Most variants in one sweep grid (assumption: each is validated up front and gets its own run
 directory; a grid of a million would hang before the first replication)."""
+
+EXAMPLES = """examples:
+  sanctions-sim sweep scenarios/crackdown_2018.yaml --vary assets.us_p8.count=0,1,2,4 -n 4 --out sw
+  sanctions-sim sweep scenarios/crackdown_2018.yaml --vary assets.us_p8.count=1,2 \\
+      --vary assets.jp_ddg.count=1,2 -n 4 --out grid          (a 2 x 2 grid)"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "validate"
 HELP = "Check scenario files: types, bounds, names, places and areas against the theater."
+
+EXAMPLES = """examples:
+  sanctions-sim validate scenarios/*.yaml
+  sanctions-sim validate my_scenario.yaml      (every problem, with file:line:column)"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,10 @@ import json
 __all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
 NAME = "schema"
-HELP = "Print the JSON Schema of scenario files (or --markdown for the reference page)."
+HELP = (
+    "Print the JSON Schema of scenario files, for editors and validators (or --markdown for the "
+    "reference page, docs/scenarios.md)."
+)
 
 EXAMPLES = """examples:
   sanctions-sim schema > scenario.schema.json
@@ -25,11 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Print to standard output."""
-    from sim.scenarios.docs import render_reference
-    from sim.scenarios.schema import Scenario
+    from sim.scenarios.docs import json_schema, render_reference
 
     if args.markdown:
         print(render_reference(), end="")
     else:
-        print(json.dumps(Scenario.model_json_schema(), indent=2))
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0

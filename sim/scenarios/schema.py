@@ -4,7 +4,7 @@ The same declarations drive validation (pydantic), the JSON Schema printed by
 ``sanctions-sim schema``, and the reference page ``docs/scenarios.md``.
 Objects are frozen: the model receives plain, immutable values and never sees YAML.
 
-Sources refer to sections of ``shared/reference/domain.md`` (the calibration
+Sources refer to sections of ``docs/sources.md`` (the calibration
 fact sheet); "assumption" marks an engineering judgement with no public figure.
 """
 

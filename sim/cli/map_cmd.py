@@ -105,23 +105,29 @@ def main(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sim.cli.common import Progress
     from sim.errors import UserError
     from sim.experiments.run_dirs import ensure_dir
     from sim.plotting.maps import plot_theater
 
     if args.name and args.bbox is None:
         raise UserError("--name names a --bbox region; a named theater keeps its name")
-    theater = theater_of(args.theater, args.bbox, args.name)
+    bar = Progress("map")
+    region = args.theater or ("the --bbox region" if args.bbox else "korea")
+    with bar.stage(f"loading {region} (the first time, its geography cache is built)"):
+        theater = theater_of(args.theater, args.bbox, args.name)
     routes = []
     if not args.no_routes and len(theater.ports):
-        for label, a, b, avoid in SAMPLE_ROUTES:
-            if all((theater.ports["name"] == p).any() for p in (a, b)):
-                routes.append((label, theater.route(a, b, avoid=avoid)))
-    fig, ax = plt.subplots(figsize=(11, 11), dpi=110)
-    plot_theater(theater, ax=ax, routes=routes)
-    ensure_dir(args.out)
-    path = args.out / f"map_{theater.name}.png"
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+        with bar.stage("routing the sample voyages"):
+            for label, a, b, avoid in SAMPLE_ROUTES:
+                if all((theater.ports["name"] == p).any() for p in (a, b)):
+                    routes.append((label, theater.route(a, b, avoid=avoid)))
+    with bar.stage("drawing"):
+        fig, ax = plt.subplots(figsize=(11, 11), dpi=110)
+        plot_theater(theater, ax=ax, routes=routes)
+        ensure_dir(args.out)
+        path = args.out / f"map_{theater.name}.png"
+        fig.savefig(path, bbox_inches="tight")
+        plt.close(fig)
     print(path)
     return 0

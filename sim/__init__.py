@@ -13,8 +13,23 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import import_module
-from typing import Any
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what a type checker sees; at run time the names load on first use
+    import numpy as np
+
+    from sim.analysis.geo import to_trajectories as to_trajectories
+    from sim.experiments import run_replications as run_replications
+    from sim.geo import Theater as Theater
+    from sim.geo import load_theater as load_theater
+    from sim.model import RunResult as RunResult
+    from sim.model.engine import RouteCache
+    from sim.scenarios import Scenario as Scenario
+    from sim.scenarios import load_scenario as load_scenario
 
 __version__ = "0.1.0"
 
@@ -24,13 +39,43 @@ _LAZY = {
     "Theater": "sim.geo",
     "load_scenario": "sim.scenarios",
     "Scenario": "sim.scenarios",
-    "run": "sim.model",
     "RunResult": "sim.model",
     "run_replications": "sim.experiments",
     "to_trajectories": "sim.analysis.geo",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = sorted([*_LAZY, "run", "__version__"])
+
+
+def run(
+    scenario: Scenario | str | PathLike[str] | Mapping[str, Any],
+    seed: int | np.random.SeedSequence | None = None,
+    *,
+    theater: Theater | None = None,
+    route_cache: RouteCache | None = None,
+) -> RunResult:
+    """Run one replication of a scenario.
+
+    Args:
+        scenario: a ``Scenario``, or a YAML path or a dict for ``sim.load_scenario``.
+        seed: a root seed (an integer >= 0) or a ``numpy.random.SeedSequence`` (one
+            replication's streams, as ``sim.run_replications`` draws them); default:
+            ``scenario.seed``.
+        theater: a loaded theater to reuse (``scenario.theater`` is loaded otherwise).
+        route_cache: routes to share between the replications of one process.
+
+    Returns:
+        The run's tables (events, voyages, assets, tracks), its summary metrics and its
+        provenance. The same scenario and seed give identical tables.
+    """
+    from sim.model import run as run_model
+    from sim.scenarios import Scenario, load_scenario
+
+    if isinstance(scenario, Mapping):
+        scenario = load_scenario(dict(scenario))
+    elif not isinstance(scenario, Scenario):
+        scenario = load_scenario(Path(scenario))
+    return run_model(scenario, seed, theater=theater, route_cache=route_cache)
 
 
 def __getattr__(name: str) -> Any:

@@ -113,7 +113,9 @@ def format_metric_columns(
     rows = ["metric", "replications"]
     for m in metrics:
         rows += [names[m], ""]
-    blocks, block, used = [], [], left
+    blocks: list[list[list[str]]] = []
+    block: list[list[str]] = []
+    used = left
     for w, col in columns:
         if block and used + 2 + w > width:
             blocks.append(block)

@@ -164,9 +164,9 @@ def bounds_text(field: FieldInfo) -> str:
         elif any(each):
             parts += [f"item {i + 1} {', '.join(e)}" for i, e in enumerate(each) if e]
     if origin is dict and len(args) == 2:
-        each = _constraints(_strip(args[1])[1], "character")
-        if each:
-            parts.append("each value " + ", ".join(each))
+        values = _constraints(_strip(args[1])[1], "character")
+        if values:
+            parts.append("each value " + ", ".join(values))
     return ", ".join(parts)
 
 

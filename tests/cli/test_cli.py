@@ -108,6 +108,16 @@ def test_run_writes_results_and_prints_intervals(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "Interception rate" in r.stdout and "95% CI" in r.stdout
+    # piped, progress is plain log lines: the theater load from the first second, then one
+    # line per replication
+    log = r.stderr.splitlines()
+    assert log[0] == "run: reading scenarios/crackdown_2018.yaml and its theater..."
+    assert log[1].startswith("run: reading scenarios/crackdown_2018.yaml and its theater: done in")
+    assert [line.split(" (")[0] for line in log if "replications done" in line] == [
+        "run: 1/2 replications done",
+        "run: 2/2 replications done",
+    ]
+    assert "\r" not in r.stderr
     for f in (
         "manifest.json",
         "scenario.resolved.yaml",
@@ -221,3 +231,34 @@ def test_run_with_geo_writes_geoparquet_and_an_offline_map(tmp_path):
     assert set(transfers["kind"]) <= {"transfer_start"} and set(transfers.geom_type) <= {"Point"}
     page = (out / "map.html").read_text()
     assert "<script src=" not in page and "Bokeh" in page
+
+
+@pytest.mark.slow
+def test_compare_logs_progress_when_piped_and_prints_the_table_results_prints_again(tmp_path):
+    out = tmp_path / "cmp"
+    sets = ["duration_days=6", "warmup_days=0", "traffic.vessels=10"]
+    r = cli(
+        "compare",
+        "scenarios/baseline_2017.yaml",
+        "scenarios/crackdown_2018.yaml",
+        "-n",
+        "2",
+        "-w",
+        "1",
+        *(a for s in sets for a in ("--set", s)),
+        "--no-maps",
+        "--out",
+        str(out),
+    )
+    assert r.returncode == 0, r.stderr
+    log = r.stderr.splitlines()
+    assert log[0] == "compare: reading 2 scenario file(s) and their theater..."
+    assert sum("replications done" in line for line in log) == 4
+    assert log[-1].startswith("compare: building the report (figures): done in")
+    table = r.stdout[: r.stdout.index("report:")].strip()
+    header = next(line for line in table.splitlines() if line.startswith("metric"))
+    assert header.split() == ["metric", "baseline_2017", "crackdown_2018"]
+    again = cli("results", str(out))
+    assert again.returncode == 0, again.stderr
+    body = lambda text: text[text.index("metric") :].split("(mean over")[0]  # noqa: E731
+    assert body(again.stdout) == body(table)  # the same numbers, read back from disk

@@ -125,7 +125,8 @@ def test_compare_reads_every_file_with_the_overrides_and_loads_the_theater_first
 
     root = Path(__file__).resolve().parents[2]
     files = [root / "scenarios" / "baseline_2017.yaml", root / "scenarios" / "blockade.yaml"]
-    scenarios = load_scenarios(files, ["duration_days=5"])
+    sets = ["duration_days=5", "warmup_days=0"]
+    scenarios = load_scenarios(files, sets)
     assert [s.name for s in scenarios] == ["baseline_2017", "blockade"]
     assert {s.duration_days for s in scenarios} == {5}
     assert "korea" in replications._ROUTES  # forked workers inherit it, none rebuilds it

@@ -76,7 +76,10 @@ def test_durations_read_as_people_say_them(seconds, text):
     assert format_seconds(seconds) == text
 
 
-def test_finish_report_prints_every_scenario_side_by_side_in_run_order(tmp_path, capsys):
+def test_finish_report_prints_every_scenario_side_by_side_in_run_order(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "200")  # one block of columns, whatever the terminal
     reps = pd.DataFrame(
         {
             "label": ["zulu", "zulu", "alpha", "alpha"],

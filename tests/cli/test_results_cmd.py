@@ -86,7 +86,8 @@ def test_a_run_with_no_finished_replication_is_left_out_with_a_warning(tmp_path,
         run_tables([{"label": "e", "path": empty}])
 
 
-def test_results_prints_every_run_side_by_side(tmp_path, capsys):
+def test_results_prints_every_run_side_by_side(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one block of columns, whatever the terminal
     report = _comparison(tmp_path / "report")
     solo = _run(tmp_path / "solo", "blockade", [0.0, 0.2])
     assert main(["results", str(report), str(solo)]) == 0

@@ -115,7 +115,12 @@ class Progress:
             stop.set()
             if ticker is not None:
                 ticker.join()
-        self.say(f"{what}: done in {format_seconds(time.perf_counter() - t0)}")
+        done = f"{what}: done in {format_seconds(time.perf_counter() - t0)}"
+        if self.tty:  # the ticking line becomes the result
+            self._draw(f"{self.label}: {done}")
+            self._end_line()
+        else:
+            self.say(done)
         self.t0 = time.perf_counter()  # what is counted next is timed from here
 
     def close(self) -> None:

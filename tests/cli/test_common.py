@@ -93,3 +93,13 @@ def test_finish_report_prints_every_scenario_side_by_side_in_run_order(
     assert header.split() == ["metric", "zulu", "alpha"]  # the baseline first, as given
     assert "20.0%" in out and "60.0%" in out
     assert out.rstrip().endswith(f"table:  {tmp_path / 'comparison.csv'}")
+
+
+def test_on_a_terminal_a_finished_stage_leaves_one_line_with_its_time():
+    stream = io.StringIO()
+    bar = Progress("map", stream=stream, tty=True)
+    with bar.stage("drawing"):
+        pass
+    lines = stream.getvalue().split("\n")
+    assert len(lines) == 2 and lines[1] == ""  # one finished line, nothing left open
+    assert lines[0].rsplit("\r", 1)[-1].rstrip().startswith("map: drawing: done in")

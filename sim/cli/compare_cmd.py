@@ -146,12 +146,13 @@ def load_scenarios(files: list[Path], sets: list[str]) -> list[Scenario]:
     The first load of a theater on a machine builds its geography cache (about a minute); here
     it happens under a progress line rather than in silence inside the first replication.
     """
-    from sim.experiments.replications import prepare_theater
+    from sim.experiments.replications import prepare_theater, route_variants
     from sim.scenarios import load_scenario
 
     scenarios = [load_scenario(f, overrides=sets or None) for f in files]
     for name in dict.fromkeys(s.theater for s in scenarios):
-        prepare_theater(name)
+        variants = set().union(*(route_variants(s) for s in scenarios if s.theater == name))
+        prepare_theater(name, variants)
     return scenarios
 
 

@@ -114,7 +114,7 @@ def main(args: argparse.Namespace) -> int:
 
     from sim.cli.common import Progress, write_json
     from sim.errors import UserError
-    from sim.experiments.replications import prepare_theater
+    from sim.experiments.replications import prepare_theater, route_variants
     from sim.optimize.outputs import headline, summary_lines, write_outputs
     from sim.optimize.search import optimize
     from sim.scenarios import load_scenario
@@ -126,7 +126,7 @@ def main(args: argparse.Namespace) -> int:
     bar = Progress("optimize")
     with bar.stage(f"reading {args.file} and its theater"):
         scenario = load_scenario(args.file, overrides=[*args.sets, *_budget_sets(args.budget)])
-        prepare_theater(scenario.theater)
+        prepare_theater(scenario.theater, route_variants(scenario))
     if scenario.optimize is None:
         raise UserError(
             f"{args.file}: no 'optimize:' section; declare optimize.candidates (areas, strategies, "

@@ -104,7 +104,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.analysis.tables import format_metric_table
     from sim.cli.common import Progress, write_json
     from sim.experiments import run_replications
-    from sim.experiments.replications import RunInterrupted, prepare_theater
+    from sim.experiments.replications import RunInterrupted, prepare_theater, route_variants
     from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
     from sim.scenarios import load_scenario, scenario_hash
 
@@ -112,7 +112,7 @@ def main(args: argparse.Namespace) -> int:
     bar = Progress("run")
     with bar.stage(f"reading {args.file} and its theater"):
         scenario = load_scenario(args.file, overrides=sets)
-        prepare_theater(scenario.theater)
+        prepare_theater(scenario.theater, route_variants(scenario))
     n = scenario.replications if args.replications is None else args.replications
     seed = scenario.seed if args.seed is None else args.seed
     workers = args.workers or os.cpu_count() or 1

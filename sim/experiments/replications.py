@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +31,7 @@ __all__ = [
     "run_replications",
     "replication_seeds",
     "prepare_theater",
+    "route_variants",
     "REPLICATION_DIR",
     "RunInterrupted",
 ]
@@ -68,18 +69,38 @@ def _theater(name: str) -> Any:
 _ROUTES: dict[str, Any] = {}
 
 
-def prepare_theater(name: str) -> None:
-    """Load a theater and its stored fixed routes into this process before replications start.
+def prepare_theater(name: str, route_variants: Iterable[RouteVariant] = ()) -> None:
+    """Load a theater, its routing graphs and stored fixed routes before replications start.
 
-    The first load on a machine builds the geography cache (zone rasters, routing graph); doing
-    it here, once, lets a command say so while it happens, and local workers forked afterwards
-    inherit the loaded theater instead of each loading it again.
+    The first load on a machine builds the geography cache (zone rasters, then one routing
+    graph per set of waters avoided or preferred); doing it here, once, lets a command say so
+    while it happens, and local workers forked afterwards inherit the loaded theater and graphs
+    instead of each building them in silence inside its first replication.
+
+    Args:
+        name: the theater (``scenario.theater``).
+        route_variants: (states whose territorial seas are avoided, states whose waters are
+            preferred) of each program, as :func:`route_variants` lists them; the plain
+            graph (nothing avoided) is always loaded.
     """
     from sim.model.engine import RouteCache
 
     theater = _theater(name)
+    for avoid, prefer in {((), ()), *route_variants}:
+        # the key the model's routing asks for (sim.model.waters.Waters.route_xy)
+        zones = tuple(sorted((str(s), "territorial") for s in avoid))
+        theater.seaway.graph(zones, tuple(sorted(str(s) for s in prefer)))
     if name not in _ROUTES:
         _ROUTES[name] = RouteCache.load(theater)
+
+
+RouteVariant = tuple[tuple[str, ...], tuple[str, ...]]
+"""States whose territorial seas a route avoids, and states whose waters it prefers."""
+
+
+def route_variants(scenario: Any) -> set[RouteVariant]:
+    """The routing variants a scenario's smugglers ask for, one per distinct program setting."""
+    return {(tuple(p.avoid_territorial_of), tuple(p.prefer_waters_of)) for p in scenario.programs}
 
 
 def _run_one(
@@ -173,7 +194,8 @@ def run_replications(
         out_dir: if given, each finished replication is written there at once (hive-partitioned
             Parquet, see ``sim.experiments.store``) and replications already there are
             reused, not re-run.
-        progress: called as ``progress(done, total)`` after each replication.
+        progress: called as ``progress(done, total)`` after each replication, and once before
+            the first when some were read back from ``out_dir``.
         indices: run only these replication indices (default: all of ``range(n)``).
         dask_address: run on a Dask distributed cluster instead of local processes: a
             scheduler address (``tcp://host:8786``) or a ``distributed.Client``. One task per
@@ -213,6 +235,8 @@ def run_replications(
         if dask_address is None
         else _execute_dask(sj, seed, n, todo, od, dask_address)
     )
+    if progress is not None and rows:
+        progress(len(rows), total)  # replications read back from an earlier run count as done
     try:
         for row in runner:
             rows[row["replication"]] = row

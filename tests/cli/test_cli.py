@@ -262,3 +262,6 @@ def test_compare_logs_progress_when_piped_and_prints_the_table_results_prints_ag
     assert again.returncode == 0, again.stderr
     body = lambda text: text[text.index("metric") :].split("(mean over")[0]  # noqa: E731
     assert body(again.stdout) == body(table)  # the same numbers, read back from disk
+    resumed = cli(*r.args[3:])  # the same command again: everything is read back
+    done = [line.split(" (")[0] for line in resumed.stderr.splitlines() if "done (" in line]
+    assert done == ["compare: 2/4 replications done", "compare: 4/4 replications done"]

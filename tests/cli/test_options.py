@@ -130,3 +130,15 @@ def test_compare_reads_every_file_with_the_overrides_and_loads_the_theater_first
     assert [s.name for s in scenarios] == ["baseline_2017", "blockade"]
     assert {s.duration_days for s in scenarios} == {5}
     assert "korea" in replications._ROUTES  # forked workers inherit it, none rebuilds it
+
+
+def test_the_routing_variants_are_one_per_distinct_program_setting(korea):
+    from pathlib import Path
+
+    from sim.experiments.replications import route_variants
+    from sim.scenarios import load_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    s = load_scenario(root / "scenarios" / "crackdown_2018.yaml")
+    expected = {(tuple(p.avoid_territorial_of), tuple(p.prefer_waters_of)) for p in s.programs}
+    assert route_variants(s) == expected and len(expected) <= len(s.programs)

@@ -66,7 +66,9 @@ def find_runs(paths: list[Path]) -> list[dict[str, Any]]:
             raise UserError(f"{p}: no such folder")
         found = run_dirs(p) if p.is_dir() else []
         if not found:
-            skipped.append(f"{p} {'is a file' if p.is_file() else 'holds no runs'}")
+            skipped.append(
+                f"{p} {'is a file' if p.is_file() else 'holds no finished replications'}"
+            )
         for r in found:
             label = str(r["label"])
             if r["dir"] == "." and (p / MANIFEST).is_file():  # a single run: its scenario's name
@@ -156,6 +158,7 @@ def main(args: argparse.Namespace) -> int:
     tables = run_tables(runs)
     print(format_metric_columns(tables, title=f"{len(tables)} run(s), from stored results:"))
     for label, path in paths.items():
-        if label in tables and label != str(path):
-            print(f"  {label}: {path}")
+        if label in tables:
+            n = int(tables[label]["replications"].max()) if len(tables[label]) else 0
+            print(f"  {label}: {n} replications in {path}")
     return 0

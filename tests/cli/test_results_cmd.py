@@ -52,7 +52,7 @@ def test_a_glob_of_a_comparison_skips_its_files_and_figures_with_a_note(tmp_path
     runs = find_runs(sorted(report.iterdir()))
     assert sorted(r["label"] for r in runs) == ["crackdown", "zz_base"]
     err = capsys.readouterr().err
-    assert "comparison.csv is a file" in err and "figures holds no runs" in err
+    assert "comparison.csv is a file" in err and "figures holds no finished replications" in err
 
 
 def test_the_same_scenario_in_two_places_is_told_apart_by_its_folder(tmp_path):

@@ -81,8 +81,9 @@ class ZoneMap:
         within ~1.5 cells of the coast, where the exact land polygons decide land vs water
         (so ``kind == land`` agrees with :meth:`is_water_xy`).
         """
-        x = np.atleast_1d(np.asarray(x_m, dtype=float))
-        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        shape = np.shape(x_m) or (1,)
+        x = np.asarray(x_m, dtype=float).ravel()  # flat: the near-coast fix indexes by position
+        y = np.asarray(y_m, dtype=float).ravel()
         state, kind = self.raster.codes(x, y)
         state, kind = state.copy(), kind.copy()
         if not self.frame.land_xy.is_empty:
@@ -95,7 +96,7 @@ class ZoneMap:
                 kind[idx[on_land]] = land_code
                 wrong = idx[~on_land & (kind[idx] == land_code)]
                 kind[wrong] = terr
-        return state, kind
+        return state.reshape(shape), kind.reshape(shape)
 
     def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> Any:
         """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land and outside).
@@ -104,8 +105,8 @@ class ZoneMap:
         edge cell, so a point past the edge could pass for open water.
         """
         x, scalar = as_array(x_m)
-        xs = np.atleast_1d(np.asarray(x, dtype=float))
-        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        xs = np.asarray(x, dtype=float).ravel()  # flat, as distance_zero indexes by position
+        y = np.asarray(y_m, dtype=float).ravel()
         d = self.raster.distance_nm(xs, y)
         x0, y0, x1, y1 = self.frame.inner_box
         d[
@@ -188,7 +189,7 @@ class ZoneMap:
         """Zone of a lon/lat point (scalars -> Zone of str/bool; arrays -> Zone of arrays)."""
         lon_a, scalar = as_array(lon)
         x, y = self.frame.to_xy(lon, lat)
-        x1, y1 = np.atleast_1d(x), np.atleast_1d(y)
+        x1, y1 = np.ravel(x), np.ravel(y)
         s, k = self.zone_at_xy(x1, y1)
         mz = dprk_military_mask(s, self.raster.distance_nm(x1, y1)) & (
             k != ZONE_KINDS.index("land")

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from sim.analysis.detectors import DETECTORS, detect_all
 
@@ -57,7 +58,11 @@ SCORE_COLUMNS: dict[str, str] = {
 }
 
 
-def _hours(v: Any) -> np.ndarray:
+ScoreRow = dict[str, str | int | float]
+"""One row of a score table: the detector's name, its counts and P, R, F1."""
+
+
+def _hours(v: ArrayLike) -> np.ndarray:
     s = pd.Series(v)
     if pd.api.types.is_datetime64_any_dtype(s):
         return ((s - s.min()) / pd.Timedelta(hours=1)).to_numpy(float)
@@ -136,7 +141,7 @@ def match_events(
     return dm, tm
 
 
-def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> dict[str, Any]:
+def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> ScoreRow:
     nd, nt = len(dm), len(tm)
     p = dm.sum() / nd if nd else np.nan
     r = tm.sum() / nt if nt else np.nan
@@ -172,7 +177,7 @@ def _interval_match(
 
 def _score_encounters(
     det: pd.DataFrame, truth: Mapping[str, pd.DataFrame], feed: pd.DataFrame, tolerance_h: float
-) -> dict[str, Any]:
+) -> ScoreRow:
     """An encounter matches a transfer when its two identities map to the pair, either order."""
     tr = truth["transfers"]
     va = attribute_vessels(det, feed, "identity_a")
@@ -188,7 +193,7 @@ def _score_encounters(
 
 def _score_loitering(
     det: pd.DataFrame, truth: Mapping[str, pd.DataFrame], feed: pd.DataFrame, tolerance_h: float
-) -> dict[str, Any]:
+) -> ScoreRow:
     """Loitering matches true loitering, or waiting/STS at a rendezvous; recall over loitering."""
     lo_t = truth["loitering"]
     vs = attribute_vessels(det, feed)
@@ -205,7 +210,7 @@ def _score_gaps(
     feed: pd.DataFrame,
     tolerance_h: float,
     gap_min_truth_h: float,
-) -> dict[str, Any]:
+) -> ScoreRow:
     """A gap matches a true dark period; recall over the truth side of the shared GapRule."""
     dk = truth["dark"]
     vs = attribute_vessels(det, feed)
@@ -221,7 +226,7 @@ def _score_gaps(
 
 def _score_identity(
     det: pd.DataFrame, truth: Mapping[str, pd.DataFrame], tolerance_h: float
-) -> dict[str, Any]:
+) -> ScoreRow:
     """An identity anomaly matches an identity a spoofing vessel broadcast at the time."""
     sp = truth["spoofing"]
     si = sp["identity"].to_numpy(object)

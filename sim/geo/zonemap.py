@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError, suggest
@@ -74,7 +75,7 @@ class ZoneMap:
         cache.save_arrays(key, raster.to_arrays())
         return raster
 
-    def zone_at_xy(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+    def zone_at_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Fast zone codes for metric points: (state_code, kind_code) uint8 arrays.
 
         Index ``STATE_CODES`` / ``ZONE_KINDS`` with the codes. The raster decides, except
@@ -98,7 +99,7 @@ class ZoneMap:
                 kind[wrong] = terr
         return state.reshape(shape), kind.reshape(shape)
 
-    def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> Any:
+    def distance_to_coast_nm_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
         """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land and outside).
 
         Outside the theater there is no sea room to speak of: the raster would answer with its
@@ -179,13 +180,13 @@ class ZoneMap:
             ok[seg[self.distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
         return ok
 
-    def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
+    def distance_to_coast_nm(self, lon: ArrayLike, lat: ArrayLike) -> Any:
         """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
         _, scalar = as_array(lon)
         d = self.distance_to_coast_nm_xy(*self.frame.to_xy(lon, lat))
         return float(d) if scalar else d
 
-    def zone_at(self, lon: Any, lat: Any) -> Zone:
+    def zone_at(self, lon: ArrayLike, lat: ArrayLike) -> Zone:
         """Zone of a lon/lat point (scalars -> Zone of str/bool; arrays -> Zone of arrays)."""
         lon_a, scalar = as_array(lon)
         x, y = self.frame.to_xy(lon, lat)

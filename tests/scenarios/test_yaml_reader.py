@@ -153,3 +153,18 @@ def test_the_file_must_be_a_readable_regular_utf8_file(tmp_path: Path):
     bom = tmp_path / "bom.yaml"
     bom.write_bytes("\ufeffname: a\n".encode())
     assert read_scenario_text(bom, report) == "name: a\n"  # a byte-order mark is not content
+
+
+def test_marks_reach_into_lists_of_lists_and_flow_mappings():
+    data, marks = parse(
+        "strategy:\n  barrier:\n    - [124.0, 33.0]\n    - [126.0, 34.0]\nrules: {blockade: true}\n"
+    )
+    assert data["strategy"]["barrier"] == [[124.0, 33.0], [126.0, 34.0]]
+    assert marks[("strategy", "barrier", 1)] == ("f.yaml", 4, 7)
+    assert marks[("strategy", "barrier", 1, 0)] == ("f.yaml", 4, 8)
+    assert marks[("rules", "blockade")] == ("f.yaml", 5, 9)
+
+
+def test_values_longer_than_the_file_limit_are_refused():
+    with pytest.raises(ValueError, match="longer than"):
+        parse_value("x" * (MAX_FILE_BYTES + 1))

@@ -45,7 +45,7 @@ def ins() -> InsideRaster:
 xy = st.tuples(st.floats(0, 1000), st.floats(0, 1000))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(xy, st.lists(xy, min_size=1, max_size=20))
 def test_a_segment_the_raster_calls_visible_misses_the_obstacle(los, p, qs):
     p, q = np.array(p), np.array(qs)
@@ -89,7 +89,7 @@ def test_the_clearance_raster_survives_its_cache_arrays(los):
     assert np.array_equal(back.clear, los.clear)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.floats(-100, 1100), st.floats(-100, 1100)), min_size=1, max_size=50))
 def test_the_inside_raster_answers_exactly_as_shapely(ins, pts):
     pts = np.array(pts)

@@ -114,3 +114,28 @@ def test_a_polyline_of_two_points_is_already_taut():
     pts = np.array([[5.0, 5.0], [9.0, 5.0]])
     out = t.tighten(pts, 4.0)
     assert out.xy_m.tolist() == pts.tolist() and out.cost_m == 4.0
+
+
+def test_the_all_pairs_matrices_are_consistent(graph):
+    """The cost matrix is symmetric with a zero diagonal, and pred walks reach every finite pair."""
+    from sim.geo.routing.query import node_path
+
+    d = graph.dist.astype(float)
+    n = len(graph.nodes)
+    assert d.shape == (n, n) and np.allclose(np.diag(d), 0.0)
+    assert np.allclose(d, d.T, rtol=1e-5, atol=1.0)
+    rng = np.random.default_rng(1)
+    for u, v in rng.integers(0, n, size=(30, 2)):
+        path = node_path(graph.pred, int(u), int(v))
+        if not np.isfinite(d[u, v]):
+            assert path is None
+            continue
+        assert path[0] == u and path[-1] == v
+        legs = np.hypot(*np.diff(graph.nodes[path], axis=0).T).sum()
+        assert legs == pytest.approx(d[u, v], rel=1e-4, abs=1.0)  # float32 matrix
+
+
+def test_the_graph_serialises_its_node_set_matrices_and_raster(graph):
+    arrays = graph.to_arrays()
+    assert {"nodes", "prev", "next", "dist", "pred"} <= set(arrays)
+    assert arrays["nodes"].shape == graph.nodes.shape and arrays["dist"].dtype == np.float32

@@ -153,6 +153,8 @@ def cumulative_by_day(
             last = days
         if last is None:
             last = float(events.loc[events[by] == g, "t_h"].max() / 24.0) if len(events) else 0.0
+        if not math.isfinite(last):  # a group named in ``replications`` that has no events
+            last = 0.0
         grid = np.arange(0, int(math.ceil(last)) + 1)
         for series in ("petroleum deliveries", "seizures + diversions"):
             per_day = sub.loc[sub["series"] == series, "day"].value_counts()

@@ -13,9 +13,9 @@ port found" (which no GFW-style detector finds by construction).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["GapRule", "GFW_GAP"]
 
@@ -38,12 +38,27 @@ class GapRule:
     min_prior_positions: int = 0
     prior_window_h: float = 48.0
 
-    def with_overrides(self, **kw: Any) -> GapRule:
-        """The rule with the non-None keyword values replaced."""
-        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+    def with_overrides(
+        self,
+        *,
+        min_gap_h: float | None = None,
+        min_shore_nm: float | None = None,
+        min_prior_positions: int | None = None,
+        prior_window_h: float | None = None,
+    ) -> GapRule:
+        """The rule with the values given (not None) replaced."""
+        return replace(
+            self,
+            min_gap_h=self.min_gap_h if min_gap_h is None else min_gap_h,
+            min_shore_nm=self.min_shore_nm if min_shore_nm is None else min_shore_nm,
+            min_prior_positions=(
+                self.min_prior_positions if min_prior_positions is None else min_prior_positions
+            ),
+            prior_window_h=self.prior_window_h if prior_window_h is None else prior_window_h,
+        )
 
     def qualifies(
-        self, duration_h: Any, distance_start_nm: Any, distance_end_nm: Any
+        self, duration_h: ArrayLike, distance_start_nm: ArrayLike, distance_end_nm: ArrayLike
     ) -> np.ndarray:
         """Which silences (arrays) are gaps under this rule (duration and shore distance)."""
         return (

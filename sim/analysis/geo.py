@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 __all__ = [
     "TRANSFER_KINDS",
@@ -27,7 +28,16 @@ __all__ = [
 
 TRANSFER_KINDS = ("transfer_start",)
 INTERDICTION_KINDS = ("seizure", "diversion")
-ToLonLat = Callable[[Any, Any], tuple[np.ndarray, np.ndarray]]
+ToLonLat = Callable[[ArrayLike, ArrayLike], tuple[np.ndarray, np.ndarray]]
+"""A theater's metres -> lon/lat conversion."""
+
+
+class LonLatFrame(Protocol):
+    """What the trajectories need of a theater: its metres -> lon/lat conversion."""
+
+    def to_lonlat(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """Theater metres to lon/lat degrees."""
+        ...
 
 
 def _gpd() -> Any:
@@ -40,7 +50,7 @@ def _gpd() -> Any:
     return geopandas
 
 
-def _time(hours: Any, start_date: dt.date | str | None) -> Any:
+def _time(hours: ArrayLike, start_date: dt.date | str | None) -> Any:
     start = pd.Timestamp(start_date or "2018-01-01")
     return start + pd.to_timedelta(np.asarray(hours, float), unit="h")
 
@@ -119,7 +129,7 @@ def tracks_gdf(
 
 def to_trajectories(
     result: Any,
-    theater: Any = None,
+    theater: LonLatFrame | None = None,
     start_date: dt.date | str | None = None,
 ) -> Any:
     """A MovingPandas ``TrajectoryCollection`` of a run's vessel tracks (extra ``trajectories``).

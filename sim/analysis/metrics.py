@@ -38,6 +38,60 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else math.nan
 
 
+def _settled(v: pd.DataFrame) -> tuple[int, dict[str, int], float, float]:
+    """Voyages whose outcome is settled: their count, outcome counts, cargo and cargo denied.
+
+    Denied cargo is what was seized plus what disrupted voyages carried home.
+    """
+    ended = v[v["outcome"] != "in_transit"] if len(v) else v
+    n_end = len(ended)
+    if not n_end:
+        return 0, {"seized": 0, "diverted": 0, "disrupted": 0}, 0.0, 0.0
+    oc = ended["outcome"].value_counts()
+    counts = {k: int(oc.get(k, 0)) for k in ("seized", "diverted", "disrupted")}
+    denied = float(ended["seized_t"].sum()) + float(
+        ended.loc[ended["outcome"] == "disrupted", "returned_t"].sum()
+    )
+    return n_end, counts, float(ended["cargo_t"].sum()), denied
+
+
+def _deliveries(v: pd.DataFrame) -> tuple[int, float, float]:
+    """Petroleum deliveries, tonnes of petroleum delivered and tonnes of coal exported."""
+    petro = v[(v["commodity"] == "petroleum")] if len(v) else v
+    coal = v[(v["commodity"] == "coal")] if len(v) else v
+    pet_deliv = int((petro["outcome"] == "delivered").sum()) if len(petro) else 0
+    pet_t = float(petro["delivered_t"].sum()) if len(petro) else 0.0
+    coal_t = float(coal["delivered_t"].sum()) if len(coal) else 0.0
+    return pet_deliv, pet_t, coal_t
+
+
+def _patrol_effort(assets: pd.DataFrame) -> tuple[float, float, float]:
+    """Hours underway of ships (warships, coast guard) and aircraft, and aircraft sorties."""
+    ships = assets[assets["kind"].isin(["warship", "coast_guard"])] if len(assets) else assets
+    air = assets[assets["kind"] == "aircraft"] if len(assets) else assets
+    ship_h = float(ships["underway_h"].sum()) if len(ships) else 0.0
+    air_h = float(air["underway_h"].sum()) if len(air) else 0.0
+    sorties = float(air["sorties"].sum()) if len(air) else 0.0
+    return ship_h, air_h, sorties
+
+
+def _sightings(ev: pd.DataFrame, v: pd.DataFrame, assets: pd.DataFrame) -> tuple[int, int, int]:
+    """What the allies saw of counted voyages.
+
+    Voyages seen by non-satellite assets, transfers imaged by satellites, and (aircraft,
+    voyage) pairs of transfers seen in progress from the air.
+    """
+    if not (len(ev) and len(v)):
+        return 0, 0, 0
+    sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
+    det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
+    public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
+    sat_sts = int(det.loc[det["asset"].isin(sats) & (det["activity"] == "sts"), "voyage"].nunique())
+    air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
+    air_sts = det[det["asset"].isin(air_ids) & (det["activity"] == "sts")]
+    return public, sat_sts, len(air_sts.drop_duplicates(["asset", "voyage"]))
+
+
 def summarise_run(
     voyages: pd.DataFrame,
     events: pd.DataFrame,
@@ -53,42 +107,15 @@ def summarise_run(
     """
     years = max(duration_h - warmup_h, 1e-9) / HOURS_PER_YEAR
     v = voyages[voyages["counted"]] if len(voyages) else voyages
-    ended = v[v["outcome"] != "in_transit"] if len(v) else v
-    n_end = len(ended)
-    oc = ended["outcome"].value_counts() if n_end else pd.Series(dtype=int)
-    seized, diverted, disrupted = (
-        int(oc.get("seized", 0)),
-        int(oc.get("diverted", 0)),
-        int(oc.get("disrupted", 0)),
-    )
-    cargo_end = float(ended["cargo_t"].sum()) if n_end else 0.0
-    denied = 0.0
-    if n_end:
-        denied = float(ended["seized_t"].sum()) + float(
-            ended.loc[ended["outcome"] == "disrupted", "returned_t"].sum()
-        )
+    n_end, oc, cargo_end, denied = _settled(v)
+    seized, diverted, disrupted = oc["seized"], oc["diverted"], oc["disrupted"]
     ev = events[events["t_h"] >= warmup_h] if len(events) else events
     kinds = ev["kind"].value_counts() if len(ev) else pd.Series(dtype=int)
-    petro = v[(v["commodity"] == "petroleum")] if len(v) else v
-    coal = v[(v["commodity"] == "coal")] if len(v) else v
-    pet_deliv = int((petro["outcome"] == "delivered").sum()) if len(petro) else 0
+    pet_deliv, pet_t, coal_t = _deliveries(v)
     sts_started = int(kinds.get("transfer_start", 0))
     sts_det = int(v["sts_detected"].sum()) if len(v) else 0
-    ships = assets[assets["kind"].isin(["warship", "coast_guard"])] if len(assets) else assets
-    air = assets[assets["kind"] == "aircraft"] if len(assets) else assets
-    ship_h = float(ships["underway_h"].sum()) if len(ships) else 0.0
-    air_h = float(air["underway_h"].sum()) if len(air) else 0.0
-    public = sat_sts = air_sts_sightings = 0
-    if len(ev) and len(v):
-        sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
-        det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
-        public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
-        sat_sts = int(
-            det.loc[det["asset"].isin(sats) & (det["activity"] == "sts"), "voyage"].nunique()
-        )
-        air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
-        air_sts = det[det["asset"].isin(air_ids) & (det["activity"] == "sts")]
-        air_sts_sightings = len(air_sts.drop_duplicates(["asset", "voyage"]))
+    ship_h, air_h, sorties = _patrol_effort(assets)
+    public, sat_sts, air_sts_sightings = _sightings(ev, v, assets)
     # transfers halted because the smugglers saw an allied asset (not those abandoned because the
     # partner was late, nor those called off because a partner was taken or boarded)
     halted = (
@@ -108,11 +135,8 @@ def summarise_run(
         "sts_detected_share": _ratio(sts_det, sts_started),
         "deliveries_petroleum": float(pet_deliv),
         "deliveries_petroleum_per_year": pet_deliv / years,
-        "barrels_delivered_per_year": (float(petro["delivered_t"].sum()) if len(petro) else 0.0)
-        * BBL_PER_TONNE_PRODUCTS
-        / years,
-        "coal_exported_t_per_year": (float(coal["delivered_t"].sum()) if len(coal) else 0.0)
-        / years,
+        "barrels_delivered_per_year": pet_t * BBL_PER_TONNE_PRODUCTS / years,
+        "coal_exported_t_per_year": coal_t / years,
         "seizures": float(seized),
         "diversions": float(diverted),
         "disruptions": float(disrupted),
@@ -121,9 +145,7 @@ def summarise_run(
         "sts_seen_by_satellite_per_year": sat_sts / years,
         "halted_transfers_per_year": halted / years,
         "seizures_per_year": (seized + diverted) / years,
-        "sts_sightings_per_sortie": _ratio(
-            air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0
-        ),
+        "sts_sightings_per_sortie": _ratio(air_sts_sightings, sorties),
         "detections_public_per_year": public / years,
         "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
         "escalation_incidents": float(kinds.get("escalation_incident", 0)),

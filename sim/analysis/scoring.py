@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from sim.analysis.detectors import DETECTORS, detect_all
 
@@ -57,7 +58,11 @@ SCORE_COLUMNS: dict[str, str] = {
 }
 
 
-def _hours(v: Any) -> np.ndarray:
+ScoreRow = dict[str, str | int | float]
+"""One row of a score table: the detector's name, its counts and P, R, F1."""
+
+
+def _hours(v: ArrayLike) -> np.ndarray:
     s = pd.Series(v)
     if pd.api.types.is_datetime64_any_dtype(s):
         return ((s - s.min()) / pd.Timedelta(hours=1)).to_numpy(float)
@@ -136,7 +141,7 @@ def match_events(
     return dm, tm
 
 
-def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> dict[str, Any]:
+def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> ScoreRow:
     nd, nt = len(dm), len(tm)
     p = dm.sum() / nd if nd else np.nan
     r = tm.sum() / nt if nt else np.nan
@@ -153,6 +158,83 @@ def _row(detector: str, dm: np.ndarray, tm: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _interval_match(
+    det: pd.DataFrame,
+    truth: pd.DataFrame,
+    same: Callable[[int, int], bool],
+    tolerance_h: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`match_events` of detections (``start``/``end``) and truth (``start_h``/``end_h``)."""
+    return match_events(
+        _hours(det["start"]),
+        _hours(det["end"]),
+        truth["start_h"].to_numpy(float),
+        truth["end_h"].to_numpy(float),
+        same,
+        tolerance_h,
+    )
+
+
+def _score_encounters(
+    det: pd.DataFrame, truth: Mapping[str, pd.DataFrame], feed: pd.DataFrame, tolerance_h: float
+) -> ScoreRow:
+    """An encounter matches a transfer when its two identities map to the pair, either order."""
+    tr = truth["transfers"]
+    va = attribute_vessels(det, feed, "identity_a")
+    vb = attribute_vessels(det, feed, "identity_b")
+    pa, pb = tr["vessel_a"].to_numpy(object), tr["vessel_b"].to_numpy(object)
+
+    def same_pair(i: int, j: int) -> bool:
+        return bool((pa[j] in va[i] and pb[j] in vb[i]) or (pb[j] in va[i] and pa[j] in vb[i]))
+
+    dm, tm = _interval_match(det, tr, same_pair, tolerance_h)
+    return _row("encounters", dm, tm)
+
+
+def _score_loitering(
+    det: pd.DataFrame, truth: Mapping[str, pd.DataFrame], feed: pd.DataFrame, tolerance_h: float
+) -> ScoreRow:
+    """Loitering matches true loitering, or waiting/STS at a rendezvous; recall over loitering."""
+    lo_t = truth["loitering"]
+    vs = attribute_vessels(det, feed)
+    tv = lo_t["vessel"].to_numpy(object)
+    dm, tm = _interval_match(det, lo_t, lambda i, j: tv[j] in vs[i], tolerance_h)
+    sv = truth["sts_periods"]["vessel"].to_numpy(object)
+    dm2, _ = _interval_match(det, truth["sts_periods"], lambda i, j: sv[j] in vs[i], tolerance_h)
+    return _row("loitering", dm | dm2, tm)
+
+
+def _score_gaps(
+    det: pd.DataFrame,
+    truth: Mapping[str, pd.DataFrame],
+    feed: pd.DataFrame,
+    tolerance_h: float,
+    gap_min_truth_h: float,
+) -> ScoreRow:
+    """A gap matches a true dark period; recall over the truth side of the shared GapRule."""
+    dk = truth["dark"]
+    vs = attribute_vessels(det, feed)
+    dv = dk["vessel"].to_numpy(object)
+    dm, tm_all = _interval_match(det, dk, lambda i, j: dv[j] in vs[i], tolerance_h)
+    if "gaps" in truth:  # the truth side of the shared GapRule
+        gv = truth["gaps"]["vessel"].to_numpy(object)
+        _, tm = _interval_match(det, truth["gaps"], lambda i, j: gv[j] in vs[i], tolerance_h)
+    else:
+        tm = tm_all[dk["duration_h"].to_numpy(float) >= gap_min_truth_h]
+    return _row("gaps", dm, tm)
+
+
+def _score_identity(
+    det: pd.DataFrame, truth: Mapping[str, pd.DataFrame], tolerance_h: float
+) -> ScoreRow:
+    """An identity anomaly matches an identity a spoofing vessel broadcast at the time."""
+    sp = truth["spoofing"]
+    si = sp["identity"].to_numpy(object)
+    di = det["identity"].to_numpy(object)
+    dm, tm = _interval_match(det, sp, lambda i, j: si[j] == di[i], tolerance_h)
+    return _row("identity", dm, tm)
+
+
 def score_detections(
     detections: Mapping[str, pd.DataFrame],
     truth: Mapping[str, pd.DataFrame],
@@ -167,89 +249,14 @@ def score_detections(
         One row per detector (``SCORE_COLUMNS`` without label).
     """
     rows = []
-    det = detections.get("encounters")
-    if det is not None:
-        tr = truth["transfers"]
-        va = attribute_vessels(det, feed, "identity_a")
-        vb = attribute_vessels(det, feed, "identity_b")
-        pa, pb = tr["vessel_a"].to_numpy(object), tr["vessel_b"].to_numpy(object)
-
-        def same_pair(i: int, j: int) -> bool:
-            return bool((pa[j] in va[i] and pb[j] in vb[i]) or (pb[j] in va[i] and pa[j] in vb[i]))
-
-        dm, tm = match_events(
-            _hours(det["start"]),
-            _hours(det["end"]),
-            tr["start_h"].to_numpy(float),
-            tr["end_h"].to_numpy(float),
-            same_pair,
-            tolerance_h,
-        )
-        rows.append(_row("encounters", dm, tm))
-    det = detections.get("loitering")
-    if det is not None:
-        lo_t = truth["loitering"]
-        vs = attribute_vessels(det, feed)
-        tv = lo_t["vessel"].to_numpy(object)
-        dm, tm = match_events(
-            _hours(det["start"]),
-            _hours(det["end"]),
-            lo_t["start_h"].to_numpy(float),
-            lo_t["end_h"].to_numpy(float),
-            lambda i, j: tv[j] in vs[i],
-            tolerance_h,
-        )
-        sp = truth["sts_periods"]
-        sv = sp["vessel"].to_numpy(object)
-        dm2, _ = match_events(
-            _hours(det["start"]),
-            _hours(det["end"]),
-            sp["start_h"].to_numpy(float),
-            sp["end_h"].to_numpy(float),
-            lambda i, j: sv[j] in vs[i],
-            tolerance_h,
-        )
-        rows.append(_row("loitering", dm | dm2, tm))
-    det = detections.get("gaps")
-    if det is not None:
-        dk = truth["dark"]
-        vs = attribute_vessels(det, feed)
-        dv = dk["vessel"].to_numpy(object)
-        dm, tm_all = match_events(
-            _hours(det["start"]),
-            _hours(det["end"]),
-            dk["start_h"].to_numpy(float),
-            dk["end_h"].to_numpy(float),
-            lambda i, j: dv[j] in vs[i],
-            tolerance_h,
-        )
-        if "gaps" in truth:  # the truth side of the shared GapRule
-            gv = truth["gaps"]["vessel"].to_numpy(object)
-            _, tm = match_events(
-                _hours(det["start"]),
-                _hours(det["end"]),
-                truth["gaps"]["start_h"].to_numpy(float),
-                truth["gaps"]["end_h"].to_numpy(float),
-                lambda i, j: gv[j] in vs[i],
-                tolerance_h,
-            )
-        else:
-            tm = tm_all[dk["duration_h"].to_numpy(float) >= gap_min_truth_h]
-        rows.append(_row("gaps", dm, tm))
-    det = detections.get("identity")
-    if det is not None:
-        sp = truth["spoofing"]
-        si = sp["identity"].to_numpy(object)
-        di = det["identity"].to_numpy(object)
-        dm, tm = match_events(
-            _hours(det["start"]),
-            _hours(det["end"]),
-            sp["start_h"].to_numpy(float),
-            sp["end_h"].to_numpy(float),
-            lambda i, j: si[j] == di[i],
-            tolerance_h,
-        )
-        rows.append(_row("identity", dm, tm))
+    if (det := detections.get("encounters")) is not None:
+        rows.append(_score_encounters(det, truth, feed, tolerance_h))
+    if (det := detections.get("loitering")) is not None:
+        rows.append(_score_loitering(det, truth, feed, tolerance_h))
+    if (det := detections.get("gaps")) is not None:
+        rows.append(_score_gaps(det, truth, feed, tolerance_h, gap_min_truth_h))
+    if (det := detections.get("identity")) is not None:
+        rows.append(_score_identity(det, truth, tolerance_h))
     return pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c != "label"])
 
 

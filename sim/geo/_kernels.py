@@ -210,27 +210,15 @@ def _upper_chain(along: np.ndarray, hgt: np.ndarray, length: float) -> tuple[boo
 
 
 @njit(cache=True, nogil=True)
-def tight_chain(
-    px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray, eps: float
-) -> tuple[int, np.ndarray]:
-    """The chain that replaces bend c between p and q around the obstacle edges ``seg``.
+def _chain_candidates(
+    px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Points the taut chain may bend at.
 
-    ``seg`` (k, 2, 2) are the edges near the triangle (p, c, q); the chain is the upper hull of
-    the edge ends inside the triangle and the edges' crossings of the chord p-q, vertices pushed
-    ``eps`` outwards.
-
-    Returns (status, chain): status 0 keep c, 1 use chain (possibly empty; it is shorter, still
-    to be checked against the exact obstacle), 2 p, c, q are collinear (drop c if p sees q).
+    The edge ends inside the triangle (p, c, q) and the edges' crossings of the chord p-q.
+    Returns (x, y, count): the first ``count`` entries of x and y are valid.
     """
-    old = np.hypot(cx - px, cy - py) + np.hypot(qx - cx, qy - cy)
-    cross = (cx - px) * (qy - py) - (cy - py) * (qx - px)
     chx, chy = qx - px, qy - py
-    lc = np.hypot(chx, chy)
-    empty = np.zeros((0, 2))
-    if lc <= 0:
-        return 0, empty
-    if abs(cross) < 1e-9 * lc * lc:
-        return 2, empty
     k = seg.shape[0]
     ix = np.empty(3 * k)
     iy = np.empty(3 * k)
@@ -255,11 +243,88 @@ def tight_chain(
         if t > 0 and t < 1 and u >= 0 and u <= 1:
             ix[m], iy[m] = px + t * chx, py + t * chy
             m += 1
+    return ix, iy, m
+
+
+@njit(cache=True, nogil=True)
+def _push_out(
+    px: float,
+    py: float,
+    ux: float,
+    uy: float,
+    side: float,
+    lc: float,
+    ch: np.ndarray,
+    eps: float,
+) -> np.ndarray:
+    """Hull vertices ``ch`` (along the chord, height off it) back in metres, pushed out.
+
+    Each is moved ``eps`` outwards along the bisector of the normals of its two legs.
+    """
+    nx, ny = side * uy, -side * ux
+    n = ch.shape[0]
+    xs = np.empty(n + 2)
+    ys = np.empty(n + 2)
+    for r in range(n + 2):
+        a = 0.0 if r == 0 else (lc if r == n + 1 else ch[r - 1, 0])
+        h = 0.0 if (r == 0 or r == n + 1) else ch[r - 1, 1]
+        xs[r] = px + a * ux + h * nx
+        ys[r] = py + a * uy + h * ny
+    chain = np.empty((n, 2))
+    for r in range(1, n + 1):
+        e1x, e1y = xs[r] - xs[r - 1], ys[r] - ys[r - 1]
+        e2x, e2y = xs[r + 1] - xs[r], ys[r + 1] - ys[r]
+        n1x, n1y = e1y * side, -e1x * side
+        n2x, n2y = e2y * side, -e2x * side
+        l1, l2 = np.hypot(n1x, n1y), np.hypot(n2x, n2y)
+        n1x, n1y, n2x, n2y = n1x / l1, n1y / l1, n2x / l2, n2y / l2
+        bx, by = n1x + n2x, n1y + n2y
+        lb = max(np.hypot(bx, by), 1e-12)
+        chain[r - 1, 0] = xs[r] + eps * (bx / lb)
+        chain[r - 1, 1] = ys[r] + eps * (by / lb)
+    return chain
+
+
+@njit(cache=True, nogil=True)
+def _via_length(px: float, py: float, chain: np.ndarray, qx: float, qy: float) -> float:
+    """Length of the polyline p, chain..., q."""
+    total = 0.0
+    lx, ly = px, py
+    for r in range(chain.shape[0]):
+        total += np.hypot(chain[r, 0] - lx, chain[r, 1] - ly)
+        lx, ly = chain[r, 0], chain[r, 1]
+    total += np.hypot(qx - lx, qy - ly)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def tight_chain(
+    px: float, py: float, cx: float, cy: float, qx: float, qy: float, seg: np.ndarray, eps: float
+) -> tuple[int, np.ndarray]:
+    """The chain that replaces bend c between p and q around the obstacle edges ``seg``.
+
+    ``seg`` (k, 2, 2) are the edges near the triangle (p, c, q); the chain is the upper hull of
+    the edge ends inside the triangle and the edges' crossings of the chord p-q, vertices pushed
+    ``eps`` outwards.
+
+    Returns (status, chain): status 0 keep c, 1 use chain (possibly empty; it is shorter, still
+    to be checked against the exact obstacle), 2 p, c, q are collinear (drop c if p sees q).
+    """
+    old = np.hypot(cx - px, cy - py) + np.hypot(qx - cx, qy - cy)
+    cross = (cx - px) * (qy - py) - (cy - py) * (qx - px)
+    chx, chy = qx - px, qy - py
+    lc = np.hypot(chx, chy)
+    empty = np.zeros((0, 2))
+    if lc <= 0:
+        return 0, empty
+    if abs(cross) < 1e-9 * lc * lc:
+        return 2, empty
+    ix, iy, m = _chain_candidates(px, py, cx, cy, qx, qy, seg)
     side = 1.0 if cross > 0 else -1.0
     along = np.empty(m)
     hgt = np.empty(m)
     nk = 0
-    for j in range(m):
+    for j in range(m):  # in the chord's frame; only points on the bend's side matter
         rx, ry = ix[j] - px, iy[j] - py
         h = side * (rx * chy - ry * chx) / lc
         if h > 0:
@@ -272,35 +337,8 @@ def tight_chain(
         ok, ch = _upper_chain(along[:nk], hgt[:nk], lc)
         if not ok:
             return 0, empty
-        ux, uy = chx / lc, chy / lc
-        nx, ny = side * uy, -side * ux
-        n = ch.shape[0]
-        xs = np.empty(n + 2)
-        ys = np.empty(n + 2)
-        for r in range(n + 2):
-            a = 0.0 if r == 0 else (lc if r == n + 1 else ch[r - 1, 0])
-            h = 0.0 if (r == 0 or r == n + 1) else ch[r - 1, 1]
-            xs[r] = px + a * ux + h * nx
-            ys[r] = py + a * uy + h * ny
-        chain = np.empty((n, 2))
-        for r in range(1, n + 1):
-            e1x, e1y = xs[r] - xs[r - 1], ys[r] - ys[r - 1]
-            e2x, e2y = xs[r + 1] - xs[r], ys[r + 1] - ys[r]
-            n1x, n1y = e1y * side, -e1x * side
-            n2x, n2y = e2y * side, -e2x * side
-            l1, l2 = np.hypot(n1x, n1y), np.hypot(n2x, n2y)
-            n1x, n1y, n2x, n2y = n1x / l1, n1y / l1, n2x / l2, n2y / l2
-            bx, by = n1x + n2x, n1y + n2y
-            lb = max(np.hypot(bx, by), 1e-12)
-            chain[r - 1, 0] = xs[r] + eps * (bx / lb)
-            chain[r - 1, 1] = ys[r] + eps * (by / lb)
+        chain = _push_out(px, py, chx / lc, chy / lc, side, lc, ch, eps)
     # shorter than the bend, or no change
-    total = 0.0
-    lx, ly = px, py
-    for r in range(chain.shape[0]):
-        total += np.hypot(chain[r, 0] - lx, chain[r, 1] - ly)
-        lx, ly = chain[r, 0], chain[r, 1]
-    total += np.hypot(qx - lx, qy - ly)
-    if total >= old - 1e-6:
+    if _via_length(px, py, chain, qx, qy) >= old - 1e-6:
         return 0, empty
     return 1, chain

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyproj
 import shapely
+from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError
@@ -37,7 +38,7 @@ PORT_CLEARANCE_NM = 0.5
 """Snapped places and endpoints are put at least this far off the GSHHS-i coast."""
 
 
-def as_array(v: Any) -> tuple[np.ndarray, bool]:
+def as_array(v: ArrayLike) -> tuple[np.ndarray, bool]:
     """``v`` as a float array, and whether it was a scalar."""
     arr = np.asarray(v, dtype=float)
     return arr, arr.ndim == 0
@@ -130,17 +131,17 @@ class Frame:
     def __repr__(self) -> str:
         return f"Frame({self.name!r}, bbox={self.bbox}, water={self.water_area_nm2:,.0f} nm2)"
 
-    def to_xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+    def to_xy(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Convert lon/lat degrees (scalars or arrays) to theater metres (x_m, y_m)."""
         x, y = self._fwd.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.asarray(x), np.asarray(y)
 
-    def to_lonlat(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+    def to_lonlat(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Convert theater metres to lon/lat degrees."""
         lon, lat = self._inv.transform(np.asarray(x_m, float), np.asarray(y_m, float))
         return np.asarray(lon), np.asarray(lat)
 
-    def is_water_xy(self, x_m: Any, y_m: Any) -> Any:
+    def is_water_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
         """True for points inside the theater and not on land (exact GSHHS polygons)."""
         x, scalar = as_array(x_m)
         y = np.asarray(y_m, dtype=float)
@@ -149,7 +150,7 @@ class Frame:
             out &= ~shapely.contains_xy(self.land_xy, x, y)
         return bool(out) if scalar else out
 
-    def is_water(self, lon: Any, lat: Any) -> Any:
+    def is_water(self, lon: ArrayLike, lat: ArrayLike) -> Any:
         """Lon/lat variant of :meth:`is_water_xy`."""
         _, scalar = as_array(lon)
         out = self.is_water_xy(*self.to_xy(lon, lat))

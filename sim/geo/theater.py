@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError, suggest
@@ -95,19 +96,19 @@ class Theater:
         return self.frame.fingerprint
 
     # ------------------------------------------------------------------ frame
-    def to_xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+    def to_xy(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Convert lon/lat degrees (scalars or arrays) to theater metres (x_m, y_m)."""
         return self.frame.to_xy(lon, lat)
 
-    def to_lonlat(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+    def to_lonlat(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Convert theater metres to lon/lat degrees."""
         return self.frame.to_lonlat(x_m, y_m)
 
-    def is_water_xy(self, x_m: Any, y_m: Any) -> Any:
+    def is_water_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
         """True for points inside the theater and not on land (see :meth:`Frame.is_water_xy`)."""
         return self.frame.is_water_xy(x_m, y_m)
 
-    def is_water(self, lon: Any, lat: Any) -> Any:
+    def is_water(self, lon: ArrayLike, lat: ArrayLike) -> Any:
         """Lon/lat variant of :meth:`is_water_xy`."""
         return self.frame.is_water(lon, lat)
 
@@ -124,19 +125,19 @@ class Theater:
         return self.frame.snap_to_water(lon, lat, max_nm)
 
     # ------------------------------------------------------------------ zones
-    def zone_at_xy(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+    def zone_at_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(state_code, kind_code) of metric points (see :meth:`ZoneMap.zone_at_xy`)."""
         return self.zonemap.zone_at_xy(x_m, y_m)
 
-    def zone_at(self, lon: Any, lat: Any) -> Zone:
+    def zone_at(self, lon: ArrayLike, lat: ArrayLike) -> Zone:
         """Zone of a lon/lat point (see :meth:`ZoneMap.zone_at`)."""
         return self.zonemap.zone_at(lon, lat)
 
-    def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> Any:
+    def distance_to_coast_nm_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
         """Distance to the nearest coast (nm; see :meth:`ZoneMap.distance_to_coast_nm_xy`)."""
         return self.zonemap.distance_to_coast_nm_xy(x_m, y_m)
 
-    def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
+    def distance_to_coast_nm(self, lon: ArrayLike, lat: ArrayLike) -> Any:
         """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
         return self.zonemap.distance_to_coast_nm(lon, lat)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError, suggest
@@ -74,15 +75,16 @@ class ZoneMap:
         cache.save_arrays(key, raster.to_arrays())
         return raster
 
-    def zone_at_xy(self, x_m: Any, y_m: Any) -> tuple[np.ndarray, np.ndarray]:
+    def zone_at_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Fast zone codes for metric points: (state_code, kind_code) uint8 arrays.
 
         Index ``STATE_CODES`` / ``ZONE_KINDS`` with the codes. The raster decides, except
         within ~1.5 cells of the coast, where the exact land polygons decide land vs water
         (so ``kind == land`` agrees with :meth:`is_water_xy`).
         """
-        x = np.atleast_1d(np.asarray(x_m, dtype=float))
-        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        shape = np.shape(x_m) or (1,)
+        x = np.asarray(x_m, dtype=float).ravel()  # flat: the near-coast fix indexes by position
+        y = np.asarray(y_m, dtype=float).ravel()
         state, kind = self.raster.codes(x, y)
         state, kind = state.copy(), kind.copy()
         if not self.frame.land_xy.is_empty:
@@ -95,17 +97,17 @@ class ZoneMap:
                 kind[idx[on_land]] = land_code
                 wrong = idx[~on_land & (kind[idx] == land_code)]
                 kind[wrong] = terr
-        return state, kind
+        return state.reshape(shape), kind.reshape(shape)
 
-    def distance_to_coast_nm_xy(self, x_m: Any, y_m: Any) -> Any:
+    def distance_to_coast_nm_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
         """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land and outside).
 
         Outside the theater there is no sea room to speak of: the raster would answer with its
         edge cell, so a point past the edge could pass for open water.
         """
         x, scalar = as_array(x_m)
-        xs = np.atleast_1d(np.asarray(x, dtype=float))
-        y = np.atleast_1d(np.asarray(y_m, dtype=float))
+        xs = np.asarray(x, dtype=float).ravel()  # flat, as distance_zero indexes by position
+        y = np.asarray(y_m, dtype=float).ravel()
         d = self.raster.distance_nm(xs, y)
         x0, y0, x1, y1 = self.frame.inner_box
         d[
@@ -178,17 +180,17 @@ class ZoneMap:
             ok[seg[self.distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
         return ok
 
-    def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any:
+    def distance_to_coast_nm(self, lon: ArrayLike, lat: ArrayLike) -> Any:
         """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
         _, scalar = as_array(lon)
         d = self.distance_to_coast_nm_xy(*self.frame.to_xy(lon, lat))
         return float(d) if scalar else d
 
-    def zone_at(self, lon: Any, lat: Any) -> Zone:
+    def zone_at(self, lon: ArrayLike, lat: ArrayLike) -> Zone:
         """Zone of a lon/lat point (scalars -> Zone of str/bool; arrays -> Zone of arrays)."""
         lon_a, scalar = as_array(lon)
         x, y = self.frame.to_xy(lon, lat)
-        x1, y1 = np.atleast_1d(x), np.atleast_1d(y)
+        x1, y1 = np.ravel(x), np.ravel(y)
         s, k = self.zone_at_xy(x1, y1)
         mz = dprk_military_mask(s, self.raster.distance_nm(x1, y1)) & (
             k != ZONE_KINDS.index("land")

@@ -191,6 +191,66 @@ def _batches(counts: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
         start = stop
 
 
+def _report_schedule(
+    t0: np.ndarray, t1: np.ndarray, speed: np.ndarray, cfg: FeedConfig, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per leg: report interval (h), first report's offset into the leg (h), reports sent.
+
+    Anchored ships (below ``anchor_speed_kn``) report less often; the first report falls a
+    random fraction of an interval into the leg.
+    """
+    dt_h = (
+        np.where(
+            speed < cfg.anchor_speed_kn,
+            cfg.report_interval_anchor_s,
+            cfg.report_interval_underway_s,
+        )
+        / 3600.0
+    )
+    phase = rng.uniform(0.0, 1.0, len(t0)) * dt_h
+    counts = np.maximum(np.floor((t1 - t0 - phase) / dt_h).astype(np.int64) + 1, 0)
+    counts[t0 + phase >= t1] = 0
+    return dt_h, phase, counts
+
+
+def _spoof_offsets(
+    spoof: np.ndarray, cfg: FeedConfig, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per leg: how far (m, x and y) a spoofing ship shifts the position it broadcasts."""
+    off_x = np.zeros(len(spoof))
+    off_y = np.zeros(len(spoof))
+    if cfg.spoof_offset_nm > 0 and spoof.any():
+        bearing = rng.uniform(0.0, 2 * np.pi, int(spoof.sum()))
+        off_x[spoof] = cfg.spoof_offset_nm * NM_M * np.sin(bearing)
+        off_y[spoof] = cfg.spoof_offset_nm * NM_M * np.cos(bearing)
+    return off_x, off_y
+
+
+def _received(
+    x: np.ndarray,
+    y: np.ndarray,
+    tm: np.ndarray,
+    geography: FeedGeography,
+    cfg: FeedConfig,
+    rng: np.random.Generator,
+    sat_phase: float | None,
+) -> np.ndarray:
+    """Which reports a receiver logs: by a shore station in range, or a satellite overhead.
+
+    Reception is decided by where the transmitter really is (before any spoofing offset);
+    ``sat_phase`` is None when satellites receive nothing.
+    """
+    n = len(x)
+    received = np.zeros(n, dtype=bool)
+    if cfg.shore_range_nm > 0 and cfg.shore_reception_prob > 0:
+        near = np.asarray(geography.distance_to_coast_nm_xy(x, y)) <= cfg.shore_range_nm
+        received = near & (rng.random(n) < cfg.shore_reception_prob)
+    if sat_phase is not None:
+        in_pass = ((tm - sat_phase) % cfg.sat_pass_interval_h) < cfg.sat_pass_duration_min / 60.0
+        received |= in_pass & (rng.random(n) < cfg.sat_reception_prob)
+    return received
+
+
 def iter_feed_batches(
     tracks: pd.DataFrame,
     geography: FeedGeography,
@@ -210,28 +270,12 @@ def iter_feed_batches(
     t, speed = t[on].reset_index(drop=True), speed[on]
     if t.empty:
         return
-    dt_h = (
-        np.where(
-            speed < cfg.anchor_speed_kn,
-            cfg.report_interval_anchor_s,
-            cfg.report_interval_underway_s,
-        )
-        / 3600.0
-    )
     t0, t1 = t["t0_h"].to_numpy(), t["t1_h"].to_numpy()
-    phase = rng.uniform(0.0, 1.0, len(t)) * dt_h  # first report a random fraction of an interval in
-    counts = np.maximum(np.floor((t1 - t0 - phase) / dt_h).astype(np.int64) + 1, 0)
-    counts[t0 + phase >= t1] = 0
+    dt_h, phase, counts = _report_schedule(t0, t1, speed, cfg, rng)
     x0, y0, x1, y1 = (t[c].to_numpy() for c in ("x0_m", "y0_m", "x1_m", "y1_m"))
     dur = np.where(t1 > t0, t1 - t0, 1.0)
     course = np.where(speed > 0, np.degrees(np.arctan2(x1 - x0, y1 - y0)) % 360.0, np.nan)
-    spoof = (t["identity"] != t["vessel"]).to_numpy()
-    off_x = np.zeros(len(t))
-    off_y = np.zeros(len(t))
-    if cfg.spoof_offset_nm > 0 and spoof.any():
-        bearing = rng.uniform(0.0, 2 * np.pi, int(spoof.sum()))
-        off_x[spoof] = cfg.spoof_offset_nm * NM_M * np.sin(bearing)
-        off_y[spoof] = cfg.spoof_offset_nm * NM_M * np.cos(bearing)
+    off_x, off_y = _spoof_offsets((t["identity"] != t["vessel"]).to_numpy(), cfg, rng)
     sat_on = (
         cfg.sat_pass_interval_h > 0 and cfg.sat_pass_duration_min > 0 and cfg.sat_reception_prob > 0
     )
@@ -252,16 +296,7 @@ def iter_feed_batches(
         f = (tm - t0[leg]) / dur[leg]
         x = x0[leg] + f * (x1[leg] - x0[leg])
         y = y0[leg] + f * (y1[leg] - y0[leg])
-        # reception is decided by where the transmitter really is
-        received = np.zeros(n, dtype=bool)
-        if cfg.shore_range_nm > 0 and cfg.shore_reception_prob > 0:
-            near = np.asarray(geography.distance_to_coast_nm_xy(x, y)) <= cfg.shore_range_nm
-            received = near & (rng.random(n) < cfg.shore_reception_prob)
-        if sat_on:
-            in_pass = (
-                (tm - sat_phase) % cfg.sat_pass_interval_h
-            ) < cfg.sat_pass_duration_min / 60.0
-            received |= in_pass & (rng.random(n) < cfg.sat_reception_prob)
+        received = _received(x, y, tm, geography, cfg, rng, sat_phase if sat_on else None)
         idx = np.flatnonzero(received)
         if idx.size == 0:
             continue

@@ -10,7 +10,7 @@ smuggling pairs meeting for ship-to-ship transfers, some dark, some spoofing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -95,6 +95,125 @@ def _leg(
     rows.append((vessel, role, t0, t1, p0[0], p0[1], p1[0], p1[1], ais_on, identity, activity))
 
 
+def _legit_ship(rows: list, rng: np.random.Generator, vid: str, T: float, v_m: float) -> None:
+    """A legitimate ship shuttling between ports and offshore points until ``T`` hours."""
+    t = rng.uniform(0, 12)
+    port = _port(rng)
+    _leg(rows, vid, "legit", 0.0, t, port, port, True, vid, "port")
+    while t < T:
+        far = (rng.uniform(30, 300) * NM_M, rng.uniform(-300, 300) * NM_M)
+        d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
+        _leg(rows, vid, "legit", t, t + d, port, far, True, vid, "transit")
+        t += d
+        port = _port(rng)
+        d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
+        _leg(rows, vid, "legit", t, t + d, far, port, True, vid, "transit")
+        t += d
+        stay = rng.uniform(4, 24)
+        _leg(rows, vid, "legit", t, t + stay, port, port, True, vid, "port")
+        t += stay
+
+
+class _Trip(NamedTuple):
+    """When and where one smuggling pair meets: times in hours, positions in metres."""
+
+    t: float
+    rv: tuple[float, float]
+    v_m: float
+    arrive: dict[str, float]
+    meet: float
+    end_sts: float
+    dark_h: tuple[float, float]
+
+
+def _trip_legs(
+    rows: list,
+    rng: np.random.Generator,
+    trip: _Trip,
+    vid: str,
+    home: tuple[float, float],
+    role: str,
+    dark: bool,
+    ident: str,
+    sts_dark: bool,
+) -> float:
+    """One ship's legs of a smuggling trip (out, wait, STS, linger dark, home); its return time.
+
+    A dark ship switches AIS off once ~60 nm out (a fraction of the leg) and back on there, and
+    lingers dark at the rendezvous until it has been dark ``dark_h`` in all.
+    """
+    rv, v_m, meet, end_sts = trip.rv, trip.v_m, trip.meet, trip.end_sts
+    wait0 = trip.arrive[vid]
+    dep = wait0 - np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
+    _leg(rows, vid, role, trip.t, dep, home, home, True, vid, "port")
+    fr = min(60.0 * NM_M / max(rv[0] - home[0], 1.0), 0.5) if dark else 0.0
+    mid = (home[0] + fr * (rv[0] - home[0]), home[1] + fr * (rv[1] - home[1]))
+    t_mid = dep + fr * (wait0 - dep)
+    if fr > 0:
+        _leg(rows, vid, role, dep, t_mid, home, mid, True, vid, "transit")
+    _leg(rows, vid, role, t_mid, wait0, mid, rv, not dark, ident, "transit")
+    if meet > wait0:
+        _leg(rows, vid, role, wait0, meet, rv, rv, not dark, ident, "wait")
+    _leg(rows, vid, role, meet, end_sts, rv, rv, not sts_dark, ident, "sts")
+    back = end_sts + np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
+    want_dark_h = rng.uniform(*trip.dark_h)
+    if dark and back - dep < want_dark_h:  # linger dark before returning
+        linger = want_dark_h - (back - dep)
+        _leg(rows, vid, role, end_sts, end_sts + linger, rv, rv, False, ident, "wait")
+        back += linger
+        t_b = end_sts + linger
+    else:
+        t_b = end_sts
+    t_on = back - fr * (back - t_b)
+    _leg(rows, vid, role, t_b, t_on, rv, mid, not dark, ident, "transit")
+    if fr > 0:
+        _leg(rows, vid, role, t_on, back, mid, home, True, vid, "transit")
+    return float(back)
+
+
+def _smuggling_pair(
+    rows: list,
+    rng: np.random.Generator,
+    i: int,
+    T: float,
+    v_m: float,
+    legit_ids: list[str],
+    dark_share: float,
+    spoof_share: float,
+    sts_h: tuple[float, float],
+    dark_h: tuple[float, float],
+) -> None:
+    """Pair ``i`` (foreign ``F``, DPRK ``D``) making trips to rendezvous until ``T`` hours."""
+    f, d_id = f"F{i}", f"D{i}"
+    f_home = _port(rng)
+    d_home = _port(rng)
+    t = rng.uniform(0, 48)
+    _leg(rows, f, "foreign", 0.0, t, f_home, f_home, True, f, "port")
+    _leg(rows, d_id, "dprk", 0.0, t, d_home, d_home, True, d_id, "port")
+    while t < T:
+        rv = (rng.uniform(40, 200) * NM_M, rng.uniform(-250, 250) * NM_M)
+        d_dark = rng.random() < dark_share
+        d_ident = d_id
+        if not d_dark and rng.random() < spoof_share and legit_ids:
+            d_ident = str(rng.choice(legit_ids))
+        f_dark = rng.random() < dark_share / 2
+        arr = {}
+        for vid, home in ((f, f_home), (d_id, d_home)):
+            dep = t + rng.uniform(0, 6)
+            arr[vid] = dep + np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
+        meet = max(arr.values())  # the first to arrive waits for the other
+        sts = rng.uniform(*sts_h)
+        trip = _Trip(t, rv, v_m, dict(arr), meet, meet + sts, dark_h)
+        for vid, home, role in ((f, f_home, "foreign"), (d_id, d_home, "dprk")):
+            dark = d_dark if vid == d_id else False
+            ident = d_ident if vid == d_id else f
+            sts_dark = dark or (vid == f and f_dark)
+            arr[vid] = _trip_legs(rows, rng, trip, vid, home, role, dark, ident, sts_dark)
+        t = max(arr.values()) + rng.uniform(24, 96)
+        for vid, home, role in ((f, f_home, "foreign"), (d_id, d_home, "dprk")):
+            _leg(rows, vid, role, arr[vid], t, home, home, True, vid, "port")
+
+
 def synthetic_tracks(
     rng: np.random.Generator,
     *,
@@ -127,85 +246,7 @@ def synthetic_tracks(
     rows: list = []
     legit_ids = [f"L{i}" for i in range(n_legit)]
     for vid in legit_ids:
-        t = rng.uniform(0, 12)
-        port = _port(rng)
-        _leg(rows, vid, "legit", 0.0, t, port, port, True, vid, "port")
-        while t < T:
-            far = (rng.uniform(30, 300) * NM_M, rng.uniform(-300, 300) * NM_M)
-            d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
-            _leg(rows, vid, "legit", t, t + d, port, far, True, vid, "transit")
-            t += d
-            port = _port(rng)
-            d = np.hypot(far[0] - port[0], far[1] - port[1]) / v_m
-            _leg(rows, vid, "legit", t, t + d, far, port, True, vid, "transit")
-            t += d
-            stay = rng.uniform(4, 24)
-            _leg(rows, vid, "legit", t, t + stay, port, port, True, vid, "port")
-            t += stay
+        _legit_ship(rows, rng, vid, T, v_m)
     for i in range(n_pairs):
-        f, d_id = f"F{i}", f"D{i}"
-        f_home = _port(rng)
-        d_home = _port(rng)
-        t = rng.uniform(0, 48)
-        _leg(rows, f, "foreign", 0.0, t, f_home, f_home, True, f, "port")
-        _leg(rows, d_id, "dprk", 0.0, t, d_home, d_home, True, d_id, "port")
-        while t < T:
-            rv = (rng.uniform(40, 200) * NM_M, rng.uniform(-250, 250) * NM_M)
-            d_dark = rng.random() < dark_share
-            d_ident = d_id
-            if not d_dark and rng.random() < spoof_share and legit_ids:
-                d_ident = str(rng.choice(legit_ids))
-            f_dark = rng.random() < dark_share / 2
-            arr = {}
-            for vid, home in ((f, f_home), (d_id, d_home)):
-                dep = t + rng.uniform(0, 6)
-                arr[vid] = dep + np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
-            meet = max(arr.values())  # the first to arrive waits for the other
-            sts = rng.uniform(*sts_h)
-            end_sts = meet + sts
-            for vid, home, role in ((f, f_home, "foreign"), (d_id, d_home, "dprk")):
-                dark = d_dark if vid == d_id else False
-                ident = d_ident if vid == d_id else f
-                dep = arr[vid] - np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
-                wait0 = arr[vid]
-                _leg(rows, vid, role, t, dep, home, home, True, vid, "port")
-                # dark ships switch off once ~60 nm out (fraction of the leg), and back on there
-                fr = min(60.0 * NM_M / max(rv[0] - home[0], 1.0), 0.5) if dark else 0.0
-                mid = (home[0] + fr * (rv[0] - home[0]), home[1] + fr * (rv[1] - home[1]))
-                t_mid = dep + fr * (wait0 - dep)
-                if fr > 0:
-                    _leg(rows, vid, role, dep, t_mid, home, mid, True, vid, "transit")
-                _leg(rows, vid, role, t_mid, wait0, mid, rv, not dark, ident, "transit")
-                if meet > wait0:
-                    _leg(rows, vid, role, wait0, meet, rv, rv, not dark, ident, "wait")
-                sts_dark = dark or (vid == f and f_dark)
-                _leg(rows, vid, role, meet, end_sts, rv, rv, not sts_dark, ident, "sts")
-                back = end_sts + np.hypot(rv[0] - home[0], rv[1] - home[1]) / v_m
-                want_dark_h = rng.uniform(*dark_h)
-                if dark and back - dep < want_dark_h:  # linger dark before returning
-                    linger = want_dark_h - (back - dep)
-                    _leg(rows, vid, role, end_sts, end_sts + linger, rv, rv, False, ident, "wait")
-                    back += linger
-                    t_b = end_sts + linger
-                else:
-                    t_b = end_sts
-                t_on = back - fr * (back - t_b)
-                _leg(rows, vid, role, t_b, t_on, rv, mid, not dark, ident, "transit")
-                if fr > 0:
-                    _leg(rows, vid, role, t_on, back, mid, home, True, vid, "transit")
-                arr[vid] = back
-            t = max(arr.values()) + rng.uniform(24, 96)
-            for vid, home in ((f, f_home), (d_id, d_home)):
-                _leg(
-                    rows,
-                    vid,
-                    "foreign" if vid == f else "dprk",
-                    arr[vid],
-                    t,
-                    home,
-                    home,
-                    True,
-                    vid,
-                    "port",
-                )
+        _smuggling_pair(rows, rng, i, T, v_m, legit_ids, dark_share, spoof_share, sts_h, dark_h)
     return pd.DataFrame(rows, columns=list(TRACK_COLUMNS))

@@ -110,6 +110,120 @@ def _transfers(t: pd.DataFrame, geo: FeedGeography, max_m: float) -> pd.DataFram
     return out[cols]
 
 
+def _loitering(
+    t: pd.DataFrame,
+    speed: np.ndarray,
+    geography: FeedGeography,
+    loiter_speed_kn: float,
+    loiter_min_h: float,
+    loiter_min_shore_nm: float,
+) -> pd.DataFrame:
+    """Runs of slow legs, with their time-weighted mean distance to shore and position."""
+    slow = (speed < loiter_speed_kn) & (t["dur_h"].to_numpy() > 0)
+    r = _runs(t, slow)
+    r["w_shore"] = r["shore_nm"] * r["dur_h"]
+    r["w_x"], r["w_y"] = r["mid_x"] * r["dur_h"], r["mid_y"] * r["dur_h"]
+    r["w_on"] = r["ais_on"].astype(float) * r["dur_h"]
+    g = r.groupby("run").agg(
+        vessel=("vessel", "first"),
+        start_h=("t0_h", "min"),
+        end_h=("t1_h", "max"),
+        dur=("dur_h", "sum"),
+        w_shore=("w_shore", "sum"),
+        w_x=("w_x", "sum"),
+        w_y=("w_y", "sum"),
+        w_on=("w_on", "sum"),
+        activities=("activity", lambda a: "+".join(sorted(set(a)))),
+    )
+    g["duration_h"] = g["end_h"] - g["start_h"]
+    d = g["dur"].where(g["dur"] > 0, 1.0)
+    g["distance_to_shore_nm"] = g["w_shore"] / d
+    g["ais_on_share"] = g["w_on"] / d
+    lon, lat = geography.to_lonlat((g["w_x"] / d).to_numpy(), (g["w_y"] / d).to_numpy())
+    g["lon"], g["lat"] = np.asarray(lon), np.asarray(lat)
+    g = g[(g["duration_h"] >= loiter_min_h) & (g["distance_to_shore_nm"] >= loiter_min_shore_nm)]
+    return g[
+        [
+            "vessel",
+            "start_h",
+            "end_h",
+            "duration_h",
+            "lon",
+            "lat",
+            "distance_to_shore_nm",
+            "activities",
+            "ais_on_share",
+        ]
+    ].reset_index(drop=True)
+
+
+def _dark_periods(t: pd.DataFrame, geography: FeedGeography) -> pd.DataFrame:
+    """AIS-off runs, dropping runs spent entirely in port, with where they start and end."""
+    r = _runs(t, ~t["ais_on"].to_numpy() & (t["dur_h"].to_numpy() > 0))
+    r["at_sea"] = r["activity"] != "port"
+    g = r.groupby("run").agg(
+        vessel=("vessel", "first"),
+        role=("role", "first"),
+        start_h=("t0_h", "min"),
+        end_h=("t1_h", "max"),
+        at_sea=("at_sea", "any"),
+        x0=("x0_m", "first"),
+        y0=("y0_m", "first"),
+        x1=("x1_m", "last"),
+        y1=("y1_m", "last"),
+    )
+    g = g[g["at_sea"]]
+    g["duration_h"] = g["end_h"] - g["start_h"]
+    for end, (xc, yc) in (("start", ("x0", "y0")), ("end", ("x1", "y1"))):
+        lon, lat = geography.to_lonlat(g[xc].to_numpy(), g[yc].to_numpy())
+        g[f"lon_{end}"], g[f"lat_{end}"] = np.asarray(lon), np.asarray(lat)
+        g[f"distance_{end}_nm"] = np.asarray(
+            geography.distance_to_coast_nm_xy(g[xc].to_numpy(), g[yc].to_numpy()), float
+        )
+    return g[
+        [
+            "vessel",
+            "role",
+            "start_h",
+            "end_h",
+            "duration_h",
+            "lon_start",
+            "lat_start",
+            "lon_end",
+            "lat_end",
+            "distance_start_nm",
+            "distance_end_nm",
+        ]
+    ].reset_index(drop=True)
+
+
+def _spoofing(t: pd.DataFrame) -> pd.DataFrame:
+    """Runs of AIS-on legs broadcasting someone else's identity."""
+    r = _runs(
+        t,
+        t["ais_on"].to_numpy() & (t["identity"] != t["vessel"]).to_numpy(),
+        key_cols=("vessel", "identity"),
+    )
+    g = r.groupby("run").agg(
+        vessel=("vessel", "first"),
+        identity=("identity", "first"),
+        start_h=("t0_h", "min"),
+        end_h=("t1_h", "max"),
+    )
+    g["duration_h"] = g["end_h"] - g["start_h"]
+    return g.reset_index(drop=True)
+
+
+def _sts_periods(t: pd.DataFrame) -> pd.DataFrame:
+    """Runs of waiting at or lying alongside at a rendezvous."""
+    r = _runs(t, t["activity"].isin(["wait", "sts"]).to_numpy())
+    return (
+        r.groupby("run")
+        .agg(vessel=("vessel", "first"), start_h=("t0_h", "min"), end_h=("t1_h", "max"))
+        .reset_index(drop=True)
+    )
+
+
 def ground_truth(
     tracks: pd.DataFrame,
     geography: FeedGeography,
@@ -147,105 +261,13 @@ def ground_truth(
     t["shore_nm"] = shore
     t["mid_x"], t["mid_y"] = mid_x, mid_y
     out: dict[str, pd.DataFrame] = {"transfers": _transfers(t, geography, transfer_max_m)}
-
-    # loitering: slow legs, time-weighted mean distance to shore over the run
-    slow = (speed < loiter_speed_kn) & (t["dur_h"].to_numpy() > 0)
-    r = _runs(t, slow)
-    r["w_shore"] = r["shore_nm"] * r["dur_h"]
-    r["w_x"], r["w_y"] = r["mid_x"] * r["dur_h"], r["mid_y"] * r["dur_h"]
-    r["w_on"] = r["ais_on"].astype(float) * r["dur_h"]
-    g = r.groupby("run").agg(
-        vessel=("vessel", "first"),
-        start_h=("t0_h", "min"),
-        end_h=("t1_h", "max"),
-        dur=("dur_h", "sum"),
-        w_shore=("w_shore", "sum"),
-        w_x=("w_x", "sum"),
-        w_y=("w_y", "sum"),
-        w_on=("w_on", "sum"),
-        activities=("activity", lambda a: "+".join(sorted(set(a)))),
+    out["loitering"] = _loitering(
+        t, speed, geography, loiter_speed_kn, loiter_min_h, loiter_min_shore_nm
     )
-    g["duration_h"] = g["end_h"] - g["start_h"]
-    d = g["dur"].where(g["dur"] > 0, 1.0)
-    g["distance_to_shore_nm"] = g["w_shore"] / d
-    g["ais_on_share"] = g["w_on"] / d
-    lon, lat = geography.to_lonlat((g["w_x"] / d).to_numpy(), (g["w_y"] / d).to_numpy())
-    g["lon"], g["lat"] = np.asarray(lon), np.asarray(lat)
-    g = g[(g["duration_h"] >= loiter_min_h) & (g["distance_to_shore_nm"] >= loiter_min_shore_nm)]
-    out["loitering"] = g[
-        [
-            "vessel",
-            "start_h",
-            "end_h",
-            "duration_h",
-            "lon",
-            "lat",
-            "distance_to_shore_nm",
-            "activities",
-            "ais_on_share",
-        ]
-    ].reset_index(drop=True)
-
-    # dark periods: AIS-off runs, dropping runs spent entirely in port
-    r = _runs(t, ~t["ais_on"].to_numpy() & (t["dur_h"].to_numpy() > 0))
-    r["at_sea"] = r["activity"] != "port"
-    g = r.groupby("run").agg(
-        vessel=("vessel", "first"),
-        role=("role", "first"),
-        start_h=("t0_h", "min"),
-        end_h=("t1_h", "max"),
-        at_sea=("at_sea", "any"),
-        x0=("x0_m", "first"),
-        y0=("y0_m", "first"),
-        x1=("x1_m", "last"),
-        y1=("y1_m", "last"),
-    )
-    g = g[g["at_sea"]]
-    g["duration_h"] = g["end_h"] - g["start_h"]
-    for end, (xc, yc) in (("start", ("x0", "y0")), ("end", ("x1", "y1"))):
-        lon, lat = geography.to_lonlat(g[xc].to_numpy(), g[yc].to_numpy())
-        g[f"lon_{end}"], g[f"lat_{end}"] = np.asarray(lon), np.asarray(lat)
-        g[f"distance_{end}_nm"] = np.asarray(
-            geography.distance_to_coast_nm_xy(g[xc].to_numpy(), g[yc].to_numpy()), float
-        )
-    out["dark"] = g[
-        [
-            "vessel",
-            "role",
-            "start_h",
-            "end_h",
-            "duration_h",
-            "lon_start",
-            "lat_start",
-            "lon_end",
-            "lat_end",
-            "distance_start_nm",
-            "distance_end_nm",
-        ]
-    ].reset_index(drop=True)
+    out["dark"] = _dark_periods(t, geography)
     dk = out["dark"]
     ok = gap_rule.qualifies(dk["duration_h"], dk["distance_start_nm"], dk["distance_end_nm"])
     out["gaps"] = dk[ok].reset_index(drop=True)
-
-    # spoofing: AIS-on legs broadcasting someone else's identity
-    r = _runs(
-        t,
-        t["ais_on"].to_numpy() & (t["identity"] != t["vessel"]).to_numpy(),
-        key_cols=("vessel", "identity"),
-    )
-    g = r.groupby("run").agg(
-        vessel=("vessel", "first"),
-        identity=("identity", "first"),
-        start_h=("t0_h", "min"),
-        end_h=("t1_h", "max"),
-    )
-    g["duration_h"] = g["end_h"] - g["start_h"]
-    out["spoofing"] = g.reset_index(drop=True)
-
-    r = _runs(t, t["activity"].isin(["wait", "sts"]).to_numpy())
-    out["sts_periods"] = (
-        r.groupby("run")
-        .agg(vessel=("vessel", "first"), start_h=("t0_h", "min"), end_h=("t1_h", "max"))
-        .reset_index(drop=True)
-    )
+    out["spoofing"] = _spoofing(t)
+    out["sts_periods"] = _sts_periods(t)
     return out

@@ -9,12 +9,17 @@ belongs here, so that a file that validates also runs.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.errors import Problem, UserError, suggest
+from sim.scenarios.yaml_reader import Marks
 from sim.units import NM_M
+
+if TYPE_CHECKING:  # schema.py imports this module to check relations while validating
+    from sim.scenarios.schema import Scenario
 
 __all__ = ["consistency_problems", "check_relations", "Located"]
 
@@ -23,7 +28,7 @@ Located = list[tuple[Path_, str]]
 """(key path, message) pairs."""
 
 
-def consistency_problems(scenario: Any) -> Located:
+def consistency_problems(scenario: Scenario) -> Located:
     """Relations within a scenario that the model relies on (no theater needed)."""
     found: Located = []
     if scenario.warmup_days >= scenario.duration_days:
@@ -77,7 +82,7 @@ def consistency_problems(scenario: Any) -> Located:
     return found
 
 
-def _outside(bbox: tuple[float, float, float, float], points: Any) -> str:
+def _outside(bbox: tuple[float, float, float, float], points: Iterable[tuple[float, float]]) -> str:
     """A message when a [lon, lat] point lies outside the theater's box, else ''."""
     lon0, lat0, lon1, lat1 = bbox
     for lon, lat in points:
@@ -89,7 +94,7 @@ def _outside(bbox: tuple[float, float, float, float], points: Any) -> str:
     return ""
 
 
-def check_relations(scenario: Any, marks: Any, file: str) -> list[Problem]:
+def check_relations(scenario: Scenario, marks: Marks, file: str) -> list[Problem]:
     """Checks against the theater: names exist, areas are water, aircraft reach their areas."""
     from sim.geo import load_theater
     from sim.geo.additions import with_places_and_areas
@@ -176,7 +181,7 @@ def check_relations(scenario: Any, marks: Any, file: str) -> list[Problem]:
     return problems
 
 
-def locate(marks: Any, loc: Path_, default_file: str) -> tuple[str, int | None, int | None]:
+def locate(marks: Marks, loc: Path_, default_file: str) -> tuple[str, int | None, int | None]:
     """The mark of ``loc`` or of its nearest located ancestor."""
     for n in range(len(loc), -1, -1):
         if loc[:n] in marks:

@@ -64,3 +64,28 @@ def test_to_trajectories_gives_one_movingpandas_trajectory_per_vessel(tracks):
     lon, lat = GEO.to_lonlat(first["x0_m"], first["y0_m"])
     assert traj.get_start_location().x == pytest.approx(float(lon))
     assert traj.get_start_time() == pd.Timestamp("2018-06-01") + pd.Timedelta(hours=first["t0_h"])
+
+
+def test_per_leg_lines_carry_the_leg_columns_and_per_vessel_lines_the_dark_hours(tracks):
+    legs = tracks_gdf(tracks, GEO.to_lonlat, per="leg")
+    assert {"start_h", "end_h", "ais_on", "identity", "activity"} <= set(legs.columns)
+    assert not {"x0_m", "t0_h"} & set(legs.columns)
+    assert all(len(g.coords) == 2 for g in legs.geometry)
+    vessels = tracks_gdf(tracks, GEO.to_lonlat).set_index("vessel")
+    dark = tracks.assign(h=tracks["t1_h"] - tracks["t0_h"])[~tracks["ais_on"]]
+    want = dark.groupby("vessel")["h"].sum()
+    for v, h in want.items():
+        assert vessels.loc[v, "dark_h"] == pytest.approx(h)
+    assert (vessels["legs"] == tracks.groupby("vessel").size()).all()
+
+
+def test_tracks_gdf_refuses_an_unknown_grouping(tracks):
+    with pytest.raises(ValueError, match="per must be 'vessel' or 'leg'"):
+        tracks_gdf(tracks, GEO.to_lonlat, per="day")
+
+
+def test_events_keep_their_own_time_column_when_they_have_one():
+    ev = pd.DataFrame({"t_h": [1.0], "kind": ["seizure"], "lon": [124.0], "lat": [30.0]}).assign(
+        time=[pd.Timestamp("2020-05-05")]
+    )
+    assert events_gdf(ev, "2018-01-01")["time"].iloc[0] == pd.Timestamp("2020-05-05")

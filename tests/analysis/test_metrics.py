@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.metrics import HEADLINE_METRICS, summarise_run
+from sim.analysis.metrics import HEADLINE_METRICS, UN_CAP_BBL_PER_YEAR, cargo_balance, summarise_run
 from sim.analysis.stats import wilson_interval
 from sim.units import BBL_PER_TONNE_PRODUCTS, HOURS_PER_YEAR
 
@@ -133,3 +133,38 @@ def test_wilson_interval_covers_the_true_proportion_at_its_level():
     ks = rng.binomial(50, 0.3, size=4000)
     cover = np.mean([lo <= 0.3 <= hi for lo, hi in (wilson_interval(k, 50) for k in ks)])
     assert 0.93 < cover < 0.97
+
+
+def test_cargo_balance_is_zero_when_every_tonne_is_accounted_for():
+    v = pd.DataFrame(
+        {
+            "cargo_t": [100.0, 100.0, 100.0],
+            "delivered_t": [100.0, 0.0, 40.0],
+            "seized_t": [0.0, 100.0, 0.0],
+            "returned_t": [0.0, 0.0, 50.0],
+            "in_transit_t": [0.0, 0.0, 0.0],
+        }
+    )
+    assert cargo_balance(v).tolist() == [0.0, 0.0, 10.0]  # 10 t of the third are unaccounted
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(*[st.floats(0, 1e4)] * 4), min_size=1, max_size=20))
+def test_cargo_balance_adds_up_the_four_destinations(rows):
+    d, s, r, t = (np.array(c) for c in zip(*rows, strict=True))
+    v = pd.DataFrame(
+        {
+            "cargo_t": d + s + r + t,
+            "delivered_t": d,
+            "seized_t": s,
+            "returned_t": r,
+            "in_transit_t": t,
+        }
+    )
+    assert np.allclose(cargo_balance(v), 0.0, atol=1e-9)
+    assert cargo_balance(v.assign(cargo_t=v["cargo_t"] + 1.0)) == pytest.approx(np.ones(len(v)))
+
+
+def test_the_un_cap_is_half_a_million_barrels_and_headline_metrics_are_unique():
+    assert UN_CAP_BBL_PER_YEAR == 500_000.0
+    assert len(set(HEADLINE_METRICS)) == len(HEADLINE_METRICS)

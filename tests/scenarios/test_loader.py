@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim.scenarios import ScenarioError, load_scenario
+from sim.scenarios import Problem, ScenarioError, apply_overrides, load_scenario, scenario_hash
 from sim.scenarios.docs import render_reference
+from sim.scenarios.loader import MAX_EXTENDS_DEPTH
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -170,3 +173,141 @@ def test_reference_page_is_generated_from_the_schema():
     assert shipped == text, (
         "docs/scenarios.md is stale: run `sanctions-sim schema --markdown > docs/scenarios.md`"
     )
+
+
+# ---------------------------------------------------------------- overrides, one rule at a time
+def set_fails(data: dict, item: str) -> Problem:
+    with pytest.raises(ScenarioError) as exc:
+        apply_overrides(data, [item])
+    (p,) = exc.value.problems
+    assert p.file.startswith("--set ") and p.line is None  # located at the argument, not a line
+    return p
+
+
+def test_an_override_needs_a_key_path_and_an_equals_sign():
+    assert "expected key.path=value" in set_fails({}, "traffic.vessels").message
+    assert "expected a key path" in set_fails({}, "=3").message
+    assert "expected a key path" in set_fails({}, "traffic..vessels=3").message
+
+
+def test_an_override_into_a_list_names_the_problem():
+    data = {"assets": [{"name": "us_p8"}, {"name": "ddg"}]}
+    assert (
+        "index 2 out of range (the list has 2 items)" in set_fails(data, "assets.2.count=1").message
+    )
+    p = set_fails(data, "assets.us_p9.count=1")
+    assert "no item named 'us_p9'" in p.message and "Did you mean 'us_p8'" in p.message
+    assert apply_overrides(data, ["assets.-1.count=7"])["assets"][1]["count"] == 7
+
+
+def test_an_override_cannot_descend_into_a_value():
+    p = set_fails({"traffic": {"vessels": 5}}, "traffic.vessels.count=1")
+    assert "traffic.vessels is a value, not a section" in p.message
+
+
+def test_an_override_creates_the_sections_it_needs_and_later_ones_win():
+    out = apply_overrides({}, ["rules.blockade=true", "rules.blockade=false", "x.y.z=1"])
+    assert out == {"rules": {"blockade": False}, "x": {"y": {"z": 1}}}
+
+
+def test_an_override_value_with_a_repeated_key_is_refused():
+    assert "a" in set_fails({}, "rules={a: 1, a: 2}").message
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), st.integers(-99, 99), max_size=6),
+    st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+    st.integers(-99, 99),
+)
+def test_an_override_changes_exactly_the_key_it_names(section, key, value):
+    data = {"traffic": dict(section), "name": "s"}
+    out = apply_overrides(data, [f"traffic.{key}={value}"])
+    assert out["traffic"][key] == value
+    assert {k: v for k, v in out["traffic"].items() if k != key} == {
+        k: v for k, v in section.items() if k != key
+    }
+    assert out["name"] == "s" and data["traffic"] == section  # the input is left alone
+
+
+def test_a_bad_override_value_is_reported_at_its_set_argument(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path, overrides=["assets.p8.speed_kn=-1"])
+    (p,) = exc.value.problems
+    assert p.file == "--set assets.p8.speed_kn=-1" and p.path == "assets.0.speed_kn"
+    assert "(unit: kn)" in p.message
+
+
+def test_a_dict_source_is_loaded_like_a_file(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(MINIMAL)
+    from_dict = load_scenario(data)
+    assert from_dict == load_scenario(write(tmp_path, MINIMAL))
+    assert data == yaml.safe_load(MINIMAL)  # not modified
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario({**data, "traffic": {"vesels": 5}})
+    (p,) = exc.value.problems
+    assert p.file == "<dict>" and "Did you mean 'vessels'" in p.message
+
+
+def test_a_warm_up_as_long_as_the_run_is_located(tmp_path):
+    text = MINIMAL + "duration_days: 10\nwarmup_days: 10\n"
+    (p,) = problems(write(tmp_path, text))
+    assert p.path == "warmup_days" and p.line == MINIMAL.count("\n") + 2
+
+
+def test_theater_checks_can_be_skipped(tmp_path):
+    text = MINIMAL.replace("[Nampo]", "[Atlantis]")
+    assert "unknown place 'Atlantis'" in problems(write(tmp_path, text))[0].message
+    assert load_scenario(write(tmp_path, text), check_theater=False).programs[0].dprk_ports == (
+        "Atlantis",
+    )
+
+
+def test_extends_refuses_cycles_folders_and_bad_values(tmp_path):
+    write(tmp_path, "extends: b.yaml\nname: a\n", "a.yaml")
+    write(tmp_path, "extends: a.yaml\nname: b\n", "b.yaml")
+    assert "circular 'extends'" in problems(tmp_path / "a.yaml")[0].message
+    (tmp_path / "sub").mkdir()
+    assert (
+        "is a folder" in problems(write(tmp_path, "extends: sub\nname: c\n", "c.yaml"))[0].message
+    )
+    (p,) = problems(write(tmp_path, "extends: [a.yaml]\nname: d\n", "d.yaml"))
+    assert "expected the file name of the scenario to extend" in p.message and p.line == 1
+
+
+def test_extends_depth_is_limited(tmp_path):
+    write(tmp_path, MINIMAL, "s0.yaml")
+    for i in range(1, MAX_EXTENDS_DEPTH + 2):
+        write(tmp_path, f"extends: s{i - 1}.yaml\nname: s{i}\n", f"s{i}.yaml")
+    assert load_scenario(tmp_path / f"s{MAX_EXTENDS_DEPTH}.yaml").name == f"s{MAX_EXTENDS_DEPTH}"
+    (p,) = problems(tmp_path / f"s{MAX_EXTENDS_DEPTH + 1}.yaml")
+    assert "MAX_EXTENDS_DEPTH" in p.message
+
+
+def test_a_child_adds_new_named_items_after_the_parents(tmp_path):
+    write(tmp_path, MINIMAL, "base.yaml")
+    extra = (
+        "extends: base.yaml\nassets:\n  - name: ddg\n    kind: warship\n    base: Sasebo\n"
+        "    strategy: {kind: random, areas: [ecs_patrol]}\n"
+    )
+    s = load_scenario(write(tmp_path, extra, "child.yaml"))
+    assert [a.name for a in s.assets] == ["p8", "ddg"]
+
+
+def test_the_hash_ignores_key_order_and_follows_overrides(tmp_path):
+    a = load_scenario(write(tmp_path, MINIMAL, "a.yaml"))
+    lines = MINIMAL.split("traffic:")
+    reordered = (
+        "traffic:"
+        + lines[1].split("programs:")[0]
+        + lines[0]
+        + "programs:"
+        + lines[1].split("programs:")[1]
+    )
+    b = load_scenario(write(tmp_path, reordered, "b.yaml"))
+    assert scenario_hash(a) == scenario_hash(b)
+    c = load_scenario(tmp_path / "a.yaml", overrides=["traffic.vessels=6"])
+    assert scenario_hash(c) != scenario_hash(a)

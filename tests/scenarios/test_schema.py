@@ -7,7 +7,15 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from sim.scenarios import AssetGroup, Program, Scenario, Sensor, apply_overrides, scenario_hash
+from sim.scenarios import (
+    AssetGroup,
+    Program,
+    Scenario,
+    Sensor,
+    Strategy,
+    apply_overrides,
+    scenario_hash,
+)
 from sim.scenarios.schema import param
 from sim.units import HOURS_PER_YEAR
 
@@ -76,3 +84,60 @@ def test_overrides_reach_list_items_by_name_and_parse_values_as_yaml():
     assert out["assets"][0]["count"] == 3 and out["traffic"]["vessels"] == [1, 2]
     assert data["assets"][0]["count"] == 1  # the input is not modified
     json.dumps(out)  # still plain data
+
+
+def test_a_scenario_built_directly_checks_its_relations_itself():
+    """Outside the loader the model reports relations in one message, key path first."""
+    with pytest.raises(ValidationError, match=r"warmup_days: a warm-up shorter than the run"):
+        Scenario(name="s", description="d", duration_days=10, warmup_days=10)
+    # the loader says it checks them (and locates each one), so the model leaves them to it
+    s = Scenario.model_validate(
+        {"name": "s", "description": "d", "duration_days": 10, "warmup_days": 10},
+        context={"relations_checked_by_loader": True},
+    )
+    assert s.warmup_days == 10
+
+
+PATROL = Strategy(kind="random", areas=("ecs_patrol",))
+
+
+def test_the_repr_is_one_line_that_counts_what_the_scenario_holds():
+    s = Scenario(
+        name="s",
+        description="d",
+        programs=(Program(name="oil"), Program(name="coal", commodity="coal")),
+        assets=(
+            AssetGroup(name="ddg", kind="warship", count=3, base="Sasebo", strategy=PATROL),
+            AssetGroup(name="p8", kind="aircraft", count=2, base="Kadena", strategy=PATROL),
+        ),
+    )
+    text = repr(s)
+    assert "\n" not in text and len(text) < 200
+    assert "2 programs" in text and "5 assets in 2 groups" in text and "365 days" in text
+
+
+def test_the_optimise_section_is_not_part_of_the_hash_or_the_dump():
+    base = {"name": "s", "description": "d"}
+    plain = Scenario.model_validate(base)
+    with_opt = Scenario.model_validate({**base, "optimize": {"candidates": {"areas": ["a"]}}})
+    assert with_opt.optimize is not None
+    assert scenario_hash(plain) == scenario_hash(with_opt)
+    assert "optimize" not in with_opt.model_dump()
+
+
+def test_start_date_is_a_calendar_date_and_bad_dates_are_refused():
+    import datetime
+
+    s = Scenario.model_validate({"name": "s", "description": "d", "start_date": "2017-01-01"})
+    assert s.start_date == datetime.date(2017, 1, 1)
+    with pytest.raises(ValidationError, match="start_date"):
+        Scenario.model_validate({"name": "s", "description": "d", "start_date": "2017-13-01"})
+
+
+def test_the_json_schema_names_every_section_and_forbids_unknown_keys():
+    schema = Scenario.model_json_schema()
+    props = schema["properties"]
+    for key in ("traffic", "programs", "assets", "coordination", "rules", "pursuit"):
+        assert key in props
+    assert schema.get("additionalProperties") is False
+    assert set(schema["required"]) == {"name", "description"}

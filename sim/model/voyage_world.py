@@ -6,7 +6,8 @@ Kept apart from the voyage process itself so that neither ``smugglers`` nor its 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import simpy
@@ -14,7 +15,9 @@ import simpy
 if TYPE_CHECKING:
     from sim.model.context import EventLog
     from sim.model.smugglers import IllicitVessel
-    from sim.scenarios.schema import Program
+    from sim.model.smugglers import Voyage
+    from sim.model.streams import Streams
+    from sim.scenarios.schema import Program, Scenario
 
 __all__ = ["VoyageWorld"]
 
@@ -27,11 +30,17 @@ class VoyageWorld(Protocol):
 
     env: simpy.Environment
     illicit: dict[str, IllicitVessel]
+    scenario: Scenario
+    streams: Streams
 
     @property
     def log(self) -> EventLog: ...
 
-    def start_voyage(self, program: Program) -> None: ...
+    def start_voyage(self, program: Program, reship_of: Voyage | None = None) -> None: ...
+
+    def at(self, t_h: float, fn: Callable[..., Any], *args: Any) -> None: ...
+
+    def call_at_port(self, v: IllicitVessel, xy: Any) -> bool: ...
 
     def place_xy(self, name: str) -> np.ndarray: ...
 

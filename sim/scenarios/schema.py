@@ -14,6 +14,7 @@ import datetime
 
 from pydantic import Field, ValidationInfo, model_validator
 
+from sim.scenarios.actors_schema import Designation, Designations, StateCooperation
 from sim.scenarios.base import Frozen, Name, param
 from sim.scenarios.cell_schema import Classification, Coordination, Pursuit, Rules
 from sim.scenarios.optimize_schema import Optimize
@@ -31,6 +32,9 @@ __all__ = [
     "Classification",
     "Rules",
     "Pursuit",
+    "StateCooperation",
+    "Designation",
+    "Designations",
     "Frozen",
     "param",
 ]
@@ -74,6 +78,7 @@ class Scenario(Frozen):
     traffic: Traffic = Field(default_factory=Traffic)
     programs: tuple[Program, ...] = Field((), description="Illicit supply programs.")
     assets: tuple[AssetGroup, ...] = Field((), description="Allied patrol asset groups.")
+    designations: Designations = Field(default_factory=Designations)
     coordination: Coordination = Field(default_factory=Coordination)
     classification: Classification = Field(default_factory=Classification)
     rules: Rules = Field(default_factory=Rules)

@@ -61,12 +61,7 @@ def summarise_run(
         int(oc.get("diverted", 0)),
         int(oc.get("disrupted", 0)),
     )
-    cargo_end = float(ended["cargo_t"].sum()) if n_end else 0.0
-    denied = 0.0
-    if n_end:
-        denied = float(ended["seized_t"].sum()) + float(
-            ended.loc[ended["outcome"] == "disrupted", "returned_t"].sum()
-        )
+    cargo_end, denied = _cargo_denied(ended)
     ev = events[events["t_h"] >= warmup_h] if len(events) else events
     kinds = ev["kind"].value_counts() if len(ev) else pd.Series(dtype=int)
     petro = v[(v["commodity"] == "petroleum")] if len(v) else v
@@ -78,7 +73,7 @@ def summarise_run(
     air = assets[assets["kind"] == "aircraft"] if len(assets) else assets
     ship_h = float(ships["underway_h"].sum()) if len(ships) else 0.0
     air_h = float(air["underway_h"].sum()) if len(air) else 0.0
-    public = sat_sts = air_sts_sightings = 0
+    public = sat_sts = air_sts_sightings = jpn_sts = 0
     if len(ev) and len(v):
         sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
         det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
@@ -89,8 +84,18 @@ def summarise_run(
         air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
         air_sts = det[det["asset"].isin(air_ids) & (det["activity"] == "sts")]
         air_sts_sightings = len(air_sts.drop_duplicates(["asset", "voyage"]))
+        jpn_ids = assets.loc[assets["nation"] == "JPN", "asset"] if len(assets) else []
+        in_progress = det[det["asset"].isin(jpn_ids) & (det["activity"] == "sts")]
+        jpn_sts = int(in_progress["voyage"].nunique())
     # transfers halted because the smugglers saw an allied asset (not those abandoned because the
     # partner was late, nor those called off because a partner was taken or boarded)
+    port_kinds = ev["kind"].isin(["seizure", "vessel_detained"]) if len(ev) else []
+    in_port = (
+        int((port_kinds & ev["reason"].astype(str).str.startswith("port_state")).sum())
+        if len(ev)
+        else 0
+    )
+    detained = int(kinds.get("vessel_detained", 0))
     halted = (
         float(((ev["kind"] == "transfer_aborted") & (ev["reason"] == "halted_on_sighting")).sum())
         if len(ev)
@@ -119,8 +124,12 @@ def summarise_run(
         "halted_transfers": halted,
         "detections_public": float(public),
         "sts_seen_by_satellite_per_year": sat_sts / years,
+        "sts_seen_by_japan_per_year": jpn_sts / years,
         "halted_transfers_per_year": halted / years,
         "seizures_per_year": (seized + diverted) / years,
+        "detentions_per_year": detained / years,
+        "seizures_and_detentions_per_year": (seized + diverted + detained) / years,
+        "port_state_share": _ratio(in_port, seized + diverted + detained),
         "sts_sightings_per_sortie": _ratio(
             air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0
         ),
@@ -133,6 +142,24 @@ def summarise_run(
         "patrol_hours_per_interception": _ratio(ship_h + air_h, seized + diverted),
         "years": years,
     }
+
+
+def _cargo_denied(ended: pd.DataFrame) -> tuple[float, float]:
+    """(cargo of ended shipments, cargo of theirs denied), tonnes.
+
+    A shipment is its first voyage and its re-attempts (``shipment`` column); its cargo is
+    denied when its last attempt so far was seized, diverted or disrupted, so a cargo that a
+    re-attempt delivered is not denied. Without re-attempts this is the voyages' own sum.
+    """
+    if not len(ended):
+        return 0.0, 0.0
+    last = ended
+    if "shipment" in ended and "attempt" in ended:
+        last = ended.sort_values("attempt").drop_duplicates("shipment", keep="last")
+    denied = float(last["seized_t"].sum()) + float(
+        last.loc[last["outcome"] == "disrupted", "returned_t"].sum()
+    )
+    return float(last["cargo_t"].sum()), denied
 
 
 def cargo_balance(voyages: pd.DataFrame) -> np.ndarray:

@@ -434,6 +434,7 @@ class VoyageRunner:
             return t_arr
         if v.phase in ("deliver", "run"):
             carrier = v.taker if v.phase == "deliver" else v.giver
+            assert carrier is not None  # make_vessels created both vessels of a transfer
             if not carrier.dprk and m.call_at_port(carrier, m.pos(carrier)):
                 # port-state control at the foreign port of delivery: the cargo is seized
                 v.seized_t += carrier.cargo_t

@@ -89,12 +89,9 @@ def summarise_run(
         jpn_sts = int(in_progress["voyage"].nunique())
     # transfers halted because the smugglers saw an allied asset (not those abandoned because the
     # partner was late, nor those called off because a partner was taken or boarded)
-    port_kinds = ev["kind"].isin(["seizure", "vessel_detained"]) if len(ev) else []
-    in_port = (
-        int((port_kinds & ev["reason"].astype(str).str.startswith("port_state")).sum())
-        if len(ev)
-        else 0
-    )
+    # share of seizures, diversions and detentions (events, after the warm-up) made in port
+    taken = ev[ev["kind"].isin(["seizure", "diversion", "vessel_detained"])] if len(ev) else ev
+    in_port = int(taken["reason"].astype(str).str.startswith("port_state").sum()) if len(ev) else 0
     detained = int(kinds.get("vessel_detained", 0))
     halted = (
         float(((ev["kind"] == "transfer_aborted") & (ev["reason"] == "halted_on_sighting")).sum())
@@ -129,7 +126,7 @@ def summarise_run(
         "seizures_per_year": (seized + diverted) / years,
         "detentions_per_year": detained / years,
         "seizures_and_detentions_per_year": (seized + diverted + detained) / years,
-        "port_state_share": _ratio(in_port, seized + diverted + detained),
+        "port_state_share": _ratio(in_port, len(taken)),
         "sts_sightings_per_sortie": _ratio(
             air_sts_sightings, float(air["sorties"].sum()) if len(air) else 0.0
         ),

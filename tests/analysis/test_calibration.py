@@ -114,3 +114,35 @@ def test_share_intervals_stay_within_zero_and_one():
     reps = pd.DataFrame({"error": "", t.metric: np.array([0.9, 1.0, 1.0])})
     row = compare_to_targets(reps, t.scenario, targets=(t,)).iloc[0]
     assert 0.0 <= row["ci_low"] and row["ci_high"] == 1.0
+
+
+def test_port_state_share_is_a_share_of_the_taking_events():
+    """Numerator and denominator come from the same events, so the share stays in [0, 1]."""
+    from sim.analysis.metrics import summarise_run
+
+    events = pd.DataFrame(
+        {
+            "t_h": [1.0, 2.0, 3.0, 0.5],
+            "kind": ["seizure", "vessel_detained", "diversion", "vessel_detained"],
+            "reason": ["port_state_watchlist", "port_state_reported", "flag_refused", "x"],
+            "voyage": [0, 1, 2, 3],
+            "asset": ["", "", "a#0", ""],
+            "activity": ["", "", "", ""],
+        }
+    )
+    voyages = pd.DataFrame(
+        {
+            "voyage": [0, 1, 2],
+            "counted": [True, True, True],
+            "outcome": ["seized", "delivered", "diverted"],
+            "commodity": ["petroleum"] * 3,
+            "cargo_t": [1.0, 1.0, 1.0],
+            "delivered_t": [0.0, 1.0, 0.0],
+            "seized_t": [1.0, 0.0, 1.0],
+            "returned_t": [0.0, 0.0, 0.0],
+            "sts_detected": [False] * 3,
+        }
+    )
+    assets = pd.DataFrame(columns=["asset", "kind", "nation", "underway_h", "sorties"], dtype=float)
+    s = summarise_run(voyages, events, assets, duration_h=8760.0, warmup_h=1.0)
+    assert s["port_state_share"] == pytest.approx(2 / 3)

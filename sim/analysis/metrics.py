@@ -41,7 +41,7 @@ def _ratio(a: float, b: float) -> float:
 def _settled(v: pd.DataFrame) -> tuple[int, dict[str, int], float, float]:
     """Voyages whose outcome is settled: their count, outcome counts, cargo and cargo denied.
 
-    Denied cargo is what was seized plus what disrupted voyages carried home.
+    Cargo and denial are counted per shipment (``_cargo_denied``).
     """
     ended = v[v["outcome"] != "in_transit"] if len(v) else v
     n_end = len(ended)
@@ -49,10 +49,8 @@ def _settled(v: pd.DataFrame) -> tuple[int, dict[str, int], float, float]:
         return 0, {"seized": 0, "diverted": 0, "disrupted": 0}, 0.0, 0.0
     oc = ended["outcome"].value_counts()
     counts = {k: int(oc.get(k, 0)) for k in ("seized", "diverted", "disrupted")}
-    denied = float(ended["seized_t"].sum()) + float(
-        ended.loc[ended["outcome"] == "disrupted", "returned_t"].sum()
-    )
-    return n_end, counts, float(ended["cargo_t"].sum()), denied
+    cargo_end, denied = _cargo_denied(ended)
+    return n_end, counts, cargo_end, denied
 
 
 def _deliveries(v: pd.DataFrame) -> tuple[int, float, float]:
@@ -75,21 +73,28 @@ def _patrol_effort(assets: pd.DataFrame) -> tuple[float, float, float]:
     return ship_h, air_h, sorties
 
 
-def _sightings(ev: pd.DataFrame, v: pd.DataFrame, assets: pd.DataFrame) -> tuple[int, int, int]:
+def _sightings(
+    ev: pd.DataFrame, v: pd.DataFrame, assets: pd.DataFrame
+) -> tuple[int, int, int, int]:
     """What the allies saw of counted voyages.
 
-    Voyages seen by non-satellite assets, transfers imaged by satellites, and (aircraft,
-    voyage) pairs of transfers seen in progress from the air.
+    Voyages seen by non-satellite assets, transfers imaged by satellites, (aircraft, voyage)
+    pairs of transfers seen in progress from the air, and voyages whose transfer Japan's
+    assets saw in progress.
     """
     if not (len(ev) and len(v)):
-        return 0, 0, 0
+        return 0, 0, 0, 0
     sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
     det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
     public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
     sat_sts = int(det.loc[det["asset"].isin(sats) & (det["activity"] == "sts"), "voyage"].nunique())
     air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
     air_sts = det[det["asset"].isin(air_ids) & (det["activity"] == "sts")]
-    return public, sat_sts, len(air_sts.drop_duplicates(["asset", "voyage"]))
+    jpn_ids = assets.loc[assets["nation"] == "JPN", "asset"] if len(assets) else []
+    jpn_sts = int(
+        det.loc[det["asset"].isin(jpn_ids) & (det["activity"] == "sts"), "voyage"].nunique()
+    )
+    return public, sat_sts, len(air_sts.drop_duplicates(["asset", "voyage"])), jpn_sts
 
 
 def summarise_run(
@@ -115,9 +120,13 @@ def summarise_run(
     sts_started = int(kinds.get("transfer_start", 0))
     sts_det = int(v["sts_detected"].sum()) if len(v) else 0
     ship_h, air_h, sorties = _patrol_effort(assets)
-    public, sat_sts, air_sts_sightings = _sightings(ev, v, assets)
+    public, sat_sts, air_sts_sightings, jpn_sts = _sightings(ev, v, assets)
     # transfers halted because the smugglers saw an allied asset (not those abandoned because the
     # partner was late, nor those called off because a partner was taken or boarded)
+    # share of seizures, diversions and detentions (events, after the warm-up) made in port
+    taken = ev[ev["kind"].isin(["seizure", "diversion", "vessel_detained"])] if len(ev) else ev
+    in_port = int(taken["reason"].astype(str).str.startswith("port_state").sum()) if len(ev) else 0
+    detained = int(kinds.get("vessel_detained", 0))
     halted = (
         float(((ev["kind"] == "transfer_aborted") & (ev["reason"] == "halted_on_sighting")).sum())
         if len(ev)
@@ -143,8 +152,12 @@ def summarise_run(
         "halted_transfers": halted,
         "detections_public": float(public),
         "sts_seen_by_satellite_per_year": sat_sts / years,
+        "sts_seen_by_japan_per_year": jpn_sts / years,
         "halted_transfers_per_year": halted / years,
         "seizures_per_year": (seized + diverted) / years,
+        "detentions_per_year": detained / years,
+        "seizures_and_detentions_per_year": (seized + diverted + detained) / years,
+        "port_state_share": _ratio(in_port, len(taken)),
         "sts_sightings_per_sortie": _ratio(air_sts_sightings, sorties),
         "detections_public_per_year": public / years,
         "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
@@ -155,6 +168,24 @@ def summarise_run(
         "patrol_hours_per_interception": _ratio(ship_h + air_h, seized + diverted),
         "years": years,
     }
+
+
+def _cargo_denied(ended: pd.DataFrame) -> tuple[float, float]:
+    """(cargo of ended shipments, cargo of theirs denied), tonnes.
+
+    A shipment is its first voyage and its re-attempts (``shipment`` column); its cargo is
+    denied when its last attempt so far was seized, diverted or disrupted, so a cargo that a
+    re-attempt delivered is not denied. Without re-attempts this is the voyages' own sum.
+    """
+    if not len(ended):
+        return 0.0, 0.0
+    last = ended
+    if "shipment" in ended and "attempt" in ended:
+        last = ended.sort_values("attempt").drop_duplicates("shipment", keep="last")
+    denied = float(last["seized_t"].sum()) + float(
+        last.loc[last["outcome"] == "disrupted", "returned_t"].sum()
+    )
+    return float(last["cargo_t"].sum()), denied
 
 
 def cargo_balance(voyages: pd.DataFrame) -> np.ndarray:

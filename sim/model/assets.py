@@ -16,6 +16,7 @@ import numpy as np
 import simpy
 
 from sim.errors import UserError
+from sim.model import enforcement
 from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, intercept_time_h, legs_along
 from sim.model.records import EventKind as K
@@ -221,7 +222,14 @@ def _account(a: Asset, t_from: float, t_to: float, on_station: bool) -> None:
 
 
 def asset_process(m: PatrolWorld, a: Asset) -> ProcessGenerator:
-    """The life of one asset: sorties or patrols, interrupted by tasking."""
+    """The life of one asset: sorties or patrols, interrupted by tasking.
+
+    A group with a later ``active_from`` date stays at base, untaskable, until that date.
+    """
+    start_h = enforcement.hours_from_start(m.scenario, a.group.active_from)
+    if start_h > m.env.now:
+        a.state = "inactive"
+        yield from _uninterrupted(m.env, start_h)
     if a.kind == "satellite":
         yield from _satellite(m, a)
     elif a.kind == "aircraft":

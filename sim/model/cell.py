@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Protocol
 
+from sim.model import enforcement
 from sim.model.assets import Acquired, Asset, Dispatch
 from sim.model.context import RunContext
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
@@ -73,6 +74,7 @@ class Cell:
         self.assets = assets
         self.pursued = tasking.pursued
         self.hands_off = tasking.hands_off
+        self.reported_vessels = tasking.reported
         self._reported: dict[tuple[str, str], float] = {}
 
     def start(self) -> None:
@@ -92,6 +94,8 @@ class Cell:
             return
         self._reported[key] = now
         a.suspects += 1
+        if ref.legit < 0:
+            self.reported_vessels.add(ref.vid)
         self.log(
             K.SUSPECT_REPORT,
             vessel=ref.vid,
@@ -126,11 +130,12 @@ class Cell:
         ):
             return
         co = self.scenario.coordination
+        shared = enforcement.shared_picture_now(self.scenario, self.env.now)
         best, best_t = None, math.inf
         for a in self.assets:
             if not (a.boards and a.state == "patrol"):
                 continue
-            if not co.shared_picture and nation != _CELL and a.group.nation != nation:
+            if not shared and nation != _CELL and a.group.nation != nation:
                 continue
             ax, ay = self.asset_pos(a)
             t_arr = math.hypot(x - ax, y - ay) / (a.group.speed_kn * NM_M)
@@ -152,7 +157,7 @@ class Cell:
                 a.kind == "aircraft"
                 and a.group.strategy.kind == "cued"
                 and a.state == "base"
-                and (co.shared_picture or a.group.nation == nation)
+                and (shared or a.group.nation == nation)
             ):
                 a.process.interrupt(Dispatch(ref, x, y, t_seen))
                 break

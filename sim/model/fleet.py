@@ -9,11 +9,12 @@ the world a voyage process sees (``sim.model.smugglers.VoyageWorld``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from sim.model import enforcement
 from sim.model.context import RunContext
 from sim.model.kinds import Tasking
 from sim.model.records import TRACK_COLUMNS
@@ -43,6 +44,8 @@ class Register:
         self.scenario = ctx.scenario
         self._at = ctx.at
         self.pursued = tasking.pursued
+        self._ctx = ctx
+        self._reported = tasking.reported
         self._vessel_counter = {"F": 0, "D": 0}
         self.illicit: dict[str, IllicitVessel] = {}
         self.active_illicit: dict[str, IllicitVessel] = {}
@@ -83,7 +86,13 @@ class Register:
 
     def _retire_if_home(self, v: IllicitVessel, version: int) -> None:
         if v.track.version == version and v.active:  # else re-planned (held, released) since
+            if not v.dprk:  # a foreign vessel calls at its home port: port-state control
+                self.call_at_port(v, v.home_xy)
             self.retire(v)
+
+    def call_at_port(self, v: IllicitVessel, xy: Any) -> bool:
+        """Port-state control as ``v`` calls at the port at ``xy`` (``enforcement``)."""
+        return enforcement.call_at_port(self._ctx, self._reported, v, xy)
 
     def pos(self, v: IllicitVessel) -> tuple[float, float]:
         """Position of an illicit vessel now."""
@@ -142,7 +151,9 @@ class Smugglers:
         self.scenario = ctx.scenario
         self.streams = ctx.streams
         self.log = ctx.log
+        self.at = ctx.at
         self.next_dusk_h = ctx.next_dusk_h
+        self.call_at_port = register.call_at_port
         self.place_xy = sea.place_xy
         self.site = sea.site
         self.route_xy = sea.route_xy
@@ -164,22 +175,33 @@ class Smugglers:
             arrivals = self.streams.get(f"program/{program.name}/arrivals")
             self.env.process(voyage_source(self, program, arrivals))
 
-    def start_voyage(self, program: Program) -> None:
+    def start_voyage(self, program: Program, reship_of: Voyage | None = None) -> None:
         """Begin one voyage of a program (called by the program's Poisson source).
 
         The k-th voyage of a program draws its plan from its own stream
         (``program/<name>/voyage/<k>``) and its reactions to allied action from another
         (``.../react``): a voyage's plan never depends on what patrols did to earlier ones.
+        A re-attempt of a lost shipment (``reship_of``) carries the same cargo and draws from
+        ``<stream of the first attempt>/reship/<attempt>``.
         """
-        k = self._program_voyages.get(program.name, 0)
-        self._program_voyages[program.name] = k + 1
-        rng = self.streams.get(f"program/{program.name}/voyage/{k}")
+        if reship_of is None:
+            k = self._program_voyages.get(program.name, 0)
+            self._program_voyages[program.name] = k + 1
+            stream = f"program/{program.name}/voyage/{k}"
+        else:
+            stream = f"{reship_of.stream}/reship/{reship_of.attempt + 1}"
+        rng = self.streams.get(stream)
         method = "sts" if rng.random() < program.sts_share else "direct"
         cargo = float(rng.uniform(*program.cargo_t))
         counted = self.env.now >= self.scenario.warmup_days * 24.0
+        if reship_of is not None:
+            cargo, counted = reship_of.cargo_t, reship_of.counted
         voyage = Voyage(len(self.voyages), program, method, self.env.now, cargo, counted)
+        voyage.stream = stream
+        if reship_of is not None:
+            voyage.shipment, voyage.attempt = reship_of.shipment, reship_of.attempt + 1
+        else:
+            voyage.shipment = voyage.vid
         self.voyages.append(voyage)
-        voyage.runner = VoyageRunner(
-            self, voyage, rng, self.streams.get(f"program/{program.name}/voyage/{k}/react")
-        )
+        voyage.runner = VoyageRunner(self, voyage, rng, self.streams.get(f"{stream}/react"))
         voyage.process = self.env.process(voyage.runner.run())

@@ -46,6 +46,7 @@ def decide(
     flag: str,
     dprk_bound: bool,
     rng: np.random.Generator,
+    in_blockade_zone: bool = True,
 ) -> Decision:
     """Apply the interdiction rules at the interception point.
 
@@ -57,19 +58,27 @@ def decide(
         flag: flag of the intercepted vessel ('PRK', 'stateless', ...).
         dprk_bound: True if the vessel is bound to or from a DPRK port.
         rng: the intercepted vessel's interdiction stream.
+        in_blockade_zone: True inside the declared blockade zone
+            (``sim.model.enforcement.in_blockade_zone``); outside it a blockade stops nobody
+            and the ordinary rules apply.
     """
     escalation = False
     if dprk_zone:
         if not rules.enter_dprk_zones:
             return Decision("break_off", R.DPRK_WATERS)
         escalation = True
-    if rules.blockade and dprk_bound:
+    if rules.blockade and dprk_bound and in_blockade_zone:
         return Decision("board", R.BLOCKADE_STOP, escalation=True)
+    coop = rules.states.get(state)
     if zone == "territorial":
         if state in rules.allied_states or state in rules.cooperating_states:
             return Decision("board", R.ALLIED_TERRITORIAL, escalation)
         if state == "PRK":
             return Decision("board", R.DPRK_TERRITORIAL, escalation)
+        # the coastal state itself may act on the allied report (UNSCR 2397, domain.md §2)
+        if coop is not None and coop.territorial_action_probability > 0.0:
+            if rng.random() < coop.territorial_action_probability:
+                return Decision("board", R.COASTAL_STATE_ACTS, escalation)
         return Decision("release", R.NO_JURISDICTION, escalation)
     # contiguous zone, EEZ and high seas: freedom of navigation, flag-state consent needed
     if state in rules.cooperating_states and zone in ("contiguous", "eez") and flag == state:
@@ -78,10 +87,13 @@ def decide(
         return Decision("release", R.OBSERVE_ONLY, escalation)
     if flag == "stateless":
         return Decision("board", R.STATELESS, escalation)
-    p = rules.consent_probability.get(flag, rules.default_consent_probability)
-    if (
-        p <= 0.0
-    ):  # a state that never consents (DPRK, and China/Russia when opposed) does not direct either
+    flag_state = rules.states.get(flag)
+    p = (
+        flag_state.flag_consent_probability
+        if flag_state is not None
+        else rules.consent_probability.get(flag, rules.default_consent_probability)
+    )
+    if p <= 0.0:  # a state that never consents (DPRK; China/Russia when opposed) never directs
         return Decision("release", R.FLAG_REFUSES_ALL, escalation)
     if rng.random() < p:
         return Decision("board", R.FLAG_CONSENTED, escalation)

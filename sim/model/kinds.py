@@ -41,3 +41,5 @@ class Tasking:
 
     pursued: set[str] = field(default_factory=set)
     hands_off: dict[str, float] = field(default_factory=dict)
+    reported: set[str] = field(default_factory=set)
+    """Illicit vessel ids some allied asset reported as suspect (port states act on them)."""

@@ -17,6 +17,7 @@ import shapely
 
 from sim.errors import UserError
 from sim.geo.theater import sample_points_in_polygon
+from sim.model import enforcement
 from sim.model.assets import Asset, Dispatch, asset_process
 from sim.model.context import RunContext
 from sim.model.interdiction import decide
@@ -105,6 +106,7 @@ class Patrols:
         self.theater = ctx.theater
         self.streams = ctx.streams
         self.log = ctx.log
+        self._ctx = ctx
         self.waters = waters
         self.place_xy = waters.place_xy
         self.area_polygon = waters.area_polygon
@@ -115,7 +117,7 @@ class Patrols:
         self.contact = truth.contact
         self.target_available = truth.target_available
         self.target_pos = truth.target_pos
-        self.publish_sensor = referee.publish_sensor
+        self._publish_sensor = referee.publish_sensor
         self.observed = referee.observed
         self.satellite_pass = referee.satellite_pass
         self._settle_contacts = referee.settle_contacts
@@ -126,6 +128,15 @@ class Patrols:
         self.assets = assets
         self.escalations = 0
         self.false_positive_boardings = 0
+
+    def publish_sensor(self, a: Asset) -> None:
+        """An asset has a new plan: the referee schedules its detections.
+
+        Each entry of the plan into DPRK-claimed waters becomes an escalation incident (any
+        scenario).
+        """
+        enforcement.watch_claimed_waters(self._ctx, a)
+        self._publish_sensor(a)
 
     def build(self) -> None:
         """Build every group's assets and start their processes."""
@@ -236,6 +247,8 @@ class Patrols:
             flag="legit" if v is None else v.flag,
             dprk_bound=False if v is None else v.dprk_bound,
             rng=self.streams.get(f"interdiction/{ref.vid}"),
+            in_blockade_zone=rules.blockade
+            and enforcement.in_blockade_zone(self.area_polygon, rules, xy, z),
         )
         voyage_id = -1 if v is None else v.voyage.vid
         self.log(
@@ -276,7 +289,7 @@ class Patrols:
             # delivers (nor hands its cargo over) until it is seized or released
             self._tell_voyage(v, Held(v.vid, self.env.now + rules.boarding_duration_h))
             yield self.env.timeout(rules.boarding_duration_h)
-            if v.cargo_t > 0 or v.watchlisted or rules.blockade:
+            if v.cargo_t > 0 or v.watchlisted or d.reason == R.BLOCKADE_STOP:
                 self._take(v, "seized", a, xy, d.reason)
             else:
                 self.log(

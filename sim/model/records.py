@@ -106,7 +106,8 @@ EVENT_KINDS: dict[str, str] = {
     ),
     EventKind.FALSE_POSITIVE_BOARDING: "A legitimate vessel was intercepted and boarded.",
     EventKind.ESCALATION: (
-        "Action inside DPRK-claimed waters or a blockade stop: an escalation incident."
+        "An allied asset entered DPRK-claimed waters, acted inside them, or made a blockade "
+        "stop: an escalation incident."
     ),
     EventKind.SORTIE_START: "An aircraft takes off or a ship leaves port for patrol.",
     EventKind.SORTIE_END: "An aircraft lands or a ship returns to port.",
@@ -151,6 +152,10 @@ class Reason:
     FLAG_REFUSED_DIRECTED = "flag_refused_directed_to_port"
     FLAG_REFUSED = "flag_refused"
     NOTHING_FOUND = "nothing_found"
+    COASTAL_STATE_ACTS = "coastal_state_acts"
+    PORT_STATE_WATCHLIST = "port_state_watchlist"
+    PORT_STATE_REPORTED = "port_state_reported"
+    ENTERED_DPRK_WATERS = "entered_dprk_waters"
 
 
 REASONS: dict[str, str] = {
@@ -184,6 +189,18 @@ REASONS: dict[str, str] = {
     Reason.FLAG_REFUSED_DIRECTED: "The flag state refused boarding but directed it to port.",
     Reason.FLAG_REFUSED: "The flag state refused consent.",
     Reason.NOTHING_FOUND: "Boarded, no cargo and not designated: released.",
+    Reason.COASTAL_STATE_ACTS: (
+        "In another state's territorial sea: that state acted on the allied report "
+        "(rules.states territorial_action_probability)."
+    ),
+    Reason.PORT_STATE_WATCHLIST: "Designated vessel inspected and detained by the port state.",
+    Reason.PORT_STATE_REPORTED: (
+        "Vessel reported by allied assets during its voyage, inspected and detained by the "
+        "port state."
+    ),
+    Reason.ENTERED_DPRK_WATERS: (
+        "An allied asset entered DPRK-claimed waters (territorial sea or 50 nm military zone)."
+    ),
 }
 """Every value the ``reason`` column takes ('' when the event has none)."""
 
@@ -276,6 +293,8 @@ VOYAGE_COLUMNS: dict[str, str] = {
     "sts_detected": "True if the transfer was detected while in progress.",
     "relocations": "Times the transfer was moved to another area.",
     "counted": "True if the voyage started after the warm-up (metrics use counted voyages only).",
+    "shipment": "Voyage number of the shipment's first attempt (re-attempts share it).",
+    "attempt": "0 for a shipment's first voyage; 1, 2, ... for re-attempts after a loss.",
 }
 
 ASSET_COLUMNS: dict[str, str] = {
@@ -299,7 +318,8 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "disruption_rate": "disrupted / voyages ended (aborted because allies were present).",
     "denial_rate": "(seized + diverted + disrupted) / voyages ended.",
     "cargo_denied_share": (
-        "Cargo seized, diverted or returned by disruption / cargo loaded on ended voyages."
+        "Cargo of shipments whose last attempt was seized, diverted or disrupted / cargo of "
+        "ended shipments (a cargo a re-attempt delivered is not denied)."
     ),
     "sts_transfers": "Transfers completed or started at sea.",
     "sts_detected_in_progress": "Transfers detected while the two ships were alongside.",
@@ -318,8 +338,15 @@ SUMMARY_COLUMNS: dict[str, str] = {
         "Voyages with an illicit vessel detected by an aircraft or warship (cf. public notices)."
     ),
     "sts_seen_by_satellite_per_year": "Voyages whose transfer was imaged by a satellite, per year.",
+    "sts_seen_by_japan_per_year": (
+        "Voyages whose transfer a Japanese aircraft or ship saw in progress, per year (cf. "
+        "Japan's public notices)."
+    ),
     "halted_transfers_per_year": "halted_transfers, annualised.",
     "seizures_per_year": "Seizures and diversions, annualised.",
+    "detentions_per_year": "Empty vessels detained (in port or at sea), annualised.",
+    "seizures_and_detentions_per_year": "Seizures, diversions and detentions, annualised.",
+    "port_state_share": "Share of seizures and detentions made by port-state control.",
     "sts_sightings_per_sortie": "Transfers seen in progress by aircraft, per aircraft sortie.",
     "detections_public_per_year": "detections_public, annualised.",
     "false_positive_boardings": "Legitimate vessels boarded.",

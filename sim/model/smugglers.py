@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.model import enforcement
+from sim.model.causes import Boarded, Held, Observed, Released, VoyageCause
 from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, legs_along
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
+from sim.model.watchlist import listing
 from sim.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -39,45 +42,6 @@ __all__ = [
     "Released",
     "voyage_source",
 ]
-
-
-@dataclass(frozen=True)
-class Observed:
-    """Interrupt cause: an allied asset was seen close by (the smugglers may halt)."""
-
-    asset: str
-    vessel: str
-
-
-@dataclass(frozen=True)
-class Boarded:
-    """Interrupt cause: one of the voyage's vessels was seized or diverted."""
-
-    vessel: str
-    action: str  # "seized" or "diverted"
-
-
-@dataclass(frozen=True)
-class Held:
-    """Interrupt cause: one of the voyage's vessels is being boarded until ``until_h``.
-
-    It stops where it is and nothing that needs it (the meeting, the transfer, the delivery)
-    happens until it is seized or released.
-    """
-
-    vessel: str
-    until_h: float
-
-
-@dataclass(frozen=True)
-class Released:
-    """Interrupt cause: a boarded vessel was released (nothing found)."""
-
-    vessel: str
-
-
-VoyageCause = Observed | Boarded | Held | Released
-"""Interrupt causes a voyage process reacts to."""
 
 
 @dataclass(eq=False)
@@ -170,6 +134,12 @@ class Voyage:
     process: simpy.Process | None = None
     runner: Any = None
     phase: str = "approach"
+    shipment: int = -1
+    """Voyage number of the shipment's first attempt (re-attempts share it)."""
+    attempt: int = 0
+    """0 for the first attempt at a shipment, 1, 2, ... for re-attempts."""
+    stream: str = ""
+    """Name of the voyage's random stream (re-attempts derive theirs from it)."""
 
     @property
     def vessels(self) -> list[IllicitVessel]:
@@ -212,6 +182,8 @@ class Voyage:
             "sts_detected": self.sts_detected,
             "relocations": self.relocations,
             "counted": self.counted,
+            "shipment": self.shipment,
+            "attempt": self.attempt,
         }
 
 
@@ -265,14 +237,23 @@ class VoyageRunner:
 
         def vessel(dprk: bool, role: str, place: str) -> IllicitVessel:
             dark = rng.random() < (p.dprk_dark_probability if dprk else p.foreign_dark_probability)
+            eventually = rng.random() < (
+                p.dprk_watchlisted_probability if dprk else p.foreign_watchlisted_probability
+            )
+            status = listing(
+                eventually,
+                m.scenario.designations,
+                m.scenario.start_date,
+                m.env.now,
+                m.streams.get(f"{v.stream}/designation/{role}"),
+            )
             return IllicitVessel(
                 vid=m.new_vessel_id("D" if dprk else "F"),
                 role=role,
                 dprk=dprk,
                 voyage=v,
                 flag="PRK" if dprk else foreign_flag,
-                watchlisted=rng.random()
-                < (p.dprk_watchlisted_probability if dprk else p.foreign_watchlisted_probability),
+                watchlisted=status.watchlisted,
                 spoofed=(not dark) and rng.random() < p.spoof_probability,
                 dark=dark,
                 dprk_bound=dprk or v.method == "direct",
@@ -338,7 +319,10 @@ class VoyageRunner:
             xy=v.giver.home_xy,
             cargo_t=v.cargo_t,
         )
-        next_h = self.plan_approach() if v.method == "sts" else self.plan_direct()
+        if enforcement.detained_on_departure(m, v):
+            next_h = env.now
+        else:
+            next_h = self.plan_approach() if v.method == "sts" else self.plan_direct()
         while v.phase != "done":
             try:
                 yield env.timeout(max(0.0, next_h - env.now))
@@ -349,6 +333,7 @@ class VoyageRunner:
             if vessel.active and not vessel.seized:
                 # vessels sail home after the voyage is settled; the referee still sees them
                 m.retire_later(vessel)
+        enforcement.schedule_reship(m, v)
 
     def plan_approach(self) -> float:
         """Both vessels sail to a rendezvous point; the earlier one waits; returns meeting time."""
@@ -449,6 +434,15 @@ class VoyageRunner:
             return t_arr
         if v.phase in ("deliver", "run"):
             carrier = v.taker if v.phase == "deliver" else v.giver
+            assert carrier is not None  # make_vessels created both vessels of a transfer
+            if not carrier.dprk and m.call_at_port(carrier, m.pos(carrier)):
+                # port-state control at the foreign port of delivery: the cargo is seized
+                v.seized_t += carrier.cargo_t
+                carrier.cargo_t = 0.0
+                v.settle("seized", now)
+                m.retire(carrier)
+                v.phase = "done"
+                return now
             v.delivered_t += carrier.cargo_t
             m.log(
                 K.DELIVERY,

@@ -6,15 +6,17 @@ Kept apart from the voyage process itself so that neither ``smugglers`` nor its 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import simpy
 
 if TYPE_CHECKING:
     from sim.model.context import EventLog
-    from sim.model.smugglers import IllicitVessel
-    from sim.scenarios.schema import Program
+    from sim.model.smugglers import IllicitVessel, Voyage
+    from sim.model.streams import Streams
+    from sim.scenarios.schema import Program, Scenario
 
 __all__ = ["VoyageWorld"]
 
@@ -28,14 +30,24 @@ class VoyageWorld(Protocol):
 
     env: simpy.Environment
     illicit: dict[str, IllicitVessel]
+    scenario: Scenario
+    streams: Streams
 
     @property
     def log(self) -> EventLog:
         """The run's event log (``RunContext.log``)."""
         ...
 
-    def start_voyage(self, program: Program) -> None:
-        """Begin one voyage of the program."""
+    def start_voyage(self, program: Program, reship_of: Voyage | None = None) -> None:
+        """Begin one voyage of the program (a re-attempt of ``reship_of`` when given)."""
+        ...
+
+    def at(self, t_h: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` at time ``t_h``."""
+        ...
+
+    def call_at_port(self, v: IllicitVessel, xy: Any) -> bool:
+        """Port-state control when ``v`` calls at a port: True when it is detained."""
         ...
 
     def place_xy(self, name: str) -> np.ndarray:

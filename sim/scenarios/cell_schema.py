@@ -6,8 +6,11 @@ unit, bounds, default and source.
 
 from __future__ import annotations
 
+import datetime
+
 from pydantic import Field
 
+from sim.scenarios.actors_schema import StateCooperation
 from sim.scenarios.base import Frozen, Probabilities, param
 
 __all__ = ["Coordination", "Classification", "Rules", "Pursuit"]
@@ -59,6 +62,12 @@ class Coordination(Frozen):
         le=24 * 14,
         description="An asset does not report the same vessel again within this time (it is still "
         "the same contact).",
+    )
+    shared_picture_from: datetime.date | None = Field(
+        None,
+        description="With shared_picture: the date the cell starts work (before it, each nation "
+        "acts on its own detections). None: from the start.",
+        json_schema_extra={"source": "domain.md §5: the ECC was set up in September 2018"},
     )
     watchlist: bool = Field(
         True, description="Designated vessels identified at once become suspects."
@@ -219,6 +228,21 @@ class Rules(Frozen):
     )
     cooperating_states: tuple[str, ...] = Field(
         (), description="Other coastal states (e.g. CHN, RUS) that allow boarding in their waters."
+    )
+    blockade_zone_areas: tuple[str, ...] = Field(
+        (),
+        description="With blockade: theater areas that, with DPRK-claimed waters (territorial "
+        "sea and the 50 nm military zone), make the declared blockade zone. Stops outside the "
+        "zone, and inside another state's territorial sea, follow the ordinary rules.",
+        json_schema_extra={"source": "domain.md §1.3 (approaches to Nampo), §8 (DPRK claims)"},
+    )
+    states: dict[str, StateCooperation] = Field(
+        default_factory=dict,
+        description="Cooperation of each named state (ISO alpha-3): inspection of designated "
+        "and reported vessels in its ports, action on allied reports in its territorial sea, "
+        "consent for its flag. States not named do none of these (their flag's consent comes "
+        "from consent_probability).",
+        json_schema_extra={"source": "domain.md §2, §4, §8 (values per scenario file)"},
     )
     enter_dprk_zones: bool = Field(
         False,

@@ -6,6 +6,7 @@ unit, bounds, default and source.
 
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -142,6 +143,12 @@ class AssetGroup(Frozen):
         "an asset only acts on its own nation's detections.",
     )
     count: int = param(1, unit="assets", ge=0, le=200, description="Number of identical assets.")
+    active_from: datetime.date | None = Field(
+        None,
+        description="First day the group patrols (a dated change of posture); before it the "
+        "group stays at base and takes no tasking. None: from the start.",
+        json_schema_extra={"source": "domain.md §5: e.g. allied flights began on 30 Apr 2018"},
+    )
     base: str | None = Field(
         None, description="Home port or air base (a place name). Not used by satellites."
     )

@@ -210,6 +210,24 @@ class Program(Frozen):
             "Chinese flags in Japan's cases; proportions are an assumption",
         },
     )
+    reship_delay_days: float = param(
+        14.0,
+        unit="days",
+        ge=0,
+        le=365,
+        description="A shipment whose voyage was halted, seized or diverted (or whose partners "
+        "never met) is attempted again this long after the voyage ended.",
+        source="assumption: demand for fuel in the DPRK does not vanish with one cargo",
+    )
+    max_reship_attempts: int = param(
+        0,
+        unit="attempts",
+        ge=0,
+        le=20,
+        description="Further attempts at a shipment after the first; 0: a lost cargo is not "
+        "replaced.",
+        source="assumption",
+    )
     max_wait_h: float = param(
         48.0,
         unit="h",

@@ -145,6 +145,8 @@ def check_relations(scenario: Scenario, marks: Marks, file: str) -> list[Problem
             area(base + ("rendezvous_areas", j), n)
     for j, n in enumerate(scenario.traffic.places or ()):
         place(("traffic", "places", j), n)
+    for j, n in enumerate(scenario.rules.blockade_zone_areas):
+        area(("rules", "blockade_zone_areas", j), n)
     for i, g in enumerate(scenario.assets):
         base = ("assets", i)
         if g.base is not None:

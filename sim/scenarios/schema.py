@@ -14,6 +14,7 @@ import datetime
 
 from pydantic import Field, ValidationInfo, model_validator
 
+from sim.scenarios.actors_schema import Designation, Designations, StateCooperation
 from sim.scenarios.base import Frozen, Name, param
 from sim.scenarios.cell_schema import Classification, Coordination, Pursuit, Rules
 from sim.scenarios.optimize_schema import Optimize
@@ -40,6 +41,9 @@ __all__ = [
     "PlaceSpec",
     "AreaSpec",
     "ReferenceTarget",
+    "StateCooperation",
+    "Designation",
+    "Designations",
     "Frozen",
     "param",
 ]
@@ -83,6 +87,7 @@ class Scenario(Frozen):
     traffic: Traffic = Field(default_factory=Traffic)
     programs: tuple[Program, ...] = Field((), description="Illicit supply programs.")
     assets: tuple[AssetGroup, ...] = Field((), description="Allied patrol asset groups.")
+    designations: Designations = Field(default_factory=Designations)
     coordination: Coordination = Field(default_factory=Coordination)
     classification: Classification = Field(default_factory=Classification)
     rules: Rules = Field(default_factory=Rules)

@@ -64,8 +64,13 @@ def boarded(korea):
 
 @pytest.fixture(scope="module")
 def blockade(korea):
-    """A blockade run: empty vessels are taken too (detentions)."""
-    d = small(duration_days=30, rules={"blockade": True, "enter_dprk_zones": True})
+    """A blockade run: empty vessels are taken too (detentions).
+
+    Its blockade zone is declared over the patrolled area (a blockade stops only inside its
+    zone), so that stops happen within a month.
+    """
+    rules = {"blockade": True, "enter_dprk_zones": True, "blockade_zone_areas": ["ecs_patrol"]}
+    d = small(duration_days=30, rules=rules)
     return run(load_scenario(d), seed=2, theater=korea, route_cache=ROUTES)
 
 

@@ -146,7 +146,9 @@ def test_more_patrols_intercept_more(korea):
 
 
 def test_blockade_counts_escalations(korea):
-    s = load_scenario(small(rules={"blockade": True, "enter_dprk_zones": True}))
+    # the blockade zone is declared over the patrolled area: a blockade stops only inside it
+    rules = {"blockade": True, "enter_dprk_zones": True, "blockade_zone_areas": ["ecs_patrol"]}
+    s = load_scenario(small(rules=rules))
     r = run(s, seed=2, theater=korea, route_cache=ROUTES)
     ev = r.events
     # every stop of a DPRK vessel is a blockade stop, hence an escalation incident

@@ -57,7 +57,7 @@ def _acted_on(r) -> set[int]:
     """Voyages some allied action touched (dispatch, interception, a halt caused by an asset)."""
     e = r.events
     hit = e["kind"].isin(ACTED) | ((e["kind"] == "transfer_aborted") & (e["asset"] != ""))
-    vessels = set(e.loc[hit, "vessel"])
+    vessels = set(e.loc[hit, "vessel"]) - {""}  # an asset entering DPRK waters acts on no one
     v = r.voyages
     touched = v["foreign_vessel"].isin(vessels) | v["dprk_vessel"].isin(vessels)
     return set(v.loc[touched, "voyage"]) | set(e.loc[hit & (e["voyage"] >= 0), "voyage"])

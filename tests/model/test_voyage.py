@@ -16,6 +16,7 @@ import simpy
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.smugglers import IllicitVessel, Observed, Voyage, VoyageRunner
+from sim.model.streams import Streams
 from sim.scenarios import load_scenario
 from sim.units import NM_M
 
@@ -32,6 +33,8 @@ class World:
 
     def __init__(self) -> None:
         self.env = simpy.Environment()
+        self.scenario = load_scenario({"name": "w", "description": "world"})
+        self.streams = Streams(1)
         self.illicit: dict[str, IllicitVessel] = {}
         self.events: list[tuple[float, str, str, str]] = []
         self.published: list[str] = []
@@ -41,8 +44,21 @@ class World:
         """Record (time, kind, reason, place)."""
         self.events.append((self.env.now, kind, f.get("reason", ""), f.get("place", "")))
 
-    def start_voyage(self, program) -> None:
+    def start_voyage(self, program, reship_of=None) -> None:
         """Not used: the test starts its one voyage itself."""
+
+    def at(self, t_h: float, fn, *args) -> None:
+        """Call ``fn`` at ``t_h``."""
+
+        def later():
+            yield self.env.timeout(t_h - self.env.now)
+            fn(*args)
+
+        self.env.process(later())
+
+    def call_at_port(self, v: IllicitVessel, xy) -> bool:
+        """No port-state control here: nobody is detained."""
+        return False
 
     def place_xy(self, name: str) -> np.ndarray:
         """The named point."""

@@ -1,0 +1,159 @@
+"""States as actors, port-state control, dated designations and claimed waters.
+
+Rules and decisions are pure functions, tested here without running the model.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.model.claimed_waters import SAMPLE_H, entry_times
+from sim.model.interdiction import decide
+from sim.model.port_state import inspection_probability
+from sim.model.records import Reason as R
+from sim.model.watchlist import listing
+from sim.scenarios.schema import Designation, Designations, Rules, StateCooperation
+
+COOP = StateCooperation(
+    port_inspection_probability=0.9,
+    reported_port_inspection_probability=0.5,
+    territorial_action_probability=1.0,
+    flag_consent_probability=1.0,
+)
+NONE = StateCooperation()
+RNG = np.random.default_rng(0)
+
+
+def d(rules, **kw):
+    args = dict(state="", zone="high_seas", dprk_zone=False, flag="PAN", dprk_bound=True, rng=RNG)
+    args.update(kw)
+    return decide(rules, **args)
+
+
+# ------------------------------------------------------------------ states as actors
+def test_a_cooperating_coastal_state_acts_on_reports_in_its_territorial_sea():
+    r = d(Rules(states={"CHN": COOP}), state="CHN", zone="territorial")
+    assert (r.action, r.reason) == ("board", R.COASTAL_STATE_ACTS)
+
+
+def test_an_opposed_coastal_state_leaves_the_suspect_alone():
+    r = d(Rules(states={"CHN": NONE}), state="CHN", zone="territorial")
+    assert (r.action, r.reason) == ("release", R.NO_JURISDICTION)
+
+
+def test_flag_consent_comes_from_the_state_when_it_is_named():
+    rules = Rules(states={"CHN": COOP}, consent_probability={"CHN": 0.0})
+    assert d(rules, flag="CHN").reason == R.FLAG_CONSENTED
+    opposed = Rules(states={"CHN": NONE}, consent_probability={"CHN": 1.0})
+    assert d(opposed, flag="CHN").reason == R.FLAG_REFUSES_ALL
+
+
+def test_port_inspection_depends_on_listing_and_reports():
+    rules = Rules(states={"KOR": COOP, "CHN": NONE})
+    p = inspection_probability
+    assert p(rules, "KOR", listed=True, reported=False) == 0.9
+    assert p(rules, "KOR", listed=False, reported=True) == 0.5
+    assert p(rules, "KOR", listed=True, reported=True) == 0.9
+    assert p(rules, "KOR", listed=False, reported=False) == 0.0
+    assert p(rules, "CHN", listed=True, reported=True) == 0.0
+    assert p(rules, "TWN", listed=True, reported=True) == 0.0  # a state not named does nothing
+    assert p(Rules(states={"PRK": COOP}), "PRK", listed=True, reported=True) == 0.0
+
+
+# ------------------------------------------------------------------ blockade zone
+def test_a_blockade_stops_only_inside_its_zone():
+    rules = Rules(blockade=True, high_seas_boarding=False)
+    assert d(rules, in_blockade_zone=True).reason == R.BLOCKADE_STOP
+    outside = d(rules, in_blockade_zone=False)
+    assert (outside.action, outside.reason, outside.escalation) == (
+        "release",
+        R.OBSERVE_ONLY,
+        False,
+    )
+
+
+# ------------------------------------------------------------------ dated designations
+TRANCHES = Designations(
+    tranches=(
+        Designation(date=datetime.date(2018, 2, 23), vessels=28),
+        Designation(date=datetime.date(2017, 11, 21), vessels=20),
+    ),
+    laundering_probability=1.0,
+    laundering_delay_days=30,
+)
+START = datetime.date(2017, 1, 1)
+
+
+def test_tranches_are_in_date_order_in_hours_from_the_start():
+    hours = [h for h, _ in TRANCHES.listed_since_h(START)]
+    assert hours == [(datetime.date(2017, 11, 21) - START).days * 24.0, 418 * 24.0]
+
+
+def test_no_vessel_is_listed_before_the_first_tranche():
+    for seed in range(50):
+        s = listing(True, TRANCHES, START, 24.0 * 100, np.random.default_rng(seed))
+        assert not s.watchlisted and not s.designated and s.listed_from_h > 24.0 * 100
+
+
+def test_a_listed_vessel_is_laundered_once_the_delay_has_passed():
+    day = (datetime.date(2018, 3, 1) - START).days * 24.0
+    later = (datetime.date(2018, 6, 1) - START).days * 24.0
+    early = [listing(True, TRANCHES, START, day, np.random.default_rng(s)) for s in range(100)]
+    late = [listing(True, TRANCHES, START, later, np.random.default_rng(s)) for s in range(100)]
+    # early: those of the Feb 2018 tranche are listed and not yet laundered
+    assert any(x.watchlisted for x in early)
+    assert all(x.laundered and not x.watchlisted for x in late)
+
+
+def test_both_tranches_are_drawn_in_proportion_to_their_size():
+    end = 24.0 * 800
+    since = [listing(True, TRANCHES, START, end, np.random.default_rng(s)) for s in range(400)]
+    first = sum(x.listed_from_h < 24.0 * 400 for x in since) / len(since)
+    assert abs(first - 20 / 48) < 0.08
+
+
+def test_takeover_puts_a_non_designated_vessel_on_the_voyage():
+    all_take = Designations(takeover_probability=1.0)
+    s = listing(True, all_take, START, 0.0, np.random.default_rng(1))
+    assert s.designated and s.replaced and not s.watchlisted
+
+
+def test_without_tranches_a_designated_vessel_is_listed_from_the_start():
+    s = listing(True, Designations(), START, 0.0, np.random.default_rng(1))
+    assert s.watchlisted and s.listed_from_h == -math.inf
+    assert not listing(False, Designations(), START, 0.0, np.random.default_rng(1)).watchlisted
+
+
+# ------------------------------------------------------------------ claimed waters
+def inside_right_half(x, y):
+    return np.asarray(x) > 0.0
+
+
+def test_a_plan_crossing_into_claimed_waters_is_one_entry_at_the_crossing():
+    legs = np.array([[0.0, 10.0, -5.0, 0.0, 1.0, 0.0]])  # x from -5 to +5 over 10 h
+    times = entry_times(legs, inside_right_half, from_h=0.0)
+    assert len(times) == 1 and 5.0 <= times[0] <= 5.0 + SAMPLE_H
+
+
+def test_no_entry_when_already_inside_or_never_inside():
+    inside = np.array([[0.0, 10.0, 1.0, 0.0, 1.0, 0.0]])
+    assert entry_times(inside, inside_right_half, from_h=0.0, was_inside=True) == []
+    outside = np.array([[0.0, 10.0, -20.0, 0.0, 1.0, 0.0]])
+    assert entry_times(outside, inside_right_half, from_h=0.0) == []
+
+
+@given(st.lists(st.integers(-10, 10).filter(bool).map(float), min_size=2, max_size=12))
+def test_sampled_entries_never_exceed_the_true_entries(xs):
+    """Each leg moves straight, so it enters at most once: when it starts out and ends in."""
+    t = np.arange(len(xs), dtype=float)
+    legs = np.array(
+        [[t[i], t[i] + 1, xs[i], 0.0, xs[i + 1] - xs[i], 0.0] for i in range(len(xs) - 1)]
+    )
+    n = len(entry_times(legs, inside_right_half, from_h=0.0, was_inside=xs[0] > 0.0))
+    true_entries = sum(1 for a, b in zip(xs, xs[1:], strict=False) if a <= 0.0 < b)
+    assert n <= true_entries

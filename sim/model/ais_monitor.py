@@ -34,7 +34,7 @@ a silence of ``min_gap_h``), and not again on a run it has already alerted.
 from __future__ import annotations
 
 import math
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -48,7 +48,7 @@ from sim.model.records import Reason as R
 from sim.monitoring.feed import FEED_COLUMNS, TRACK_COLUMNS, FeedConfig, simulate_feed
 from sim.units import NM_M
 
-__all__ = ["AisAlert", "AisWorld", "AisMonitor", "MONITOR_FEED", "legit_window"]
+__all__ = ["AisAlert", "LegitFeed", "AisMonitor", "MONITOR_FEED", "legit_window"]
 
 MONITOR_FEED = FeedConfig(report_interval_underway_s=300.0)
 """Reporting and reception of the monitor's feed: ``FeedConfig`` defaults (domain §6), with
@@ -132,20 +132,13 @@ class _Settings(Protocol):
     gap_min_shore_nm: float
 
 
-class AisWorld(Protocol):
-    """What the monitor needs from the model (``sim.model.engine.Model`` satisfies it)."""
+class LegitFeed(Protocol):
+    """What the monitor needs of legitimate traffic (``sim.model.traffic.LegitTraffic``)."""
 
-    env: simpy.Environment
-    theater: Any
     legit_legs: np.ndarray
     legit_ids: np.ndarray
     legit_dark: np.ndarray
     legit_max_dur_h: float
-
-    @property
-    def watchlist(self) -> Container[str]: ...
-
-    def ais_alert(self, alert: AisAlert) -> None: ...
 
 
 def legit_window(
@@ -240,7 +233,11 @@ class AisMonitor:
     """The cell's AIS picture and its detectors (one per run).
 
     Args:
-        world: the model (see ``AisWorld``).
+        env: the run's environment.
+        theater: the geography (``to_xy``/``to_lonlat``, distances to the coast, ``ports``).
+        traffic: the legitimate ships' legs.
+        watchlist: designated identities (a spoofed identity is not on it).
+        alert: where alerts go (the cell).
         settings: the scenario's coordination settings.
         rng: the monitor's own random stream (reception, phases, noise).
         full_feed: generate every legitimate ship's reports (slow; for tests).
@@ -249,14 +246,20 @@ class AisMonitor:
 
     def __init__(
         self,
-        world: AisWorld,
+        env: simpy.Environment,
+        theater: Any,
+        traffic: LegitFeed,
+        watchlist: Container[str],
+        alert: Callable[[AisAlert], None],
         settings: _Settings,
         rng: np.random.Generator,
         *,
         full_feed: bool = False,
         feed: FeedConfig = MONITOR_FEED,
     ) -> None:
-        self.world, self.co, self.rng = world, settings, rng
+        self.env, self.theater, self.traffic = env, theater, traffic
+        self.watchlist, self.alert = watchlist, alert
+        self.co, self.rng = settings, rng
         self.full_feed, self.feed_config = full_feed, feed
         self.buffer = pd.DataFrame({c: pd.Series(dtype=float) for c in FEED_COLUMNS})
         self.fed_until_h = 0.0
@@ -266,10 +269,10 @@ class AisMonitor:
         self._analysed_until_h = -math.inf
         self._anchorages: np.ndarray | None = None
         self._alerted_until: dict[tuple[str, str], float] = {}
-        legs = world.legit_legs
+        legs = traffic.legit_legs
         slow = np.flatnonzero(np.hypot(legs[:, 4], legs[:, 5]) < _MOVING_KN * NM_M)
         self._slow_t0, self._slow_t1 = legs[slow, 0], legs[slow, 1]
-        self._slow_ids = world.legit_ids[slow]
+        self._slow_ids = traffic.legit_ids[slow]
 
     # ------------------------------------------------------------------ the feed
     def add_vessel(self, v: _Transmitter) -> None:
@@ -277,12 +280,12 @@ class AisMonitor:
 
         Its track's ``on_change`` keeps the sailed part of each plan before it is replaced.
         """
-        now = self.world.env.now
+        now = self.env.now
         sent = _Sent(v, now)
         self._sent[v.vid] = sent
 
         def keep() -> None:
-            t = self.world.env.now
+            t = self.env.now
             sent.stashed.extend(_illicit_rows(v, v.track.legs, sent.fed_until_h, t))
             sent.fed_until_h = max(sent.fed_until_h, t)
 
@@ -290,7 +293,7 @@ class AisMonitor:
 
     def _tracks(self, t0_h: float, t1_h: float) -> pd.DataFrame:
         """What every vessel transmitted in ``[t0_h, t1_h]`` (the tracks contract)."""
-        w = self.world
+        w = self.traffic
         vessels = None
         if not self.full_feed:
             live = (self._slow_t0 < t1_h) & (self._slow_t1 > t0_h - _BUFFER_H)
@@ -323,9 +326,7 @@ class AisMonitor:
         tracks = self._tracks(self.fed_until_h, t_h)
         self.fed_until_h = t_h
         new = (
-            simulate_feed(tracks, self.world.theater, self.rng, self.feed_config)
-            if len(tracks)
-            else None
+            simulate_feed(tracks, self.theater, self.rng, self.feed_config) if len(tracks) else None
         )
         keep = self.buffer[self.buffer["time"] >= t_h - _BUFFER_H]
         if new is not None and len(new):
@@ -342,14 +343,14 @@ class AisMonitor:
     def _anchorages_xy(self) -> np.ndarray:
         """Ports and anchorages of the theater, metres (computed once)."""
         if self._anchorages is None:
-            ports = self.world.theater.ports
+            ports = self.theater.ports
             self._anchorages = np.column_stack([ports["x_m"], ports["y_m"]]).astype(float)
         return self._anchorages
 
     # ------------------------------------------------------------------ alerts
     def _alert(self, t_h: float, reason: str, source: str, row: Any) -> None:
-        x, y = self.world.theater.to_xy(np.array([row.lon]), np.array([row.lat]))
-        self.world.ais_alert(
+        x, y = self.theater.to_xy(np.array([row.lon]), np.array([row.lat]))
+        self.alert(
             AisAlert(
                 t_h, reason, source, str(row.identity), str(row.vessel), float(x[0]), float(y[0])
             )
@@ -362,7 +363,7 @@ class AisMonitor:
         self._watched_until_h = now_h - self.co.ais_latency_h
         if not len(new):
             return
-        wl = self.world.watchlist
+        wl = self.watchlist
         hit = new[[ident in wl for ident in new["identity"].tolist()]]
         for row in hit.groupby("identity", sort=True).tail(1).itertuples():
             self._alert(float(row.time), R.AIS_WATCHLIST, "ais", row)
@@ -370,14 +371,14 @@ class AisMonitor:
     def watch(self) -> ProcessGenerator:
         """The watch process: check the picture for designated identities at a fixed interval."""
         while True:
-            yield self.world.env.timeout(self.co.ais_report_interval_h)
-            self.watch_once(self.world.env.now)
+            yield self.env.timeout(self.co.ais_report_interval_h)
+            self.watch_once(self.env.now)
 
     def analytics(self) -> ProcessGenerator:
         """The analytics process: run the detectors over the picture at a fixed interval."""
         while True:
-            yield self.world.env.timeout(self.co.analytics_interval_h)
-            self.analyse_once(self.world.env.now)
+            yield self.env.timeout(self.co.analytics_interval_h)
+            self.analyse_once(self.env.now)
 
     def _fresh(self, kind: str, identity: str, start: float, end: float) -> bool:
         """Whether a detected event is new (not the continuation of one already alerted)."""
@@ -397,7 +398,7 @@ class AisMonitor:
         pic = self.picture(now_h)
         if not len(pic):
             return
-        co, theater = self.co, self.world.theater
+        co, theater = self.co, self.theater
         ident = pic["identity"].to_numpy()
         t = pic["time"].to_numpy()
         slow = pic["speed"].to_numpy() < _SLOW_KN

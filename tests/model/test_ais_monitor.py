@@ -1,4 +1,4 @@
-"""The cell's AIS monitor reads the received feed of all vessels, and its alerts can be wrong or late.
+"""The cell's AIS monitor reads the received feed of all vessels; its alerts can be wrong or late.
 
 Each test builds a small world by hand (a SimPy environment, a flat sea east of a straight
 coast, legitimate legs and illicit transmitters), runs the monitor's processes, and reads
@@ -27,12 +27,14 @@ KN = NM_M  # metres per hour per knot
 class Sea(FlatGeography):
     """The flat sea with one port far up the coast (the encounter detector's anchorages)."""
 
-    ports = pd.DataFrame({"name": ["Port"], "lon": [0.0], "lat": [10.0], "x_m": [0.0], "y_m": [1.1e6]})
+    ports = pd.DataFrame(
+        {"name": ["Port"], "lon": [0.0], "lat": [10.0], "x_m": [0.0], "y_m": [1.1e6]}
+    )
 
 
 @dataclass
 class World:
-    """The parts of the model the monitor sees."""
+    """The parts of the model the monitor sees: legitimate traffic, the watchlist, the cell."""
 
     legit_legs: np.ndarray
     legit_ids: np.ndarray
@@ -44,9 +46,11 @@ class World:
 
     @property
     def legit_max_dur_h(self) -> float:
+        """The longest legitimate leg, hours."""
         return float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0], initial=0.0))
 
     def ais_alert(self, alert: AisAlert) -> None:
+        """The cell receives an alert."""
         self.alerts.append((self.env.now, alert))
 
 
@@ -61,9 +65,11 @@ class Smuggler:
     track: Track = field(default_factory=Track)
 
     def ais_on(self, t_h: float) -> bool:
+        """Always broadcasting."""
         return True
 
     def activity(self, t_h: float) -> str:
+        """Always under way."""
         return "transit"
 
 
@@ -93,8 +99,14 @@ def settings(**over: Any) -> Coordination:
     return Coordination(**{**base, **over})
 
 
+def monitor(w: World, co: Coordination, seed: int, **kw: Any) -> AisMonitor:
+    return AisMonitor(
+        w.env, w.theater, w, w.watchlist, w.ais_alert, co, np.random.default_rng(seed), **kw
+    )
+
+
 def run_monitor(w: World, co: Coordination, until_h: float = 36.0, **kw: Any) -> AisMonitor:
-    mon = AisMonitor(w, co, np.random.default_rng(7), **kw)
+    mon = monitor(w, co, 7, **kw)
     w.env.process(mon.watch())
     w.env.process(mon.analytics())
     w.env.run(until=until_h)
@@ -146,7 +158,7 @@ def test_two_legitimate_ships_alongside_raise_a_false_encounter_alert():
 def watchlisted_smuggler(spoofed: bool) -> tuple[World, Smuggler]:
     w = world_of([transit_then_stop(5.0, 6.0, 100.0, 50.0)], watchlist={"F1"})
     v = Smuggler("F1", spoofed=spoofed)
-    mon = AisMonitor(w, settings(), np.random.default_rng(3))
+    mon = monitor(w, settings(), 3)
     mon.add_vessel(v)
     v.track.set(np.array([leg(0.0, 30.0, 60.0, 100.0, vx_kn=10.0)]))
     w.env.process(mon.watch())
@@ -170,7 +182,7 @@ def test_a_replanned_vessel_keeps_its_sailed_reports():
     """A re-plan replaces a track; what the vessel sent before still reaches the picture."""
     w = world_of([transit_then_stop(5.0, 6.0, 100.0, 50.0)], watchlist={"F1"})
     v = Smuggler("F1")
-    mon = AisMonitor(w, settings(), np.random.default_rng(3))
+    mon = monitor(w, settings(), 3)
     mon.add_vessel(v)
     v.track.set(np.array([leg(0.0, 30.0, 10.0, 100.0, vy_kn=10.0)]))  # in shore-station range
 

@@ -26,6 +26,8 @@ EYES = Sensor(identify_probability=0.8, identify_half_range_nm=10.0, identify_ni
 
 
 class Hull:
+    """A vessel as the watchlist knows it."""
+
     def __init__(self, watchlisted: bool) -> None:
         self.watchlisted = watchlisted
 

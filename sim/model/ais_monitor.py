@@ -105,10 +105,14 @@ class _Geography(Protocol):
 class _Transmitter(Protocol):
     """An illicit vessel as the feed sees it (``sim.model.smugglers.IllicitVessel``)."""
 
-    vid: str
-    dprk: bool
-    spoofed: bool
-    active: bool
+    @property
+    def vid(self) -> str: ...
+    @property
+    def dprk(self) -> bool: ...
+    @property
+    def spoofed(self) -> bool: ...
+    @property
+    def active(self) -> bool: ...
 
     @property
     def track(self) -> Any: ...
@@ -121,15 +125,25 @@ class _Transmitter(Protocol):
 class _Settings(Protocol):
     """What the monitor needs from ``sim.scenarios.cell_schema.Coordination``."""
 
-    ais_report_interval_h: float
-    analytics_interval_h: float
-    ais_latency_h: float
-    encounter_min_h: float
-    encounter_min_shore_km: float
-    loitering_min_h: float
-    loitering_min_shore_nm: float
-    gap_min_h: float
-    gap_min_shore_nm: float
+    @property
+    def ais_report_interval_h(self) -> float: ...
+    @property
+    def analytics_interval_h(self) -> float: ...
+    @property
+    def ais_latency_h(self) -> float: ...
+    @property
+    def encounter_min_h(self) -> float: ...
+    @property
+    def encounter_min_shore_km(self) -> float: ...
+    @property
+    def loitering_min_h(self) -> float: ...
+    @property
+    def loitering_min_shore_nm(self) -> float: ...
+    @property
+    def gap_min_h(self) -> float: ...
+
+    @property
+    def gap_min_shore_nm(self) -> float: ...
 
 
 class LegitFeed(Protocol):

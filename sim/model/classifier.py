@@ -39,21 +39,30 @@ __all__ = [
 class IdentifySensor(Protocol):
     """What the classifier needs from a sensor (``sim.scenarios.patrols_schema.Sensor``)."""
 
-    identify_probability: float
-    identify_night_factor: float
-    identify_half_range_nm: float
+    @property
+    def identify_probability(self) -> float: ...
+    @property
+    def identify_night_factor(self) -> float: ...
+
+    @property
+    def identify_half_range_nm(self) -> float: ...
 
 
 class Rates(Protocol):
     """What the classifier needs from ``sim.scenarios.cell_schema.Classification``."""
 
-    sts_suspect_probability: float
-    dark_suspect_probability: float
-    false_alarm_probability: float
+    @property
+    def sts_suspect_probability(self) -> float: ...
+    @property
+    def dark_suspect_probability(self) -> float: ...
+
+    @property
+    def false_alarm_probability(self) -> float: ...
 
 
 class _Designatable(Protocol):
-    watchlisted: bool
+    @property
+    def watchlisted(self) -> bool: ...
 
 
 class DesignatedIds:

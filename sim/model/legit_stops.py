@@ -37,10 +37,15 @@ _NEW_VOYAGE_GAP_H = 1e-6
 class StopShares(Protocol):
     """What this module needs from ``sim.scenarios.programs_schema.Traffic``."""
 
-    loiter_share: float
-    loiter_h: tuple[float, float]
-    bunker_share: float
-    bunker_h: tuple[float, float]
+    @property
+    def loiter_share(self) -> float: ...
+    @property
+    def loiter_h(self) -> tuple[float, float]: ...
+    @property
+    def bunker_share(self) -> float: ...
+
+    @property
+    def bunker_h(self) -> tuple[float, float]: ...
 
 
 @dataclass(frozen=True)

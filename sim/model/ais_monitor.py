@@ -106,16 +106,29 @@ class _Transmitter(Protocol):
     """An illicit vessel as the feed sees it (``sim.model.smugglers.IllicitVessel``)."""
 
     @property
-    def vid(self) -> str: ...
-    @property
-    def dprk(self) -> bool: ...
-    @property
-    def spoofed(self) -> bool: ...
-    @property
-    def active(self) -> bool: ...
+    def vid(self) -> str:
+        """``vid`` of the object passed in."""
+        ...
 
     @property
-    def track(self) -> Any: ...
+    def dprk(self) -> bool:
+        """``dprk`` of the object passed in."""
+        ...
+
+    @property
+    def spoofed(self) -> bool:
+        """``spoofed`` of the object passed in."""
+        ...
+
+    @property
+    def active(self) -> bool:
+        """``active`` of the object passed in."""
+        ...
+
+    @property
+    def track(self) -> Any:
+        """``track`` of the object passed in."""
+        ...
 
     def ais_on(self, t_h: float) -> bool: ...
 
@@ -126,24 +139,49 @@ class _Settings(Protocol):
     """What the monitor needs from ``sim.scenarios.cell_schema.Coordination``."""
 
     @property
-    def ais_report_interval_h(self) -> float: ...
-    @property
-    def analytics_interval_h(self) -> float: ...
-    @property
-    def ais_latency_h(self) -> float: ...
-    @property
-    def encounter_min_h(self) -> float: ...
-    @property
-    def encounter_min_shore_km(self) -> float: ...
-    @property
-    def loitering_min_h(self) -> float: ...
-    @property
-    def loitering_min_shore_nm(self) -> float: ...
-    @property
-    def gap_min_h(self) -> float: ...
+    def ais_report_interval_h(self) -> float:
+        """``ais_report_interval_h`` of the object passed in."""
+        ...
 
     @property
-    def gap_min_shore_nm(self) -> float: ...
+    def analytics_interval_h(self) -> float:
+        """``analytics_interval_h`` of the object passed in."""
+        ...
+
+    @property
+    def ais_latency_h(self) -> float:
+        """``ais_latency_h`` of the object passed in."""
+        ...
+
+    @property
+    def encounter_min_h(self) -> float:
+        """``encounter_min_h`` of the object passed in."""
+        ...
+
+    @property
+    def encounter_min_shore_km(self) -> float:
+        """``encounter_min_shore_km`` of the object passed in."""
+        ...
+
+    @property
+    def loitering_min_h(self) -> float:
+        """``loitering_min_h`` of the object passed in."""
+        ...
+
+    @property
+    def loitering_min_shore_nm(self) -> float:
+        """``loitering_min_shore_nm`` of the object passed in."""
+        ...
+
+    @property
+    def gap_min_h(self) -> float:
+        """``gap_min_h`` of the object passed in."""
+        ...
+
+    @property
+    def gap_min_shore_nm(self) -> float:
+        """``gap_min_shore_nm`` of the object passed in."""
+        ...
 
 
 class LegitFeed(Protocol):
@@ -171,7 +209,8 @@ def legit_window(
         ids: vessel index of each leg.
         dark: whether each vessel sails with AIS off.
         max_dur_h: longest leg (legs starting this long before ``t0_h`` may still be live).
-        t0_h, t1_h: the window, hours.
+        t0_h: start of the window, hours.
+        t1_h: end of the window, hours.
         vessels: only these vessel indices (None: all).
     """
     lo = int(np.searchsorted(legs[:, 0], t0_h - max_dur_h, side="left"))
@@ -515,7 +554,7 @@ def _near_pairs(
         x, y = x[off], y[off]
     d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
     i, j = np.nonzero(np.triu(d <= _NEAR_M, 1))
-    return [(names[a], names[b]) for a, b in zip(i.tolist(), j.tolist())]
+    return [(names[a], names[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
 
 
 def _silences(ident: np.ndarray, t: np.ndarray, min_gap_h: float, since_h: float) -> list[str]:

@@ -39,8 +39,10 @@ class Picture(Protocol):
 
 
 class Watched(Protocol):
-    """The register of illicit vessels: for the reports' voyage column, the watchlist of
-    designated identities, and the feed of new vessels' transmissions to the AIS monitor.
+    """The register of illicit vessels, as the cell uses it.
+
+    For the reports' voyage column, the watchlist of designated identities, and the feed of
+    new vessels' transmissions to the AIS monitor.
     """
 
     illicit: dict[str, IllicitVessel]

@@ -40,29 +40,45 @@ class IdentifySensor(Protocol):
     """What the classifier needs from a sensor (``sim.scenarios.patrols_schema.Sensor``)."""
 
     @property
-    def identify_probability(self) -> float: ...
-    @property
-    def identify_night_factor(self) -> float: ...
+    def identify_probability(self) -> float:
+        """``identify_probability`` of the object passed in."""
+        ...
 
     @property
-    def identify_half_range_nm(self) -> float: ...
+    def identify_night_factor(self) -> float:
+        """``identify_night_factor`` of the object passed in."""
+        ...
+
+    @property
+    def identify_half_range_nm(self) -> float:
+        """``identify_half_range_nm`` of the object passed in."""
+        ...
 
 
 class Rates(Protocol):
     """What the classifier needs from ``sim.scenarios.cell_schema.Classification``."""
 
     @property
-    def sts_suspect_probability(self) -> float: ...
-    @property
-    def dark_suspect_probability(self) -> float: ...
+    def sts_suspect_probability(self) -> float:
+        """``sts_suspect_probability`` of the object passed in."""
+        ...
 
     @property
-    def false_alarm_probability(self) -> float: ...
+    def dark_suspect_probability(self) -> float:
+        """``dark_suspect_probability`` of the object passed in."""
+        ...
+
+    @property
+    def false_alarm_probability(self) -> float:
+        """``false_alarm_probability`` of the object passed in."""
+        ...
 
 
 class _Designatable(Protocol):
     @property
-    def watchlisted(self) -> bool: ...
+    def watchlisted(self) -> bool:
+        """``watchlisted`` of the object passed in."""
+        ...
 
 
 class DesignatedIds:

@@ -38,14 +38,24 @@ class StopShares(Protocol):
     """What this module needs from ``sim.scenarios.programs_schema.Traffic``."""
 
     @property
-    def loiter_share(self) -> float: ...
-    @property
-    def loiter_h(self) -> tuple[float, float]: ...
-    @property
-    def bunker_share(self) -> float: ...
+    def loiter_share(self) -> float:
+        """``loiter_share`` of the object passed in."""
+        ...
 
     @property
-    def bunker_h(self) -> tuple[float, float]: ...
+    def loiter_h(self) -> tuple[float, float]:
+        """``loiter_h`` of the object passed in."""
+        ...
+
+    @property
+    def bunker_share(self) -> float:
+        """``bunker_share`` of the object passed in."""
+        ...
+
+    @property
+    def bunker_h(self) -> tuple[float, float]:
+        """``bunker_h`` of the object passed in."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -64,20 +74,24 @@ class StopsAtSea:
     alongside: np.ndarray
 
     def is_alongside(self, vessel: np.ndarray, t_h: np.ndarray) -> np.ndarray:
-        """Whether each (vessel, time) is alongside another ship (vectorised)."""
-        out = np.zeros(len(vessel), dtype=bool)
+        """Whether each (vessel, time) is alongside another ship (vectorised).
+
+        One ship's stops never overlap, so the stop a query may fall in is the last one of
+        that ship starting at or before the query (a binary search on (ship, start)).
+        """
+        vessel, t_h = np.asarray(vessel), np.asarray(t_h, float)
         sel = np.flatnonzero(self.alongside)
         if not len(sel) or not len(vessel):
-            return out
-        cand = np.flatnonzero(np.isin(vessel, self.vessel[sel]))
-        for k in cand.tolist():
-            m = (
-                (self.vessel[sel] == vessel[k])
-                & (self.t0_h[sel] <= t_h[k])
-                & (t_h[k] < self.t1_h[sel])
-            )
-            out[k] = bool(m.any())
-        return out
+            return np.zeros(len(vessel), dtype=bool)
+        order = sel[np.lexsort((self.t0_h[sel], self.vessel[sel]))]
+        sv, s0, s1 = self.vessel[order], self.t0_h[order], self.t1_h[order]
+        # one binary search on a combined (ship, start) key: ship * span + hours since t_min
+        t_min = min(float(np.min(s0)), float(np.min(t_h)))
+        span = max(float(np.max(s1)), float(np.max(t_h))) - t_min + 1.0
+        k = np.searchsorted(sv * span + (s0 - t_min), vessel * span + (t_h - t_min), "right") - 1
+        ok = k >= 0
+        k = np.maximum(k, 0)
+        return ok & (sv[k] == vessel) & (s0[k] <= t_h) & (t_h < s1[k])
 
 
 def _voyages(legs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -200,7 +214,7 @@ def add_stops_at_sea(
     shift = np.concatenate([np.zeros(len(g)), *new_own])
     clients = np.asarray(stop_client)
     stop_shift = np.zeros(len(clients))
-    for c, ts, d in zip(stop_client, stop_ts, stop_d):
+    for c, ts, d in zip(stop_client, stop_ts, stop_d, strict=True):
         shift[(ref == c) & (t_ref > ts + 1e-9)] += d
         stop_shift[(clients == c) & (np.asarray(stop_ts) > ts + 1e-9)] += d
     all_legs[:, :2] += shift[:, None]

@@ -85,3 +85,21 @@ def test_a_bunkering_voyage_brings_a_tanker_alongside():
     # the tanker came along the client's own route and leaves the same way
     assert tanker.legs[0, 0] < t0 and tanker.end_h > t1
     assert np.all(out[:, 1] - out[:, 0] <= 12.0 + 1e-9)
+
+
+def test_alongside_lookup_agrees_with_a_scan_of_every_stop():
+    legs, ids = fleet(6)
+    _, _, _, stops = add_stops_at_sea(
+        legs, ids, np.zeros(6, bool), shares(0.3, 0.5), np.random.default_rng(9), 100.0, 12.0
+    )
+    rng = np.random.default_rng(1)
+    v = rng.integers(0, 12, 2000)
+    t = rng.uniform(-5.0, 80.0, 2000)
+    scan = [
+        bool(
+            np.any(stops.alongside & (stops.vessel == vi) & (stops.t0_h <= ti) & (ti < stops.t1_h))
+        )
+        for vi, ti in zip(v.tolist(), t.tolist(), strict=True)
+    ]
+    got = stops.is_alongside(v, t)
+    assert got.tolist() == scan and got.any()

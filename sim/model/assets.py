@@ -479,7 +479,7 @@ def _pursue(m: PatrolWorld, a: Asset, cause: Dispatch | Acquired) -> ProcessGene
     closed = False
     for _ in range(pursuit.resolves):
         if est is None:  # contact lost: search around where dead reckoning puts it
-            if last is None or not m.target_available(target):
+            if last is None:  # never held by the own sensor: the datum search has failed
                 return
             dx, dy = last.predict(env.now)
             spread_h = last.radius_m(env.now, growth_m_h) / max(growth_m_h, 1.0)

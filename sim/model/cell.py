@@ -8,16 +8,19 @@ warship that can reach the datum while it is fresh, and a cued aircraft to help 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from sim.model import enforcement
+from sim.model.ais_monitor import AisAlert, AisMonitor, LegitFeed
 from sim.model.assets import Acquired, Asset, Dispatch
+from sim.model.classifier import DesignatedIds
 from sim.model.context import RunContext
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.smugglers import IllicitVessel
-from sim.units import NM_M, km_to_nm
+from sim.units import NM_M
 
 __all__ = ["Cell", "Picture", "Watched"]
 
@@ -25,22 +28,27 @@ _CELL = "CELL"  # reports from the cell's own AIS watch may task any nation's as
 
 
 class Picture(Protocol):
-    """What the cell asks of the referee: own assets' positions, targets' availability."""
+    """What the cell asks of the referee: where its own assets are.
+
+    Not whether a suspect is still at sea: the cell acts on reports, and a pursuer finds
+    out through its own sensor.
+    """
 
     def asset_pos(self, a: Asset) -> tuple[float, float]:
         """Position of an own asset now."""
         ...
 
-    def target_available(self, ref: TargetRef) -> bool:
-        """Whether the target is still at sea and free."""
-        ...
-
 
 class Watched(Protocol):
-    """The illicit vessels (the cell's AIS watch scans those at sea)."""
+    """The register of illicit vessels, as the cell uses it.
+
+    For the reports' voyage column, the watchlist of designated identities, and the feed of
+    new vessels' transmissions to the AIS monitor.
+    """
 
     illicit: dict[str, IllicitVessel]
     active_illicit: dict[str, IllicitVessel]
+    on_add: list[Callable[[IllicitVessel], None]]
 
 
 class Cell:
@@ -48,10 +56,11 @@ class Cell:
 
     Args:
         ctx: the run context.
-        picture: positions of own assets and availability of targets.
+        picture: positions of own assets.
         vessels: the illicit vessels.
         assets: every patrol asset of the run.
         tasking: who is pursued and who is left alone (shared with the patrols).
+        traffic: legitimate ships' legs, for the AIS monitor's feed.
     """
 
     def __init__(
@@ -61,6 +70,7 @@ class Cell:
         vessels: Watched,
         assets: list[Asset],
         tasking: Tasking,
+        traffic: LegitFeed,
     ) -> None:
         self.env = ctx.env
         self.scenario = ctx.scenario
@@ -68,7 +78,7 @@ class Cell:
         self.log = ctx.log
         self._at = ctx.at
         self.asset_pos = picture.asset_pos
-        self.target_available = picture.target_available
+        self.vessels = vessels
         self.illicit = vessels.illicit
         self.active_illicit = vessels.active_illicit
         self.assets = assets
@@ -76,9 +86,26 @@ class Cell:
         self.hands_off = tasking.hands_off
         self.reported_vessels = tasking.reported
         self._reported: dict[tuple[str, str], float] = {}
+        self.watchlist = DesignatedIds(vessels.illicit)
+        co = self.scenario.coordination
+        self.ais_monitor = (
+            AisMonitor(
+                self.env,
+                self.theater,
+                traffic,
+                self.watchlist,
+                self.ais_alert,
+                co,
+                ctx.streams.get("ais/feed"),
+            )
+            if co.ais_monitoring or co.ais_analytics
+            else None
+        )
 
     def start(self) -> None:
         """Start the cell's AIS watch and analytics, when the scenario has them."""
+        if self.ais_monitor is not None:
+            self.vessels.on_add.append(self.ais_monitor.add_vessel)
         if self.scenario.coordination.ais_monitoring:
             self.env.process(self._ais_watch())
         if self.scenario.coordination.ais_analytics:
@@ -122,12 +149,13 @@ class Cell:
         )
 
     def _dispatch(self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str) -> None:
-        """The cell (or, without a shared picture, the reporting nation) sends the nearest free warship."""
-        if (
-            ref.vid in self.pursued
-            or not self.target_available(ref)
-            or self.env.now < self.hands_off.get(ref.vid, -1.0)
-        ):
+        """The cell (or, without a shared picture, the reporting nation) sends the nearest free warship.
+
+        The cell acts on the report alone: whether the suspect is still at sea is for the
+        pursuer's own sensor to find out (it falls back to a datum search, and gives up by
+        the declared rule).
+        """
+        if ref.vid in self.pursued or self.env.now < self.hands_off.get(ref.vid, -1.0):
             return
         co = self.scenario.coordination
         shared = enforcement.shared_picture_now(self.scenario, self.env.now)
@@ -163,86 +191,44 @@ class Cell:
                 break
 
     def _ais_watch(self) -> ProcessGenerator:
-        """The cell scans the received AIS picture for designated identities at a fixed interval."""
-        co = self.scenario.coordination
-        while True:
-            yield self.env.timeout(co.ais_report_interval_h)
-            now = self.env.now
-            for v in list(self.active_illicit.values()):
-                legs = v.track.legs
-                if (
-                    len(legs)
-                    and legs[0, 0] <= now <= legs[-1, 1]
-                    and v.watchlisted
-                    and v.ais_on(now)
-                    and not v.spoofed
-                    and v.vid not in self.pursued
-                ):
-                    xy = v.track.position(now)
-                    self.log(
-                        K.SUSPECT_REPORT,
-                        vessel=v.vid,
-                        asset="ais",
-                        voyage=v.voyage.vid,
-                        xy=xy,
-                        reason=R.AIS_WATCHLIST,
-                    )
-                    v.voyage.detected = True
-                    self._at(
-                        now + co.report_delay_h,
-                        self._dispatch,
-                        TargetRef(v.vid),
-                        xy[0],
-                        xy[1],
-                        now,
-                        _CELL,
-                    )
+        """The cell's AIS watch (``sim.model.ais_monitor``): designated identities in the feed."""
+        assert self.ais_monitor is not None
+        yield from self.ais_monitor.watch()
 
     def _ais_analytics(self) -> ProcessGenerator:
-        """Encounter and loitering detectors on the received AIS picture, cueing monitoring_cued aircraft.
+        """Encounter, loitering and gap detectors on the received AIS feed of all vessels."""
+        assert self.ais_monitor is not None
+        yield from self.ais_monitor.analytics()
 
-        The detectors' criteria (GFW) are applied to what AIS shows: only vessels broadcasting
-        are seen; alongside for ``encounter_min_h`` (>= 10 km from shore), or stopped for
-        ``loitering_min_h`` (>= 20 nm from shore). Each vessel alerts once per voyage.
+    def ais_alert(self, alert: AisAlert) -> None:
+        """An AIS alert reaches the cell: report it, then dispatch (watch) or cue (analytics).
+
+        The alert may be a legitimate ship (a false alarm) or the hull behind a spoofed
+        identity; the cell acts on the reported identity and position only (``alert.vessel``
+        labels the hull for the referee and the tables).
         """
         co = self.scenario.coordination
-        step_h = co.analytics_interval_h
-        alerted: set[str] = set()
-        while True:
-            yield self.env.timeout(step_h)
-            now = self.env.now
-            for v in list(self.active_illicit.values()):
-                if v.vid in alerted or not v.ais_on(now):
-                    continue
-                act = v.activity(now)
-                if act not in ("wait", "sts"):
-                    continue
-                since = v.sts_window[0] if act == "sts" else v.wait_from_h
-                x, y = v.track.position(now)
-                shore_nm = float(self.theater.distance_to_coast_nm_xy(x, y))
-                if (
-                    act == "sts"
-                    and now - since >= co.encounter_min_h
-                    and shore_nm >= km_to_nm(co.encounter_min_shore_km)
-                ):
-                    kind = R.AIS_ENCOUNTER
-                elif (
-                    now - min(since, v.wait_from_h) >= co.loitering_min_h
-                    and shore_nm >= co.loitering_min_shore_nm
-                ):
-                    kind = R.AIS_LOITERING
-                else:
-                    continue
-                alerted.add(v.vid)
-                self.log(
-                    K.SUSPECT_REPORT,
-                    vessel=v.vid,
-                    asset="ais-analytics",
-                    voyage=v.voyage.vid,
-                    xy=(x, y),
-                    reason=kind,
-                )
-                self._at(now + co.analytics_delay_h, self._cue, TargetRef(v.vid), x, y, now)
+        v = self.illicit.get(alert.vessel)
+        ref = TargetRef(alert.vessel, -1 if v is not None else int(alert.vessel[1:]))
+        watch = alert.reason == R.AIS_WATCHLIST
+        if watch and ref.vid in self.pursued:
+            return
+        if v is not None:
+            v.voyage.detected = True
+        xy = (alert.x_m, alert.y_m)
+        self.log(
+            K.SUSPECT_REPORT,
+            vessel=alert.vessel,
+            asset=alert.source,
+            voyage=v.voyage.vid if v is not None else -1,
+            xy=xy,
+            reason=alert.reason,
+        )
+        now = self.env.now
+        if watch:
+            self._at(now + co.report_delay_h, self._dispatch, ref, *xy, alert.t_seen_h, _CELL)
+        else:
+            self._at(now + co.analytics_delay_h, self._cue, ref, *xy, alert.t_seen_h)
 
     def _cue(self, ref: TargetRef, x: float, y: float, t_seen: float) -> None:
         """An analytics alert reaches operations: a monitoring_cued aircraft goes, and the cell may send a ship."""

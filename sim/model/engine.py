@@ -83,7 +83,7 @@ class Model:
         self.truth = GroundTruth(self.ctx, self.traffic, self.register)
         assets: list[Asset] = []
         self.reference = ReferenceTargets(self.ctx, scenario.reference_targets, theater)
-        self.cell = Cell(self.ctx, self.truth, self.register, assets, self.tasking)
+        self.cell = Cell(self.ctx, self.truth, self.register, assets, self.tasking, self.traffic)
         self.referee = Referee(
             self.ctx,
             self.waters.area_polygon,

@@ -36,6 +36,7 @@ class Register:
         illicit: every illicit vessel by id.
         active_illicit: the ones at sea.
         sightings: (hour, area) of every patrol sighting reported by smugglers.
+        on_add: called with each new vessel (the AIS monitor starts hearing it).
         track_rows: the sailed legs of illicit vessels (when the scenario records tracks).
     """
 
@@ -51,6 +52,7 @@ class Register:
         self.active_illicit: dict[str, IllicitVessel] = {}
         self.sightings: list[tuple[float, str]] = []
         self.track_rows: list[tuple] = []
+        self.on_add: list[Callable[[IllicitVessel], None]] = []
 
     def new_vessel_id(self, prefix: str) -> str:
         """A fresh vessel identifier ('F12', 'D7')."""
@@ -61,6 +63,8 @@ class Register:
         """Register a new illicit vessel with the referee."""
         self.illicit[v.vid] = v
         self.active_illicit[v.vid] = v
+        for listener in self.on_add:  # the cell's AIS monitor hears it from now on
+            listener(v)
 
     def archive(self, v: IllicitVessel, until_h: float) -> None:
         """Keep the sailed part of a vessel's plan for the tracks table (if tracks are kept)."""

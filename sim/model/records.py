@@ -126,6 +126,7 @@ class Reason:
     AIS_WATCHLIST = "ais_watchlist"
     AIS_ENCOUNTER = "ais_encounter"
     AIS_LOITERING = "ais_loitering"
+    AIS_GAP = "ais_gap"
     # smugglers
     HALTED_ON_SIGHTING = "halted_on_sighting"
     PARTNER_LATE = "partner_late"
@@ -163,9 +164,12 @@ REASONS: dict[str, str] = {
     Reason.WATCHLISTED: "Identified as a designated (watchlisted) vessel.",
     Reason.DARK_CONTACT: "A vessel not broadcasting AIS, judged suspect.",
     Reason.FALSE_ALARM: "A legitimate vessel judged suspect.",
-    Reason.AIS_WATCHLIST: "The cell's AIS watch saw a designated identity broadcasting.",
+    Reason.AIS_WATCHLIST: (
+        "The cell's AIS watch received a designated identity (spoofed identities are missed)."
+    ),
     Reason.AIS_ENCOUNTER: "AIS analytics: two vessels alongside long enough, far enough offshore.",
     Reason.AIS_LOITERING: "AIS analytics: a vessel stopped long enough, far enough offshore.",
+    Reason.AIS_GAP: "AIS analytics: an identity heard again after a long silence far offshore.",
     Reason.HALTED_ON_SIGHTING: "Smugglers saw an allied asset close by and halted.",
     Reason.PARTNER_LATE: "The partner did not arrive in time; the early vessel gave up.",
     Reason.PARTNER_TAKEN: "The empty partner was seized or diverted before the transfer.",

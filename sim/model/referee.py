@@ -19,8 +19,16 @@ import shapely
 
 from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset
+from sim.model.classifier import (
+    DesignatedIds,
+    Perceived,
+    classify,
+    legit_reason,
+    legit_suspect_probability,
+)
 from sim.model.context import RunContext
 from sim.model.kinds import TargetRef
+from sim.model.legit_stops import StopsAtSea
 from sim.model.motion import Track
 from sim.model.picture import Contact
 from sim.model.records import EventKind as K
@@ -39,6 +47,7 @@ class Traffic(Protocol):
     legit_ids: np.ndarray
     legit_dark: np.ndarray
     legit_max_dur_h: float
+    legit_stops: StopsAtSea
 
     def legit_track(self, i: int) -> Track:
         """Legitimate ship ``i``'s track."""
@@ -163,10 +172,13 @@ class Referee:
         self.legit_ids = traffic.legit_ids
         self.legit_dark = traffic.legit_dark
         self.legit_max_dur_h = traffic.legit_max_dur_h
+        self.legit_stops = traffic.legit_stops
         self.illicit = vessels.illicit
         self.active_illicit = vessels.active_illicit
         self._sightings = vessels.sightings
         self.target_pos = truth.target_pos
+        self.asset_pos = truth.asset_pos
+        self.watchlist = DesignatedIds(vessels.illicit)
         self._suspect = cell.report
         self.assets = assets
         self.reference = reference
@@ -275,9 +287,10 @@ class Referee:
         if f < 1.0:
             blind = self.is_night_array(times) & (a.sensor_rng.random(len(ids)) >= f)
             ids, times = ids[~blind], times[~blind]
-        cls = self.scenario.classification
-        p = np.where(
-            self.legit_dark[ids], cls.dark_suspect_probability, cls.false_alarm_probability
+        p = legit_suspect_probability(
+            self.scenario.classification,
+            self.legit_dark[ids],
+            self.legit_stops.is_alongside(ids, times),
         )
         suspect = a.classify_rng.random(len(ids)) < p
         task = a.task.legit if isinstance(a.task, TargetRef) else -1
@@ -317,20 +330,14 @@ class Referee:
         if a.task is not None and a.task.vid == ref.vid and a.state == "datum":
             a.process.interrupt(Acquired(ref))
             return
-        cls = self.scenario.classification
-        dark = bool(self.legit_dark[i])
+        dark = self.legit_dark[i : i + 1]
+        alongside = self.legit_stops.is_alongside(np.array([i]), np.array([self.env.now]))
         if suspect is None:
-            suspect = a.classify_rng.random() < (
-                cls.dark_suspect_probability if dark else cls.false_alarm_probability
-            )
+            p = legit_suspect_probability(self.scenario.classification, dark, alongside)
+            suspect = bool(a.classify_rng.random() < p[0])
         if suspect:
-            self._suspect(
-                a,
-                ref,
-                self.target_pos(ref),
-                R.DARK_CONTACT if dark else R.FALSE_ALARM,
-                delay_h=delay_h,
-            )
+            reason = legit_reason(dark=bool(dark[0]), alongside=bool(alongside[0]))
+            self._suspect(a, ref, self.target_pos(ref), reason, delay_h=delay_h)
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (
@@ -385,20 +392,28 @@ class Referee:
             self._suspect(a, ref, xy, reason, delay_h=delay_h)
 
     def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> str:
-        """The operators' classification of a contact: a ``Reason`` code, '' if not suspect."""
-        cls, rng = self.scenario.classification, a.classify_rng
-        if activity == "sts" and rng.random() < cls.sts_suspect_probability:
+        """The operators' classification of a contact (``sim.model.classifier``): a ``Reason``.
+
+        The referee hands the classifier only what the sensor could perceive: hulls alongside,
+        the AIS state and broadcast identity, the name on the hull, night, and the range.
+        """
+        ax, ay = self.asset_pos(a)
+        vx, vy = self.target_pos(TargetRef(v.vid))
+        seen = Perceived(
+            alongside=activity == "sts",
+            ais_on=ais,
+            broadcast_identity=("S" + v.vid if v.spoofed else v.vid) if ais else "",
+            hull_identity=v.vid,
+            night=self.is_night(self.env.now),
+            range_nm=0.0 if a.kind == "satellite" else math.hypot(vx - ax, vy - ay) / NM_M,
+        )
+        watchlist = self.watchlist if self.scenario.coordination.watchlist else None
+        got = classify(
+            seen, a.group.sensor, self.scenario.classification, watchlist, a.classify_rng
+        )
+        if got.reason == R.ALONGSIDE:
             v.voyage.sts_detected = True
-            return R.ALONGSIDE
-        if (
-            v.watchlisted
-            and self.scenario.coordination.watchlist
-            and ((ais and not v.spoofed) or rng.random() < a.group.sensor.identify_probability)
-        ):
-            return R.WATCHLISTED
-        if not ais and rng.random() < cls.dark_suspect_probability:
-            return R.DARK_CONTACT
-        return ""
+        return got.reason
 
     def observed(self, ref: TargetRef, a: Asset) -> None:
         """Smugglers notice an allied asset: their voyage process decides whether to halt."""

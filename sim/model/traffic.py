@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from sim.model.legit_stops import add_stops_at_sea
 from sim.model.motion import Track
 from sim.model.streams import Streams
 from sim.scenarios.schema import Scenario
@@ -67,7 +68,7 @@ class LegitTraffic:
     Args:
         scenario: the frozen scenario (its ``traffic`` section and duration).
         theater: the loaded theater (ports, when the scenario names none).
-        streams: the run's streams (traffic draws from ``"traffic"`` only).
+        streams: the run's streams (``"traffic"``, and ``"traffic/stops"`` for the stops).
         routes: water routes between places.
 
     Attributes:
@@ -75,6 +76,8 @@ class LegitTraffic:
         legit_ids: ship index of each leg.
         legit_dark: per ship, whether it sails with AIS off.
         legit_max_dur_h: the longest leg, hours.
+        legit_stops: the stops at sea laid into the voyages (loitering, bunkering alongside a
+            tanker; ``sim.model.legit_stops``), for the referee's classification.
     """
 
     def __init__(self, scenario: Scenario, theater: Any, streams: Streams, routes: Routes) -> None:
@@ -184,6 +187,17 @@ class LegitTraffic:
             del legs, vid, keep, order, row
         else:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
+        # some voyages loiter or bunker at sea (``sim.model.legit_stops``): false alarms exist
+        self.legit_legs, self.legit_ids, self.legit_dark, self.legit_stops = add_stops_at_sea(
+            self.legit_legs,
+            self.legit_ids,
+            self.legit_dark,
+            tr,
+            self.streams.get("traffic/stops"),
+            end_h,
+            _LEGIT_MAX_LEG_H,
+        )
+        n = len(self.legit_dark)  # the bunker tankers are ships of their own
         self.legit_max_dur_h = (
             float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0]))
             if len(self.legit_legs)

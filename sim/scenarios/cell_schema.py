@@ -75,7 +75,7 @@ class Coordination(Frozen):
     ais_monitoring: bool = Field(
         False,
         description="Shore and satellite AIS let the cell spot watchlisted identities broadcasting "
-        "their true identity anywhere in the theater.",
+        "their true identity in the received AIS feed (a spoofed identity is not matched).",
     )
     ais_report_interval_h: float = param(
         6.0,
@@ -87,11 +87,22 @@ class Coordination(Frozen):
         ),
         source="domain.md §6: satellite-AIS revisit makes gaps under 12 h unreliable",
     )
+    ais_latency_h: float = param(
+        1.0,
+        unit="h",
+        ge=0,
+        le=48,
+        description="With ais_monitoring or ais_analytics: delay from an AIS report's "
+        "transmission to its arrival in the cell's picture (satellite store-and-forward, "
+        "processing); the watch and the detectors see only reports at least this old.",
+        source="assumption; domain.md §6: satellite-AIS revisit and downlink",
+    )
     ais_analytics: bool = Field(
         False,
-        description="Analysts run the encounter and loitering "
+        description="Analysts run the encounter, loitering and gap "
         "detectors (GFW criteria) on the received AIS "
-        "picture; each alert cues aircraft whose strategy is monitoring_cued, and the cell.",
+        "picture of all vessels; each alert cues aircraft whose strategy is monitoring_cued, "
+        "and the cell.",
     )
     analytics_delay_h: float = param(
         3.0,
@@ -145,6 +156,22 @@ class Coordination(Frozen):
             "2 kn at least this long, >= 20 nm from shore."
         ),
         source="domain.md §7: GFW/Pew loitering >= 4 h, >= 20 nm from shore",
+    )
+    gap_min_h: float = param(
+        12.0,
+        unit="h",
+        gt=0,
+        le=72,
+        description="Gap alert: an identity heard again after at least this long unheard.",
+        source="domain.md §7: GFW AIS gap >= 12 h",
+    )
+    gap_min_shore_nm: float = param(
+        50.0,
+        unit="nm",
+        ge=0,
+        le=300,
+        description="Gap alert: the silence starts and ends at least this far from shore.",
+        source="domain.md §7: GFW gap starts and ends > 50 nm from shore",
     )
 
 

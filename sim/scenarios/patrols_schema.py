@@ -81,6 +81,25 @@ class Sensor(Frozen):
         "independently of AIS.",
         source="assumption; domain.md §5: French crews fly below 150 m to read stern names",
     )
+    identify_half_range_nm: float = param(
+        20.0,
+        unit="nm",
+        gt=0,
+        le=600,
+        description="Range of a contact at which identify_probability is halved (it halves "
+        "again every further such distance): a name is read on a close pass, seldom from the "
+        "edge of radar range. Imagery is taken at zero range.",
+        source="assumption; domain.md §6: visual identification needs close passes",
+    )
+    identify_night_factor: float = param(
+        0.5,
+        unit="fraction",
+        ge=0,
+        le=1,
+        description="Multiplier on identify_probability at local night (18:00-06:00): names are "
+        "read by searchlight or infrared only.",
+        source="assumption; domain.md §1.4: many 2018 sightings were at night with lights on",
+    )
 
     @property
     def effective_sweep_width_nm(self) -> float:

@@ -269,3 +269,37 @@ class Traffic(Frozen):
             "year for LPG tankers; assumption for the mix"
         ),
     )
+    loiter_share: float = param(
+        0.005,
+        unit="probability",
+        ge=0,
+        le=1,
+        description="Chance that a legitimate voyage stops at sea to loiter (waiting for orders "
+        "or a berth, drifting) for loiter_h: a loitering alert or a stopped contact need not be "
+        "a smuggler.",
+        source="assumption, of the order of domain.md §7: 46,570 AIS loitering events in "
+        "2012-2017 worldwide (Miller et al. 2018) against some 10^7 voyages",
+    )
+    loiter_h: Range = param(
+        (4.0, 24.0),
+        unit="h",
+        description="Duration of a legitimate stop at sea to loiter, uniform.",
+        source="assumption; domain.md §7: GFW counts loitering from 4 h",
+    )
+    bunker_share: float = param(
+        0.001,
+        unit="probability",
+        ge=0,
+        le=1,
+        description="Chance that a legitimate voyage takes bunkers at sea from a bunker tanker "
+        "(a legitimate vessel that comes alongside for bunker_h): two hulls alongside need not "
+        "be a transfer.",
+        source="assumption, of the order of domain.md §7: 10,233 AIS encounters in 2012-2017; "
+        "§4: bunker tankers serve ships at sea (P-Pioneer, 2018)",
+    )
+    bunker_h: Range = param(
+        (4.0, 10.0),
+        unit="h",
+        description="Duration of a legitimate bunkering alongside at sea, uniform.",
+        source="assumption; as a hose transfer, domain.md §1.4: 4-12 h",
+    )

@@ -1,0 +1,190 @@
+"""The operators' classification of a contact: what kind of vessel, which identity, suspect or not.
+
+The referee hands the classifier only what a sensor could perceive of a detection
+(``Perceived``): whether two hulls lie alongside, whether AIS is on and what identity it
+broadcasts, the identity painted on the hull (readable only by a close look), night or day
+and the range of the contact. The classifier never sees whether the vessel is illicit; a
+legitimate bunker tanker alongside its client looks like a transfer, and a spoofed identity
+does not match the watchlist. It returns an ``Assessment``: the classification with its
+reason code, and the identity only if it was read (AIS, or visual identification).
+
+Visual identification (reading the stern name) needs a close pass and light (domain §6:
+French crews fly below 150 m to read names). Its probability is the sensor's
+``identify_probability`` at zero range by day, halved every ``identify_half_range_nm`` of
+contact range, and multiplied by ``identify_night_factor`` at night.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from typing import NamedTuple, Protocol
+
+import numpy as np
+
+from sim.model.records import Reason as R
+
+__all__ = [
+    "Perceived",
+    "Assessment",
+    "IdentifySensor",
+    "Rates",
+    "DesignatedIds",
+    "identify_probability",
+    "classify",
+    "legit_suspect_probability",
+    "legit_reason",
+]
+
+
+class IdentifySensor(Protocol):
+    """What the classifier needs from a sensor (``sim.scenarios.patrols_schema.Sensor``)."""
+
+    @property
+    def identify_probability(self) -> float:
+        """``identify_probability`` of the object passed in."""
+        ...
+
+    @property
+    def identify_night_factor(self) -> float:
+        """``identify_night_factor`` of the object passed in."""
+        ...
+
+    @property
+    def identify_half_range_nm(self) -> float:
+        """``identify_half_range_nm`` of the object passed in."""
+        ...
+
+
+class Rates(Protocol):
+    """What the classifier needs from ``sim.scenarios.cell_schema.Classification``."""
+
+    @property
+    def sts_suspect_probability(self) -> float:
+        """``sts_suspect_probability`` of the object passed in."""
+        ...
+
+    @property
+    def dark_suspect_probability(self) -> float:
+        """``dark_suspect_probability`` of the object passed in."""
+        ...
+
+    @property
+    def false_alarm_probability(self) -> float:
+        """``false_alarm_probability`` of the object passed in."""
+        ...
+
+
+class _Designatable(Protocol):
+    @property
+    def watchlisted(self) -> bool:
+        """``watchlisted`` of the object passed in."""
+        ...
+
+
+class DesignatedIds:
+    """The watchlist: true identities of designated vessels (a spoofed identity is not on it).
+
+    Args:
+        vessels: vessels by true identity (the model's illicit vessels, added as they sail).
+    """
+
+    def __init__(self, vessels: Mapping[str, _Designatable]) -> None:
+        self._vessels = vessels
+
+    def __contains__(self, identity: object) -> bool:
+        v = self._vessels.get(identity) if isinstance(identity, str) else None
+        return v is not None and v.watchlisted
+
+
+class Perceived(NamedTuple):
+    """What a sensor could perceive of one detection (the referee fills it in).
+
+    Attributes:
+        alongside: another hull lies alongside (a transfer, or legitimate bunkering).
+        ais_on: the transponder broadcasts.
+        broadcast_identity: the identity AIS broadcasts ('' when dark; may be spoofed).
+        hull_identity: the name on the hull, read only by visual identification.
+        night: local night at the contact.
+        range_nm: distance from sensor to vessel at the contact (0 for imagery).
+    """
+
+    alongside: bool
+    ais_on: bool
+    broadcast_identity: str
+    hull_identity: str
+    night: bool
+    range_nm: float
+
+
+class Assessment(NamedTuple):
+    """The classification of a contact.
+
+    Attributes:
+        reason: a ``Reason`` code when the contact is suspect, else ''.
+        identity: the identity read ('' when none was read): the hull's when identified
+            visually, else what AIS broadcasts.
+        identified: True when the identity was read visually (not taken from AIS).
+    """
+
+    reason: str
+    identity: str
+    identified: bool
+
+
+def identify_probability(sensor: IdentifySensor, *, night: bool, range_nm: float) -> float:
+    """Chance that this contact also reads the vessel's name on the hull."""
+    p = sensor.identify_probability * 0.5 ** (max(range_nm, 0.0) / sensor.identify_half_range_nm)
+    return p * (sensor.identify_night_factor if night else 1.0)
+
+
+def classify(
+    seen: Perceived,
+    sensor: IdentifySensor,
+    rates: Rates,
+    watchlist: Container[str] | None,
+    rng: np.random.Generator,
+) -> Assessment:
+    """Classify one contact of a vessel under way.
+
+    Args:
+        seen: what the sensor perceived.
+        sensor: the detecting sensor (identification parameters).
+        rates: classification rates of the scenario.
+        watchlist: designated identities the operators look for (None: no watchlist).
+        rng: the detecting asset's classification stream.
+
+    Returns:
+        The assessment. The order of tests is the operators': two hulls alongside first,
+        then a designated identity, then a dark contact.
+    """
+    identified = rng.random() < identify_probability(
+        sensor, night=seen.night, range_nm=seen.range_nm
+    )
+    identity = seen.hull_identity if identified else seen.broadcast_identity
+    if seen.alongside and rng.random() < rates.sts_suspect_probability:
+        return Assessment(R.ALONGSIDE, identity, identified)
+    if watchlist is not None and identity and identity in watchlist:
+        return Assessment(R.WATCHLISTED, identity, identified)
+    if not seen.ais_on and rng.random() < rates.dark_suspect_probability:
+        return Assessment(R.DARK_CONTACT, identity, identified)
+    return Assessment("", identity, identified)
+
+
+def legit_suspect_probability(rates: Rates, dark: np.ndarray, alongside: np.ndarray) -> np.ndarray:
+    """Chance that each contact of a legitimate ship is reported (vectorised, at publish time).
+
+    A legitimate ship alongside another (bunkering) looks like a transfer; a dark one like a
+    dark contact; any other is reported only by a classification error.
+    """
+    return np.where(
+        alongside,
+        rates.sts_suspect_probability,
+        np.where(dark, rates.dark_suspect_probability, rates.false_alarm_probability),
+    )
+
+
+def legit_reason(*, dark: bool, alongside: bool) -> str:
+    """The reason code of a reported contact of a legitimate ship (as the probability above)."""
+    if alongside:
+        return R.ALONGSIDE
+    return R.DARK_CONTACT if dark else R.FALSE_ALARM

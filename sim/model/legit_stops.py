@@ -1,0 +1,295 @@
+"""Legitimate ships that stop at sea: loitering, and bunkering alongside a bunker tanker.
+
+Without these, two hulls alongside at sea were always smugglers and a loitering alert was
+always right. Real traffic loiters (waiting for orders or a berth, drifting off a port) and
+bunkers at sea: Miller et al. 2018 found 46,570 loitering events and 10,233 encounters in
+AIS worldwide, most of them legitimate (domain §7), and bunker tankers such as the ROK
+``P-Pioneer`` serve ships at sea (domain §4). The shares are declared in the scenario's
+``traffic`` (``loiter_share``, ``bunker_share``; assumptions).
+
+The stops are laid into the pre-generated legitimate legs (they do not react to patrols):
+a chosen voyage is cut at a point drawn uniformly along its sailed distance, the ship stays
+there for the drawn duration, and the rest of its year runs that much later. A bunkering
+stop brings a bunker tanker, a legitimate vessel of its own, which comes along the client's
+own route (so over water) from where the client was ``_TANKER_APPROACH_H`` earlier, waits
+alongside, and goes back the way it came. All draws come from the ``traffic/stops`` stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+__all__ = ["StopShares", "StopsAtSea", "add_stops_at_sea"]
+
+_TANKER_APPROACH_H = 6.0
+"""A bunker tanker sails this long to its client and back (assumption: a tanker based a
+few tens of miles off)."""
+_TANKER_LEAD_H = 0.5
+"""The tanker is on the spot this long before the client arrives (assumption)."""
+_NEW_VOYAGE_GAP_H = 1e-6
+"""Consecutive legs of one ship further apart in time than this belong to different voyages
+(a port dwell in between)."""
+
+
+class StopShares(Protocol):
+    """What this module needs from ``sim.scenarios.programs_schema.Traffic``."""
+
+    @property
+    def loiter_share(self) -> float:
+        """``loiter_share`` of the object passed in."""
+        ...
+
+    @property
+    def loiter_h(self) -> tuple[float, float]:
+        """``loiter_h`` of the object passed in."""
+        ...
+
+    @property
+    def bunker_share(self) -> float:
+        """``bunker_share`` of the object passed in."""
+        ...
+
+    @property
+    def bunker_h(self) -> tuple[float, float]:
+        """``bunker_h`` of the object passed in."""
+        ...
+
+
+@dataclass(frozen=True)
+class StopsAtSea:
+    """The stops laid into legitimate traffic (one row per ship and stop).
+
+    Attributes:
+        vessel: legitimate vessel index.
+        t0_h, t1_h: the stop, hours.
+        alongside: True for bunkering (the client and its tanker are alongside).
+    """
+
+    vessel: np.ndarray
+    t0_h: np.ndarray
+    t1_h: np.ndarray
+    alongside: np.ndarray
+
+    def is_alongside(self, vessel: np.ndarray, t_h: np.ndarray) -> np.ndarray:
+        """Whether each (vessel, time) is alongside another ship (vectorised).
+
+        One ship's stops never overlap, so the stop a query may fall in is the last one of
+        that ship starting at or before the query (a binary search on (ship, start)).
+        """
+        vessel, t_h = np.asarray(vessel), np.asarray(t_h, float)
+        sel = np.flatnonzero(self.alongside)
+        if not len(sel) or not len(vessel):
+            return np.zeros(len(vessel), dtype=bool)
+        order = sel[np.lexsort((self.t0_h[sel], self.vessel[sel]))]
+        sv, s0, s1 = self.vessel[order], self.t0_h[order], self.t1_h[order]
+        # one binary search on a combined (ship, start) key: ship * span + hours since t_min
+        t_min = min(float(np.min(s0)), float(np.min(t_h)))
+        span = max(float(np.max(s1)), float(np.max(t_h))) - t_min + 1.0
+        k = np.searchsorted(sv * span + (s0 - t_min), vessel * span + (t_h - t_min), "right") - 1
+        ok = k >= 0
+        k = np.maximum(k, 0)
+        return ok & (sv[k] == vessel) & (s0[k] <= t_h) & (t_h < s1[k])
+
+
+def _voyages(legs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Legs in (vessel, time) order and the voyage number of each (new voyage after a gap)."""
+    order = np.lexsort((legs[:, 0], ids))
+    g, v = legs[order], ids[order]
+    new = np.ones(len(g), dtype=bool)
+    new[1:] = (v[1:] != v[:-1]) | (g[1:, 0] > g[:-1, 1] + _NEW_VOYAGE_GAP_H)
+    return order, np.cumsum(new) - 1
+
+
+def add_stops_at_sea(
+    legs: np.ndarray,
+    ids: np.ndarray,
+    dark: np.ndarray,
+    shares: StopShares,
+    rng: np.random.Generator,
+    end_h: float,
+    max_leg_h: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, StopsAtSea]:
+    """Lay loitering and bunkering stops into legitimate traffic.
+
+    Args:
+        legs: ``(t0, t1, x0, y0, vx, vy)`` rows (any order).
+        ids: vessel index of each leg.
+        dark: AIS off, per vessel.
+        shares: the traffic's stop shares and durations.
+        rng: the stops' own stream.
+        end_h: the run's end; legs pushed beyond it are dropped.
+        max_leg_h: longest leg (stops are cut into pieces no longer than this, as the
+            traffic's legs are: the referee looks back this far for live legs).
+
+    Returns:
+        Legs sorted by start, their vessel ids, the AIS-off flags extended with the bunker
+        tankers (which broadcast), and the stops.
+    """
+    empty = StopsAtSea(np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros(0, bool))
+    if not len(legs) or (shares.loiter_share <= 0 and shares.bunker_share <= 0):
+        order = np.argsort(legs[:, 0], kind="stable")
+        return legs[order], ids[order], dark, empty
+    order, voyage = _voyages(legs, ids)
+    g, v = legs[order].copy(), ids[order].astype(np.int64)
+    n_voy = int(voyage[-1]) + 1
+    u = rng.random(n_voy)
+    kind = np.where(
+        u < shares.bunker_share, 2, np.where(u < shares.bunker_share + shares.loiter_share, 1, 0)
+    )
+    dur = np.where(
+        kind == 2,
+        rng.uniform(*shares.bunker_h, size=n_voy),
+        rng.uniform(*shares.loiter_h, size=n_voy),
+    )
+    where = rng.random(n_voy)  # fraction of the voyage's sailing time at which it stops
+    starts = np.searchsorted(voyage, np.arange(n_voy + 1), side="left")
+    n_vessels = len(dark)
+    # new rows in the original timeline: legs, owner, the client whose earlier stops delay
+    # them, the time that decides which stops are earlier, and a delay of their own
+    new_legs: list[np.ndarray] = []
+    new_owner: list[np.ndarray] = []
+    new_ref: list[np.ndarray] = []
+    new_t: list[np.ndarray] = []
+    new_own: list[np.ndarray] = []
+    stop_client: list[int] = []  # one per stop: the client ship, when, how long
+    stop_ts: list[float] = []
+    stop_d: list[float] = []
+    stop_vessel: list[int] = []  # one per ship and stop (client, and tanker when bunkering)
+    stop_of: list[int] = []
+    stop_t0: list[float] = []
+    stop_t1: list[float] = []
+    stop_al: list[bool] = []
+
+    def add(rows: np.ndarray, owner: int, client: int, t_ref: float, own: float) -> None:
+        new_legs.append(rows)
+        new_owner.append(np.full(len(rows), owner, dtype=np.int64))
+        new_ref.append(np.full(len(rows), client, dtype=np.int64))
+        new_t.append(np.full(len(rows), t_ref))
+        new_own.append(np.full(len(rows), own))
+
+    for k in np.flatnonzero(kind > 0).tolist():
+        a, b = int(starts[k]), int(starts[k + 1])
+        seg = g[a:b].copy()
+        t_sail = seg[:, 1] - seg[:, 0]
+        total = float(t_sail.sum())
+        if total <= 0:
+            continue
+        at = where[k] * total
+        run = np.concatenate([[0.0], np.cumsum(t_sail)])
+        j = min(int(np.searchsorted(run, at, side="right")) - 1, len(seg) - 1)
+        t0, t1, x0, y0, vx, vy = seg[j].tolist()
+        ts = t0 + (at - run[j])
+        sx, sy = x0 + vx * (ts - t0), y0 + vy * (ts - t0)
+        d = float(dur[k])
+        c = int(v[a])
+        g[a + j, 1] = ts  # the cut leg ends at the stop; its rest sails after it
+        add(np.array([[ts, t1, sx, sy, vx, vy]]), c, c, ts, d)
+        add(_hold(sx, sy, ts, ts + d, max_leg_h), c, c, ts, 0.0)
+        stop_client.append(c)
+        stop_ts.append(ts)
+        stop_d.append(d)
+        stop_vessel.append(c)
+        stop_of.append(len(stop_client) - 1)
+        stop_t0.append(ts)
+        stop_t1.append(ts + d)
+        stop_al.append(bool(kind[k] == 2))
+        if kind[k] == 2:
+            tanker = n_vessels + len(stop_client) - 1
+            add(_tanker_legs(seg[: j + 1], ts, sx, sy, d, max_leg_h), tanker, c, ts, 0.0)
+            stop_vessel.append(tanker)
+            stop_of.append(len(stop_client) - 1)
+            stop_t0.append(ts - _TANKER_LEAD_H)
+            stop_t1.append(ts + d)
+            stop_al.append(True)
+    if not stop_client:
+        o = np.argsort(legs[:, 0], kind="stable")
+        return legs[o], ids[o], dark, empty
+    all_legs = np.vstack([g, *new_legs])
+    owner = np.concatenate([v, *new_owner])
+    ref = np.concatenate([v, *new_ref])
+    t_ref = np.concatenate([g[:, 0], *new_t])
+    shift = np.concatenate([np.zeros(len(g)), *new_own])
+    clients = np.asarray(stop_client)
+    stop_shift = np.zeros(len(clients))
+    for c, ts, d in zip(stop_client, stop_ts, stop_d, strict=True):
+        shift[(ref == c) & (t_ref > ts + 1e-9)] += d
+        stop_shift[(clients == c) & (np.asarray(stop_ts) > ts + 1e-9)] += d
+    all_legs[:, :2] += shift[:, None]
+    # tanker numbers are sparse (one per stop): renumber them densely after the fleet
+    tankers = np.unique(owner[owner >= n_vessels])
+    dense = np.arange(n_vessels, n_vessels + len(tankers))
+    sv = np.asarray(stop_vessel, dtype=np.int64)
+    if len(tankers):
+        t_owner = owner >= n_vessels
+        owner[t_owner] = dense[np.searchsorted(tankers, owner[t_owner])]
+        t_stop = sv >= n_vessels
+        sv[t_stop] = dense[np.searchsorted(tankers, sv[t_stop])]
+    per_row = stop_shift[np.asarray(stop_of)]
+    keep = (all_legs[:, 0] < end_h) & (all_legs[:, 1] > 0)
+    all_legs, owner = all_legs[keep], owner[keep]
+    o = np.argsort(all_legs[:, 0], kind="stable")
+    stops = StopsAtSea(
+        sv,
+        np.asarray(stop_t0, float) + per_row,
+        np.asarray(stop_t1, float) + per_row,
+        np.asarray(stop_al, dtype=bool),
+    )
+    return (
+        all_legs[o],
+        owner[o].astype(ids.dtype),
+        np.concatenate([dark, np.zeros(len(tankers), dtype=bool)]),
+        stops,
+    )
+
+
+def _hold(x: float, y: float, t0_h: float, t1_h: float, max_leg_h: float) -> np.ndarray:
+    """Stationary legs at ``(x, y)`` from ``t0_h`` to ``t1_h``, none longer than ``max_leg_h``."""
+    n = max(1, int(np.ceil((t1_h - t0_h) / max_leg_h)))
+    t = np.linspace(t0_h, t1_h, n + 1)
+    return np.column_stack([t[:-1], t[1:], np.full(n, x), np.full(n, y), np.zeros(n), np.zeros(n)])
+
+
+def _tanker_legs(
+    before: np.ndarray, ts: float, sx: float, sy: float, d: float, max_leg_h: float
+) -> np.ndarray:
+    """A bunker tanker's legs: along the client's route to the stop, alongside, and back."""
+    t_arr = ts - _TANKER_LEAD_H
+    # the client's path over the last _TANKER_APPROACH_H of sailing before the stop
+    path = [(sx, sy)]
+    left = _TANKER_APPROACH_H
+    for t0, t1, x0, y0, vx, vy in before[::-1].tolist():
+        t_end = min(t1, ts)
+        dt = min(t_end - t0, left)
+        if dt <= 0:
+            continue
+        tp = t_end - dt
+        path.append((x0 + vx * (tp - t0), y0 + vy * (tp - t0)))
+        left -= dt
+        if left <= 0:
+            break
+    pts = np.array(path[::-1])  # from the approach point to the stop
+    seg = np.diff(pts, axis=0)
+    dist = np.hypot(seg[:, 0], seg[:, 1])
+    speed = max(float(dist.sum()) / max(_TANKER_APPROACH_H - left, 1e-6), 1.0)
+    rows = []
+    t = t_arr - float(dist.sum()) / speed
+    for (x0, y0), (dx, dy), L in zip(pts[:-1].tolist(), seg.tolist(), dist.tolist(), strict=True):
+        if L <= 0:
+            continue
+        dt = L / speed
+        rows.append((t, t + dt, x0, y0, dx / dt, dy / dt))
+        t += dt
+    rows.extend(map(tuple, _hold(sx, sy, t_arr, ts + d, max_leg_h).tolist()))
+    t = ts + d
+    back = pts[::-1]
+    for (x0, y0), (x1, y1) in zip(back[:-1].tolist(), back[1:].tolist(), strict=True):
+        L = float(np.hypot(x1 - x0, y1 - y0))
+        if L <= 0:
+            continue
+        dt = L / speed
+        rows.append((t, t + dt, x0, y0, (x1 - x0) / dt, (y1 - y0) / dt))
+        t += dt
+    return np.array(rows)

@@ -1,0 +1,106 @@
+"""The operators' classification of a contact: identification is harder at night and at range.
+
+The classifier sees only what a sensor could perceive (``Perceived``); these tests hand it
+contacts and count what it makes of them over many draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model.classifier import (
+    DesignatedIds,
+    Perceived,
+    classify,
+    identify_probability,
+    legit_reason,
+    legit_suspect_probability,
+)
+from sim.model.records import Reason as R
+from sim.scenarios.cell_schema import Classification
+from sim.scenarios.patrols_schema import Sensor
+
+RATES = Classification()
+EYES = Sensor(identify_probability=0.8, identify_half_range_nm=10.0, identify_night_factor=0.25)
+
+
+class Hull:
+    """A vessel as the watchlist knows it."""
+
+    def __init__(self, watchlisted: bool) -> None:
+        self.watchlisted = watchlisted
+
+
+WATCHLIST = DesignatedIds({"F1": Hull(True), "F2": Hull(False)})
+
+
+def contact(*, night: bool = False, range_nm: float = 0.0, ais: str = "", alongside=False):
+    return Perceived(
+        alongside=alongside,
+        ais_on=bool(ais),
+        broadcast_identity=ais,
+        hull_identity="F1",
+        night=night,
+        range_nm=range_nm,
+    )
+
+
+def share_watchlisted(seen: Perceived, n: int = 4000) -> float:
+    rng = np.random.default_rng(11)
+    got = [classify(seen, EYES, RATES, WATCHLIST, rng).reason for _ in range(n)]
+    return got.count(R.WATCHLISTED) / n
+
+
+def test_identification_probability_halves_with_each_half_range_and_falls_at_night():
+    assert identify_probability(EYES, night=False, range_nm=0.0) == pytest.approx(0.8)
+    assert identify_probability(EYES, night=False, range_nm=10.0) == pytest.approx(0.4)
+    assert identify_probability(EYES, night=False, range_nm=20.0) == pytest.approx(0.2)
+    assert identify_probability(EYES, night=True, range_nm=0.0) == pytest.approx(0.2)
+
+
+def test_a_dark_designated_vessel_is_identified_less_often_at_night_and_at_long_range():
+    day_close = share_watchlisted(contact())
+    night_close = share_watchlisted(contact(night=True))
+    day_far = share_watchlisted(contact(range_nm=25.0))
+    assert day_close == pytest.approx(0.8, abs=0.03)
+    assert night_close == pytest.approx(0.2, abs=0.03)
+    assert day_far == pytest.approx(0.8 * 0.5**2.5, abs=0.03)
+
+
+def test_a_spoofed_identity_does_not_match_the_watchlist_unless_the_hull_is_read():
+    blind = Sensor(identify_probability=0.0)
+    rng = np.random.default_rng(1)
+    spoofed = classify(contact(ais="SF1"), blind, RATES, WATCHLIST, rng)
+    honest = classify(contact(ais="F1"), blind, RATES, WATCHLIST, rng)
+    assert spoofed.reason == "" and spoofed.identity == "SF1" and not spoofed.identified
+    assert honest.reason == R.WATCHLISTED and honest.identity == "F1"
+    # reading the stern name defeats the spoof
+    assert share_watchlisted(contact(ais="SF1")) == pytest.approx(0.8, abs=0.03)
+
+
+def test_identity_is_only_what_was_read():
+    rng = np.random.default_rng(2)
+    dark = [classify(contact(range_nm=200.0), EYES, RATES, WATCHLIST, rng) for _ in range(200)]
+    assert {a.identity for a in dark if not a.identified} == {""}
+    assert all(a.identity == "F1" for a in dark if a.identified)
+
+
+def test_without_a_watchlist_a_designated_vessel_is_not_suspect_for_its_name():
+    rng = np.random.default_rng(3)
+    got = classify(contact(ais="F1"), EYES, RATES, None, rng)
+    assert got.reason == ""
+
+
+def test_two_hulls_alongside_look_like_a_transfer_whoever_they_are():
+    dark = np.array([False, False, True])
+    alongside = np.array([True, False, False])
+    p = legit_suspect_probability(RATES, dark, alongside)
+    assert p.tolist() == [
+        RATES.sts_suspect_probability,
+        RATES.false_alarm_probability,
+        RATES.dark_suspect_probability,
+    ]
+    assert legit_reason(dark=False, alongside=True) == R.ALONGSIDE
+    assert legit_reason(dark=True, alongside=False) == R.DARK_CONTACT
+    assert legit_reason(dark=False, alongside=False) == R.FALSE_ALARM

@@ -1,0 +1,105 @@
+"""Legitimate ships that loiter or bunker at sea: the stops are laid into their pre-built legs."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.model.legit_stops import add_stops_at_sea
+from sim.model.motion import Track
+
+KN = 1852.0
+
+
+def shares(loiter: float = 0.0, bunker: float = 0.0) -> SimpleNamespace:
+    return SimpleNamespace(
+        loiter_share=loiter, loiter_h=(6.0, 6.0), bunker_share=bunker, bunker_h=(5.0, 5.0)
+    )
+
+
+def fleet(n: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Each ship: two voyages north at 12 kn, 10 h each, with a 6 h port call between."""
+    legs, ids = [], []
+    for i in range(n):
+        for t0 in (0.0, 16.0):
+            for k in range(2):  # each voyage in two 5 h pieces
+                t = t0 + 5.0 * k
+                legs.append([t, t + 5.0, 1e5 * i, 12 * KN * 5.0 * k, 0.0, 12 * KN])
+                ids.append(i)
+    return np.array(legs), np.array(ids, dtype=np.int32)
+
+
+def track(legs: np.ndarray, ids: np.ndarray, i: int) -> Track:
+    tr = Track()
+    mine = legs[ids == i]
+    tr.set(mine[np.argsort(mine[:, 0])])
+    return tr
+
+
+def test_without_shares_nothing_changes():
+    legs, ids = fleet()
+    out, out_ids, dark, stops = add_stops_at_sea(
+        legs, ids, np.zeros(3, bool), shares(), np.random.default_rng(0), 100.0, 12.0
+    )
+    assert len(stops.vessel) == 0 and len(dark) == 3
+    assert sorted(map(tuple, out.tolist())) == sorted(map(tuple, legs.tolist()))
+
+
+def test_a_loitering_voyage_stops_at_sea_and_the_rest_of_its_year_runs_later():
+    legs, ids = fleet()
+    out, out_ids, dark, stops = add_stops_at_sea(
+        legs, ids, np.zeros(3, bool), shares(loiter=1.0), np.random.default_rng(0), 100.0, 12.0
+    )
+    assert len(stops.vessel) == 6 and not stops.alongside.any()  # every voyage, no tanker
+    assert len(dark) == 3
+    for i in range(3):
+        tr = track(out, out_ids, i)
+        mine = stops.t0_h[stops.vessel == i], stops.t1_h[stops.vessel == i]
+        for t0, t1 in zip(*mine, strict=True):
+            assert np.isclose(t1 - t0, 6.0)
+            assert np.hypot(*tr.velocity((t0 + t1) / 2)) == 0.0  # stopped
+        # two stops of 6 h: the ship reaches the end of its second voyage 12 h late
+        assert np.isclose(tr.end_h, 26.0 + 12.0)
+        # and still sails its whole distance
+        sailed = (tr.legs[:, 1] - tr.legs[:, 0]) * np.hypot(tr.legs[:, 4], tr.legs[:, 5])
+        assert np.isclose(sailed.sum(), 2 * 10.0 * 12 * KN)
+
+
+def test_a_bunkering_voyage_brings_a_tanker_alongside():
+    legs, ids = fleet(1)
+    out, out_ids, dark, stops = add_stops_at_sea(
+        legs, ids, np.zeros(1, bool), shares(bunker=1.0), np.random.default_rng(4), 100.0, 12.0
+    )
+    assert len(dark) == 3 and not dark.any()  # two tankers, broadcasting
+    client, tanker = track(out, out_ids, 0), track(out, out_ids, 1)
+    first = (stops.vessel == 0) & (stops.t0_h < 12.0)
+    t0, t1 = float(stops.t0_h[first][0]), float(stops.t1_h[first][0])
+    mid = (t0 + t1) / 2
+    assert np.allclose(client.position(mid), tanker.position(mid))
+    assert stops.is_alongside(np.array([0, 1, 0]), np.array([mid, mid, t1 + 1.0])).tolist() == [
+        True,
+        True,
+        False,
+    ]
+    # the tanker came along the client's own route and leaves the same way
+    assert tanker.legs[0, 0] < t0 and tanker.end_h > t1
+    assert np.all(out[:, 1] - out[:, 0] <= 12.0 + 1e-9)
+
+
+def test_alongside_lookup_agrees_with_a_scan_of_every_stop():
+    legs, ids = fleet(6)
+    _, _, _, stops = add_stops_at_sea(
+        legs, ids, np.zeros(6, bool), shares(0.3, 0.5), np.random.default_rng(9), 100.0, 12.0
+    )
+    rng = np.random.default_rng(1)
+    v = rng.integers(0, 12, 2000)
+    t = rng.uniform(-5.0, 80.0, 2000)
+    scan = [
+        bool(
+            np.any(stops.alongside & (stops.vessel == vi) & (stops.t0_h <= ti) & (ti < stops.t1_h))
+        )
+        for vi, ti in zip(v.tolist(), t.tolist(), strict=True)
+    ]
+    got = stops.is_alongside(v, t)
+    assert got.tolist() == scan and got.any()

@@ -106,6 +106,7 @@ def _run_all(
                 "label": r["label"],
                 "dir": r["dir"],
                 "scenario": r["scenario_obj"].name,
+                "description": " ".join(r["scenario_obj"].description.split()),
                 "scenario_hash": r["hash"],
                 "factors": r.get("factors", {}),
                 "theater": r["scenario_obj"].theater,

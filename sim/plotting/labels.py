@@ -34,8 +34,11 @@ _NEAR: tuple[tuple[float, float, str, str], ...] = (
 )
 """Offsets (points) and alignments next to the point, in order of preference."""
 
-_FAR = (2.6, 4.2)
+_FAR = (2.6, 4.2, 6.0)
 """Multipliers of `_NEAR` tried (with a leader line) when every near position collides."""
+
+_GAP_PX = 1.5
+"""Clear space (pixels) kept round every placed label."""
 
 _MARKER_PX = 4.0
 """Half-size (pixels) of the box kept clear around every labelled point (marker s=22)."""
@@ -79,9 +82,11 @@ def place_labels(ax: Axes, obstacles_gid: Sequence[str] = ("area_label",)) -> in
     fig = ax.get_figure()
     if fig is None:
         return 0
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == PLACE_LABEL]
+    for t in labels:  # moving a label must not move the axes (constrained layout)
+        t.set_in_layout(False)
     fig.draw_without_rendering()  # runs the layout engine, so pixel positions are final
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == PLACE_LABEL]
     fixed = [
         t.get_window_extent(renderer).expanded(1.05, 1.1)
         for t in ax.texts
@@ -115,7 +120,10 @@ def place_labels(ax: Axes, obstacles_gid: Sequence[str] = ("area_label",)) -> in
         if t.arrow_patch is not None:  # the leader line, drawn only for a displaced label
             t.arrow_patch.set_visible(scale > 1.0)
         crowded += cost > 0
-        placed.append(_text_box(t, renderer).expanded(1.02, 1.05))
+        b = _text_box(t, renderer)
+        placed.append(
+            Bbox.from_extents(b.x0 - _GAP_PX, b.y0 - _GAP_PX, b.x1 + _GAP_PX, b.y1 + _GAP_PX)
+        )
     return crowded
 
 

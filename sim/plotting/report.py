@@ -46,6 +46,9 @@ __all__ = ["build_report", "load_experiment", "summary_sentences", "incidents_ta
 
 _EVENT_KINDS = ("transfer_start", "detection", "seizure", "diversion", "delivery")
 _EVENT_COLS = ("t_h", "kind", "voyage", "lon", "lat")
+_MAP_KINDS = ("detection", "transfer_start", "seizure", "diversion")
+_MAP_EVENT_COLS = ("t_h", "kind", "vessel", "asset", "reason", "place", "lon", "lat")
+"""What the interactive map shows of each event (hover: vessel, asset, reason, place)."""
 _VOYAGE_COLS = ("voyage", "commodity", "sts_detected")
 _EXTRA_LABELS = {
     "diversions": ("Diversions (per run)", "num"),
@@ -366,9 +369,10 @@ def _interactive_maps(exp: dict[str, Any], rd: Path) -> dict[str, str]:
             continue
         first = int(sub["replication"].min())
         th = loaded.setdefault(t, load_theater(t))
+        full = read_table(r["path"], "events", columns=_MAP_EVENT_COLS, kinds=_MAP_KINDS)
         m = interactive_map(
             th,
-            sub[sub["replication"] == first],
+            full[full["replication"] == first],
             title=f"{r['label']}: replication {first}",
         )
         rel = f"interactive/{_slug(r['label'])}.html"

@@ -67,3 +67,27 @@ def test_summary_on_stored_runs_pairs_the_differences(frames):
 def test_report_on_empty_directory_is_a_user_error(tmp_path):
     with pytest.raises(UserError):
         build_report(tmp_path)
+
+
+def test_maps_link_to_their_interactive_pages():
+    """Each static map's caption links its offline interactive page (relative, opens offline)."""
+    from sim.plotting.report import _maps_html
+
+    parts = "".join(
+        _maps_html([("blockade", "", "AAAA")], {"blockade": "interactive/blockade.html"})
+    )
+    assert "<a href='interactive/blockade.html'>interactive map</a>" in parts
+    assert "interactive page of its first replication" in parts
+    assert "interactive map" not in "".join(_maps_html([("blockade", "", "AAAA")], {}))
+
+
+def test_interactive_pages_are_written_per_scenario(experiment_dir, tmp_path):
+    """With Bokeh installed, one self-contained page per scenario under interactive/."""
+    pytest.importorskip("bokeh")
+    from sim.plotting.report import _interactive_maps, load_experiment
+
+    links = _interactive_maps(load_experiment(experiment_dir), tmp_path)
+    assert sorted(links) == ["baseline_2017", "blockade", "crackdown_2018"]
+    page = (tmp_path / links["blockade"]).read_text()
+    assert "<title>blockade: replication 0</title>" in page
+    assert not re.search(r"<(script|link)[^>]+(src|href)=['\"]https?://", page)  # BokehJS inlined

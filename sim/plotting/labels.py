@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
@@ -79,7 +80,9 @@ def place_labels(ax: Axes, obstacles_gid: Sequence[str] = ("area_label",)) -> in
     Returns:
         How many labels could not be placed without any overlap (0 when all are clear).
     """
-    fig = ax.get_figure()
+    fig: Any = ax.figure
+    while fig is not None and not isinstance(fig, Figure):  # a SubFigure: its root figure
+        fig = fig.figure if fig.figure is not fig else None
     if fig is None:
         return 0
     labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == PLACE_LABEL]
@@ -131,8 +134,8 @@ def _extent(t: Annotation, cand: tuple[float, float, str, str], renderer: Any) -
     """Put ``t`` at a candidate position and return its pixel box."""
     dx, dy, ha, va = cand
     t.xyann = (dx, dy)
-    t.set_ha(ha)
-    t.set_va(va)
+    t.set_horizontalalignment(ha)  # type: ignore[arg-type]
+    t.set_verticalalignment(va)  # type: ignore[arg-type]
     return _text_box(t, renderer)
 
 

@@ -131,8 +131,8 @@ def main(args: argparse.Namespace) -> int:
             precision=precision,
         )
         bar.close()  # the bar's line ends before the statement goes to standard output
-        if precision is not None:
-            print(precision.statement())
+        if "precision" in reps.attrs:  # what the precision target (given or default) reached
+            print(reps.attrs["precision"])
         with bar.stage("building the report (figures" + ("" if args.no_maps else ", maps") + ")"):
             report = build_report(args.out, maps=not args.no_maps)
     finally:

@@ -24,9 +24,30 @@ from sim.analysis.results import EXPERIMENT_FILE
 from sim.errors import UserError
 from sim.experiments.run_dirs import child_dir, prepare_experiment_dir, prepare_run_dir
 
-__all__ = ["compare", "sweep", "sweep_variants", "parse_vary", "Precision", "precision_state"]
+__all__ = [
+    "compare",
+    "sweep",
+    "sweep_variants",
+    "parse_vary",
+    "Precision",
+    "precision_state",
+    "default_precision",
+    "DEFAULT_HALF_WIDTH",
+    "DEFAULT_TIME_LIMIT_MIN",
+]
 
 Progress = Callable[[int, int], None]
+
+DEFAULT_HALF_WIDTH = 0.005
+"""Default precision target of `compare`: 95% half-width of 0.005 (half a percentage point)
+on every pairwise difference in interception rate. Assumption: the options short of a blockade
+differ by about 0.3-1.5 points in the main job (measured, 4 replications, Dec 2026), so a lead is
+only worth reporting when its interval is narrower than that."""
+
+DEFAULT_TIME_LIMIT_MIN = 7.0
+"""Default time limit of `compare`, minutes from its start (cache build included). Assumption:
+the main job's budget is 10 minutes on a 2-core machine, and the report after the runs takes
+about 1 minute (measured: 45-60 s for six scenarios with maps), so 7 minutes leaves a margin."""
 
 
 def _load(source: Any, overrides: Sequence[str] = ()) -> Any:
@@ -85,6 +106,7 @@ def _run_all(
                 "label": r["label"],
                 "dir": r["dir"],
                 "scenario": r["scenario_obj"].name,
+                "description": " ".join(r["scenario_obj"].description.split()),
                 "scenario_hash": r["hash"],
                 "factors": r.get("factors", {}),
                 "theater": r["scenario_obj"].theater,
@@ -96,24 +118,62 @@ def _run_all(
     }
     t0 = time.monotonic()
     df = _round(runs, manifest, n=n, seed=seed, workers=workers, out=out, progress=progress)
+    done_n, round_s = n, time.monotonic() - t0
     while precision is not None:
         state = precision_state(df, precision.metric, precision.half_width)
         precision.history.append({"replications": n, **state})
-        if state["reached"]:
-            precision.outcome = "reached"
+        n_next = _next_round(precision, state, n, done_n, round_s, time.monotonic() - t0)
+        if n_next is None:
             break
-        if precision.time_limit_min is not None and (
-            time.monotonic() - t0 >= precision.time_limit_min * 60.0
-        ):
-            precision.outcome = "time limit"
-            break
-        if n >= precision.max_replications:
-            precision.outcome = "replication cap"
-            break
-        n = min(precision.max_replications, n + max(2, n // 2))
+        t1, done_n = time.monotonic(), n_next - n
+        n = n_next
         df = _round(runs, manifest, n=n, seed=seed, workers=workers, out=out, progress=progress)
+        round_s = time.monotonic() - t1
+    if precision is not None:
+        manifest["precision"] = {
+            "half_width": precision.half_width,
+            "metric": precision.metric,
+            "time_limit_min": precision.time_limit_min,
+            "outcome": precision.outcome,
+            "statement": precision.statement(),
+            "elapsed_s": round(time.monotonic() - t0, 1),
+            "history": precision.history,
+        }
+        (out / EXPERIMENT_FILE).write_text(json.dumps(manifest, indent=1, default=str))
+        df.attrs["precision"] = precision.statement()
     df.to_csv(out / "replications.csv", index=False)
     return df
+
+
+def _next_round(
+    precision: Precision,
+    state: dict[str, Any],
+    n: int,
+    last_added: int,
+    last_round_s: float,
+    elapsed_s: float,
+) -> int | None:
+    """Replications per run for the next round, or None (and ``precision.outcome``) to stop.
+
+    Rounds grow by half (at least 2), so the number of rounds stays logarithmic. Under a time
+    limit the step shrinks to what the last round's pace (seconds per added replication index)
+    says still fits, so the limit is kept rather than overrun by a whole round.
+    """
+    if state["reached"]:
+        precision.outcome = "reached"
+        return None
+    if n >= precision.max_replications:
+        precision.outcome = "replication cap"
+        return None
+    step = max(2, n // 2)
+    if precision.time_limit_min is not None:
+        left_s = precision.time_limit_min * 60.0 - elapsed_s
+        per_index_s = last_round_s / max(last_added, 1)
+        step = min(step, int(left_s // per_index_s)) if per_index_s > 0 else step
+        if step < 1:
+            precision.outcome = "time limit"
+            return None
+    return min(precision.max_replications, n + step)
 
 
 def _round(
@@ -201,6 +261,16 @@ class Precision:
         )
 
 
+def default_precision() -> Precision:
+    """The precision target `compare` uses when given neither replications nor a target.
+
+    Starting from the first scenario's ``replications``, it adds replications until every
+    pairwise difference in interception rate is within `DEFAULT_HALF_WIDTH` or excludes zero,
+    or until `DEFAULT_TIME_LIMIT_MIN` minutes have passed, whichever comes first.
+    """
+    return Precision(DEFAULT_HALF_WIDTH, "interception_rate", DEFAULT_TIME_LIMIT_MIN)
+
+
 def precision_state(df: pd.DataFrame, metric: str, half_width: float) -> dict[str, Any]:
     """Pairwise paired differences of ``metric`` between labels: are they precise or settled?
 
@@ -263,14 +333,19 @@ def compare(
         overrides: ``key.path=value`` strings applied to every scenario (e.g. ``duration_days=20``).
         progress: called as ``progress(done, total)`` over all replications.
         precision: add replications until pairwise differences are precise or settled (see
-            `Precision`); ``n`` is then the starting number.
+            `Precision`); ``n`` is then the starting number. When neither ``n`` nor
+            ``precision`` is given, `default_precision` applies (the main job's setting).
 
     Returns:
-        ``label`` (the scenario name) followed by the ``run_replications`` columns.
+        ``label`` (the scenario name) followed by the ``run_replications`` columns; with a
+        precision target, ``attrs["precision"]`` says what was reached (also stored in
+        ``experiment.json`` under ``precision``).
     """
     if not scenarios:
         raise UserError("compare needs at least one scenario")
     loaded = [_load(s, overrides) for s in scenarios]
+    if n is None and precision is None and len(loaded) > 1:
+        precision = default_precision()
     n = loaded[0].replications if n is None else int(n)
     seed = loaded[0].seed if seed is None else int(seed)
     runs = [

@@ -13,7 +13,7 @@ _LAZY = {
     "plot_theater": "sim.plotting.maps",
     "plot_rates": "sim.plotting.figures",
     "plot_barrels": "sim.plotting.figures",
-    "plot_scenario_map": "sim.plotting.figures",
+    "plot_scenario_map": "sim.plotting.scenario_map",
     "plot_cost_effectiveness": "sim.plotting.figures",
     "plot_cumulative": "sim.plotting.figures",
     "plot_sweep": "sim.plotting.figures",

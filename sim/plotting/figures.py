@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
-from sim.analysis.comparison import transfers_with_detection
 from sim.analysis.metrics import UN_CAP_BBL_PER_YEAR
+from sim.plotting.scenario_map import plot_scenario_map
 from sim.plotting.style import (
     KIND_COLOURS,
     OKABE_ITO,
@@ -201,167 +200,6 @@ def plot_barrels(
     return ax
 
 
-def plot_scenario_map(
-    theater: Any,
-    events: pd.DataFrame,
-    voyages: pd.DataFrame,
-    *,
-    by: str = "label",
-    ax: Axes | None = None,
-    title: str | None = None,
-    cell_deg: float = 0.5,
-    zone_alpha: float = 0.35,
-) -> Axes:
-    """One scenario on the real coastline: transfers (detected or not), interdictions, detections.
-
-    The heat map is a 2-D histogram of allied detection-event positions (all replications
-    pooled): where the patrols actually saw vessels, a proxy for effective coverage.
-
-    Args:
-        theater: a ``sim.geo.Theater`` (coastline, zones, areas).
-        events: events of one scenario (all replications) with ``by, replication, kind, voyage, lon,
-            lat``.
-        voyages: voyages of the same scenario with ``by, replication, voyage, sts_detected``.
-        by: grouping column used to join events to voyages.
-        ax: axes to draw on.
-        title: axes title.
-        cell_deg: heat-map cell size, degrees.
-        zone_alpha: opacity multiplier of the maritime-zone shading (kept subtle).
-
-    Returns:
-        The axes.
-    """
-    from matplotlib.colors import LinearSegmentedColormap
-
-    from sim.plotting.maps import plot_theater
-
-    with style():
-        if ax is None:
-            _, ax = plt.subplots(figsize=(9, 9.5), layout="constrained")
-        plot_theater(theater, ax=ax, show_places=True, show_areas=True, title=title or "")
-        for im in ax.images:  # zones: subtle background only
-            im.set_alpha(zone_alpha)
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.remove()
-        n_reps = max(int(events["replication"].nunique()) if len(events) else 1, 1)
-        lon0, lat0, lon1, lat1 = theater.bbox
-        det = events[(events["kind"] == "detection")].dropna(subset=["lon", "lat"])
-        xb = np.arange(lon0, lon1 + cell_deg, cell_deg)
-        yb = np.arange(lat0, lat1 + cell_deg, cell_deg)
-        h, _, _ = np.histogram2d(det["lon"], det["lat"], bins=[xb, yb])
-        h = h / n_reps
-        h[h == 0] = np.nan
-        cmap = LinearSegmentedColormap.from_list(
-            "cover", ["#d6ecf7", "#56B4E9", "#0072B2", "#00304d"]
-        )
-        mesh = None
-        if np.isfinite(h).any():
-            mesh = ax.pcolormesh(xb, yb, h.T, cmap=cmap, alpha=0.65, zorder=3, shading="flat")
-            cb = ax.figure.colorbar(mesh, ax=ax, shrink=0.55, pad=0.02)
-            cb.set_label(
-                f"Allied detections per {cell_deg:g}° cell per replication\n"
-                "(where patrols saw vessels: a coverage proxy)"
-            )
-        tr = transfers_with_detection(events, voyages, by=by).dropna(subset=["lon", "lat"])
-        und, dtc = tr[~tr["detected"]], tr[tr["detected"]]
-        ax.scatter(
-            und["lon"],
-            und["lat"],
-            s=26,
-            marker="o",
-            facecolors="none",
-            edgecolors=KIND_COLOURS["undetected"],
-            lw=1.3,
-            zorder=9,
-        )
-        ax.scatter(
-            dtc["lon"],
-            dtc["lat"],
-            s=30,
-            marker="o",
-            c=KIND_COLOURS["detected"],
-            ec="white",
-            lw=0.5,
-            zorder=10,
-        )
-        seiz = events[events["kind"] == "seizure"].dropna(subset=["lon", "lat"])
-        div = events[events["kind"] == "diversion"].dropna(subset=["lon", "lat"])
-        ax.scatter(
-            seiz["lon"],
-            seiz["lat"],
-            s=60,
-            marker="X",
-            c=KIND_COLOURS["seizure"],
-            ec="black",
-            lw=0.6,
-            zorder=11,
-        )
-        ax.scatter(
-            div["lon"],
-            div["lat"],
-            s=42,
-            marker="D",
-            c=KIND_COLOURS["diversion"],
-            ec="black",
-            lw=0.6,
-            zorder=11,
-        )
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                mfc="none",
-                mec=KIND_COLOURS["undetected"],
-                mew=1.3,
-                label=f"transfer, not detected ({len(und)})",
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                color=KIND_COLOURS["detected"],
-                label=f"transfer, detected in progress ({len(dtc)})",
-            ),
-            Line2D(
-                [],
-                [],
-                marker="X",
-                ls="",
-                color=KIND_COLOURS["seizure"],
-                mec="black",
-                ms=9,
-                label=f"seizure ({len(seiz)})",
-            ),
-            Line2D(
-                [],
-                [],
-                marker="D",
-                ls="",
-                color=KIND_COLOURS["diversion"],
-                mec="black",
-                ms=7,
-                label=f"diversion ({len(div)})",
-            ),
-            Line2D([], [], color="#D55E00", lw=1.6, label="STS hotspot"),
-            Line2D([], [], color="#0072B2", lw=1.1, ls="--", label="patrol box"),
-        ]
-        ax.legend(
-            handles=handles,
-            loc="lower right",
-            fontsize=8,
-            framealpha=0.92,
-            title=f"all {n_reps} replication{'s' if n_reps != 1 else ''} pooled",
-            title_fontsize=8,
-        )
-        ax.set_xlabel("Longitude (°E)")
-        ax.set_ylabel("Latitude (°N)")
-    return ax
-
-
 def plot_cost_effectiveness(
     table: pd.DataFrame,
     *,
@@ -391,87 +229,112 @@ def plot_cost_effectiveness(
             fig = plt.figure(figsize=(12, 0.9 + max(4.2, 0.5 * len(groups))), layout="constrained")
         fig.clear()
         gs = fig.add_gridspec(1, 3, width_ratios=[1.6, 1, 1])
-        ax = fig.add_subplot(gs[0])
-        rate = _rows(table, "interception_rate", by, groups)
-        cost = _rows(table, "patrol_hours_per_interception", by, groups)
-        means = cost["mean"].to_numpy(dtype=float)
-        means = means[np.isfinite(means) & (means > 0)]
-        # costs that differ by orders of magnitude (a blockade against a baseline) need a log axis
-        log_y = len(means) > 1 and means.max() / means.min() > 10
-        for i, g in enumerate(groups):
-            x, yv = rate["mean"].iloc[i], cost["mean"].iloc[i]
-            if not (math.isfinite(x) and math.isfinite(yv)):
-                continue
-            yerr = _err(cost.iloc[[i]])
-            if (
-                log_y
-            ):  # a lower bound at or below zero cannot be drawn on a log axis: stop just above it
-                yerr[0] = np.minimum(yerr[0], 0.9 * yv)
-            ax.errorbar(
-                [x],
-                [yv],
-                xerr=_err(rate.iloc[[i]]),
-                yerr=yerr,
-                fmt="o",
-                ms=8,
-                capsize=3,
-                color=colours[g],
-                label=g,
-            )
-        ax.set_xlim(left=0)
-        percent_axis(ax, "x")
-        if log_y:
-            ax.set_yscale("log")
-            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-        else:
-            ax.set_ylim(bottom=0)
-            thousands_axis(ax, "y")
-        ax.set_xlabel("Interception rate (% of settled illicit voyages)")
-        ax.set_ylabel(
-            "Patrol hours per interception (ship + aircraft hours)"
-            + (", log scale" if log_y else "")
-        )
-        ax.set_title("Cost per interception (lower right is better)", loc="left")
-        missing = [
-            g
-            for i, g in enumerate(groups)
-            if not (math.isfinite(rate["mean"].iloc[i]) and math.isfinite(cost["mean"].iloc[i]))
-        ]
-        if len(missing) == len(groups):
-            ax.set_yticks([])
-            empty_message(
-                ax, "No interceptions in any scenario:\npatrol hours per interception is undefined."
-            )
-        elif missing:
-            ax.annotate(
-                "no interceptions: " + ", ".join(missing),
-                (0.02, 0.98),
-                xycoords="axes fraction",
-                va="top",
-                fontsize=8,
-                color="#555555",
-            )
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper right", fontsize=8)
-        per = f" per run ({run_days:g} days)" if run_days else " per run"
-        for k, (metric, label) in enumerate(
-            (
-                ("ship_days", "Ship-days at sea" + per),
-                ("flight_hours", "Aircraft flight hours" + per),
-            )
-        ):
-            a = fig.add_subplot(gs[k + 1])
-            rows = _rows(table, metric, by, groups)
-            y = np.arange(len(groups))
-            a.barh(y, rows["mean"].fillna(0), color=[colours[g] for g in groups], height=0.6)
-            a.errorbar(rows["mean"], y, xerr=_err(rows), fmt="none", ecolor="black", capsize=3)
-            a.set_yticks(y, groups if k == 0 else [""] * len(groups))
-            a.invert_yaxis()
-            thousands_axis(a, "x")
-            a.set_xlabel(label.replace(" per run", "\nper run") if per else label)
-            a.set_title("Ship effort (days)" if k == 0 else "Air effort (hours)", loc="left")
-            a.grid(axis="y", visible=False)
+        _cost_panel(fig.add_subplot(gs[0]), table, by, groups, colours)
+        _effort_panels(fig, gs, table, by, groups, colours, run_days)
     return fig
+
+
+def _cost_panel(
+    ax: Axes, table: pd.DataFrame, by: str, groups: Sequence[str], colours: Mapping[str, str]
+) -> None:
+    """Patrol hours per interception against interception rate (log scale when they spread)."""
+    rate = _rows(table, "interception_rate", by, groups)
+    cost = _rows(table, "patrol_hours_per_interception", by, groups)
+    means = cost["mean"].to_numpy(dtype=float)
+    means = means[np.isfinite(means) & (means > 0)]
+    # costs that differ by orders of magnitude (a blockade against a baseline) need a log axis
+    log_y = len(means) > 1 and means.max() / means.min() > 10
+    for i, g in enumerate(groups):
+        x, yv = rate["mean"].iloc[i], cost["mean"].iloc[i]
+        if not (math.isfinite(x) and math.isfinite(yv)):
+            continue
+        yerr = _err(cost.iloc[[i]])
+        if (
+            log_y
+        ):  # a lower bound at or below zero cannot be drawn on a log axis: stop just above it
+            yerr[0] = np.minimum(yerr[0], 0.9 * yv)
+        ax.errorbar(
+            [x],
+            [yv],
+            xerr=_err(rate.iloc[[i]]),
+            yerr=yerr,
+            fmt="o",
+            ms=8,
+            capsize=3,
+            color=colours[g],
+            label=g,
+        )
+    _pad_rate_axis(ax, rate)
+    percent_axis(ax, "x")
+    if log_y:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    else:
+        ax.set_ylim(bottom=0)
+        thousands_axis(ax, "y")
+    ax.set_xlabel("Interception rate (% of settled illicit voyages)")
+    ax.set_ylabel(
+        "Patrol hours per interception (ship + aircraft hours)" + (", log scale" if log_y else "")
+    )
+    ax.set_title("Cost per interception (lower right is better)", loc="left")
+    missing = [
+        g
+        for i, g in enumerate(groups)
+        if not (math.isfinite(rate["mean"].iloc[i]) and math.isfinite(cost["mean"].iloc[i]))
+    ]
+    if len(missing) == len(groups):
+        ax.set_yticks([])
+        empty_message(
+            ax, "No interceptions in any scenario:\npatrol hours per interception is undefined."
+        )
+    elif missing:
+        ax.annotate(
+            "no interceptions: " + ", ".join(missing),
+            (0.02, 0.98),
+            xycoords="axes fraction",
+            va="top",
+            fontsize=8,
+            color="#555555",
+        )
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize=8)
+
+
+def _effort_panels(
+    fig: Figure,
+    gs: Any,
+    table: pd.DataFrame,
+    by: str,
+    groups: Sequence[str],
+    colours: Mapping[str, str],
+    run_days: float | None,
+) -> None:
+    """Ship-days at sea and aircraft flight hours per run, as bars with 95% intervals."""
+    per = f" per run ({run_days:g} days)" if run_days else " per run"
+    for k, (metric, label) in enumerate(
+        (
+            ("ship_days", "Ship-days at sea" + per),
+            ("flight_hours", "Aircraft flight hours" + per),
+        )
+    ):
+        a = fig.add_subplot(gs[k + 1])
+        rows = _rows(table, metric, by, groups)
+        y = np.arange(len(groups))
+        a.barh(y, rows["mean"].fillna(0), color=[colours[g] for g in groups], height=0.6)
+        a.errorbar(rows["mean"], y, xerr=_err(rows), fmt="none", ecolor="black", capsize=3)
+        a.set_yticks(y, groups if k == 0 else [""] * len(groups))
+        a.invert_yaxis()
+        thousands_axis(a, "x")
+        a.set_xlabel(label.replace(" per run", "\nper run") if per else label)
+        a.set_title("Ship effort (days)" if k == 0 else "Air effort (hours)", loc="left")
+        a.grid(axis="y", visible=False)
+
+
+def _pad_rate_axis(ax: Axes, rate: pd.DataFrame) -> None:
+    """Room on both sides of the rates, so a point at (or near) 0% is drawn whole."""
+    hi = np.nanmax(np.r_[rate["ci_high"].to_numpy(float), rate["mean"].to_numpy(float), 0.01])
+    pad = 0.04 * hi
+    ax.set_xlim(-pad, hi + pad)
 
 
 def plot_cumulative(
@@ -521,8 +384,34 @@ def plot_cumulative(
             ax.set_xlabel("Day of the run (days)")
             ax.set_ylabel(ylabel)
             ax.set_title(series.capitalize() + " (mean over replications)", loc="left")
+            if series == "seizures + diversions":
+                _inset_without_dominant(ax, timeline[timeline["series"] == series], by, colours)
         axes[0].legend(loc="upper left", fontsize=8)
     return fig
+
+
+_DOMINANT = 4.0
+"""A scenario whose final count is this many times the next one's gets the main scale to
+itself and the others an inset (assumption: below 1/4 of the axis a line reads as flat)."""
+
+
+def _inset_without_dominant(
+    ax: Axes, series: pd.DataFrame, by: str, colours: Mapping[str, str]
+) -> None:
+    """When one scenario dwarfs the rest (a blockade), redraw the rest on their own scale."""
+    final = series.groupby(by)["mean"].max().sort_values(ascending=False)
+    if len(final) < 2 or not final.iloc[1] > 0 or final.iloc[0] < _DOMINANT * final.iloc[1]:
+        return
+    top = str(final.index[0])
+    inset = ax.inset_axes((0.07, 0.5, 0.46, 0.44))
+    for g, s in series.groupby(by, sort=False):
+        if g != top:
+            inset.step(s["day"], s["mean"], where="post", color=colours[str(g)], lw=1.5)
+    inset.set_xlim(left=0)
+    inset.set_ylim(0, float(final.iloc[1]) * 1.1)
+    inset.tick_params(labelsize=7)
+    inset.set_title(f"without {top}, own scale", fontsize=7.5, loc="left")
+    inset.grid(color="#e5e5e5", lw=0.5)
 
 
 def _is_numeric(values: Sequence[Any]) -> bool:
@@ -650,42 +539,42 @@ def plot_tornado(
     scale = 100.0 if pct else 1.0
     with style():
         ax = _new_ax(ax, len(swings))
+        # low and high side by side (low above), never one over the other: when both move
+        # the metric the same way, a shared row would hide the shorter bar under the longer
         for y, (_, _p, lo, hi, vlo, vhi) in enumerate(swings):
-            ax.barh(
-                y,
-                (lo - base) * scale,
-                left=base * scale,
-                color=OKABE_ITO[5],
-                height=0.6,
-                label="low value" if y == 0 else None,
-            )
-            ax.barh(
-                y,
-                (hi - base) * scale,
-                left=base * scale,
-                color=OKABE_ITO[1],
-                height=0.6,
-                label="high value" if y == 0 else None,
-            )
-            ax.text(
-                min(lo, hi) * scale,
-                y,
-                f"{vlo if lo <= hi else vhi}  ",
-                va="center",
-                ha="right",
-                fontsize=8,
-            )
-            ax.text(
-                max(lo, hi) * scale,
-                y,
-                f"  {vhi if hi >= lo else vlo}",
-                va="center",
-                ha="left",
-                fontsize=8,
-            )
+            for value, setting, off, colour, name in (
+                (lo, vlo, 0.19, OKABE_ITO[5], "low value"),
+                (hi, vhi, -0.19, OKABE_ITO[1], "high value"),
+            ):
+                ax.barh(
+                    y + off,
+                    (value - base) * scale,
+                    left=base * scale,
+                    color=colour,
+                    height=0.36,
+                    label=name if y == 0 else None,
+                )
+                right = value >= base
+                ax.text(
+                    value * scale,
+                    y + off,
+                    f"  {setting}  ",
+                    va="center",
+                    ha="left" if right else "right",
+                    fontsize=7.5,
+                )
         ax.axvline(base * scale, color="black", lw=1)
         ax.set_yticks(range(len(swings)), [s[1] for s in swings])
         ax.set_xlabel(label)
         ax.set_title(title or f"Sensitivity of {label.split(' (')[0].lower()} (one at a time)")
-        ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.margins(x=0.12)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16 if len(swings) > 3 else -0.3),
+            ncol=2,
+            frameon=False,
+            fontsize=8,
+            title="metric with the parameter at its (setting at each bar's end; line: base case)",
+            title_fontsize=8,
+        )
     return ax

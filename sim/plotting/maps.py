@@ -15,6 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.plotting.labels import LEADER, PLACE_LABEL, place_labels
+
 __all__ = ["plot_theater", "STATE_COLOURS"]
 
 STATE_COLOURS = {  # Okabe-Ito
@@ -26,6 +28,15 @@ STATE_COLOURS = {  # Okabe-Ito
     "TWN": "#56B4E9",
     "unknown": "#999999",
 }
+_STATE_NAMES = {
+    "PRK": "DPRK waters",
+    "KOR": "ROK waters",
+    "CHN": "Chinese waters",
+    "RUS": "Russian waters",
+    "JPN": "Japanese waters",
+    "TWN": "Taiwanese waters",
+    "unknown": "other waters",
+}
 _ZONE_ALPHA = {"territorial": 0.45, "contiguous": 0.28, "eez": 0.12}
 _LAND = "#d9d4c7"
 _KIND_MARKER = {
@@ -36,27 +47,170 @@ _KIND_MARKER = {
 }
 
 
-def _zone_rgba(theater: Any, step: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """Sample the zone raster on a lon/lat grid for imshow (lon/lat axes)."""
-    from matplotlib.colors import to_rgba
-
-    from sim.geo import STATE_CODES, ZONE_KINDS
-
+def _zone_grid(theater: Any, step: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The zone raster sampled on a lon/lat grid: (lon, lat, state codes, kind codes)."""
     lon0, lat0, lon1, lat1 = theater.bbox
     nx, ny = 900 // step, int(900 // step * (lat1 - lat0) / (lon1 - lon0) * 1.2)
     lon, lat = np.meshgrid(np.linspace(lon0, lon1, nx), np.linspace(lat0, lat1, ny))
     x, y = theater.to_xy(lon.ravel(), lat.ravel())
     s, k = theater.zones.codes(x, y)
-    rgba = np.zeros((lon.size, 4))
+    return lon, lat, s.reshape(lon.shape), k.reshape(lon.shape)
+
+
+def _zone_rgba(states: np.ndarray, kinds: np.ndarray, alpha: dict[str, float]) -> np.ndarray:
+    """RGBA image of the zones: each state's colour, opacity by zone kind."""
+    from matplotlib.colors import to_rgba
+
+    from sim.geo import STATE_CODES, ZONE_KINDS
+
+    rgba = np.zeros((*states.shape, 4))
     for code, state in enumerate(STATE_CODES):
         if state == "none":
             continue
         base = np.array(to_rgba(STATE_COLOURS.get(state, "#999999")))
-        for kind, alpha in _ZONE_ALPHA.items():
-            m = (s == code) & (k == ZONE_KINDS.index(kind))
+        for kind, a in alpha.items():
+            m = (states == code) & (kinds == ZONE_KINDS.index(kind))
             rgba[m] = base
-            rgba[m, 3] = alpha
-    return rgba.reshape(ny, nx, 4), (lon0, lon1, lat0, lat1)
+            rgba[m, 3] = a
+    return rgba
+
+
+def _draw_zones(ax: Axes, theater: Any, light: bool) -> list[Any]:
+    """Shade the maritime zones; returns their legend handles.
+
+    ``light`` (the scenario maps): every zone at the EEZ's faint tint and the 12 nm
+    territorial limit as a thin line, so that the rings round hundreds of islets read as
+    a boundary, not as blotches; otherwise territorial darkest, EEZ lightest.
+    """
+    from sim.geo import STATE_CODES, ZONE_KINDS
+
+    lon, lat, states, kinds = _zone_grid(theater, 1)
+    alpha = {k: _ZONE_ALPHA["eez"] for k in _ZONE_ALPHA} if light else _ZONE_ALPHA
+    lon0, lat0, lon1, lat1 = theater.bbox
+    ax.imshow(
+        _zone_rgba(states, kinds, alpha),
+        extent=(lon0, lon1, lat0, lat1),
+        origin="lower",
+        interpolation="nearest",
+        zorder=1,
+        aspect="auto",
+        gid="zones",
+    )
+    present = {STATE_CODES[c] for c in np.unique(states)} - {"none"}
+    order = [s for s in STATE_COLOURS if s in present] or ["unknown"]
+    handles: list[Any] = [
+        Patch(fc=STATE_COLOURS[s], alpha=0.45, label=_STATE_NAMES.get(s, s)) for s in order
+    ]
+    if light:
+        territorial = (kinds == ZONE_KINDS.index("territorial")) & (states != 0)
+        ax.contour(
+            lon,
+            lat,
+            territorial.astype(float),
+            levels=[0.5],
+            colors="#6f6a60",
+            linewidths=0.45,
+            zorder=1.5,
+        )
+        handles.append(Line2D([], [], color="#6f6a60", lw=0.8, label="12 nm territorial limit"))
+    else:
+        handles.append(Patch(fc="#888888", alpha=0.45, label="territorial sea (darkest)"))
+        handles.append(Patch(fc="#888888", alpha=0.12, label="EEZ (lightest)"))
+    return handles
+
+
+def _draw_land(ax: Axes, theater: Any) -> None:
+    import shapely
+
+    land_ll = shapely.transform(
+        theater.land_xy,
+        lambda c: np.column_stack(theater.to_lonlat(c[:, 0], c[:, 1])),
+    )
+    for poly in shapely.get_parts(land_ll):
+        xy = np.asarray(poly.exterior.coords)
+        ax.fill(xy[:, 0], xy[:, 1], color=_LAND, ec="#7a7468", lw=0.3, zorder=2)
+
+
+def _draw_areas(ax: Axes, theater: Any) -> list[Any]:
+    """Outline the named areas (hotspots solid, patrol boxes dashed) and name them."""
+    import shapely
+
+    for name in theater.areas["name"]:
+        a = theater.area(name)
+        hot = a.kind == "sts_hotspot"
+        colour = "#D55E00" if hot else "#0072B2"
+        for part in shapely.get_parts(a.polygon_lonlat):
+            xy = np.asarray(part.exterior.coords)
+            ax.plot(
+                xy[:, 0],
+                xy[:, 1],
+                color=colour,
+                lw=1.6 if hot else 1.1,
+                ls="-" if hot else "--",
+                zorder=4,
+            )
+        # hotspots labelled at the centre, patrol boxes at their top-left corner so
+        # nested boxes (ECS hotspot inside ECS patrol box) do not overprint
+        bx0, _, _, by1 = a.polygon_lonlat.bounds
+        pos, ha, va = (
+            ((a.centroid_lon, a.centroid_lat), "center", "center")
+            if hot
+            else ((bx0 + 0.1, by1 - 0.1), "left", "top")
+        )
+        ax.annotate(
+            name,
+            pos,
+            fontsize=7.5,
+            color=colour,
+            ha=ha,
+            va=va,
+            zorder=6,
+            fontweight="bold" if hot else None,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7),
+            gid="area_label",
+        )
+    return [
+        Line2D([], [], color="#D55E00", lw=1.6, label="STS hotspot"),
+        Line2D([], [], color="#0072B2", lw=1.1, ls="--", label="patrol box"),
+    ]
+
+
+def _draw_routes(ax: Axes, routes: Sequence[tuple[str, Any]]) -> list[Any]:
+    colours = ["#000000", "#009E73", "#CC79A7", "#F0E442", "#56B4E9"]
+    handles = []
+    for i, (label, r) in enumerate(routes):
+        c = colours[i % len(colours)]
+        ax.plot(r.lonlat[:, 0], r.lonlat[:, 1], color=c, lw=2.0, zorder=5)
+        handles.append(Line2D([], [], color=c, lw=2.0, label=f"{label} ({r.length_nm:,.0f} nm)"))
+    return handles
+
+
+def _draw_places(ax: Axes, theater: Any) -> list[Any]:
+    """Ports, bases and gates with their names (placed later by `place_labels`)."""
+    handles = []
+    for kind, (marker, colour) in _KIND_MARKER.items():
+        df = theater.ports[theater.ports["kind"] == kind]
+        if df.empty:
+            continue
+        ax.scatter(
+            df["lon"], df["lat"], marker=marker, s=22, c=colour, ec="white", lw=0.6, zorder=7
+        )
+        for r in df.itertuples():
+            ax.annotate(
+                r.name,
+                (r.lon, r.lat),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=7,
+                zorder=8,
+                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6),
+                arrowprops=LEADER,
+                gid=PLACE_LABEL,
+            )
+        handles.append(
+            Line2D([], [], marker=marker, color=colour, ls="", label=kind.replace("_", " "))
+        )
+    return handles
 
 
 def plot_theater(
@@ -67,6 +221,10 @@ def plot_theater(
     show_places: bool = True,
     show_areas: bool = True,
     title: str | None = None,
+    *,
+    light_zones: bool = False,
+    legend: bool = True,
+    declutter: bool = True,
 ) -> Axes:
     """Draw a theater map on lon/lat axes.
 
@@ -78,103 +236,31 @@ def plot_theater(
         show_places: draw ports, bases and gates.
         show_areas: draw the named sea areas.
         title: figure title (default names the theater).
+        light_zones: faint zone tint with the territorial limit as a line (for busy maps).
+        legend: draw the legend (places, areas, routes, zone colours).
+        declutter: move place names apart (`sim.plotting.labels.place_labels`); callers that
+            add a colour bar afterwards pass False and call it themselves, last.
 
     Returns:
-        The axes, so callers can add layers (e.g. simulated tracks from a DataFrame).
+        The axes, so callers can add layers (e.g. simulated tracks from a DataFrame); the
+        zone legend handles are kept on it as ``ax.zone_handles``.
     """
-    import shapely
-
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 11), dpi=110)
     lon0, lat0, lon1, lat1 = theater.bbox
     ax.set_facecolor("white")
-    if show_zones and not theater.land_xy.is_empty:
-        img, extent = _zone_rgba(theater, 1)
-        ax.imshow(
-            img, extent=extent, origin="lower", interpolation="nearest", zorder=1, aspect="auto"
-        )
-    if not theater.land_xy.is_empty:
-        land_ll = shapely.transform(
-            theater.land_xy,
-            lambda c: np.column_stack(theater.to_lonlat(c[:, 0], c[:, 1])),
-        )
-        for poly in shapely.get_parts(land_ll):
-            for ring in [poly.exterior]:
-                xy = np.asarray(ring.coords)
-                ax.fill(xy[:, 0], xy[:, 1], color=_LAND, ec="#7a7468", lw=0.3, zorder=2)
+    has_land = not theater.land_xy.is_empty
+    zone_handles = _draw_zones(ax, theater, light_zones) if show_zones and has_land else []
+    ax.zone_handles = zone_handles  # type: ignore[attr-defined]
+    if has_land:
+        _draw_land(ax, theater)
     handles: list[Any] = []
     if show_areas:
-        for name in theater.areas["name"]:
-            a = theater.area(name)
-            hot = a.kind == "sts_hotspot"
-            colour = "#D55E00" if hot else "#0072B2"
-            for part in shapely.get_parts(a.polygon_lonlat):
-                xy = np.asarray(part.exterior.coords)
-                ax.plot(
-                    xy[:, 0],
-                    xy[:, 1],
-                    color=colour,
-                    lw=1.6 if hot else 1.1,
-                    ls="-" if hot else "--",
-                    zorder=4,
-                )
-            # hotspots labelled at the centre, patrol boxes at their top-left corner so
-            # nested boxes (ECS hotspot inside ECS patrol box) do not overprint
-            bx0, _, _, by1 = a.polygon_lonlat.bounds
-            pos, ha, va = (
-                ((a.centroid_lon, a.centroid_lat), "center", "center")
-                if hot
-                else ((bx0 + 0.1, by1 - 0.1), "left", "top")
-            )
-            ax.annotate(
-                name,
-                pos,
-                fontsize=7.5,
-                color=colour,
-                ha=ha,
-                va=va,
-                zorder=6,
-                fontweight="bold" if hot else None,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7),
-            )
-        handles += [
-            Line2D([], [], color="#D55E00", lw=1.6, label="STS hotspot"),
-            Line2D([], [], color="#0072B2", lw=1.1, ls="--", label="patrol box"),
-        ]
+        handles += _draw_areas(ax, theater)
     if routes:
-        colours = ["#000000", "#009E73", "#CC79A7", "#F0E442", "#56B4E9"]
-        for i, (label, r) in enumerate(routes):
-            c = colours[i % len(colours)]
-            ax.plot(r.lonlat[:, 0], r.lonlat[:, 1], color=c, lw=2.0, zorder=5)
-            handles.append(
-                Line2D([], [], color=c, lw=2.0, label=f"{label} ({r.length_nm:,.0f} nm)")
-            )
+        handles += _draw_routes(ax, routes)
     if show_places and len(theater.ports):
-        for kind, (marker, colour) in _KIND_MARKER.items():
-            df = theater.ports[theater.ports["kind"] == kind]
-            if df.empty:
-                continue
-            ax.scatter(
-                df["lon"], df["lat"], marker=marker, s=22, c=colour, ec="white", lw=0.6, zorder=7
-            )
-            for r in df.itertuples():
-                ax.annotate(
-                    r.name,
-                    (r.lon, r.lat),
-                    xytext=(4, 3),
-                    textcoords="offset points",
-                    fontsize=7,
-                    zorder=8,
-                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6),
-                )
-            handles.append(
-                Line2D([], [], marker=marker, color=colour, ls="", label=kind.replace("_", " "))
-            )
-    if show_zones and not theater.land_xy.is_empty:
-        states = [s for s in STATE_COLOURS if (theater.ports["state"] == s).any()] or ["unknown"]
-        handles += [Patch(fc=STATE_COLOURS[s], alpha=0.45, label=f"{s} waters") for s in states]
-        handles.append(Patch(fc="#888888", alpha=0.45, label="territorial (darkest)"))
-        handles.append(Patch(fc="#888888", alpha=0.12, label="EEZ (lightest)"))
+        handles += _draw_places(ax, theater)
     ax.set_xlim(lon0, lon1)
     ax.set_ylim(lat0, lat1)
     ax.set_aspect(1.0 / np.cos(np.radians((lat0 + lat1) / 2)))
@@ -184,6 +270,8 @@ def plot_theater(
     ax.set_title(
         title or f"Theater '{theater.name}': maritime zones, places, STS hotspots and routes"
     )
-    if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.9)
+    if legend and handles + zone_handles:
+        ax.legend(handles=handles + zone_handles, loc="lower right", fontsize=7.5, framealpha=0.9)
+    if declutter and show_places:
+        place_labels(ax)
     return ax

@@ -22,15 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.comparison import comparison_table, cumulative_by_day, intervals_overlap
+from sim.analysis.comparison import comparison_table, cumulative_by_day
 from sim.analysis.metrics import UN_CAP_BBL_PER_YEAR
 from sim.analysis.results import read_experiment, read_replications, read_table, run_dirs
-from sim.analysis.stats import t_interval
 from sim.analysis.tables import METRIC_LABELS
 from sim.errors import UserError
 from sim.plotting.figures import (
@@ -42,11 +40,15 @@ from sim.plotting.figures import (
     plot_sweep,
 )
 from sim.plotting.style import style
+from sim.plotting.summary import scenario_lines, summary_sentences
 
 __all__ = ["build_report", "load_experiment", "summary_sentences", "incidents_table"]
 
 _EVENT_KINDS = ("transfer_start", "detection", "seizure", "diversion", "delivery")
 _EVENT_COLS = ("t_h", "kind", "voyage", "lon", "lat")
+_MAP_KINDS = ("detection", "transfer_start", "seizure", "diversion")
+_MAP_EVENT_COLS = ("t_h", "kind", "vessel", "asset", "reason", "place", "lon", "lat")
+"""What the interactive map shows of each event (hover: vessel, asset, reason, place)."""
 _VOYAGE_COLS = ("voyage", "commodity", "sts_detected")
 _EXTRA_LABELS = {
     "diversions": ("Diversions (per run)", "num"),
@@ -118,157 +120,6 @@ def _row(table: pd.DataFrame, label: str, metric: str) -> pd.Series:
 
 def _pct(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{100 * x:.1f}%"
-
-
-def _ci_pct(r: pd.Series) -> str:
-    if not (math.isfinite(r["ci_low"]) and math.isfinite(r["ci_high"])):
-        return "no interval"
-    return f"95% CI {_pct(r['ci_low'])}–{_pct(r['ci_high'])}"
-
-
-def _hours(x: float) -> str:
-    return (
-        "n/a (no interceptions)"
-        if not math.isfinite(x)
-        else f"{x:,.0f} patrol hours per interception"
-    )
-
-
-def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[str]) -> list[str]:
-    """Plain-language findings computed from the numbers (first label is the baseline).
-
-    Covers: which scenario intercepts most and by how much versus the baseline, whether the
-    95% intervals overlap, the paired difference on common random numbers, the cost in patrol
-    hours per interception, and petroleum deliveries against the UN cap.
-    """
-    labels = list(labels)
-    if not labels:
-        return []
-    base = labels[0]
-    n = int(reps.groupby("label")["replication"].nunique().min()) if len(reps) else 0
-    means = {g: float(_row(table, g, "interception_rate")["mean"]) for g in labels}
-    finite = {g: m for g, m in means.items() if math.isfinite(m)}
-    out: list[str] = []
-    if not finite:
-        return [
-            "No illicit voyage was settled in any scenario "
-            f"({n} replication(s) each): no interception "
-            "rate can be computed; run longer or with more replications."
-        ]
-    best = max(finite, key=lambda g: finite[g])
-    rb, r0 = _row(table, best, "interception_rate"), _row(table, base, "interception_rate")
-    c_best = float(_row(table, best, "patrol_hours_per_interception")["mean"])
-    c_base = float(_row(table, base, "patrol_hours_per_interception")["mean"])
-    if len(labels) == 1:
-        out.append(
-            f"{base} intercepts {_pct(rb['mean'])} of settled illicit voyages ({_ci_pct(rb)}, "
-            f"{n} replications), at {_hours(c_best)}."
-        )
-    elif all(abs(m - finite[best]) < 1e-12 for m in finite.values()):
-        out.append(
-            "No scenario intercepts more than another: all "
-            f"intercept {_pct(finite[best])} of settled "
-            f"illicit voyages ({n} replications each)."
-        )
-        dn = {g: float(_row(table, g, "denial_rate")["mean"]) for g in labels}
-        dn = {g: v for g, v in dn.items() if math.isfinite(v)}
-        if dn:
-            top = max(dn, key=lambda g: dn[g])
-            out.append(
-                f"Counting transfers halted because allies were present, {top} denies the most: "
-                f"{_pct(dn[top])} of settled voyages intercepted or disrupted "
-                f"(baseline {base}: {_pct(dn.get(base, math.nan))})."
-            )
-    elif best == base:
-        out.append(
-            f"The baseline, {base}, intercepts the most: "
-            f"{_pct(rb['mean'])} of settled illicit voyages "
-            f"({_ci_pct(rb)}); no alternative does better."
-        )
-    else:
-        diff = rb["mean"] - r0["mean"]
-        ratio = f", {rb['mean'] / r0['mean']:.1f} times the baseline" if r0["mean"] > 0 else ""
-        out.append(
-            f"{best} intercepts the most: {_pct(rb['mean'])} "
-            f"of settled illicit voyages ({_ci_pct(rb)}), "
-            f"against {_pct(r0['mean'])} ({_ci_pct(r0)}) in the baseline {base}: "
-            f"{100 * diff:+.1f} percentage points{ratio}."
-        )
-        ov = intervals_overlap((rb["ci_low"], rb["ci_high"]), (r0["ci_low"], r0["ci_high"]))
-        if ov is None:
-            sure = (
-                "With fewer than two replications there are no "
-                "intervals, so we cannot say how sure this is."
-            )
-        elif ov:
-            sure = (
-                f"The two 95% intervals overlap, so {n} replications "
-                "do not settle the difference on their "
-                "own"
-            )
-        else:
-            sure = (
-                "The two 95% intervals do not overlap: the "
-                f"difference is clear with {n} replications"
-            )
-        if ov is not None:
-            paired = _paired_difference(reps, best, base)
-            if paired is not None:
-                m, lo, hi = paired
-                verdict = "excludes" if (lo > 0 or hi < 0) else "includes"
-                sure += (
-                    "; paired by replication (same random streams), "
-                    f"the difference is {100 * m:+.1f} points "
-                    f"(95% CI {100 * lo:+.1f} to {100 * hi:+.1f}), which {verdict} zero."
-                )
-            else:
-                sure += "."
-        out.append(sure)
-        cost = f"The cost: {_hours(c_best)} in {best}"
-        cost += (
-            f", against {_hours(c_base)} in {base}."
-            if math.isfinite(c_base)
-            else f"; {base} intercepted nothing."
-        )
-        out.append(cost)
-    bbl = {g: float(_row(table, g, "barrels_delivered_per_year")["mean"]) for g in labels}
-    below = [g for g, v in bbl.items() if math.isfinite(v) and v <= UN_CAP_BBL_PER_YEAR]
-    if all(math.isfinite(v) for v in bbl.values()):
-        if not below:
-            low = min(bbl, key=lambda g: bbl[g])
-            out.append(
-                "Refined petroleum reaching the DPRK stays "
-                f"above the UN cap of {UN_CAP_BBL_PER_YEAR:,.0f} "
-                f"bbl/yr in every scenario (lowest: {low}, {bbl[low]:,.0f} bbl/yr)."
-            )
-        else:
-            out.append(
-                "Petroleum deliveries fall to the UN cap of "
-                f"{UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr or below in: "
-                f"{', '.join(below)}."
-            )
-    esc = {g: float(_row(table, g, "escalation_incidents")["mean"]) for g in labels}
-    fpb = {g: float(_row(table, g, "false_positive_boardings")["mean"]) for g in labels}
-    worst = max(labels, key=lambda g: (np.nan_to_num(esc[g]), np.nan_to_num(fpb[g])))
-    if np.nan_to_num(esc[worst]) > 0 or np.nan_to_num(fpb[worst]) > 0:
-        out.append(
-            f"Risk: {worst} has the most escalation incidents ({esc[worst]:.1f} per run) and "
-            f"{fpb[worst]:.1f} false-positive boardings per run (table below)."
-        )
-    return out
-
-
-def _paired_difference(
-    reps: pd.DataFrame, a: str, b: str, metric: str = "interception_rate"
-) -> tuple[float, float, float] | None:
-    ok = reps[reps["error"].fillna("") == ""] if "error" in reps else reps
-    x = ok[ok["label"] == a].set_index("replication")[metric]
-    y = ok[ok["label"] == b].set_index("replication")[metric]
-    d = (x - y).dropna()
-    if len(d) < 2:
-        return None
-    m, lo, hi = t_interval(d.to_numpy())
-    return (m, lo, hi) if math.isfinite(lo) else None
 
 
 def incidents_table(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
@@ -370,52 +221,57 @@ def _slug(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", s).strip("_") or "run"
 
 
-def build_report(
-    out_dir: str | Path,
-    report_dir: str | Path | None = None,
-    *,
-    title: str | None = None,
-    maps: bool = True,
-) -> Path:
-    """Write ``report.html``, ``figures/*.png`` and ``comparison.csv`` for an experiment directory.
+def _description(run: dict[str, Any]) -> str:
+    """The scenario's ``description``: from the manifest, else its ``scenario.resolved.yaml``."""
+    if run.get("description"):
+        return str(run["description"])
+    f = Path(run["path"]) / "scenario.resolved.yaml"
+    if not f.is_file():
+        return ""
+    import yaml
 
-    Args:
-        out_dir: a comparison or sweep directory (``compare``/``sweep`` output) or a single run
-            directory.
-        report_dir: where to write (default: ``out_dir``).
-        title: report title (default from the experiment kind).
-        maps: draw one map per scenario (needs the theater; the slowest part).
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ""
+    return str(data.get("description") or "") if isinstance(data, dict) else ""
 
-    Returns:
-        Path of ``report.html``.
-    """
-    exp = load_experiment(out_dir)
-    manifest, runs, reps = exp["manifest"], exp["runs"], exp["reps"]
-    labels = [r["label"] for r in runs]
-    kind = manifest.get("kind", "compare")
-    rd = Path(report_dir) if report_dir is not None else Path(out_dir)
-    figdir = rd / "figures"
-    figdir.mkdir(parents=True, exist_ok=True)
-    table = comparison_table(reps, by="label", order=labels)
-    factor_keys = list((manifest.get("vary") or {}).keys())
+
+def _write_csv(
+    table: pd.DataFrame, runs: list[dict[str, Any]], factor_keys: list[str], rd: Path
+) -> pd.DataFrame:
+    """``comparison.csv``: the table with a ``scenario`` column and one column per factor."""
     csv = table.copy()
     for k in factor_keys:
         csv[k] = csv["label"].map({r["label"]: (r.get("factors") or {}).get(k) for r in runs})
     csv.rename(columns={"label": "scenario"}).to_csv(rd / "comparison.csv", index=False)
+    return csv
 
+
+def _only(values: Any) -> Any:
+    """The single value shared by all, else None."""
+    distinct = {v for v in values if v}
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+Fig = tuple[str, str, str]
+"""A report figure: (heading, caption, base64 PNG)."""
+
+
+def _chart_figures(
+    exp: dict[str, Any], table: pd.DataFrame, csv: pd.DataFrame, figdir: Path
+) -> list[Fig]:
+    """The charts: sweep, rates, petroleum, cost and timeline (each also saved as a PNG)."""
+    manifest, runs = exp["manifest"], exp["runs"]
+    kind = manifest.get("kind", "compare")
     dur = {r["label"]: r.get("duration_days") for r in runs}
-    durations = {v for v in dur.values() if v}
-    run_days = durations.pop() if len(durations) == 1 else None
-    warm = {r.get("warmup_days") for r in runs}
-    warmup = warm.pop() if len(warm) == 1 else None
-    n_by = reps.groupby("label")["replication"].nunique().to_dict()
-
-    figs: list[tuple[str, str, str]] = []  # (title, caption, base64)
+    run_days = _only(dur.values())
+    figs: list[Fig] = []
 
     def add(name: str, fig: Figure, heading: str, caption: str) -> None:
         figs.append((heading, caption, _save(fig, figdir / f"{name}.png")))
 
-    if kind == "sweep" and factor_keys:
+    if kind == "sweep" and manifest.get("vary"):
         fig = plot_sweep(csv.rename(columns={"scenario": "label"}), manifest["vary"])
         add(
             "sweep",
@@ -450,86 +306,226 @@ def build_report(
     )
     ev, vo = exp["events"], exp["voyages"]
     if len(ev):
+        n_by = exp["reps"].groupby("label")["replication"].nunique().to_dict()
         tl = cumulative_by_day(
             ev, vo if len(vo) else None, replications=n_by, days=dur if all(dur.values()) else None
         )
         add(
             "timeline",
-            plot_cumulative(tl, warmup_days=warmup),
+            plot_cumulative(tl, warmup_days=_only(r.get("warmup_days") for r in runs)),
             "Deliveries and interdictions through the run",
             "Mean cumulative count over replications by day: "
             "petroleum deliveries to DPRK ports (left) and "
-            "seizures + diversions (right). Grey: warm-up, not counted in the metrics.",
+            "seizures + diversions (right; when one scenario dwarfs the others, an inset "
+            "shows the rest on their own scale). Grey: warm-up, not counted in the metrics.",
         )
-    map_figs: list[tuple[str, str, str]] = []
-    if maps and len(ev) and kind != "sweep":
-        theaters = {r.get("theater") for r in runs if r.get("theater")}
-        if theaters:
-            from sim.geo import load_theater
+    return figs
 
-            loaded = {t: load_theater(t) for t in theaters}
-            for r in runs:
-                th = loaded.get(r.get("theater"))
-                if th is None:
-                    continue
-                g = r["label"]
-                ax = plot_scenario_map(
-                    th,
-                    ev[ev["label"] == g],
-                    vo[vo["label"] == g],
-                    title=f"{g}: transfers, interdictions and detections",
-                )
-                map_figs.append((g, "", _save(_figure_of(ax), figdir / f"map_{_slug(g)}.png")))
 
-    sentences = summary_sentences(table, reps, labels)
+def _map_figures(exp: dict[str, Any], figdir: Path) -> list[Fig]:
+    """One static map per scenario (needs the theater)."""
+    runs, ev, vo = exp["runs"], exp["events"], exp["voyages"]
+    theaters = {r.get("theater") for r in runs if r.get("theater")}
+    if not (len(ev) and theaters):
+        return []
+    from sim.geo import load_theater
+
+    loaded = {t: load_theater(t) for t in theaters}
+    out: list[Fig] = []
+    for r in runs:
+        th = loaded.get(r.get("theater"))
+        if th is None:
+            continue
+        g = r["label"]
+        ax = plot_scenario_map(
+            th,
+            ev[ev["label"] == g],
+            vo[vo["label"] == g],
+            title=f"{g}: transfers, interdictions and detections",
+        )
+        out.append((g, "", _save(_figure_of(ax), figdir / f"map_{_slug(g)}.png")))
+    return out
+
+
+def _interactive_maps(exp: dict[str, Any], rd: Path) -> dict[str, str]:
+    """An offline interactive map of replication 0 per scenario; label -> relative link.
+
+    Written only when the optional Bokeh extra is installed (``pip install '.[map]'``).
+    """
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        return {}
+    from sim.geo import load_theater
+    from sim.plotting.interactive import interactive_map
+
+    links: dict[str, str] = {}
+    ev = exp["events"]
+    loaded: dict[str, Any] = {}
+    for r in exp["runs"]:
+        t = r.get("theater")
+        sub = ev[ev["label"] == r["label"]] if len(ev) else ev
+        if not t or not len(sub):
+            continue
+        first = int(sub["replication"].min())
+        th = loaded.setdefault(t, load_theater(t))
+        full = read_table(r["path"], "events", columns=_MAP_EVENT_COLS, kinds=_MAP_KINDS)
+        m = interactive_map(
+            th,
+            full[full["replication"] == first],
+            title=f"{r['label']}: replication {first}",
+        )
+        rel = f"interactive/{_slug(r['label'])}.html"
+        m.save(rd / rel)
+        links[r["label"]] = rel
+    return links
+
+
+def _meta(exp: dict[str, Any], labels: Sequence[str]) -> str:
+    """The line under the title: runs, replications, seed, version, precision reached."""
+    manifest, runs, reps = exp["manifest"], exp["runs"], exp["reps"]
+    kind = manifest.get("kind", "compare")
+    n_by = reps.groupby("label")["replication"].nunique().to_dict()
+    run_days = _only(r.get("duration_days") for r in runs)
     failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
-    title = title or ("Parameter sweep" if kind == "sweep" else "Scenario comparison")
-    meta = (
+    precision = (manifest.get("precision") or {}).get("statement")
+    return (
         f"{len(labels)} {'variants' if kind == 'sweep' else 'scenarios'}, "
         f"{_span(n_by.values())} replications each, seed {manifest.get('seed', '?')}, "
         f"common random numbers; sanctions-sim {manifest.get('version', '')}"
         + (f"; {run_days:g} simulated days per run" if run_days else "")
         + (f"; <b>{failed} failed replication(s) left out</b>" if failed else "")
+        + "."
+        + (f"<br>Replications: {html.escape(precision)}." if precision else "")
     )
+
+
+def _figure_html(heading: str, caption: str, b64: str) -> str:
+    return (
+        f"<h2>{html.escape(heading)}</h2><figure><img alt='{html.escape(heading)}' "
+        f"src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def _maps_html(map_figs: list[Fig], links: dict[str, str]) -> list[str]:
+    """The maps section: static maps side by side, each linked to its interactive page."""
+    if not map_figs and not links:
+        return []
     parts = [
-        (
-            "<!DOCTYPE html><html lang='en'><head><meta "
-            f"charset='utf-8'><title>{html.escape(title)}</title>"
-        ),
+        "<h2>Maps</h2><p>Transfer starts (filled: detected "
+        "while alongside; hollow: not detected), "
+        "seizures and diversions, over a heat map of "
+        "allied detection positions (where patrols saw "
+        "vessels), all replications pooled. Zones shaded "
+        "lightly by coastal state (legend on the map)."
+        + (
+            " Each map links to an interactive page of its first replication (zoom, hover, "
+            "a slider over the days; opens offline)."
+            if links
+            else ""
+        )
+        + "</p><div class='maps'>"
+    ]
+    for g, _, b64 in map_figs:
+        link = links.get(g)
+        cap = html.escape(g) + (
+            f" · <a href='{html.escape(link)}'>interactive map</a>" if link else ""
+        )
+        parts.append(
+            f"<figure><img alt='map {html.escape(g)}' src='data:image/png;base64,{b64}'>"
+            f"<figcaption>{cap}</figcaption></figure>"
+        )
+    parts.append("</div>")
+    if not map_figs:
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li><a href='{html.escape(v)}'>{html.escape(k)}</a></li>"
+                for k, v in links.items()
+            )
+            + "</ul>"
+        )
+    return parts
+
+
+def _page(
+    title: str,
+    meta: str,
+    baseline: str,
+    sentences: Sequence[str],
+    scenarios: Sequence[str],
+    body: Sequence[str],
+) -> str:
+    """The whole HTML page: head, title, meta line, summary, scenario lines, then ``body``."""
+    head = [
+        "<!DOCTYPE html><html lang='en'><head><meta "
+        f"charset='utf-8'><title>{html.escape(title)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f"<p class='meta'>{meta}. Baseline: <b>{html.escape(labels[0])}</b>.</p>",
+        f"<p class='meta'>{meta} Baseline: <b>{html.escape(baseline)}</b>.</p>",
         "<div class='summary'>" + "".join(f"<p>{html.escape(s)}</p>" for s in sentences) + "</div>",
     ]
-    for heading, caption, b64 in figs:
-        parts.append(
-            f"<h2>{html.escape(heading)}</h2><figure><img alt='{html.escape(heading)}' "
-            f"src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>"
-        )
-    parts.append("<h2>Escalation incidents and false-positive boardings</h2>")
-    parts.append("<p>Per run: mean [95% t interval between replications].</p>")
-    parts.append(incidents_table(table, labels).to_html(index=False, border=0, escape=True))
-    if map_figs:
-        parts.append(
-            "<h2>Maps</h2><p>Transfer starts (filled: detected "
-            "while alongside; hollow: not detected), "
-            "seizures and diversions, over a heat map of "
-            "allied detection positions (where patrols saw "
-            "vessels), all replications pooled. Zones shaded "
-            "lightly by coastal state.</p><div class='maps'>"
-        )
-        for g, _, b64 in map_figs:
-            parts.append(
-                f"<figure><img alt='map {html.escape(g)}' src='data:image/png;base64,{b64}'>"
-                f"<figcaption>{html.escape(g)}</figcaption></figure>"
-            )
-        parts.append("</div>")
-    parts.append(
+    if scenarios:
+        items = []
+        for line in scenarios:
+            name, _, what = line.partition(": ")
+            items.append(f"<li><b>{html.escape(name)}</b>: {html.escape(what)}</li>")
+        head.append("<h2>The scenarios</h2><ul class='scenarios'>" + "".join(items) + "</ul>")
+    return "\n".join([*head, *body, "</body></html>"])
+
+
+def build_report(
+    out_dir: str | Path,
+    report_dir: str | Path | None = None,
+    *,
+    title: str | None = None,
+    maps: bool = True,
+) -> Path:
+    """Write ``report.html``, ``figures/*.png`` and ``comparison.csv`` for an experiment directory.
+
+    Args:
+        out_dir: a comparison or sweep directory (``compare``/``sweep`` output) or a single run
+            directory.
+        report_dir: where to write (default: ``out_dir``).
+        title: report title (default from the experiment kind).
+        maps: draw one map per scenario (needs the theater; the slowest part), and, when Bokeh
+            is installed, an interactive page per scenario under ``interactive/``.
+
+    Returns:
+        Path of ``report.html``.
+    """
+    exp = load_experiment(out_dir)
+    manifest, runs, reps = exp["manifest"], exp["runs"], exp["reps"]
+    labels = [r["label"] for r in runs]
+    kind = manifest.get("kind", "compare")
+    rd = Path(report_dir) if report_dir is not None else Path(out_dir)
+    figdir = rd / "figures"
+    figdir.mkdir(parents=True, exist_ok=True)
+    table = comparison_table(reps, by="label", order=labels)
+    csv = _write_csv(table, runs, list((manifest.get("vary") or {}).keys()), rd)
+    figs = _chart_figures(exp, table, csv, figdir)
+    with_maps = maps and kind != "sweep"
+    map_figs = _map_figures(exp, figdir) if with_maps else []
+    links = _interactive_maps(exp, rd) if with_maps else {}
+    body = [_figure_html(*f) for f in figs]
+    body += [
+        "<h2>Escalation incidents and false-positive boardings</h2>",
+        "<p>Per run: mean [95% t interval between replications].</p>",
+        incidents_table(table, labels).to_html(index=False, border=0, escape=True),
+        *_maps_html(map_figs, links),
         "<h2>All metrics</h2><p>Mean and [95% t interval between replications]; "
-        "<code>comparison.csv</code> also holds the pooled Wilson intervals for rates.</p>"
+        "<code>comparison.csv</code> also holds the pooled Wilson intervals for rates.</p>",
+        _metrics_html(table, labels).to_html(index=False, border=0, escape=False),
+    ]
+    descriptions = {r["label"]: _description(r) for r in runs}
+    page = _page(
+        title or ("Parameter sweep" if kind == "sweep" else "Scenario comparison"),
+        _meta(exp, labels),
+        labels[0],
+        summary_sentences(table, reps, labels),
+        scenario_lines(descriptions, labels) if kind != "sweep" else [],
+        body,
     )
-    parts.append(_metrics_html(table, labels).to_html(index=False, border=0, escape=False))
-    parts.append("</body></html>")
     path = rd / "report.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
     return path

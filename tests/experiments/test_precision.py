@@ -109,3 +109,66 @@ def test_time_limit_without_precision_is_refused(capsys):
     code = cli(["compare", "scenarios/baseline_2017.yaml", "--out", "/tmp/x", "--time-limit", "1"])
     assert code == 2
     assert "--time-limit applies with --precision" in capsys.readouterr().err
+
+
+def _unsettled() -> dict:
+    return {"reached": False}
+
+
+def test_rounds_grow_by_half_without_a_time_limit():
+    """4 -> 6 -> 9 -> 13: a logarithmic number of rounds."""
+    from sim.experiments.compare import _next_round
+
+    p = Precision(half_width=0.01)
+    assert [_next_round(p, _unsettled(), n, 4, 60.0, 0.0) for n in (4, 6, 9)] == [6, 9, 13]
+
+
+def test_the_last_round_shrinks_to_what_the_time_limit_leaves():
+    """10 s per replication index, 25 s left: 2 more, not 4; 5 s left: stop on the time limit."""
+    from sim.experiments.compare import _next_round
+
+    p = Precision(half_width=0.01, time_limit_min=1.0)
+    assert _next_round(p, _unsettled(), 8, 4, 40.0, 35.0) == 10
+    assert _next_round(p, _unsettled(), 8, 4, 40.0, 55.0) is None
+    assert p.outcome == "time limit"
+
+
+def test_a_reached_target_or_the_cap_stops_the_rounds():
+    from sim.experiments.compare import _next_round
+
+    p = Precision(half_width=0.01, max_replications=9)
+    assert _next_round(p, {"reached": True}, 4, 4, 1.0, 0.0) is None and p.outcome == "reached"
+    assert _next_round(p, _unsettled(), 8, 4, 1.0, 0.0) == 9
+    assert _next_round(p, _unsettled(), 9, 1, 1.0, 0.0) is None
+    assert p.outcome == "replication cap"
+
+
+def test_the_main_job_default_is_a_precision_target_with_a_time_limit():
+    """compare() with neither n nor a target uses default_precision (the README's main job)."""
+    from sim.experiments.compare import (
+        DEFAULT_HALF_WIDTH,
+        DEFAULT_TIME_LIMIT_MIN,
+        default_precision,
+    )
+
+    p = default_precision()
+    assert (p.half_width, p.metric, p.time_limit_min) == (
+        DEFAULT_HALF_WIDTH,
+        "interception_rate",
+        DEFAULT_TIME_LIMIT_MIN,
+    )
+    assert DEFAULT_TIME_LIMIT_MIN < 10  # leaves room for the report inside the 10-minute budget
+
+
+def test_compare_applies_the_default_only_when_given_neither_n_nor_a_target(monkeypatch):
+    import importlib
+
+    cmp = importlib.import_module("sim.experiments.compare")
+    seen = []
+    monkeypatch.setattr(cmp, "_run_all", lambda runs, **kw: seen.append(kw) or pd.DataFrame())
+    files = ["scenarios/baseline_2017.yaml", "scenarios/crackdown_2018.yaml"]
+    compare(files, out_dir="unused")
+    compare(files, n=3, out_dir="unused")
+    assert seen[0]["precision"].time_limit_min == cmp.DEFAULT_TIME_LIMIT_MIN
+    assert seen[0]["n"] == 4  # the baseline file's replications are the starting number
+    assert seen[1]["precision"] is None and seen[1]["n"] == 3

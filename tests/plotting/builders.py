@@ -213,6 +213,7 @@ def fake_experiment(out: Path, scenarios=SCENARIOS, n: int = 3, days: float = 60
                 "label": s,
                 "dir": s,
                 "scenario": s,
+                "description": f"A fake {s} for report tests. Not a simulation.",
                 "factors": {},
                 "theater": "korea",
                 "duration_days": days,

@@ -30,21 +30,64 @@ def test_report_from_stored_runs(experiment_dir, tmp_path):
         csv.columns
     )
     assert csv["scenario"].unique().tolist() == ["baseline_2017", "crackdown_2018", "blockade"]
-    # summary names the best scenario against the baseline
-    assert "blockade intercepts the most" in html
+    # the summary follows the article: crackdown against baseline, then the blockade
+    summary = html.split("<div class='summary'>")[1].split("</div>")[0]
+    assert summary.index("The 2018 crackdown") < summary.index("The blockade counterfactual")
+    # one line per scenario, from its description
+    assert html.count("<ul class='scenarios'><li>") == 1
+    assert "<li><b>blockade</b>: A fake blockade for report tests.</li>" in html
 
 
-def test_summary_says_whether_intervals_overlap(frames):
+def test_report_says_what_precision_was_reached(experiment_dir, tmp_path):
+    """The manifest's precision statement is printed under the title."""
+    import json
+    import shutil
+
+    exp = tmp_path / "exp"
+    shutil.copytree(experiment_dir, exp)
+    m = json.loads((exp / "experiment.json").read_text())
+    m["precision"] = {"statement": "precision target 0.005 on interception_rate: time limit"}
+    (exp / "experiment.json").write_text(json.dumps(m))
+    html = build_report(exp, tmp_path / "out", maps=False).read_text()
+    assert "Replications: precision target 0.005 on interception_rate: time limit." in html
+
+
+def test_summary_on_stored_runs_pairs_the_differences(frames):
+    """On tables read back from run directories, differences are paired by replication."""
     s = " ".join(
         summary_sentences(
             frames["table"], frames["reps"], ["baseline_2017", "crackdown_2018", "blockade"]
         )
     )
-    assert "blockade intercepts the most" in s and "baseline baseline_2017" in s
-    assert "intervals" in s and "patrol hours per interception" in s
+    assert "in baseline_2017" in s and "over crackdown_2018" in s
+    assert "paired over the same 3 random streams" in s
     assert "UN cap" in s
 
 
 def test_report_on_empty_directory_is_a_user_error(tmp_path):
     with pytest.raises(UserError):
         build_report(tmp_path)
+
+
+def test_maps_link_to_their_interactive_pages():
+    """Each static map's caption links its offline interactive page (relative, opens offline)."""
+    from sim.plotting.report import _maps_html
+
+    parts = "".join(
+        _maps_html([("blockade", "", "AAAA")], {"blockade": "interactive/blockade.html"})
+    )
+    assert "<a href='interactive/blockade.html'>interactive map</a>" in parts
+    assert "interactive page of its first replication" in parts
+    assert "interactive map" not in "".join(_maps_html([("blockade", "", "AAAA")], {}))
+
+
+def test_interactive_pages_are_written_per_scenario(experiment_dir, tmp_path):
+    """With Bokeh installed, one self-contained page per scenario under interactive/."""
+    pytest.importorskip("bokeh")
+    from sim.plotting.report import _interactive_maps, load_experiment
+
+    links = _interactive_maps(load_experiment(experiment_dir), tmp_path)
+    assert sorted(links) == ["baseline_2017", "blockade", "crackdown_2018"]
+    page = (tmp_path / links["blockade"]).read_text()
+    assert "<title>blockade: replication 0</title>" in page
+    assert not re.search(r"<(script|link)[^>]+(src|href)=['\"]https?://", page)  # BokehJS inlined

@@ -125,7 +125,7 @@ def test_the_kernel_agrees_with_sampling_in_python(seed, segs, min_nm):
     a, b = arr[:, :2], arr[:, 2:]
     ok, *_ = off_coast(r, a, b, min_nm=float(min_nm), step_m=0.25, min_samples=8)
     for i in range(len(a)):
-        n = max(8, int(np.ceil(np.hypot(*(b[i] - a[i])) / 0.25)) + 1)
+        n = max(8, int(np.hypot(*(b[i] - a[i])) / 0.25))  # the kernel's sample count
         f = np.linspace(0.0, 1.0, n)
         xs, ys = a[i, 0] + f * (b[i, 0] - a[i, 0]), a[i, 1] + f * (b[i, 1] - a[i, 1])
         ix = np.clip(xs.astype(int), 0, 9)

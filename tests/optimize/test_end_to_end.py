@@ -37,14 +37,20 @@ def run(tmp_path_factory):
 
 
 def test_it_finds_the_obvious_best_allocation_against_smugglers_who_do_not_adapt(run):
-    """Patrolling where the smugglers meet beats the Sea of Japan, and the lead is settled."""
+    """Patrolling where the smugglers meet beats the Sea of Japan, and the naive lead is settled.
+
+    Whether the game-level selection (values when the smugglers respond by moving to the
+    unpatrolled Yellow Sea) settles within the 6-replication cap depends on the model; the
+    summary must then say it is not settled.
+    """
     _, out, code = run
     assert code == 0
     cand = pd.read_csv(out / "candidates.csv")
     naive = cand.loc[cand["naive_choice"], "label"].item()
     assert naive == "random ecs_patrol"
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["selection_settled"] is True
+    if not summary["selection_settled"]:
+        assert summary["selection_statement"].startswith("Not settled")
     gain, low, high = summary["naive_gain_over_declared"]
     assert low > 0 and gain > 0.05
 

@@ -19,7 +19,7 @@ RUN = [
     "run",
     "scenarios/crackdown_2018.yaml",
     "-n",
-    "8",
+    "40",
     "--workers",
     "2",
     "--set",
@@ -63,8 +63,8 @@ def test_ctrl_c_with_two_workers_stops_promptly_keeps_finished_work_and_resumes(
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     kept = _finished(out)
-    assert 2 <= len(kept) < 8, "the run should have been cut short"
-    assert f"kept {len(kept)} of 8 replications; rerun the same command to resume" in err, err
+    assert 2 <= len(kept) < 40, "the run should have been cut short"
+    assert f"kept {len(kept)} of 40 replications; rerun the same command to resume" in err, err
     assert stop_s < 15, f"took {stop_s:.1f} s to stop"  # a replication takes longer than that
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["kept"] == sorted(kept)  # in order, and the same ones as on disk
@@ -73,8 +73,8 @@ def test_ctrl_c_with_two_workers_stops_promptly_keeps_finished_work_and_resumes(
         [*RUN, "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert again.returncode == 0, again.stderr
-    assert "8 replications" in again.stdout
+    assert "40 replications" in again.stdout
     after = _finished(out)
-    assert sorted(after) == list(range(8))
+    assert sorted(after) == list(range(40))
     assert all(after[i] == kept[i] for i in kept), "kept replications were re-run"
     assert not list(out.glob("*/replication=*/.*.tmp"))

@@ -1,8 +1,7 @@
 """Interrupt causes of a voyage process: what allied action tells the smugglers.
 
 Small typed causes, as SimPy's interrupts carry them (``process.interrupt(cause)``); the
-voyage process (``sim.model.smugglers``) decides how the smugglers respond. Re-exported by
-``sim.model.smugglers``.
+voyage process (``sim.model.smugglers``) decides how the smugglers respond.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from sim.errors import UserError
 from sim.geo.theater import sample_points_in_polygon
 from sim.model import enforcement
 from sim.model.assets import Asset, Dispatch, asset_process
+from sim.model.causes import Boarded, Held, Released
 from sim.model.context import RunContext
 from sim.model.interdiction import decide
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
@@ -26,7 +27,7 @@ from sim.model.motion import legs_along
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.referee import GroundTruth, Referee
-from sim.model.smugglers import Boarded, Held, IllicitVessel, Released
+from sim.model.smugglers import IllicitVessel
 from sim.model.strategies import make_strategy
 from sim.model.waters import Waters
 from sim.scenarios.schema import AssetGroup

@@ -19,6 +19,7 @@ import shapely
 
 from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset
+from sim.model.causes import Observed
 from sim.model.classifier import (
     DesignatedIds,
     Perceived,
@@ -34,7 +35,7 @@ from sim.model.picture import Contact
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.reference import ReferenceTargets
-from sim.model.smugglers import IllicitVessel, Observed
+from sim.model.smugglers import IllicitVessel
 from sim.units import NM_M
 
 __all__ = ["GroundTruth", "Referee", "Vessels", "Reports", "Traffic"]

@@ -32,16 +32,7 @@ if TYPE_CHECKING:
     from sim.model.voyage_world import VoyageWorld
     from sim.scenarios.schema import Program
 
-__all__ = [
-    "IllicitVessel",
-    "Voyage",
-    "VoyageCause",
-    "Observed",
-    "Boarded",
-    "Held",
-    "Released",
-    "voyage_source",
-]
+__all__ = ["IllicitVessel", "Voyage", "VoyageRunner", "voyage_source"]
 
 
 @dataclass(eq=False)
@@ -229,6 +220,18 @@ class VoyageRunner:
         self.dprk_port = _pick(rng, p.dprk_ports)
         self.foreign_place = _pick(rng, p.foreign_sources)
 
+    @property
+    def giver(self) -> IllicitVessel:
+        """The giver: ``make_vessels`` makes it before any phase runs."""
+        assert self.v.giver is not None
+        return self.v.giver
+
+    @property
+    def taker(self) -> IllicitVessel:
+        """The taker: only a transfer's phases (approach, sts, deliver) ask for it."""
+        assert self.v.taker is not None
+        return self.v.taker
+
     # ----------------------------------------------------------------- set-up
     def make_vessels(self) -> None:
         """Create the giver and (for transfers) the taker with their flags, AIS and identity."""
@@ -314,9 +317,9 @@ class VoyageRunner:
             m.add_illicit(vessel)
         m.log(
             K.VOYAGE_START,
-            vessel=v.giver.vid,
+            vessel=self.giver.vid,
             voyage=v.vid,
-            xy=v.giver.home_xy,
+            xy=self.giver.home_xy,
             cargo_t=v.cargo_t,
         )
         if enforcement.detained_on_departure(m, v):
@@ -341,10 +344,10 @@ class VoyageRunner:
         v.area = v.area or self.choose_area()
         rv = m.site(v.area, rng)
         now = m.env.now
-        t_g = self.sail(v.giver, rv, now)
-        t_t = self.sail(v.taker, rv, now)
+        t_g = self.sail(self.giver, rv, now)
+        t_t = self.sail(self.taker, rv, now)
         # the partners time their departures to arrive together (they know each other's schedule)
-        for vessel, lag in ((v.taker, t_g - t_t), (v.giver, t_t - t_g)):
+        for vessel, lag in ((self.taker, t_g - t_t), (self.giver, t_t - t_g)):
             if lag > 0:
                 legs = vessel.track.legs.copy()
                 legs[:, :2] += lag
@@ -360,7 +363,7 @@ class VoyageRunner:
             self.giving_up = False
         self.t_meet = t_meet
         self.t_done = t_meet + _uniform(rng, p.transfer_duration_h)
-        for vessel, t_arr in ((v.giver, t_g), (v.taker, t_t)):
+        for vessel, t_arr in ((self.giver, t_g), (self.taker, t_t)):
             vessel.wait_from_h = t_arr
             vessel.sts_window = (
                 (t_meet, self.t_done) if not self.giving_up else (math.inf, math.inf)
@@ -383,17 +386,17 @@ class VoyageRunner:
         """The giver sails straight to the destination port."""
         m, v = self.m, self.v
         dest = self.foreign_place if not self.petroleum else self.dprk_port
-        t_arr = self.sail(v.giver, m.place_xy(dest), m.env.now)
+        t_arr = self.sail(self.giver, m.place_xy(dest), m.env.now)
         self.destination = dest
-        m.publish_target(v.giver)
+        m.publish_target(self.giver)
         m.log(
             K.DEPART,
-            vessel=v.giver.vid,
+            vessel=self.giver.vid,
             voyage=v.vid,
-            xy=v.giver.home_xy,
+            xy=self.giver.home_xy,
             cargo_t=v.cargo_t,
             place=dest,
-            ais="on" if v.giver.ais_on(m.env.now) else "off",
+            ais="on" if self.giver.ais_on(m.env.now) else "off",
         )
         v.phase = "run"
         return t_arr
@@ -404,37 +407,36 @@ class VoyageRunner:
         now = m.env.now
         if v.phase == "approach":
             if self.giving_up:
-                self.log_aborted(v.giver, R.PARTNER_LATE)
+                self.log_aborted(self.giver, R.PARTNER_LATE)
                 return self.go_home(outcome="failed", returned=True)
             v.phase = "sts"
             m.log(
                 K.TRANSFER_START,
-                vessel=v.giver.vid,
+                vessel=self.giver.vid,
                 voyage=v.vid,
-                xy=m.pos(v.giver),
+                xy=m.pos(self.giver),
                 cargo_t=v.cargo_t,
                 place=v.area,
             )
             return self.t_done
         if v.phase == "sts":
-            v.taker.cargo_t, v.giver.cargo_t = v.giver.cargo_t, 0.0
+            self.taker.cargo_t, self.giver.cargo_t = self.giver.cargo_t, 0.0
             m.log(
                 K.TRANSFER_END,
-                vessel=v.giver.vid,
+                vessel=self.giver.vid,
                 voyage=v.vid,
-                xy=m.pos(v.giver),
+                xy=m.pos(self.giver),
                 cargo_t=v.cargo_t,
                 place=v.area,
             )
-            self.sail(v.giver, v.giver.home_xy, now)
-            m.publish_target(v.giver)
+            self.sail(self.giver, self.giver.home_xy, now)
+            m.publish_target(self.giver)
             v.phase = "deliver"
-            t_arr = self.sail(v.taker, v.taker.home_xy, now)
-            m.publish_target(v.taker)
+            t_arr = self.sail(self.taker, self.taker.home_xy, now)
+            m.publish_target(self.taker)
             return t_arr
         if v.phase in ("deliver", "run"):
-            carrier = v.taker if v.phase == "deliver" else v.giver
-            assert carrier is not None  # make_vessels created both vessels of a transfer
+            carrier = self.taker if v.phase == "deliver" else self.giver
             if not carrier.dprk and m.call_at_port(carrier, m.pos(carrier)):
                 # port-state control at the foreign port of delivery: the cargo is seized
                 v.seized_t += carrier.cargo_t
@@ -492,8 +494,8 @@ class VoyageRunner:
         v.phase = "done"
         return now
 
-    def react(self, cause: VoyageCause, next_h: float) -> float:
-        """Respond to allied action; returns the (possibly new) time of the next phase change."""
+    def react(self, cause: VoyageCause | None, next_h: float) -> float:
+        """Respond to allied action (a bare interrupt changes nothing); returns next phase time."""
         m, v, p, rng = self.m, self.v, self.v.program, self.react_rng
         now = m.env.now
         if isinstance(cause, Held):
@@ -524,7 +526,9 @@ class VoyageRunner:
             ):
                 return next_h
             self.log_aborted(m.illicit[cause.vessel], R.HALTED_ON_SIGHTING, asset=cause.asset)
-            can_move = v.method == "sts" and v.phase in ("approach", "sts") and v.giver.cargo_t > 0
+            can_move = (
+                v.method == "sts" and v.phase in ("approach", "sts") and self.giver.cargo_t > 0
+            )
             if (
                 can_move
                 and v.relocations < p.max_relocations
@@ -534,9 +538,9 @@ class VoyageRunner:
                 v.relocations += 1
                 m.log(
                     K.RELOCATE,
-                    vessel=v.giver.vid,
+                    vessel=self.giver.vid,
                     voyage=v.vid,
-                    xy=m.pos(v.giver),
+                    xy=m.pos(self.giver),
                     cargo_t=v.cargo_t,
                     place=v.area,
                 )

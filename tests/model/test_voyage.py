@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import simpy
 
+from sim.model.causes import Observed
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
-from sim.model.smugglers import IllicitVessel, Observed, Voyage, VoyageRunner
+from sim.model.smugglers import IllicitVessel, Voyage, VoyageRunner
 from sim.model.streams import Streams
 from sim.scenarios import load_scenario
 from sim.units import NM_M

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from sim.geo import load_theater
+from sim.geo import Theater, load_theater
 
 
 @pytest.fixture(scope="session")
-def korea():
+def korea() -> Theater:
     return load_theater("korea")
 
 
 @pytest.fixture(scope="session")
-def open_water():
+def open_water() -> Theater:
     return load_theater("open_water")

@@ -35,7 +35,9 @@ class Hull:
 WATCHLIST = DesignatedIds({"F1": Hull(True), "F2": Hull(False)})
 
 
-def contact(*, night: bool = False, range_nm: float = 0.0, ais: str = "", alongside=False):
+def contact(
+    *, night: bool = False, range_nm: float = 0.0, ais: str = "", alongside: bool = False
+) -> Perceived:
     return Perceived(
         alongside=alongside,
         ais_on=bool(ais),
@@ -52,14 +54,14 @@ def share_watchlisted(seen: Perceived, n: int = 4000) -> float:
     return got.count(R.WATCHLISTED) / n
 
 
-def test_identification_probability_halves_with_each_half_range_and_falls_at_night():
+def test_identification_probability_halves_with_each_half_range_and_falls_at_night() -> None:
     assert identify_probability(EYES, night=False, range_nm=0.0) == pytest.approx(0.8)
     assert identify_probability(EYES, night=False, range_nm=10.0) == pytest.approx(0.4)
     assert identify_probability(EYES, night=False, range_nm=20.0) == pytest.approx(0.2)
     assert identify_probability(EYES, night=True, range_nm=0.0) == pytest.approx(0.2)
 
 
-def test_a_dark_designated_vessel_is_identified_less_often_at_night_and_at_long_range():
+def test_a_dark_designated_vessel_is_identified_less_often_at_night_and_at_long_range() -> None:
     day_close = share_watchlisted(contact())
     night_close = share_watchlisted(contact(night=True))
     day_far = share_watchlisted(contact(range_nm=25.0))
@@ -68,7 +70,7 @@ def test_a_dark_designated_vessel_is_identified_less_often_at_night_and_at_long_
     assert day_far == pytest.approx(0.8 * 0.5**2.5, abs=0.03)
 
 
-def test_a_spoofed_identity_does_not_match_the_watchlist_unless_the_hull_is_read():
+def test_a_spoofed_identity_does_not_match_the_watchlist_unless_the_hull_is_read() -> None:
     blind = Sensor(identify_probability=0.0)
     rng = np.random.default_rng(1)
     spoofed = classify(contact(ais="SF1"), blind, RATES, WATCHLIST, rng)
@@ -79,20 +81,20 @@ def test_a_spoofed_identity_does_not_match_the_watchlist_unless_the_hull_is_read
     assert share_watchlisted(contact(ais="SF1")) == pytest.approx(0.8, abs=0.03)
 
 
-def test_identity_is_only_what_was_read():
+def test_identity_is_only_what_was_read() -> None:
     rng = np.random.default_rng(2)
     dark = [classify(contact(range_nm=200.0), EYES, RATES, WATCHLIST, rng) for _ in range(200)]
     assert {a.identity for a in dark if not a.identified} == {""}
     assert all(a.identity == "F1" for a in dark if a.identified)
 
 
-def test_without_a_watchlist_a_designated_vessel_is_not_suspect_for_its_name():
+def test_without_a_watchlist_a_designated_vessel_is_not_suspect_for_its_name() -> None:
     rng = np.random.default_rng(3)
     got = classify(contact(ais="F1"), EYES, RATES, None, rng)
     assert got.reason == ""
 
 
-def test_two_hulls_alongside_look_like_a_transfer_whoever_they_are():
+def test_two_hulls_alongside_look_like_a_transfer_whoever_they_are() -> None:
     dark = np.array([False, False, True])
     alongside = np.array([True, False, False])
     p = legit_suspect_probability(RATES, dark, alongside)

@@ -10,9 +10,12 @@ still holds. Loaded = delivered + seized + still aboard, voyage by voyage.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
+from sim.geo import Theater
 from sim.model import check_invariants, run
 from sim.model.engine import Model, RouteCache
 from sim.scenarios import load_scenario
@@ -45,7 +48,9 @@ def accounts(m: Model) -> dict[int, dict[str, float]]:
     ids=["consent", "blockade"],
 )
 @pytest.mark.parametrize("seed", [3, 11])
-def test_every_tonne_loaded_is_delivered_taken_or_still_aboard(korea, rules, seed):
+def test_every_tonne_loaded_is_delivered_taken_or_still_aboard(
+    korea: Theater, rules: dict[str, Any], seed: int
+) -> None:
     m = Model(load_scenario(small(duration_days=15, rules=rules)), korea, seed, ROUTES)
     m.run()
     acc = accounts(m)
@@ -65,7 +70,7 @@ def test_every_tonne_loaded_is_delivered_taken_or_still_aboard(korea, rules, see
         assert in_transit >= -1e-6, v.vid
 
 
-def test_check_invariants_catches_cargo_that_vanished_from_a_settled_voyage(korea):
+def test_check_invariants_catches_cargo_that_vanished_from_a_settled_voyage(korea: Theater) -> None:
     """A delivered voyage that delivered less than it loaded is reported, not shown in transit."""
     r = run(load_scenario(small(duration_days=10)), seed=5, theater=korea, route_cache=ROUTES)
     assert check_invariants(r, korea) == []

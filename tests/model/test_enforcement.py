@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import Any
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.model.claimed_waters import SAMPLE_H, entry_times
-from sim.model.interdiction import decide
+from sim.model.interdiction import Decision, decide
 from sim.model.port_state import inspection_probability
 from sim.model.records import Reason as R
 from sim.model.watchlist import listing
@@ -29,31 +30,33 @@ NONE = StateCooperation()
 RNG = np.random.default_rng(0)
 
 
-def d(rules, **kw):
-    args = dict(state="", zone="high_seas", dprk_zone=False, flag="PAN", dprk_bound=True, rng=RNG)
+def d(rules: Rules, **kw: Any) -> Decision:
+    args: dict[str, Any] = dict(
+        state="", zone="high_seas", dprk_zone=False, flag="PAN", dprk_bound=True, rng=RNG
+    )
     args.update(kw)
     return decide(rules, **args)
 
 
 # ------------------------------------------------------------------ states as actors
-def test_a_cooperating_coastal_state_acts_on_reports_in_its_territorial_sea():
+def test_a_cooperating_coastal_state_acts_on_reports_in_its_territorial_sea() -> None:
     r = d(Rules(states={"CHN": COOP}), state="CHN", zone="territorial")
     assert (r.action, r.reason) == ("board", R.COASTAL_STATE_ACTS)
 
 
-def test_an_opposed_coastal_state_leaves_the_suspect_alone():
+def test_an_opposed_coastal_state_leaves_the_suspect_alone() -> None:
     r = d(Rules(states={"CHN": NONE}), state="CHN", zone="territorial")
     assert (r.action, r.reason) == ("release", R.NO_JURISDICTION)
 
 
-def test_flag_consent_comes_from_the_state_when_it_is_named():
+def test_flag_consent_comes_from_the_state_when_it_is_named() -> None:
     rules = Rules(states={"CHN": COOP}, consent_probability={"CHN": 0.0})
     assert d(rules, flag="CHN").reason == R.FLAG_CONSENTED
     opposed = Rules(states={"CHN": NONE}, consent_probability={"CHN": 1.0})
     assert d(opposed, flag="CHN").reason == R.FLAG_REFUSES_ALL
 
 
-def test_port_inspection_depends_on_listing_and_reports():
+def test_port_inspection_depends_on_listing_and_reports() -> None:
     rules = Rules(states={"KOR": COOP, "CHN": NONE})
     p = inspection_probability
     assert p(rules, "KOR", listed=True, reported=False) == 0.9
@@ -66,7 +69,7 @@ def test_port_inspection_depends_on_listing_and_reports():
 
 
 # ------------------------------------------------------------------ blockade zone
-def test_a_blockade_stops_only_inside_its_zone():
+def test_a_blockade_stops_only_inside_its_zone() -> None:
     rules = Rules(blockade=True, high_seas_boarding=False)
     assert d(rules, in_blockade_zone=True).reason == R.BLOCKADE_STOP
     outside = d(rules, in_blockade_zone=False)
@@ -89,18 +92,18 @@ TRANCHES = Designations(
 START = datetime.date(2017, 1, 1)
 
 
-def test_tranches_are_in_date_order_in_hours_from_the_start():
+def test_tranches_are_in_date_order_in_hours_from_the_start() -> None:
     hours = [h for h, _ in TRANCHES.listed_since_h(START)]
     assert hours == [(datetime.date(2017, 11, 21) - START).days * 24.0, 418 * 24.0]
 
 
-def test_no_vessel_is_listed_before_the_first_tranche():
+def test_no_vessel_is_listed_before_the_first_tranche() -> None:
     for seed in range(50):
         s = listing(True, TRANCHES, START, 24.0 * 100, np.random.default_rng(seed))
         assert not s.watchlisted and not s.designated and s.listed_from_h > 24.0 * 100
 
 
-def test_a_listed_vessel_is_laundered_once_the_delay_has_passed():
+def test_a_listed_vessel_is_laundered_once_the_delay_has_passed() -> None:
     day = (datetime.date(2018, 3, 1) - START).days * 24.0
     later = (datetime.date(2018, 6, 1) - START).days * 24.0
     early = [listing(True, TRANCHES, START, day, np.random.default_rng(s)) for s in range(100)]
@@ -110,37 +113,37 @@ def test_a_listed_vessel_is_laundered_once_the_delay_has_passed():
     assert all(x.laundered and not x.watchlisted for x in late)
 
 
-def test_both_tranches_are_drawn_in_proportion_to_their_size():
+def test_both_tranches_are_drawn_in_proportion_to_their_size() -> None:
     end = 24.0 * 800
     since = [listing(True, TRANCHES, START, end, np.random.default_rng(s)) for s in range(400)]
     first = sum(x.listed_from_h < 24.0 * 400 for x in since) / len(since)
     assert abs(first - 20 / 48) < 0.08
 
 
-def test_takeover_puts_a_non_designated_vessel_on_the_voyage():
+def test_takeover_puts_a_non_designated_vessel_on_the_voyage() -> None:
     all_take = Designations(takeover_probability=1.0)
     s = listing(True, all_take, START, 0.0, np.random.default_rng(1))
     assert s.designated and s.replaced and not s.watchlisted
 
 
-def test_without_tranches_a_designated_vessel_is_listed_from_the_start():
+def test_without_tranches_a_designated_vessel_is_listed_from_the_start() -> None:
     s = listing(True, Designations(), START, 0.0, np.random.default_rng(1))
     assert s.watchlisted and s.listed_from_h == -math.inf
     assert not listing(False, Designations(), START, 0.0, np.random.default_rng(1)).watchlisted
 
 
 # ------------------------------------------------------------------ claimed waters
-def inside_right_half(x, y):
+def inside_right_half(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.asarray(x) > 0.0
 
 
-def test_a_plan_crossing_into_claimed_waters_is_one_entry_at_the_crossing():
+def test_a_plan_crossing_into_claimed_waters_is_one_entry_at_the_crossing() -> None:
     legs = np.array([[0.0, 10.0, -5.0, 0.0, 1.0, 0.0]])  # x from -5 to +5 over 10 h
     times = entry_times(legs, inside_right_half, from_h=0.0)
     assert len(times) == 1 and 5.0 <= times[0] <= 5.0 + SAMPLE_H
 
 
-def test_no_entry_when_already_inside_or_never_inside():
+def test_no_entry_when_already_inside_or_never_inside() -> None:
     inside = np.array([[0.0, 10.0, 1.0, 0.0, 1.0, 0.0]])
     assert entry_times(inside, inside_right_half, from_h=0.0, was_inside=True) == []
     outside = np.array([[0.0, 10.0, -20.0, 0.0, 1.0, 0.0]])
@@ -148,7 +151,7 @@ def test_no_entry_when_already_inside_or_never_inside():
 
 
 @given(st.lists(st.integers(-10, 10).filter(bool).map(float), min_size=2, max_size=12))
-def test_sampled_entries_never_exceed_the_true_entries(xs):
+def test_sampled_entries_never_exceed_the_true_entries(xs: list[float]) -> None:
     """Each leg moves straight, so it enters at most once: when it starts out and ends in."""
     t = np.arange(len(xs), dtype=float)
     legs = np.array(

@@ -11,6 +11,7 @@ import hashlib
 
 import pandas as pd
 
+from sim.geo import Theater
 from sim.model import run
 from sim.model.engine import RouteCache
 from sim.scenarios import load_scenario
@@ -35,7 +36,7 @@ def table_fingerprint(*frames: pd.DataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-def test_golden_run_tables_are_unchanged(korea):
+def test_golden_run_tables_are_unchanged(korea: Theater) -> None:
     """Ten days of the small test scenario, seed 2026: events, voyages and assets fingerprinted."""
     r = run(
         load_scenario(small(duration_days=10)), seed=2026, theater=korea, route_cache=RouteCache()

@@ -8,13 +8,16 @@ counted as false-positive boardings.
 
 from __future__ import annotations
 
+from sim.geo import Theater
 from sim.model import run
 from sim.model.engine import RouteCache
 from sim.scenarios import load_scenario
 from tests.model.test_run import small
 
 
-def test_bunkering_merchant_ships_are_reported_alongside_and_boarded_as_false_positives(korea):
+def test_bunkering_merchant_ships_are_reported_alongside_and_boarded_as_false_positives(
+    korea: Theater,
+) -> None:
     sc = load_scenario(
         small(
             duration_days=10,

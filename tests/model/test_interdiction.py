@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from sim.model.interdiction import decide
+from sim.model.interdiction import Decision, decide
 from sim.scenarios.schema import Rules
 
 
-def d(rules=None, **kw):
-    args = dict(
+def d(rules: Rules | None = None, **kw: Any) -> Decision:
+    args: dict[str, Any] = dict(
         state="",
         zone="high_seas",
         dprk_zone=False,
@@ -21,13 +23,13 @@ def d(rules=None, **kw):
     return decide(rules or Rules(), **args)
 
 
-def test_dprk_waters_break_off_unless_allowed_then_escalation():
+def test_dprk_waters_break_off_unless_allowed_then_escalation() -> None:
     assert d(dprk_zone=True, state="PRK", zone="territorial").action == "break_off"
     r = d(Rules(enter_dprk_zones=True), dprk_zone=True, state="PRK", zone="territorial")
     assert r.action == "board" and r.escalation
 
 
-def test_blockade_stops_dprk_bound_vessels_regardless_of_consent():
+def test_blockade_stops_dprk_bound_vessels_regardless_of_consent() -> None:
     r = d(Rules(blockade=True), flag="PRK", dprk_bound=True)
     assert r.action == "board" and r.escalation
     assert (
@@ -36,13 +38,13 @@ def test_blockade_stops_dprk_bound_vessels_regardless_of_consent():
     )
 
 
-def test_territorial_seas():
+def test_territorial_seas() -> None:
     assert d(state="KOR", zone="territorial").action == "board"
     assert d(state="CHN", zone="territorial").action == "release"
     assert d(Rules(cooperating_states=("CHN",)), state="CHN", zone="territorial").action == "board"
 
 
-def test_high_seas_needs_consent_or_statelessness():
+def test_high_seas_needs_consent_or_statelessness() -> None:
     assert d(Rules(high_seas_boarding=False), flag="stateless").action == "release"
     assert d(flag="stateless").action == "board"
     assert d(Rules(consent_probability={"PAN": 1.0}), flag="PAN").action == "board"
@@ -54,7 +56,7 @@ def test_high_seas_needs_consent_or_statelessness():
     assert d(flag="PRK").action == "release"  # the DPRK neither consents nor directs to port
 
 
-def test_consent_rate_follows_probability():
+def test_consent_rate_follows_probability() -> None:
     rules = Rules(consent_probability={"PAN": 0.3}, port_direction_probability=0.0)
     rng = np.random.default_rng(5)
     acts = [

@@ -37,7 +37,7 @@ def track(legs: np.ndarray, ids: np.ndarray, i: int) -> Track:
     return tr
 
 
-def test_without_shares_nothing_changes():
+def test_without_shares_nothing_changes() -> None:
     legs, ids = fleet()
     out, out_ids, dark, stops = add_stops_at_sea(
         legs, ids, np.zeros(3, bool), shares(), np.random.default_rng(0), 100.0, 12.0
@@ -46,7 +46,7 @@ def test_without_shares_nothing_changes():
     assert sorted(map(tuple, out.tolist())) == sorted(map(tuple, legs.tolist()))
 
 
-def test_a_loitering_voyage_stops_at_sea_and_the_rest_of_its_year_runs_later():
+def test_a_loitering_voyage_stops_at_sea_and_the_rest_of_its_year_runs_later() -> None:
     legs, ids = fleet()
     out, out_ids, dark, stops = add_stops_at_sea(
         legs, ids, np.zeros(3, bool), shares(loiter=1.0), np.random.default_rng(0), 100.0, 12.0
@@ -66,7 +66,7 @@ def test_a_loitering_voyage_stops_at_sea_and_the_rest_of_its_year_runs_later():
         assert np.isclose(sailed.sum(), 2 * 10.0 * 12 * KN)
 
 
-def test_a_bunkering_voyage_brings_a_tanker_alongside():
+def test_a_bunkering_voyage_brings_a_tanker_alongside() -> None:
     legs, ids = fleet(1)
     out, out_ids, dark, stops = add_stops_at_sea(
         legs, ids, np.zeros(1, bool), shares(bunker=1.0), np.random.default_rng(4), 100.0, 12.0
@@ -87,7 +87,7 @@ def test_a_bunkering_voyage_brings_a_tanker_alongside():
     assert np.all(out[:, 1] - out[:, 0] <= 12.0 + 1e-9)
 
 
-def test_alongside_lookup_agrees_with_a_scan_of_every_stop():
+def test_alongside_lookup_agrees_with_a_scan_of_every_stop() -> None:
     legs, ids = fleet(6)
     _, _, _, stops = add_stops_at_sea(
         legs, ids, np.zeros(6, bool), shares(0.3, 0.5), np.random.default_rng(9), 100.0, 12.0

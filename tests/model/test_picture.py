@@ -10,7 +10,7 @@ from sim.model.picture import Contact
 from tests.model.test_parameters import _run
 
 
-def test_dead_reckoning_holds_course_and_speed_and_uncertainty_grows():
+def test_dead_reckoning_holds_course_and_speed_and_uncertainty_grows() -> None:
     """A contact predicts along its estimated velocity; its radius grows with time unobserved."""
     c = Contact(10.0, "ddg#0", 1000.0, 2000.0, 500.0, -250.0, 100.0)
     assert c.predict(10.0) == (1000.0, 2000.0)
@@ -20,7 +20,7 @@ def test_dead_reckoning_holds_course_and_speed_and_uncertainty_grows():
     assert r1 - r0 == pytest.approx(3 * 1852.0)
 
 
-def test_a_pursuer_that_cannot_see_where_its_suspect_is_does_not_catch_it():
+def test_a_pursuer_that_cannot_see_where_its_suspect_is_does_not_catch_it() -> None:
     """With contacts 40 nm off (sensor.position_error_nm), closing on them rarely ends alongside.
 
     A pursuer that read the suspect's true position, as before, would intercept as often

@@ -10,21 +10,23 @@ closes; and an aircraft flies its sorties on the clock its group declares.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 import shapely
 import simpy
 
-from sim.model.assets import Acquired, Asset, asset_process
-from sim.model.kinds import TargetRef
+from sim.model.assets import Acquired, Asset, Dispatch, asset_process
+from sim.model.kinds import ProcessGenerator, TargetRef
 from sim.model.motion import hold_leg
 from sim.model.picture import Contact
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.strategies import make_strategy
 from sim.model.waters import ZoneAt
-from sim.scenarios import load_scenario
+from sim.scenarios import Scenario, load_scenario
 from sim.units import NM_M
 
 SPEED_KN = 20.0
@@ -62,7 +64,7 @@ class World:
     while ``visible(t)`` is true. Straight routes, high seas everywhere.
     """
 
-    def __init__(self, scenario, visible) -> None:
+    def __init__(self, scenario: Scenario, visible: Callable[[float], bool]) -> None:
         self.env = simpy.Environment()
         self.scenario = scenario
         self.pursued: set[str] = set()
@@ -72,7 +74,7 @@ class World:
         self.interdicted: list[tuple[tuple[float, float], tuple[float, float]]] = []
         self.datums: list[tuple[float, np.ndarray]] = []
 
-    def log(self, kind: str, **fields) -> None:
+    def log(self, kind: str, **fields: Any) -> None:
         """Record (time, kind, reason)."""
         self.events.append((self.env.now, kind, fields.get("reason", "")))
 
@@ -92,7 +94,7 @@ class World:
         """A straight route."""
         return np.vstack([a_xy, b_xy])
 
-    def zone_xy(self, xy) -> ZoneAt:
+    def zone_xy(self, xy: Any) -> ZoneAt:
         """High seas everywhere."""
         return ZoneAt("", "high_seas", False)
 
@@ -130,23 +132,32 @@ class World:
         """The truth (read when boarding begins)."""
         return self.truth(self.env.now)
 
-    def datum_radius_m(self, task, t_arrival_h: float) -> float:
+    def datum_radius_m(self, task: Dispatch, t_arrival_h: float) -> float:
         """1 km."""
         return 1000.0
 
-    def datum_search_legs(self, datum, radius_m, t0, t1, speed_kn, rng, over_water=True):
+    def datum_search_legs(
+        self,
+        datum: np.ndarray,
+        radius_m: float,
+        t0: float,
+        t1: float,
+        speed_kn: float,
+        rng: np.random.Generator,
+        over_water: bool = True,
+    ) -> np.ndarray:
         """Hold at the datum (and remember where it was)."""
         self.datums.append((t0, np.asarray(datum, dtype=float)))
         return hold_leg(float(datum[0]), float(datum[1]), t0, t1)
 
-    def interdict(self, a: Asset, ref: TargetRef):
+    def interdict(self, a: Asset, ref: TargetRef) -> ProcessGenerator:
         """Record the boarding and hold for its duration."""
         self.interdicted.append((self.target_pos(ref), self.asset_pos(a)))
         self.log(K.INTERCEPT)
         yield self.env.timeout(self.scenario.rules.boarding_duration_h)
 
 
-def scenario(kind: str = "warship", **group):
+def scenario(kind: str = "warship", **group: Any) -> Scenario:
     g = {
         "name": "g",
         "kind": kind,
@@ -172,7 +183,7 @@ def scenario(kind: str = "warship", **group):
     )
 
 
-def start(world: World, sc, base_xy=(0.0, 0.0)) -> Asset:
+def start(world: World, sc: Scenario, base_xy: tuple[float, float] = (0.0, 0.0)) -> Asset:
     g = sc.assets[0]
     a = Asset(
         aid="g#0",
@@ -188,7 +199,7 @@ def start(world: World, sc, base_xy=(0.0, 0.0)) -> Asset:
 
 
 def task_at(world: World, a: Asset, t_h: float) -> None:
-    def go():
+    def go() -> ProcessGenerator:
         yield world.env.timeout(t_h)
         world.pursued.add("F1")
         a.process.interrupt(Acquired(TargetRef("F1")))
@@ -196,7 +207,7 @@ def task_at(world: World, a: Asset, t_h: float) -> None:
     world.env.process(go())
 
 
-def test_contact_lost_leads_to_a_datum_search_and_giving_up_when_it_fails():
+def test_contact_lost_leads_to_a_datum_search_and_giving_up_when_it_fails() -> None:
     """Lost from hour 2 and never regained: one datum search of datum_search_h, then datum_lost.
 
     Tasked at hour 1 on a suspect 30 nm east running east at 10 kn, the 20 kn pursuer steers
@@ -219,14 +230,14 @@ def test_contact_lost_leads_to_a_datum_search_and_giving_up_when_it_fails():
     assert a.task is None and a.state == "patrol"  # back on patrol after giving up
 
 
-def test_a_regained_contact_is_closed_and_intercepted():
+def test_a_regained_contact_is_closed_and_intercepted() -> None:
     """Lost when re-checked at hour 4, regained at 6.5 during the datum search, intercepted."""
     sc = scenario()
     w = World(sc, visible=lambda t: t < 2.0 or t >= 6.0)
     a = start(w, sc)
     task_at(w, a, 1.0)
 
-    def regain():  # the own sensor reports it again during the datum search
+    def regain() -> ProcessGenerator:  # the own sensor reports it again during the datum search
         yield w.env.timeout(6.5)
         a.process.interrupt(Acquired(TargetRef("F1")))
 
@@ -241,7 +252,7 @@ def test_a_regained_contact_is_closed_and_intercepted():
     assert math.hypot(x - px, y - py) <= 2 * NM_M + 1.0  # closed to the interception distance
 
 
-def test_a_target_out_of_reach_is_given_up_as_outrun():
+def test_a_target_out_of_reach_is_given_up_as_outrun() -> None:
     """A suspect faster than the pursuer cannot be intercepted: datum_lost, reason outrun."""
     sc = scenario(speed_kn=5.0, patrol_speed_kn=5.0)
     w = World(sc, visible=lambda t: True)
@@ -252,7 +263,7 @@ def test_a_target_out_of_reach_is_given_up_as_outrun():
     assert a.interceptions == 0
 
 
-def test_an_aircraft_flies_its_sorties_on_its_groups_clock():
+def test_an_aircraft_flies_its_sorties_on_its_groups_clock() -> None:
     """Endurance 8 h, turnaround 4 h: sorties start every 12 h after a staggered first take-off."""
     sc = scenario(kind="aircraft", speed_kn=300, patrol_speed_kn=300, endurance_h=8, turnaround_h=4)
     w = World(sc, visible=lambda t: False)

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model import check_invariants, run
+from sim.geo import Theater
+from sim.model import RunResult, check_invariants, run
 from sim.model.engine import RouteCache
 from sim.model.records import (
     ACTIVITIES,
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUTES = RouteCache()
 
 
-def test_docs_outputs_md_is_generated_from_the_column_dicts():
+def test_docs_outputs_md_is_generated_from_the_column_dicts() -> None:
     """docs/outputs.md is rendered from sim/model/records.py; regenerate it when they change."""
     shipped = (ROOT / "docs" / "outputs.md").read_text()
     assert shipped == outputs_markdown(), (
@@ -38,7 +39,7 @@ def test_docs_outputs_md_is_generated_from_the_column_dicts():
     )
 
 
-def test_every_kind_and_reason_constant_is_documented():
+def test_every_kind_and_reason_constant_is_documented() -> None:
     """The constants and the documentation dictionaries name the same values."""
     kinds = {v for k, v in vars(EventKind).items() if k.isupper()}
     reasons = {v for k, v in vars(Reason).items() if k.isupper()}
@@ -46,7 +47,7 @@ def test_every_kind_and_reason_constant_is_documented():
     assert reasons == set(REASONS)
 
 
-def test_every_documented_event_kind_is_emitted_somewhere_in_the_model():
+def test_every_documented_event_kind_is_emitted_somewhere_in_the_model() -> None:
     """No documented kind without a ``log`` call that writes it (the four never logged are gone)."""
     src = "".join(p.read_text() for p in (ROOT / "sim" / "model").glob("*.py"))
     names = {k for k, v in vars(EventKind).items() if k.isupper()}
@@ -57,13 +58,13 @@ def test_every_documented_event_kind_is_emitted_somewhere_in_the_model():
 
 
 @pytest.fixture(scope="module")
-def boarded(korea):
+def boarded(korea: Theater) -> RunResult:
     """A month of heavy traffic with boarding on the high seas (many interceptions)."""
     return run(load_scenario(small(duration_days=30)), seed=4, theater=korea, route_cache=ROUTES)
 
 
 @pytest.fixture(scope="module")
-def blockade(korea):
+def blockade(korea: Theater) -> RunResult:
     """A blockade run: empty vessels are taken too (detentions).
 
     Its blockade zone is declared over the patrolled area (a blockade stops only inside its
@@ -75,7 +76,9 @@ def blockade(korea):
 
 
 @pytest.mark.parametrize("which", ["boarded", "blockade"])
-def test_structured_columns_take_documented_values(which, request):
+def test_structured_columns_take_documented_values(
+    which: str, request: pytest.FixtureRequest
+) -> None:
     """reason, activity and zone hold only documented codes; no free text is left to parse."""
     e = request.getfixturevalue(which).events
     assert "detail" not in e.columns
@@ -92,14 +95,16 @@ def test_structured_columns_take_documented_values(which, request):
 
 
 @pytest.mark.parametrize("which", ["boarded", "blockade"])
-def test_no_duplicate_detection_rows(which, request):
+def test_no_duplicate_detection_rows(which: str, request: pytest.FixtureRequest) -> None:
     """One row per contact: never the same asset, vessel and time twice."""
     det = request.getfixturevalue(which).events.query("kind == 'detection'")
     assert not det.duplicated(["t_h", "asset", "vessel"]).any()
 
 
 @pytest.mark.parametrize("which", ["boarded", "blockade"])
-def test_seizure_events_and_seized_voyages_are_the_same_thing(which, request):
+def test_seizure_events_and_seized_voyages_are_the_same_thing(
+    which: str, request: pytest.FixtureRequest
+) -> None:
     """The maps count seizure events, the tables seized voyages: they agree voyage by voyage."""
     r = request.getfixturevalue(which)
     e, v = r.events, r.voyages
@@ -111,7 +116,7 @@ def test_seizure_events_and_seized_voyages_are_the_same_thing(which, request):
     assert check_invariants(r) == []
 
 
-def test_blockade_takes_empty_vessels_as_detentions(blockade):
+def test_blockade_takes_empty_vessels_as_detentions(blockade: RunResult) -> None:
     """Empty vessels taken under a blockade are detentions, not seizures."""
     e = blockade.events
     det = e[e["kind"] == "vessel_detained"]
@@ -119,7 +124,9 @@ def test_blockade_takes_empty_vessels_as_detentions(blockade):
 
 
 @pytest.mark.parametrize("which", ["boarded", "blockade"])
-def test_a_vessel_under_boarding_neither_moves_on_nor_delivers(which, request):
+def test_a_vessel_under_boarding_neither_moves_on_nor_delivers(
+    which: str, request: pytest.FixtureRequest
+) -> None:
     """From boarding to seizure or release the vessel delivers nothing and hands nothing over."""
     r = request.getfixturevalue(which)
     e = r.events

@@ -8,11 +8,14 @@ and by whom they were detected, and change nothing else in the run.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim.errors import UserError
+from sim.geo import Theater
 from sim.model import run
 from sim.model.engine import RouteCache
 from sim.scenarios import load_scenario
@@ -20,12 +23,18 @@ from sim.units import NM_M
 from tests.model.test_run import small
 
 
-def lonlat(theater, x_nm: float, y_nm: float) -> list[float]:
+def lonlat(theater: Theater, x_nm: float, y_nm: float) -> list[float]:
     lon, lat = theater.to_lonlat(np.array([x_nm * NM_M]), np.array([y_nm * NM_M]))
     return [float(lon[0]), float(lat[0])]
 
 
-def open_water_scenario(theater, targets, *, strategy=None, days=2.0) -> dict:
+def open_water_scenario(
+    theater: Theater,
+    targets: list[dict[str, Any]],
+    *,
+    strategy: dict[str, Any] | None = None,
+    days: float = 2.0,
+) -> dict[str, Any]:
     """One ship from a base at the centre of a 100 nm box, cookie-cutter radar of 5 nm."""
     box = [lonlat(theater, x, y) for x, y in ((-50, -50), (50, -50), (50, 50), (-50, 50))]
     base = lonlat(theater, 0, 0)
@@ -55,7 +64,7 @@ def open_water_scenario(theater, targets, *, strategy=None, days=2.0) -> dict:
     }
 
 
-def test_a_point_at_the_base_is_seen_at_once_and_one_far_away_never(open_water):
+def test_a_point_at_the_base_is_seen_at_once_and_one_far_away_never(open_water: Theater) -> None:
     """A ship holding station at the centre sees a point 2 nm off at t = 0, not one 40 nm off."""
     sc = open_water_scenario(
         open_water,
@@ -66,6 +75,7 @@ def test_a_point_at_the_base_is_seen_at_once_and_one_far_away_never(open_water):
     )
     r = run(load_scenario(sc), seed=1, theater=open_water)
     ref = r.reference
+    assert ref is not None  # the scenario declares reference targets
     assert list(ref.columns) == [
         "target",
         "asset",
@@ -84,7 +94,9 @@ def test_a_point_at_the_base_is_seen_at_once_and_one_far_away_never(open_water):
     assert first["x_m"] == pytest.approx(2 * NM_M, abs=1.0)
 
 
-def test_a_track_is_detected_when_it_comes_within_range_and_only_while_present(open_water):
+def test_a_track_is_detected_when_it_comes_within_range_and_only_while_present(
+    open_water: Theater,
+) -> None:
     """A target sailing east at 10 kn from x = -45 nm at hour 10 is seen at hour 14.
 
     That is when it comes within the 5 nm range of the ship at the centre; one present only
@@ -110,13 +122,15 @@ def test_a_track_is_detected_when_it_comes_within_range_and_only_while_present(o
         ],
     )
     r = run(load_scenario(sc), seed=1, theater=open_water)
-    seen = r.reference.groupby("target")["t_h"].min()
+    ref = r.reference
+    assert ref is not None  # the scenario declares reference targets
+    seen = ref.groupby("target")["t_h"].min()
     assert set(seen.index) == {"crosser"}
     assert seen["crosser"] == pytest.approx(14.0, abs=0.01)
-    assert r.reference.iloc[0]["x_m"] == pytest.approx(-5 * NM_M, abs=30.0)
+    assert ref.iloc[0]["x_m"] == pytest.approx(-5 * NM_M, abs=30.0)
 
 
-def test_reference_targets_change_nothing_else_in_the_run(korea):
+def test_reference_targets_change_nothing_else_in_the_run(korea: Theater) -> None:
     """Their draws come from streams of their own and the cell never hears of them."""
     base = small(duration_days=10)
     with_targets = small(
@@ -134,7 +148,7 @@ def test_reference_targets_change_nothing_else_in_the_run(korea):
     pd.testing.assert_frame_equal(a.assets, b.assets)
 
 
-def test_a_track_needs_an_end_time_and_a_window_that_ends_after_it_begins():
+def test_a_track_needs_an_end_time_and_a_window_that_ends_after_it_begins() -> None:
     base = {"name": "t", "start": [125.0, 30.0]}
     for extra in ({"end": [125.5, 30.0]}, {"from_h": 5, "until_h": 5}):
         with pytest.raises(UserError):
@@ -148,7 +162,7 @@ def test_a_track_needs_an_end_time_and_a_window_that_ends_after_it_begins():
             )
 
 
-def test_an_area_declared_twice_is_refused(open_water):
+def test_an_area_declared_twice_is_refused(open_water: Theater) -> None:
     sc = open_water_scenario(open_water, [])
     sc["areas"] = sc["areas"] * 2
     with pytest.raises(UserError, match="declared twice"):

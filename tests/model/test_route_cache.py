@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 
-def test_two_processes_saving_keep_each_others_routes(tmp_path, monkeypatch):
+def test_two_processes_saving_keep_each_others_routes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sim.model.engine import RouteCache
 
     monkeypatch.setenv("SANCTIONS_SIM_CACHE", str(tmp_path))
@@ -27,7 +31,7 @@ def test_two_processes_saving_keep_each_others_routes(tmp_path, monkeypatch):
     np.testing.assert_array_equal(back[kb], second[kb])
 
 
-def test_a_route_between_fixed_points_is_stored_once_for_both_directions():
+def test_a_route_between_fixed_points_is_stored_once_for_both_directions() -> None:
     """b->a is a->b reversed (costs are symmetric).
 
     The voyage home takes the lane out, and a first run computes and stores half as many routes.

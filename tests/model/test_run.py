@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,15 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.model import check_invariants, run
+from sim.geo import Theater
+from sim.model import RunResult, check_invariants, run
 from sim.model.engine import RouteCache
-from sim.scenarios import load_scenario
+from sim.scenarios import Scenario, load_scenario
 
 ROUTES = RouteCache()
 
 
-def small(**over) -> dict:
-    d = {
+def small(**over: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {
         "name": "small",
         "description": "a small test scenario",
         "duration_days": 20,
@@ -72,16 +74,16 @@ def small(**over) -> dict:
 
 
 @pytest.fixture(scope="module")
-def scenario():
+def scenario() -> Scenario:
     return load_scenario(small())
 
 
 @pytest.fixture(scope="module")
-def result(scenario, korea):
+def result(scenario: Scenario, korea: Theater) -> RunResult:
     return run(scenario, seed=11, theater=korea, route_cache=ROUTES)
 
 
-def test_tables_have_documented_columns(result):
+def test_tables_have_documented_columns(result: RunResult) -> None:
     from sim.model.records import ASSET_COLUMNS, EVENT_COLUMNS, SUMMARY_COLUMNS, VOYAGE_COLUMNS
 
     assert list(result.events.columns) == list(EVENT_COLUMNS)
@@ -91,18 +93,20 @@ def test_tables_have_documented_columns(result):
     assert result.provenance["scenario_hash"] and result.provenance["version"] == sim.__version__
 
 
-def test_the_run_does_things(result):
+def test_the_run_does_things(result: RunResult) -> None:
     kinds = set(result.events["kind"])
     assert {"voyage_start", "transfer_start", "detection", "sortie_start"} <= kinds
     assert len(result.voyages) > 10
     assert result.summary["voyages_ended"] > 0
 
 
-def test_invariants_hold(result, korea):
+def test_invariants_hold(result: RunResult, korea: Theater) -> None:
     assert check_invariants(result, korea) == []
 
 
-def test_same_seed_same_tables_different_seed_differs(scenario, korea, result):
+def test_same_seed_same_tables_different_seed_differs(
+    scenario: Scenario, korea: Theater, result: RunResult
+) -> None:
     again = run(scenario, seed=11, theater=korea, route_cache=ROUTES)
     pd.testing.assert_frame_equal(result.events, again.events)
     pd.testing.assert_frame_equal(result.voyages, again.voyages)
@@ -111,14 +115,21 @@ def test_same_seed_same_tables_different_seed_differs(scenario, korea, result):
     assert not result.events.equals(other.events)
 
 
-def test_no_global_random_state_is_touched(scenario, korea):
-    np_state, py_state = np.random.get_state()[1].copy(), random.getstate()
+def _legacy_key() -> np.ndarray:
+    """The key array of numpy's global (legacy) generator state."""
+    state = np.random.get_state(legacy=True)
+    assert isinstance(state, tuple)
+    return state[1].copy()
+
+
+def test_no_global_random_state_is_touched(scenario: Scenario, korea: Theater) -> None:
+    np_state, py_state = _legacy_key(), random.getstate()
     run(scenario, seed=3, theater=korea, route_cache=ROUTES)
-    assert np.array_equal(np.random.get_state()[1], np_state)
+    assert np.array_equal(_legacy_key(), np_state)
     assert random.getstate() == py_state
 
 
-def test_zero_patrol_assets_intercept_nothing(korea):
+def test_zero_patrol_assets_intercept_nothing(korea: Theater) -> None:
     r = run(load_scenario(small(assets=[])), seed=5, theater=korea, route_cache=ROUTES)
     assert r.summary["interception_rate"] == 0.0
     assert r.summary["disruption_rate"] == 0.0
@@ -126,7 +137,7 @@ def test_zero_patrol_assets_intercept_nothing(korea):
     assert r.summary["voyages_ended"] > 0
 
 
-def test_more_patrols_intercept_more(korea):
+def test_more_patrols_intercept_more(korea: Theater) -> None:
     """Common random numbers: same seeds, more assets, more interceptions on average.
 
     Eight seeds: with three, one replication's luck could reverse the order (the spread of the
@@ -145,7 +156,7 @@ def test_more_patrols_intercept_more(korea):
     assert np.mean(b) > np.mean(a)
 
 
-def test_blockade_counts_escalations(korea):
+def test_blockade_counts_escalations(korea: Theater) -> None:
     # the blockade zone is declared over the patrolled area: a blockade stops only inside it
     rules = {"blockade": True, "enter_dprk_zones": True, "blockade_zone_areas": ["ecs_patrol"]}
     s = load_scenario(small(rules=rules))
@@ -169,7 +180,9 @@ def test_blockade_counts_escalations(korea):
 @settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_invariants_over_random_small_scenarios(korea, seed, rate, dark, strategy, ships, coal):
+def test_invariants_over_random_small_scenarios(
+    korea: Theater, seed: int, rate: float, dark: float, strategy: str, ships: int, coal: bool
+) -> None:
     d = small(duration_days=10, record_tracks=True)
     d["programs"][0].update(
         {
@@ -189,11 +202,12 @@ def test_invariants_over_random_small_scenarios(korea, seed, rate, dark, strateg
     assert (air["underway_h"] <= air["sorties"] * 8.0 + 1e-6).all()
 
 
-def test_tracks_record_every_vessel_on_water(korea):
+def test_tracks_record_every_vessel_on_water(korea: Theater) -> None:
     from sim.model.records import TRACK_COLUMNS
 
     r = run(load_scenario(small(record_tracks=True)), seed=4, theater=korea, route_cache=ROUTES)
     t = r.tracks
+    assert t is not None  # record_tracks is on
     assert list(t.columns) == list(TRACK_COLUMNS)
     assert {"legit", "foreign", "dprk"} <= set(t["role"])
     assert set(t.loc[~t["ais_on"], "identity"]) <= {""}
@@ -206,7 +220,7 @@ def test_tracks_record_every_vessel_on_water(korea):
     assert set(r.voyages["dprk_vessel"].replace("", None).dropna()) <= set(t["vessel"])
 
 
-def test_public_api_and_no_import_side_effects():
+def test_public_api_and_no_import_side_effects() -> None:
     assert set(sim.__all__) == {
         "RunResult",
         "Scenario",
@@ -229,7 +243,7 @@ def test_public_api_and_no_import_side_effects():
     assert out == "[]"
 
 
-def test_ais_analytics_cue_monitoring_aircraft(korea):
+def test_ais_analytics_cue_monitoring_aircraft(korea: Theater) -> None:
     d = small(duration_days=30)
     d["programs"][0]["dprk_dark_probability"] = 0.0
     d["programs"][0]["foreign_dark_probability"] = 0.0

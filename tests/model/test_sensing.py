@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,11 +15,19 @@ from sim.model.sensing import first_detections, in_range_interval
 KM = 1000.0
 
 
-def leg(t0, t1, x0, y0, vx=0.0, vy=0.0):
+def leg(t0: float, t1: float, x0: float, y0: float, vx: float = 0.0, vy: float = 0.0) -> np.ndarray:
     return np.array([[t0, t1, x0, y0, vx, vy]])
 
 
-def detect(sensor, target, law="cookie_cutter", r=20 * KM, w=None, seed=0, ids=None):
+def detect(
+    sensor: np.ndarray,
+    target: np.ndarray,
+    law: str = "cookie_cutter",
+    r: float = 20 * KM,
+    w: float | None = None,
+    seed: int = 0,
+    ids: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     ids = np.zeros(len(target), dtype=np.int64) if ids is None else ids
     return first_detections(
         sensor,
@@ -32,7 +41,7 @@ def detect(sensor, target, law="cookie_cutter", r=20 * KM, w=None, seed=0, ids=N
     )
 
 
-def test_cookie_cutter_entry_time_is_exact():
+def test_cookie_cutter_entry_time_is_exact() -> None:
     # target moves along y = 10 km at 10 km/h from x = -100 km; range 20 km: enters at
     # x = -sqrt(300) km
     sensor = leg(0, 100, 0, 0)
@@ -42,23 +51,23 @@ def test_cookie_cutter_entry_time_is_exact():
     assert t[0] == pytest.approx((100 - math.sqrt(300)) / 10, rel=1e-9)
 
 
-def test_cookie_cutter_misses_beyond_range():
+def test_cookie_cutter_misses_beyond_range() -> None:
     ids, _ = detect(leg(0, 100, 0, 0), leg(0, 100, -100 * KM, 21 * KM, vx=10 * KM))
     assert len(ids) == 0
 
 
-def test_detection_only_within_common_time_window():
+def test_detection_only_within_common_time_window() -> None:
     # the target passes the sensor's position before the sensor arrives there
     ids, _ = detect(leg(50, 60, 0, 0), leg(0, 20, -100 * KM, 0, vx=10 * KM))
     assert len(ids) == 0
 
 
-def test_already_in_range_is_detected_at_window_start():
+def test_already_in_range_is_detected_at_window_start() -> None:
     ids, t = detect(leg(5, 10, 0, 0), leg(0, 10, 1 * KM, 0))
     assert t.tolist() == [5.0]
 
 
-def test_first_detection_per_target_over_several_legs():
+def test_first_detection_per_target_over_several_legs() -> None:
     sensor = np.vstack([leg(0, 10, 0, 0), leg(10, 20, 0, 0, vx=10 * KM)])
     targets = np.vstack([leg(0, 20, 110 * KM, 0), leg(0, 20, 5 * KM, 0), leg(0, 20, 300 * KM, 0)])
     ids, t = detect(sensor, targets, ids=np.array([7, 3, 9]))
@@ -74,8 +83,11 @@ def test_first_detection_per_target_over_several_legs():
     r=st.floats(100, 5e4),
 )
 @settings(max_examples=300, deadline=None)
-def test_in_range_interval_is_inside_range(px, py, vx, vy, dur, r):
-    hit, t_in, t_out = in_range_interval(*(np.array([v]) for v in (px, py, vx, vy, dur)), r)
+def test_in_range_interval_is_inside_range(
+    px: float, py: float, vx: float, vy: float, dur: float, r: float
+) -> None:
+    one = [np.array([v]) for v in (px, py, vx, vy, dur)]
+    hit, t_in, t_out = in_range_interval(one[0], one[1], one[2], one[3], one[4], r)
     if hit[0]:
         for tau in (t_in[0], t_out[0], (t_in[0] + t_out[0]) / 2):
             assert math.hypot(px + vx * tau, py + vy * tau) <= r * (1 + 1e-6) + 1e-6
@@ -85,7 +97,7 @@ def test_in_range_interval_is_inside_range(px, py, vx, vy, dur, r):
         assert np.all(np.hypot(px + vx * taus, py + vy * taus) > r * (1 - 1e-6))
 
 
-def test_inverse_cube_lateral_range_curve_matches_koopman():
+def test_inverse_cube_lateral_range_curve_matches_koopman() -> None:
     # Long straight passes at lateral range x: P(x) = 1 - exp(-W^2 / (4 pi x^2)).
     w = 20 * KM
     n = 4000
@@ -104,7 +116,7 @@ def test_inverse_cube_lateral_range_curve_matches_koopman():
         )
 
 
-def test_inverse_cube_sweep_width_integrates_to_w():
+def test_inverse_cube_sweep_width_integrates_to_w() -> None:
     w = 20 * KM
     xs = np.linspace(-200 * KM, 200 * KM, 4001)
     p = 1 - np.exp(-w * w / (4 * math.pi * np.maximum(np.abs(xs), 1.0) ** 2))
@@ -113,7 +125,7 @@ def test_inverse_cube_sweep_width_integrates_to_w():
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 2**32 - 1))
-def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
+def test_sweep_line_pairs_give_the_all_pairs_answer(seed: int) -> None:
     """Sensor legs in track order are paired by binary search; shuffled, by all pairs.
 
     The cookie-cutter first detections must be the same.
@@ -124,17 +136,18 @@ def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
     sensor = legs_along(
         rng.uniform(0, 200_000, (int(rng.integers(2, 40)), 2)), rng.uniform(0, 10), 12.0
     )
-    targets, ids = [], []
+    target_legs: list[np.ndarray] = []
+    target_ids: list[np.ndarray] = []
     for k in range(int(rng.integers(1, 30))):
         legs = legs_along(
             rng.uniform(0, 200_000, (int(rng.integers(2, 6)), 2)),
             rng.uniform(-20, 40),
             rng.uniform(5, 20),
         )
-        targets.append(legs)
-        ids.append(np.full(len(legs), k))
-    T, ids = np.vstack(targets), np.concatenate(ids)
-    kw = dict(
+        target_legs.append(legs)
+        target_ids.append(np.full(len(legs), k))
+    T, ids = np.vstack(target_legs), np.concatenate(target_ids)
+    kw: dict[str, Any] = dict(
         law="cookie_cutter",
         range_m=15_000.0,
         sweep_width_m=30_000.0,
@@ -148,7 +161,9 @@ def test_sweep_line_pairs_give_the_all_pairs_answer(seed):
     np.testing.assert_allclose(a[1], b[1])
 
 
-def _all_pairs_reference(sensor, targets, ids, r, t_min):
+def _all_pairs_reference(
+    sensor: np.ndarray, targets: np.ndarray, ids: np.ndarray, r: float, t_min: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The closed form over every (sensor leg, target leg) pair in plain numpy.
 
     No sweep line, no prefilter: the compiled referee must give the same first detections.
@@ -170,23 +185,24 @@ def _all_pairs_reference(sensor, targets, ids, r, t_min):
 
 @settings(max_examples=80, deadline=None)
 @given(st.integers(0, 2**32 - 1))
-def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
+def test_compiled_referee_matches_the_all_pairs_closed_form(seed: int) -> None:
     from sim.model.motion import legs_along
 
     rng = np.random.default_rng(seed)
     sensor = legs_along(
         rng.uniform(0, 100_000, (int(rng.integers(2, 30)), 2)), rng.uniform(0, 10), 12.0
     )
-    targets, ids = [], []
+    target_legs: list[np.ndarray] = []
+    target_ids: list[np.ndarray] = []
     for k in range(int(rng.integers(1, 25))):
         legs = legs_along(
             rng.uniform(0, 100_000, (int(rng.integers(2, 6)), 2)),
             rng.uniform(-20, 40),
             rng.uniform(0.0, 20),
         )  # speed 0 gives stationary targets too
-        targets.append(legs)
-        ids.append(np.full(len(legs), 3 * k + 1))
-    T, ids = np.vstack(targets), np.concatenate(ids)
+        target_legs.append(legs)
+        target_ids.append(np.full(len(legs), 3 * k + 1))
+    T, ids = np.vstack(target_legs), np.concatenate(target_ids)
     r, t_min = float(rng.uniform(2_000, 30_000)), float(rng.uniform(0, 20))
     got = first_detections(
         sensor,
@@ -204,7 +220,7 @@ def test_compiled_referee_matches_the_all_pairs_closed_form(seed):
     np.testing.assert_allclose(got[1], want[1], rtol=0, atol=1e-9)
 
 
-def test_still_pair_with_an_unbounded_window_is_detected_at_once():
+def test_still_pair_with_an_unbounded_window_is_detected_at_once() -> None:
     """A sensor and a target both holding (legs to t = inf), 500 m apart, range 1 km.
 
     Detected at the window start (the prefilter must not turn 0 x inf into NaN and drop it).

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.model import run
+from sim.geo import Theater
+from sim.model import RunResult, run
 from sim.model.engine import RouteCache
 from sim.model.streams import Streams, stream_key
 from sim.scenarios import load_scenario
@@ -35,7 +36,7 @@ ACTED = {
 """Event kinds by which allies act on a vessel (plus a transfer aborted because of an asset)."""
 
 
-def test_a_stream_depends_only_on_the_seed_and_its_name():
+def test_a_stream_depends_only_on_the_seed_and_its_name() -> None:
     """A stream is fixed by the replication's seed and its name, not by other streams' draws."""
     a, b = (
         Streams(np.random.SeedSequence(7, spawn_key=(2,))),
@@ -53,7 +54,7 @@ def test_a_stream_depends_only_on_the_seed_and_its_name():
     assert stream_key("traffic") == stream_key("traffic") != stream_key("traffic2")
 
 
-def _acted_on(r) -> set[int]:
+def _acted_on(r: RunResult) -> set[int]:
     """Voyages some allied action touched (dispatch, interception, a halt caused by an asset)."""
     e = r.events
     hit = e["kind"].isin(ACTED) | ((e["kind"] == "transfer_aborted") & (e["asset"] != ""))
@@ -64,7 +65,7 @@ def _acted_on(r) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def pair(korea):
+def pair(korea: Theater) -> tuple[RunResult, RunResult]:
     """The same seed on two scenarios: the second has one more aircraft and longer ship radar."""
     base = small(duration_days=30)
     more = copy.deepcopy(base)
@@ -75,7 +76,7 @@ def pair(korea):
     return a, b
 
 
-def test_patrols_do_not_change_the_planned_voyages(pair):
+def test_patrols_do_not_change_the_planned_voyages(pair: tuple[RunResult, RunResult]) -> None:
     """Same voyages, departures (time, place, cargo, destination area) in both scenarios."""
     a, b = pair
     plan = ["voyage", "program", "commodity", "method", "start_h", "cargo_t", "foreign_flag"]
@@ -93,7 +94,7 @@ def test_patrols_do_not_change_the_planned_voyages(pair):
         pd.testing.assert_frame_equal(*first)
 
 
-def test_a_voyage_no_patrol_acted_on_unfolds_identically(pair):
+def test_a_voyage_no_patrol_acted_on_unfolds_identically(pair: tuple[RunResult, RunResult]) -> None:
     """Outcome, cargo, transfer times and sites of untouched voyages are the same in both."""
     a, b = pair
     acted = _acted_on(a) | _acted_on(b)
@@ -114,7 +115,7 @@ def test_a_voyage_no_patrol_acted_on_unfolds_identically(pair):
     pd.testing.assert_frame_equal(*ev)
 
 
-def test_legitimate_traffic_does_not_depend_on_the_patrols(korea):
+def test_legitimate_traffic_does_not_depend_on_the_patrols(korea: Theater) -> None:
     """Merchant ships sail the same legs whatever the patrols are."""
     from sim.model.engine import Model
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import shapely
 
+from sim.geo import Theater
 from sim.model.strategies import ParallelSweep, make_strategy
 from sim.scenarios.schema import Strategy
 from sim.units import NM_M
@@ -51,7 +52,7 @@ def _lane_ys(pat: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("spacing_nm", [7.0, 10.0, 30.0, 33.0, 100.0, 140.0])
-def test_lanes_cover_the_whole_box_including_the_last_strip(spacing_nm):
+def test_lanes_cover_the_whole_box_including_the_last_strip(spacing_nm: float) -> None:
     """Each lane sweeps half a spacing either side; together they leave no strip unswept."""
     s = _sweep(spacing_nm)
     ys = _lane_ys(s.pattern(_Ctx(BOX)))
@@ -68,7 +69,7 @@ def _reached_lanes(legs: np.ndarray) -> set[float]:
     return set(np.round(legs[horizontal & moving, 3], 3).tolist())
 
 
-def test_a_ship_replanned_daily_resumes_at_the_next_lane_and_completes_the_box():
+def test_a_ship_replanned_daily_resumes_at_the_next_lane_and_completes_the_box() -> None:
     """100 x 100 nm at 15 kn, 10 nm lanes, a new plan every 24 h: every lane is swept."""
     s, ctx = _sweep(10.0), _Ctx(BOX)
     lanes = set(_lane_ys(s.pattern(ctx)).tolist())
@@ -82,7 +83,7 @@ def test_a_ship_replanned_daily_resumes_at_the_next_lane_and_completes_the_box()
     assert lanes <= seen
 
 
-def test_a_tasking_interrupts_the_plan_and_the_sweep_resumes_where_the_ship_got_to():
+def test_a_tasking_interrupts_the_plan_and_the_sweep_resumes_where_the_ship_got_to() -> None:
     """Interrupted 10 h into a plan, the ship resumes with the waypoint it had not reached."""
     s, ctx = _sweep(10.0), _Ctx(BOX)
     xy = s.entry_point(ctx, np.zeros(2))
@@ -96,7 +97,7 @@ def test_a_tasking_interrupts_the_plan_and_the_sweep_resumes_where_the_ship_got_
     np.testing.assert_allclose(first_target, not_yet, atol=1.0)
 
 
-def test_an_aircraft_resumes_the_pattern_at_its_next_sortie():
+def test_an_aircraft_resumes_the_pattern_at_its_next_sortie() -> None:
     """The next sortie's entry point is the first waypoint the last one did not reach."""
     s, ctx = _sweep(10.0, speed_kn=300.0), _Ctx(BOX)
     entry = s.entry_point(ctx, np.zeros(2))
@@ -109,7 +110,9 @@ def test_an_aircraft_resumes_the_pattern_at_its_next_sortie():
     assert not np.allclose(second, entry)
 
 
-def test_a_patrol_area_is_searched_as_declared_with_a_margin_only_against_land(korea):
+def test_a_patrol_area_is_searched_as_declared_with_a_margin_only_against_land(
+    korea: Theater,
+) -> None:
     """Open-sea edges stay where the area declares them; only coasts get the 4 nm margin."""
     from sim.model.engine import Model, RouteCache
     from sim.model.waters import OFFSHORE_NM

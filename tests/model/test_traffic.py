@@ -15,7 +15,7 @@ from sim.model.traffic import LEGIT_MAX_LEG_H, split_segments
     st.lists(st.tuples(st.floats(-5e5, 5e5), st.floats(-5e5, 5e5)), min_size=2, max_size=8),
     st.floats(1_000.0, 400_000.0),
 )
-def testsplit_segments_keeps_the_path(points, max_m):
+def testsplit_segments_keeps_the_path(points: list[tuple[float, float]], max_m: float) -> None:
     pts = np.array(points)
     d = np.diff(pts, axis=0)
     seg = np.hypot(d[:, 0], d[:, 1])
@@ -31,7 +31,7 @@ def testsplit_segments_keeps_the_path(points, max_m):
     np.testing.assert_allclose(ends[-1], pts[1:][ok][-1], atol=1e-4)
 
 
-def test_built_traffic_legs_are_short_and_continuous():
+def test_built_traffic_legs_are_short_and_continuous() -> None:
     from sim.geo import load_theater
     from sim.model.engine import Model, RouteCache
     from sim.scenarios import load_scenario

@@ -9,16 +9,20 @@ go home. A dark feeder's AIS is off until the transfer is over; a DPRK tanker's 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 import pytest
 import simpy
 
 from sim.model.causes import Observed
+from sim.model.kinds import ProcessGenerator
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.smugglers import IllicitVessel, Voyage, VoyageRunner
 from sim.model.streams import Streams
-from sim.scenarios import load_scenario
+from sim.scenarios import Program, load_scenario
 from sim.units import NM_M
 
 POINTS = {  # metres: the feeder's port, the DPRK port, two rendezvous areas
@@ -41,23 +45,23 @@ class World:
         self.published: list[str] = []
         self._n = 0
 
-    def log(self, kind: str, **f) -> None:
+    def log(self, kind: str, **f: Any) -> None:
         """Record (time, kind, reason, place)."""
         self.events.append((self.env.now, kind, f.get("reason", ""), f.get("place", "")))
 
-    def start_voyage(self, program, reship_of=None) -> None:
+    def start_voyage(self, program: Program, reship_of: Voyage | None = None) -> None:
         """Not used: the test starts its one voyage itself."""
 
-    def at(self, t_h: float, fn, *args) -> None:
+    def at(self, t_h: float, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn`` at ``t_h``."""
 
-        def later():
+        def later() -> ProcessGenerator:
             yield self.env.timeout(t_h - self.env.now)
             fn(*args)
 
         self.env.process(later())
 
-    def call_at_port(self, v: IllicitVessel, xy) -> bool:
+    def call_at_port(self, v: IllicitVessel, xy: Any) -> bool:
         """No port-state control here: nobody is detained."""
         return False
 
@@ -69,7 +73,13 @@ class World:
         """The area's point."""
         return np.array(POINTS[area])
 
-    def route_xy(self, a_xy, b_xy, avoid=(), prefer=()) -> np.ndarray:
+    def route_xy(
+        self,
+        a_xy: np.ndarray,
+        b_xy: np.ndarray,
+        avoid: tuple[str, ...] = (),
+        prefer: tuple[str, ...] = (),
+    ) -> np.ndarray:
         """A straight route."""
         return np.vstack([a_xy, b_xy])
 
@@ -110,7 +120,7 @@ class World:
         return 0
 
 
-def program(**over):
+def program(**over: Any) -> Program:
     p = {
         "name": "oil",
         "voyages_per_year": 10,
@@ -138,24 +148,25 @@ def program(**over):
     return sc.programs[0]
 
 
-def sail(world: World, prog, sightings=()) -> Voyage:
+def sail(world: World, prog: Program, sightings: Sequence[float] = ()) -> Voyage:
     """Start one voyage at hour 0; an allied asset is seen at each time in ``sightings``."""
     voyage = Voyage(0, prog, "sts", 0.0, 1000.0, True)
     voyage.runner = VoyageRunner(world, voyage, np.random.default_rng(1), np.random.default_rng(2))
-    voyage.process = world.env.process(voyage.runner.run())
+    process = voyage.process = world.env.process(voyage.runner.run())
 
-    def seen():
+    def seen() -> ProcessGenerator:
         for t in sightings:
             yield world.env.timeout(t - world.env.now)
             giver = voyage.giver
-            voyage.process.interrupt(Observed("p8#0", giver.vid))
+            assert giver is not None  # made when the voyage process started
+            process.interrupt(Observed("p8#0", giver.vid))
 
     world.env.process(seen())
     world.env.run(until=500)
     return voyage
 
 
-def test_an_undisturbed_transfer_meets_transfers_and_delivers():
+def test_an_undisturbed_transfer_meets_transfers_and_delivers() -> None:
     w = World()
     v = sail(w, program())
     kinds = [k for _, k, _, _ in w.events]
@@ -167,7 +178,7 @@ def test_an_undisturbed_transfer_meets_transfers_and_delivers():
     assert t_end - t_start == pytest.approx(10.0)
 
 
-def test_a_transfer_halted_on_a_sighting_relocates_then_goes_home():
+def test_a_transfer_halted_on_a_sighting_relocates_then_goes_home() -> None:
     """Seen on the way (hour 5): halt and relocate; seen again (hour 8): no relocation left."""
     w = World()
     prog = program()
@@ -185,10 +196,11 @@ def test_a_transfer_halted_on_a_sighting_relocates_then_goes_home():
     assert K.TRANSFER_START not in [k for _, k, _, _ in w.events]
 
 
-def test_a_dark_feeder_switches_ais_on_after_the_transfer_a_dprk_tanker_never():
+def test_a_dark_feeder_switches_ais_on_after_the_transfer_a_dprk_tanker_never() -> None:
     w = World()
     v = sail(w, program())
     feeder, tanker = v.giver, v.taker
+    assert feeder is not None and tanker is not None
     assert not feeder.dprk and tanker.dprk
     t0, t1 = feeder.sts_window
     assert not feeder.ais_on(t0 - 1.0) and not feeder.ais_on(t1 - 1e-6)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sim.model import enforcement
 from sim.model.ais_monitor import AisAlert, AisMonitor, LegitFeed
 from sim.model.assets import Acquired, Asset, Dispatch
-from sim.model.classifier import DesignatedIds
+from sim.model.classifier import Assessment, DesignatedIds
 from sim.model.context import RunContext
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
 from sim.model.records import EventKind as K
@@ -112,9 +112,19 @@ class Cell:
             self.env.process(self._ais_analytics())
 
     def report(
-        self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0
+        self,
+        a: Asset,
+        ref: TargetRef,
+        xy: Any,
+        reason: str,
+        *,
+        delay_h: float = 0.0,
+        assessment: Assessment | None = None,
     ) -> None:
-        """A suspect report from asset ``a``: the asset takes it itself, or the cell decides."""
+        """A suspect report from asset ``a``: the asset takes it itself, or the cell decides.
+
+        ``assessment`` is the contact's classification and identity, logged with the report.
+        """
         now = self.env.now
         key = (a.aid, ref.vid)
         if now - self._reported.get(key, -math.inf) < self.scenario.coordination.report_memory_h:
@@ -130,6 +140,9 @@ class Cell:
             voyage=self.illicit[ref.vid].voyage.vid if ref.legit < 0 else -1,
             xy=xy,
             reason=reason,
+            classification=assessment.classification.value if assessment is not None else "",
+            identity=assessment.identity if assessment is not None else "",
+            identity_source=assessment.identity_source if assessment is not None else "",
         )
         if now < self.hands_off.get(ref.vid, -math.inf):
             return
@@ -223,6 +236,8 @@ class Cell:
             voyage=v.voyage.vid if v is not None else -1,
             xy=xy,
             reason=alert.reason,
+            identity=alert.identity,  # an AIS alert: the identity as broadcast, no classification
+            identity_source="ais" if alert.identity else "",
         )
         now = self.env.now
         if watch:

@@ -5,8 +5,9 @@ The referee hands the classifier only what a sensor could perceive of a detectio
 broadcasts, the identity painted on the hull (readable only by a close look), night or day
 and the range of the contact. The classifier never sees whether the vessel is illicit; a
 legitimate bunker tanker alongside its client looks like a transfer, and a spoofed identity
-does not match the watchlist. It returns an ``Assessment``: the classification with its
-reason code, and the identity only if it was read (AIS, or visual identification).
+does not match the watchlist. It returns an ``Assessment``: the classification (two hulls
+alongside or one vessel, ``ContactClass``), whether the contact is suspect and why (a reason
+code), and the identity only if it was read (AIS, or visual identification).
 
 Visual identification (reading the stern name) needs a close pass and light (domain §6:
 French crews fly below 150 m to read names). Its probability is the sensor's
@@ -21,6 +22,7 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
+from sim.model.records import ContactClass
 from sim.model.records import Reason as R
 
 __all__ = [
@@ -124,11 +126,20 @@ class Assessment(NamedTuple):
         identity: the identity read ('' when none was read): the hull's when identified
             visually, else what AIS broadcasts.
         identified: True when the identity was read visually (not taken from AIS).
+        classification: what the contact was taken for (two hulls alongside, one vessel).
     """
 
     reason: str
     identity: str
     identified: bool
+    classification: ContactClass
+
+    @property
+    def identity_source(self) -> str:
+        """Where the identity came from: 'visual', 'ais', or '' when none was read."""
+        if self.identified:
+            return "visual"
+        return "ais" if self.identity else ""
 
 
 def identify_probability(sensor: IdentifySensor, *, night: bool, range_nm: float) -> float:
@@ -161,13 +172,14 @@ def classify(
         sensor, night=seen.night, range_nm=seen.range_nm
     )
     identity = seen.hull_identity if identified else seen.broadcast_identity
-    if seen.alongside and rng.random() < rates.sts_suspect_probability:
-        return Assessment(R.ALONGSIDE, identity, identified)
+    kind = ContactClass.ALONGSIDE if seen.alongside else ContactClass.VESSEL
+    if kind is ContactClass.ALONGSIDE and rng.random() < rates.sts_suspect_probability:
+        return Assessment(R.ALONGSIDE, identity, identified, kind)
     if watchlist is not None and identity and identity in watchlist:
-        return Assessment(R.WATCHLISTED, identity, identified)
+        return Assessment(R.WATCHLISTED, identity, identified, kind)
     if not seen.ais_on and rng.random() < rates.dark_suspect_probability:
-        return Assessment(R.DARK_CONTACT, identity, identified)
-    return Assessment("", identity, identified)
+        return Assessment(R.DARK_CONTACT, identity, identified, kind)
+    return Assessment("", identity, identified, kind)
 
 
 def legit_suspect_probability(rates: Rates, dark: np.ndarray, alongside: np.ndarray) -> np.ndarray:

@@ -41,6 +41,9 @@ class EventLog(Protocol):
         activity: str = "",
         place: str = "",
         ais: str = "",
+        classification: str = "",
+        identity: str = "",
+        identity_source: str = "",
     ) -> None:
         """Append one event record."""
         ...
@@ -78,8 +81,15 @@ class RunContext:
         activity: str = "",
         place: str = "",
         ais: str = "",
+        classification: str = "",
+        identity: str = "",
+        identity_source: str = "",
     ) -> None:
-        """Append one typed event record (``reason`` is a code of ``REASONS``)."""
+        """Append one typed event record (``reason`` is a code of ``REASONS``).
+
+        ``classification`` (a ``ContactClass`` value), ``identity`` and ``identity_source``
+        describe a sensor contact (detections and suspect reports), '' otherwise.
+        """
         self.events.append(
             Event(
                 self.env.now,
@@ -94,6 +104,9 @@ class RunContext:
                 activity,
                 place,
                 ais,
+                classification,
+                identity,
+                identity_source,
             )
         )
 

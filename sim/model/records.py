@@ -8,6 +8,7 @@ here and documented in ``EVENT_COLUMNS``, ``VOYAGE_COLUMNS``, ``ASSET_COLUMNS``
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import NamedTuple
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "Reason",
     "REASONS",
     "ACTIVITIES",
+    "ContactClass",
+    "CLASSIFICATIONS",
+    "IDENTITY_SOURCES",
     "ZONES",
     "EVENT_COLUMNS",
     "VOYAGE_COLUMNS",
@@ -74,12 +78,14 @@ EVENT_KINDS: dict[str, str] = {
     ),
     EventKind.DETECTION: (
         "An allied sensor detects an illicit vessel (one row per contact: a sensor re-planning "
-        "at the same instant does not repeat it); reason holds the operators' classification "
-        "('' = not suspect), activity and ais what the vessel was doing."
+        "at the same instant does not repeat it); classification and identity are what the "
+        "operators made of it, reason whether they judged it suspect ('' = not suspect), "
+        "activity and ais what the vessel was really doing."
     ),
     EventKind.SUSPECT_REPORT: (
-        "A contact is reported as suspect (to the cell or to own forces); reason is the "
-        "classification."
+        "A contact is reported as suspect (to the cell or to own forces); reason says why; "
+        "classification and identity are the contact's (an AIS alert carries the broadcast "
+        "identity and no classification)."
     ),
     EventKind.DISPATCH: "A warship is ordered to intercept a suspect.",
     EventKind.DATUM_LOST: "A pursuing warship lost its suspect and gave up; reason says why.",
@@ -215,6 +221,32 @@ ACTIVITIES: dict[str, str] = {
 }
 """Values of the ``activity`` column of events and tracks ('' when not applicable)."""
 
+
+class ContactClass(StrEnum):
+    """What the operators made of a contact (the ``classification`` column).
+
+    Radar alone shows two hulls alongside as one blip; telling them apart needs eyes or
+    imagery (``sim.model.classifier``).
+    """
+
+    ALONGSIDE = "alongside"
+    VESSEL = "vessel"
+
+
+CLASSIFICATIONS: dict[str, str] = {
+    ContactClass.ALONGSIDE.value: "Two hulls seen alongside each other (a transfer, or bunkering).",
+    ContactClass.VESSEL.value: "One vessel, not alongside another.",
+    "": "Not a sensor contact, or not classified (a pursuer regaining its own suspect).",
+}
+"""Values of the ``classification`` column of events."""
+
+IDENTITY_SOURCES: dict[str, str] = {
+    "visual": "Read on the hull (visual identification or imagery): the true identity.",
+    "ais": "Taken from the AIS broadcast: the identity claimed, possibly spoofed.",
+    "": "No identity was read (a dark vessel not identified visually), or not a contact.",
+}
+"""Values of the ``identity_source`` column of events."""
+
 ZONES: dict[str, str] = {
     "territorial": "Within 12 nm of a coast (state: whose).",
     "contiguous": "12-24 nm from a coast.",
@@ -241,6 +273,9 @@ class Event(NamedTuple):
     activity: str
     place: str
     ais: str
+    classification: str = ""
+    identity: str = ""
+    identity_source: str = ""
 
 
 EVENT_COLUMNS: dict[str, str] = {
@@ -259,6 +294,15 @@ EVENT_COLUMNS: dict[str, str] = {
     "activity": "What the vessel was doing (detections): transit, wait, sts; see ACTIVITIES.",
     "place": "Area or place concerned: rendezvous area, imaged area, destination port, or ''.",
     "ais": "on or off: the vessel's AIS at the event (detections, departures), or ''.",
+    "classification": (
+        "What the operators made of a contact (detections, suspect reports): alongside or "
+        "vessel; see CLASSIFICATIONS ('' otherwise)."
+    ),
+    "identity": (
+        "Identity read from the contact (detections, suspect reports): the name on the hull "
+        "when identified visually, else the AIS broadcast (possibly spoofed), else '' (not read)."
+    ),
+    "identity_source": "Where identity came from: visual, ais, or ''; see IDENTITY_SOURCES.",
     "lon": "Longitude, degrees east (added at the end of the run).",
     "lat": "Latitude, degrees north (added at the end of the run).",
     "state": "Coastal state whose zone contains the position (ISO alpha-3, '' on the high seas).",
@@ -409,6 +453,8 @@ _VALUE_LISTS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("Event kinds (`events.kind`)", "kind", EVENT_KINDS),
     ("Reasons (`events.reason`; '' when an event has none)", "reason", REASONS),
     ("Activities (`events.activity`, `tracks.activity`)", "activity", ACTIVITIES),
+    ("Classifications (`events.classification`)", "classification", CLASSIFICATIONS),
+    ("Identity sources (`events.identity_source`)", "identity_source", IDENTITY_SOURCES),
     ("Zones (`events.zone`)", "zone", ZONES),
     ("Voyage outcomes (`voyages.outcome`)", "outcome", OUTCOMES),
 )

@@ -21,6 +21,7 @@ from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset
 from sim.model.causes import Observed
 from sim.model.classifier import (
+    Assessment,
     DesignatedIds,
     Perceived,
     classify,
@@ -32,6 +33,7 @@ from sim.model.kinds import TargetRef
 from sim.model.legit_stops import StopsAtSea
 from sim.model.motion import Track
 from sim.model.picture import Contact
+from sim.model.records import ContactClass
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.reference import ReferenceTargets
@@ -67,9 +69,16 @@ class Reports(Protocol):
     """Where a suspect contact goes: the coordination cell."""
 
     def report(
-        self, a: Asset, ref: TargetRef, xy: Any, reason: str, *, delay_h: float = 0.0
+        self,
+        a: Asset,
+        ref: TargetRef,
+        xy: Any,
+        reason: str,
+        *,
+        delay_h: float = 0.0,
+        assessment: Assessment | None = None,
     ) -> None:
-        """A suspect contact from asset ``a``."""
+        """A suspect contact from asset ``a`` (``assessment``: its classification and identity)."""
         ...
 
 
@@ -337,8 +346,14 @@ class Referee:
             p = legit_suspect_probability(self.scenario.classification, dark, alongside)
             suspect = bool(a.classify_rng.random() < p[0])
         if suspect:
-            reason = legit_reason(dark=bool(dark[0]), alongside=bool(alongside[0]))
-            self._suspect(a, ref, self.target_pos(ref), reason, delay_h=delay_h)
+            is_dark, is_alongside = bool(dark[0]), bool(alongside[0])
+            got = Assessment(
+                legit_reason(dark=is_dark, alongside=is_alongside),
+                "" if is_dark else ref.vid,  # a legitimate ship broadcasts its own identity
+                False,
+                ContactClass.ALONGSIDE if is_alongside else ContactClass.VESSEL,
+            )
+            self._suspect(a, ref, self.target_pos(ref), got.reason, delay_h=delay_h, assessment=got)
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (
@@ -366,7 +381,8 @@ class Referee:
         ais = v.ais_on(now)
         ref = TargetRef(v.vid)
         pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
-        reason = "" if pursuing else self._classify(a, v, activity, ais)
+        got = None if pursuing else self._classify(a, v, activity, ais)
+        reason = got.reason if got is not None else ""
         self.log(
             K.DETECTION,
             vessel=v.vid,
@@ -377,6 +393,9 @@ class Referee:
             reason=reason,
             activity=activity,
             ais="on" if ais else "off",
+            classification=got.classification.value if got is not None else "",
+            identity=got.identity if got is not None else "",
+            identity_source=got.identity_source if got is not None else "",
         )
         if pursuing:
             a.process.interrupt(Acquired(ref))
@@ -390,10 +409,10 @@ class Referee:
         ):
             self.observed(ref, a)
         if reason:
-            self._suspect(a, ref, xy, reason, delay_h=delay_h)
+            self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=got)
 
-    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> str:
-        """The operators' classification of a contact (``sim.model.classifier``): a ``Reason``.
+    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> Assessment:
+        """The operators' classification of a contact (``sim.model.classifier``).
 
         The referee hands the classifier only what the sensor could perceive: hulls alongside,
         the AIS state and broadcast identity, the name on the hull, night, and the range.
@@ -414,7 +433,7 @@ class Referee:
         )
         if got.reason == R.ALONGSIDE:
             v.voyage.sts_detected = True
-        return got.reason
+        return got
 
     def observed(self, ref: TargetRef, a: Asset) -> None:
         """Smugglers notice an allied asset: their voyage process decides whether to halt."""

@@ -17,9 +17,12 @@ from sim.model import RunResult, check_invariants, run
 from sim.model.engine import RouteCache
 from sim.model.records import (
     ACTIVITIES,
+    CLASSIFICATIONS,
     EVENT_KINDS,
+    IDENTITY_SOURCES,
     REASONS,
     ZONES,
+    ContactClass,
     EventKind,
     Reason,
     outputs_markdown,
@@ -92,6 +95,36 @@ def test_structured_columns_take_documented_values(
     assert (e.loc[no_pos, "zone"] == "").all() and (e.loc[~no_pos, "zone"] != "").all()
     on_land = e[e["zone"] == "land"]
     assert set(on_land["kind"]) <= {"sortie_start", "sortie_end", "delivery", "voyage_start"}
+
+
+@pytest.mark.parametrize("which", ["boarded", "blockade"])
+def test_contacts_carry_their_classification_and_only_the_identity_that_was_read(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    """Detections and suspect reports say what the contact was taken for and who it is.
+
+    The identity is the name on the hull when read visually, the AIS broadcast otherwise, and
+    '' for a dark vessel nobody identified; events that are not contacts carry none.
+    """
+    e = request.getfixturevalue(which).events
+    assert set(e["classification"]) <= set(CLASSIFICATIONS)
+    assert set(e["identity_source"]) <= set(IDENTITY_SOURCES)
+    assert set(CLASSIFICATIONS) - {""} == {c.value for c in ContactClass}
+    contacts = e["kind"].isin(["detection", "suspect_report"])
+    assert (e.loc[~contacts, ["classification", "identity", "identity_source"]] == "").all().all()
+    det = e[e["kind"] == "detection"]
+    assert (det["classification"] != "").any()
+    assert ((det["identity"] == "") == (det["identity_source"] == "")).all()
+    visual = det[det["identity_source"] == "visual"]
+    assert (visual["identity"] == visual["vessel"]).all()  # the hull's true name
+    heard = det[det["identity_source"] == "ais"]
+    assert (heard["ais"] == "on").all()
+    assert (heard["identity"].str.removeprefix("S") == heard["vessel"]).all()  # maybe spoofed
+    dark_unread = det[(det["ais"] == "off") & (det["identity_source"] != "visual")]
+    assert (dark_unread["identity"] == "").all()
+    # a contact seen alongside is a vessel in a transfer
+    along = det[det["classification"] == "alongside"]
+    assert (along["activity"] == "sts").all()
 
 
 @pytest.mark.parametrize("which", ["boarded", "blockade"])

@@ -1,0 +1,228 @@
+"""The referee turns a detection into a contact: what the operators make of it, and who it is.
+
+A hand-built world: one aircraft holding at the origin, illicit vessels holding at chosen
+ranges, a clock whose local night is 18:00-06:00 of simulation time. The referee is asked to
+settle the same detection again and again, by day and by night, close and far; the events
+it logs say how often the hull's name was read and what the contact was taken for, and that
+is compared with the classifier's own model (``sim.model.classifier``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import shapely
+
+from sim.model.assets import Asset
+from sim.model.classifier import Assessment, identify_probability
+from sim.model.context import RunContext
+from sim.model.kinds import TargetRef
+from sim.model.legit_stops import StopsAtSea
+from sim.model.motion import Track, hold_leg
+from sim.model.records import EventKind as K
+from sim.model.referee import GroundTruth, Referee
+from sim.model.reference import ReferenceTargets
+from sim.model.smugglers import IllicitVessel, Voyage
+from sim.model.streams import Streams
+from sim.scenarios import Scenario, load_scenario
+from sim.units import NM_M
+from tests.model.test_voyage import program
+
+DAYS = 1500
+"""Detections per condition: one by day (12:00) and one by night (00:00) each day."""
+
+
+class Meridian:
+    """A theater centred on longitude 0: local solar time is simulation time."""
+
+    bbox = (0.0, 0.0, 0.0, 0.0)
+
+
+class NoTraffic:
+    """The referee's ``Traffic``: no legitimate ships."""
+
+    legit_legs = np.zeros((0, 6))
+    legit_ids = np.zeros(0, dtype=np.int64)
+    legit_dark = np.zeros(0, dtype=bool)
+    legit_max_dur_h = 0.0
+    legit_stops = StopsAtSea(
+        np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool)
+    )
+
+    def legit_track(self, i: int) -> Track:
+        """Never asked: there are none."""
+        raise AssertionError("no legitimate traffic here")
+
+
+class Register:
+    """The referee's ``Vessels``."""
+
+    def __init__(self) -> None:
+        self.illicit: dict[str, IllicitVessel] = {}
+        self.active_illicit: dict[str, IllicitVessel] = {}
+        self.sightings: list[tuple[float, str]] = []
+
+
+class Inbox:
+    """The referee's ``Reports``: suspect reports are only kept."""
+
+    def __init__(self) -> None:
+        self.reports: list[Assessment | None] = []
+
+    def report(
+        self,
+        a: Asset,
+        ref: TargetRef,
+        xy: Any,
+        reason: str,
+        *,
+        delay_h: float = 0.0,
+        assessment: Assessment | None = None,
+    ) -> None:
+        """Keep the report's assessment."""
+        self.reports.append(assessment)
+
+
+def scenario(classification: dict[str, float] | None = None, **sensor: Any) -> Scenario:
+    group = {
+        "name": "p8",
+        "kind": "aircraft",
+        "base": "Kadena",
+        "sensor": {"law": "cookie_cutter", "range_nm": 40, **sensor},
+        "strategy": {"kind": "station", "areas": ["ecs_patrol"]},
+    }
+    return load_scenario(
+        {
+            "name": "referee",
+            "description": "hand-built contacts",
+            "traffic": {"vessels": 0},
+            "assets": [group],
+            "coordination": {"watchlist": False},
+            "classification": classification or {},
+        }
+    )
+
+
+class World:
+    """One aircraft at the origin and a referee over the vessels added with :meth:`vessel`."""
+
+    def __init__(self, sc: Scenario, seed: int = 1) -> None:
+        self.ctx = RunContext(sc, Meridian(), Streams(seed))
+        self.register = Register()
+        self.inbox = Inbox()
+        end_h = 24.0 * (DAYS + 1)
+        self.aircraft = Asset(
+            aid="p8#0",
+            group=sc.assets[0],
+            index=0,
+            base_xy=np.zeros(2),
+            strategy=None,
+            classify_rng=np.random.default_rng(seed),
+        )
+        self.aircraft.track.set(hold_leg(0.0, 0.0, 0.0, end_h))
+        self.referee = Referee(
+            self.ctx,
+            lambda name: shapely.box(-1.0, -1.0, 1.0, 1.0),
+            NoTraffic(),
+            self.register,
+            GroundTruth(self.ctx, NoTraffic(), self.register),
+            self.inbox,
+            [self.aircraft],
+            ReferenceTargets(self.ctx, [], Meridian()),
+        )
+        self.end_h = end_h
+        self._n = 0
+
+    def vessel(self, range_nm: float, *, alongside: bool = False) -> IllicitVessel:
+        """A dark foreign hull holding ``range_nm`` east of the aircraft (in a transfer or not)."""
+        self._n += 1
+        voyage = Voyage(self._n, program(), "sts", 0.0, 1000.0, True)
+        v = IllicitVessel(
+            vid=f"F{self._n}",
+            role="giver",
+            dprk=False,
+            voyage=voyage,
+            flag="PAN",
+            watchlisted=False,
+            spoofed=False,
+            dark=True,
+            dprk_bound=False,
+            speed_kn=10.0,
+            home_xy=np.zeros(2),
+        )
+        if alongside:
+            v.sts_window = (0.0, math.inf)
+        v.track.set(hold_leg(range_nm * NM_M, 0.0, 0.0, self.end_h))
+        self.register.illicit[v.vid] = self.register.active_illicit[v.vid] = v
+        return v
+
+    def detect_daily(self, v: IllicitVessel) -> None:
+        """The aircraft detects ``v`` at noon and at midnight of every day."""
+        xy = v.track.position(0.0)
+        for day in range(DAYS):
+            for hour in (0.0, 12.0):
+                self.ctx.at(
+                    24.0 * day + hour + 1e-3 * self._n, self.referee.observe, self.aircraft, v, xy
+                )
+
+    def contacts(self, v: IllicitVessel, *, night: bool) -> list[tuple[str, str, str]]:
+        """(classification, identity, identity_source) of the detections of ``v``."""
+        return [
+            (e.classification, e.identity, e.identity_source)
+            for e in self.ctx.events
+            if e.kind == K.DETECTION and e.vessel == v.vid and self.ctx.is_night(e.t_h) == night
+        ]
+
+
+def binomial_ok(hits: int, n: int, p: float) -> bool:
+    """Within four standard deviations of the expected count (or exactly it when p is 0 or 1)."""
+    return abs(hits - n * p) <= 4.0 * math.sqrt(n * p * (1.0 - p)) + 1e-9
+
+
+def test_a_contact_at_night_or_long_range_is_identified_less_often_as_the_classifier_says() -> None:
+    """The share of contacts whose hull name was read follows ``identify_probability``.
+
+    By day at 0 nm the sensor reads 0.8 of names; each 10 nm of range halves that, night
+    quarters it. Contacts whose name was not read carry no identity (the hulls are dark).
+    """
+    sc = scenario(identify_probability=0.8, identify_half_range_nm=10.0, identify_night_factor=0.25)
+    w = World(sc)
+    close, far = w.vessel(0.0), w.vessel(25.0)
+    w.detect_daily(close)
+    w.detect_daily(far)
+    w.ctx.env.run()
+    sensor = sc.assets[0].sensor
+    shares = {}
+    for v, r in ((close, 0.0), (far, 25.0)):
+        for night in (False, True):
+            got = w.contacts(v, night=night)
+            assert len(got) == DAYS
+            read = [c for c in got if c[2] == "visual"]
+            assert all(identity == v.vid for _, identity, _ in read)
+            assert all(identity == "" and src == "" for _, identity, src in got if src != "visual")
+            p = identify_probability(sensor, night=night, range_nm=r)
+            assert binomial_ok(len(read), len(got), p), (v.vid, night, len(read), p)
+            shares[(r, night)] = len(read) / len(got)
+    assert shares[(0.0, False)] > shares[(0.0, True)] > shares[(25.0, True)]
+    assert shares[(0.0, False)] > shares[(25.0, False)] > shares[(25.0, True)]
+
+
+def test_a_suspect_report_carries_the_contacts_classification_and_identity() -> None:
+    """The report the cell receives is the contact the referee logged, not a fresh look."""
+    sc = scenario({"sts_suspect_probability": 1.0}, identify_probability=1.0)
+    w = World(sc)
+    v = w.vessel(0.0, alongside=True)
+    w.ctx.at(12.0, w.referee.observe, w.aircraft, v, v.track.position(0.0))
+    w.ctx.env.run()
+    (det,) = [e for e in w.ctx.events if e.kind == K.DETECTION]
+    assert (det.classification, det.identity, det.identity_source) == ("alongside", v.vid, "visual")
+    assert det.reason == "alongside"
+    (got,) = w.inbox.reports
+    assert got is not None and got.reason == det.reason
+    assert (got.classification.value, got.identity, got.identity_source) == (
+        "alongside",
+        v.vid,
+        "visual",
+    )

@@ -141,6 +141,7 @@ class Cell:
             xy=xy,
             reason=reason,
             classification=assessment.classification.value if assessment is not None else "",
+            classification_p=assessment.classification_p if assessment is not None else math.nan,
             identity=assessment.identity if assessment is not None else "",
             identity_source=assessment.identity_source if assessment is not None else "",
         )

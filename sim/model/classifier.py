@@ -13,6 +13,12 @@ Visual identification (reading the stern name) needs a close pass and light (dom
 French crews fly below 150 m to read names). Its probability is the sensor's
 ``identify_probability`` at zero range by day, halved every ``identify_half_range_nm`` of
 contact range, and multiplied by ``identify_night_factor`` at night.
+
+Classification (telling two hulls alongside from one vessel) falls off the same way, with the
+sensor's ``classify_probability``, ``classify_half_range_nm`` and ``classify_night_factor``:
+radar shows a pair alongside as one blip, and seeing that it is two takes eyes or imagery. An
+unclassified contact is ``unresolved``, and a pair alongside that is not classified is not
+reported as a transfer (it may still be reported as dark).
 """
 
 from __future__ import annotations
@@ -27,11 +33,14 @@ from sim.model.records import Reason as R
 
 __all__ = [
     "Perceived",
+    "Reading",
     "Assessment",
     "IdentifySensor",
     "Rates",
     "DesignatedIds",
     "identify_probability",
+    "classify_probability",
+    "read",
     "classify",
     "legit_suspect_probability",
     "legit_reason",
@@ -40,6 +49,21 @@ __all__ = [
 
 class IdentifySensor(Protocol):
     """What the classifier needs from a sensor (``sim.scenarios.patrols_schema.Sensor``)."""
+
+    @property
+    def classify_probability(self) -> float:
+        """``classify_probability`` of the object passed in."""
+        ...
+
+    @property
+    def classify_night_factor(self) -> float:
+        """``classify_night_factor`` of the object passed in."""
+        ...
+
+    @property
+    def classify_half_range_nm(self) -> float:
+        """``classify_half_range_nm`` of the object passed in."""
+        ...
 
     @property
     def identify_probability(self) -> float:
@@ -118,21 +142,39 @@ class Perceived(NamedTuple):
     range_nm: float
 
 
-class Assessment(NamedTuple):
-    """The classification of a contact.
+class Reading(NamedTuple):
+    """What one look at a contact gives, before it is judged suspect or not.
 
     Attributes:
-        reason: a ``Reason`` code when the contact is suspect, else ''.
         identity: the identity read ('' when none was read): the hull's when identified
             visually, else what AIS broadcasts.
         identified: True when the identity was read visually (not taken from AIS).
-        classification: what the contact was taken for (two hulls alongside, one vessel).
+        classification: what the contact was taken for (two hulls alongside, one vessel,
+            or unresolved).
+        classification_p: the chance that this sensor, at this range and light, classifies a
+            contact (``classify_probability``); ``1 - classification_p`` is its chance of
+            leaving a pair alongside unresolved.
+    """
+
+    identity: str
+    identified: bool
+    classification: ContactClass
+    classification_p: float
+
+
+class Assessment(NamedTuple):
+    """The classification of a contact: a ``Reading`` and the verdict on it.
+
+    Attributes:
+        reason: a ``Reason`` code when the contact is suspect, else ''.
+        identity, identified, classification, classification_p: as ``Reading``.
     """
 
     reason: str
     identity: str
     identified: bool
     classification: ContactClass
+    classification_p: float
 
     @property
     def identity_source(self) -> str:
@@ -142,10 +184,57 @@ class Assessment(NamedTuple):
         return "ais" if self.identity else ""
 
 
+def _falloff(p0: float, half_range_nm: float, night_factor: float, night: bool, r: float) -> float:
+    """``p0`` halved every ``half_range_nm`` of range ``r``, times ``night_factor`` at night."""
+    return p0 * 0.5 ** (max(r, 0.0) / half_range_nm) * (night_factor if night else 1.0)
+
+
 def identify_probability(sensor: IdentifySensor, *, night: bool, range_nm: float) -> float:
     """Chance that this contact also reads the vessel's name on the hull."""
-    p = sensor.identify_probability * 0.5 ** (max(range_nm, 0.0) / sensor.identify_half_range_nm)
-    return p * (sensor.identify_night_factor if night else 1.0)
+    return _falloff(
+        sensor.identify_probability,
+        sensor.identify_half_range_nm,
+        sensor.identify_night_factor,
+        night,
+        range_nm,
+    )
+
+
+def classify_probability(sensor: IdentifySensor, *, night: bool, range_nm: float) -> float:
+    """Chance that this contact is classified: two hulls alongside told from one vessel."""
+    return _falloff(
+        sensor.classify_probability,
+        sensor.classify_half_range_nm,
+        sensor.classify_night_factor,
+        night,
+        range_nm,
+    )
+
+
+def read(
+    seen: Perceived,
+    sensor: IdentifySensor,
+    rng: np.random.Generator,
+    *,
+    classified: bool | None = None,
+) -> Reading:
+    """The draws of one look at a contact: is the hull's name read, is the contact classified.
+
+    ``classified`` is the classification draw when it was made before (the referee draws it
+    in advance for legitimate pairs alongside, whose report depends on it); None draws it now.
+    """
+    identified = rng.random() < identify_probability(
+        sensor, night=seen.night, range_nm=seen.range_nm
+    )
+    q = classify_probability(sensor, night=seen.night, range_nm=seen.range_nm)
+    if classified is None:
+        classified = bool(rng.random() < q)
+    if not classified:
+        kind = ContactClass.UNRESOLVED
+    else:
+        kind = ContactClass.ALONGSIDE if seen.alongside else ContactClass.VESSEL
+    identity = seen.hull_identity if identified else seen.broadcast_identity
+    return Reading(identity, bool(identified), kind, q)
 
 
 def classify(
@@ -165,28 +254,28 @@ def classify(
         rng: the detecting asset's classification stream.
 
     Returns:
-        The assessment. The order of tests is the operators': two hulls alongside first,
+        The assessment. The order of tests is the operators': two hulls seen alongside first,
         then a designated identity, then a dark contact.
     """
-    identified = rng.random() < identify_probability(
-        sensor, night=seen.night, range_nm=seen.range_nm
-    )
-    identity = seen.hull_identity if identified else seen.broadcast_identity
-    kind = ContactClass.ALONGSIDE if seen.alongside else ContactClass.VESSEL
-    if kind is ContactClass.ALONGSIDE and rng.random() < rates.sts_suspect_probability:
-        return Assessment(R.ALONGSIDE, identity, identified, kind)
-    if watchlist is not None and identity and identity in watchlist:
-        return Assessment(R.WATCHLISTED, identity, identified, kind)
+    got = read(seen, sensor, rng)
+    if (
+        got.classification is ContactClass.ALONGSIDE
+        and rng.random() < rates.sts_suspect_probability
+    ):
+        return Assessment(R.ALONGSIDE, *got)
+    if watchlist is not None and got.identity and got.identity in watchlist:
+        return Assessment(R.WATCHLISTED, *got)
     if not seen.ais_on and rng.random() < rates.dark_suspect_probability:
-        return Assessment(R.DARK_CONTACT, identity, identified, kind)
-    return Assessment("", identity, identified, kind)
+        return Assessment(R.DARK_CONTACT, *got)
+    return Assessment("", *got)
 
 
 def legit_suspect_probability(rates: Rates, dark: np.ndarray, alongside: np.ndarray) -> np.ndarray:
     """Chance that each contact of a legitimate ship is reported (vectorised, at publish time).
 
-    A legitimate ship alongside another (bunkering) looks like a transfer; a dark one like a
-    dark contact; any other is reported only by a classification error.
+    A legitimate ship seen alongside another (bunkering; ``alongside`` is what the sensor
+    classified, not the truth) looks like a transfer; a dark one like a dark contact; any
+    other is reported only by a classification error.
     """
     return np.where(
         alongside,

@@ -42,6 +42,7 @@ class EventLog(Protocol):
         place: str = "",
         ais: str = "",
         classification: str = "",
+        classification_p: float = ...,
         identity: str = "",
         identity_source: str = "",
     ) -> None:
@@ -82,13 +83,15 @@ class RunContext:
         place: str = "",
         ais: str = "",
         classification: str = "",
+        classification_p: float = math.nan,
         identity: str = "",
         identity_source: str = "",
     ) -> None:
         """Append one typed event record (``reason`` is a code of ``REASONS``).
 
-        ``classification`` (a ``ContactClass`` value), ``identity`` and ``identity_source``
-        describe a sensor contact (detections and suspect reports), '' otherwise.
+        ``classification`` (a ``ContactClass`` value) with its ``classification_p``,
+        ``identity`` and ``identity_source`` describe a sensor contact (detections and suspect
+        reports), '' (NaN) otherwise.
         """
         self.events.append(
             Event(
@@ -105,6 +108,7 @@ class RunContext:
                 place,
                 ais,
                 classification,
+                float(classification_p),
                 identity,
                 identity_source,
             )

@@ -8,6 +8,7 @@ here and documented in ``EVENT_COLUMNS``, ``VOYAGE_COLUMNS``, ``ASSET_COLUMNS``
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -231,11 +232,16 @@ class ContactClass(StrEnum):
 
     ALONGSIDE = "alongside"
     VESSEL = "vessel"
+    UNRESOLVED = "unresolved"
 
 
 CLASSIFICATIONS: dict[str, str] = {
     ContactClass.ALONGSIDE.value: "Two hulls seen alongside each other (a transfer, or bunkering).",
-    ContactClass.VESSEL.value: "One vessel, not alongside another.",
+    ContactClass.VESSEL.value: "One vessel, seen not to be alongside another.",
+    ContactClass.UNRESOLVED.value: (
+        "Not classified (at night or long range radar shows two hulls alongside as one blip): "
+        "one vessel or a pair, the operators cannot tell."
+    ),
     "": "Not a sensor contact, or not classified (a pursuer regaining its own suspect).",
 }
 """Values of the ``classification`` column of events."""
@@ -274,6 +280,7 @@ class Event(NamedTuple):
     place: str
     ais: str
     classification: str = ""
+    classification_p: float = math.nan
     identity: str = ""
     identity_source: str = ""
 
@@ -295,8 +302,14 @@ EVENT_COLUMNS: dict[str, str] = {
     "place": "Area or place concerned: rendezvous area, imaged area, destination port, or ''.",
     "ais": "on or off: the vessel's AIS at the event (detections, departures), or ''.",
     "classification": (
-        "What the operators made of a contact (detections, suspect reports): alongside or "
-        "vessel; see CLASSIFICATIONS ('' otherwise)."
+        "What the operators made of a contact (detections, suspect reports): alongside, "
+        "vessel or unresolved; see CLASSIFICATIONS ('' otherwise)."
+    ),
+    "classification_p": (
+        "Chance that the contact's sensor, at its range and light, classifies a contact "
+        "(sensor.classify_probability halved every classify_half_range_nm, times "
+        "classify_night_factor at night); its complement is the chance that a pair alongside "
+        "stays unresolved. NaN when the row has no classification."
     ),
     "identity": (
         "Identity read from the contact (detections, suspect reports): the name on the hull "

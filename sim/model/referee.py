@@ -25,8 +25,10 @@ from sim.model.classifier import (
     DesignatedIds,
     Perceived,
     classify,
+    classify_probability,
     legit_reason,
     legit_suspect_probability,
+    read,
 )
 from sim.model.context import RunContext
 from sim.model.kinds import TargetRef
@@ -183,6 +185,7 @@ class Referee:
         self.legit_dark = traffic.legit_dark
         self.legit_max_dur_h = traffic.legit_max_dur_h
         self.legit_stops = traffic.legit_stops
+        self._legit_track = traffic.legit_track
         self.illicit = vessels.illicit
         self.active_illicit = vessels.active_illicit
         self._sightings = vessels.sightings
@@ -297,20 +300,49 @@ class Referee:
         if f < 1.0:
             blind = self.is_night_array(times) & (a.sensor_rng.random(len(ids)) >= f)
             ids, times = ids[~blind], times[~blind]
+        alongside = self.legit_stops.is_alongside(ids, times)
+        seen_alongside = self._classified_pairs(a, ids, times, alongside)
         p = legit_suspect_probability(
-            self.scenario.classification,
-            self.legit_dark[ids],
-            self.legit_stops.is_alongside(ids, times),
+            self.scenario.classification, self.legit_dark[ids], seen_alongside
         )
         suspect = a.classify_rng.random(len(ids)) < p
         task = a.task.legit if isinstance(a.task, TargetRef) else -1
         special = suspect | (ids == task)
         version = a.track.version
-        for i, t, s in zip(
-            ids[special].tolist(), times[special].tolist(), suspect[special].tolist(), strict=True
+        for i, t, s, pair, seen in zip(
+            ids[special].tolist(),
+            times[special].tolist(),
+            suspect[special].tolist(),
+            alongside[special].tolist(),
+            seen_alongside[special].tolist(),
+            strict=True,
         ):
-            self._at(t, self._legit_contact, a, version, i, s)
+            self._at(t, self._legit_contact, a, version, i, s, seen if pair else None)
         self._pending_contacts[a.index] = (version, np.sort(times[~special]))
+
+    def _classified_pairs(
+        self, a: Asset, ids: np.ndarray, times: np.ndarray, alongside: np.ndarray
+    ) -> np.ndarray:
+        """Which legitimate pairs alongside the sensor classifies as such (False elsewhere).
+
+        Drawn in advance (the asset's classification stream), since whether the contact is
+        reported depends on it: ``classify_probability`` at the contact's range and light.
+        Bunkering pairs are few, so their ranges are computed one by one.
+        """
+        seen = np.zeros(len(ids), dtype=bool)
+        pairs = np.flatnonzero(alongside)
+        if not len(pairs):
+            return seen
+        sensor = a.group.sensor
+        q = np.empty(len(pairs))
+        for k, j in enumerate(pairs.tolist()):
+            t = float(times[j])
+            ax, ay = a.track.position(t)
+            tx, ty = self._legit_track(int(ids[j])).position(t)
+            r_nm = math.hypot(tx - ax, ty - ay) / NM_M
+            q[k] = classify_probability(sensor, night=self.is_night(t), range_nm=r_nm)
+        seen[pairs] = a.classify_rng.random(len(pairs)) < q
+        return seen
 
     def settle_contacts(self, a: Asset) -> None:
         """Count the quiet legitimate contacts of the plan being replaced that happened by now."""
@@ -321,18 +353,26 @@ class Referee:
         a.detections += n
         self.legit_contacts += n
 
-    def _legit_contact(self, a: Asset, version: int, i: int, suspect: bool) -> None:
+    def _legit_contact(
+        self, a: Asset, version: int, i: int, suspect: bool, classified: bool | None
+    ) -> None:
         if a.track.version != version:
             return
-        self._legit_seen(a, i, suspect=suspect)
+        self._legit_seen(a, i, suspect=suspect, classified=classified)
 
     def _legit_seen(
-        self, a: Asset, i: int, delay_h: float = 0.0, suspect: bool | None = None
+        self,
+        a: Asset,
+        i: int,
+        delay_h: float = 0.0,
+        suspect: bool | None = None,
+        classified: bool | None = None,
     ) -> None:
         """A legitimate ship is detected: a datum's pursuer regains it, else it may be reported.
 
-        ``suspect`` is the classification draw when it was made in advance (patrol plans);
-        ``None`` draws it now (satellite passes).
+        ``suspect`` and (for a pair alongside) ``classified`` are the draws made in advance
+        (patrol plans); ``None`` draws them now (satellite passes). A reported contact is then
+        read as any other (identity, classification) for the report.
         """
         a.detections += 1
         self.legit_contacts += 1
@@ -340,20 +380,34 @@ class Referee:
         if a.task is not None and a.task.vid == ref.vid and a.state == "datum":
             a.process.interrupt(Acquired(ref))
             return
-        dark = self.legit_dark[i : i + 1]
-        alongside = self.legit_stops.is_alongside(np.array([i]), np.array([self.env.now]))
+        now = self.env.now
+        is_dark = bool(self.legit_dark[i])
+        xy = self.target_pos(ref)
+        ax, ay = self.asset_pos(a)
+        seen = Perceived(
+            alongside=bool(self.legit_stops.is_alongside(np.array([i]), np.array([now]))[0]),
+            ais_on=not is_dark,
+            broadcast_identity="" if is_dark else ref.vid,  # its own identity, not spoofed
+            hull_identity=ref.vid,
+            night=self.is_night(now),
+            range_nm=0.0 if a.kind == "satellite" else math.hypot(xy[0] - ax, xy[1] - ay) / NM_M,
+        )
         if suspect is None:
-            p = legit_suspect_probability(self.scenario.classification, dark, alongside)
+            if seen.alongside:
+                q = classify_probability(a.group.sensor, night=seen.night, range_nm=seen.range_nm)
+                classified = bool(a.classify_rng.random() < q)
+            p = legit_suspect_probability(
+                self.scenario.classification,
+                np.array([is_dark]),
+                np.array([seen.alongside and bool(classified)]),
+            )
             suspect = bool(a.classify_rng.random() < p[0])
         if suspect:
-            is_dark, is_alongside = bool(dark[0]), bool(alongside[0])
-            got = Assessment(
-                legit_reason(dark=is_dark, alongside=is_alongside),
-                "" if is_dark else ref.vid,  # a legitimate ship broadcasts its own identity
-                False,
-                ContactClass.ALONGSIDE if is_alongside else ContactClass.VESSEL,
+            got = read(seen, a.group.sensor, a.classify_rng, classified=classified)
+            reason = legit_reason(
+                dark=is_dark, alongside=got.classification is ContactClass.ALONGSIDE
             )
-            self._suspect(a, ref, self.target_pos(ref), got.reason, delay_h=delay_h, assessment=got)
+            self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=Assessment(reason, *got))
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (
@@ -394,6 +448,7 @@ class Referee:
             activity=activity,
             ais="on" if ais else "off",
             classification=got.classification.value if got is not None else "",
+            classification_p=got.classification_p if got is not None else math.nan,
             identity=got.identity if got is not None else "",
             identity_source=got.identity_source if got is not None else "",
         )

@@ -100,6 +100,38 @@ class Sensor(Frozen):
         "read by searchlight or infrared only.",
         source="assumption; domain.md §1.4: many 2018 sightings were at night with lights on",
     )
+    classify_probability: float = param(
+        1.0,
+        unit="probability",
+        ge=0,
+        le=1,
+        description="Chance that a detection at zero range by day is classified: two hulls "
+        "alongside told apart from one vessel (radar alone shows them as one blip; it takes "
+        "eyes or imagery). An unclassified pair is not reported as alongside. Imagery is taken "
+        "at zero range.",
+        source="assumption; domain.md §6: the P-8 can 'detect and classify surface targets ... "
+        "at short- to medium-range' (DOT&E)",
+    )
+    classify_half_range_nm: float = param(
+        25.0,
+        unit="nm",
+        gt=0,
+        le=600,
+        description="Range of a contact at which classify_probability is halved (it halves "
+        "again every further such distance), as identify_half_range_nm does for names: two "
+        "hulls are told apart farther off than a name is read.",
+        source="assumption; domain.md §6: visual identification needs close passes",
+    )
+    classify_night_factor: float = param(
+        0.5,
+        unit="fraction",
+        ge=0,
+        le=1,
+        description="Multiplier on classify_probability at local night (18:00-06:00): a "
+        "transfer under way is often lit, but seen less well than by day.",
+        source="assumption; domain.md §1.2, §1.4: P-3Cs found transfers at midnight, many "
+        "sightings were at night with lights on",
+    )
 
     @property
     def effective_sweep_width_nm(self) -> float:

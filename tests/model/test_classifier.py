@@ -1,4 +1,7 @@
-"""The operators' classification of a contact: identification is harder at night and at range.
+"""The operators' classification of a contact: it is harder at night and at range.
+
+Reading a hull's name and telling two hulls alongside from one vessel both fall off with the
+contact's range and at night, each with its own sensor parameters.
 
 The classifier sees only what a sensor could perceive (``Perceived``); these tests hand it
 contacts and count what it makes of them over many draws.
@@ -13,10 +16,12 @@ from sim.model.classifier import (
     DesignatedIds,
     Perceived,
     classify,
+    classify_probability,
     identify_probability,
     legit_reason,
     legit_suspect_probability,
 )
+from sim.model.records import ContactClass
 from sim.model.records import Reason as R
 from sim.scenarios.cell_schema import Classification
 from sim.scenarios.patrols_schema import Sensor
@@ -92,6 +97,59 @@ def test_without_a_watchlist_a_designated_vessel_is_not_suspect_for_its_name() -
     rng = np.random.default_rng(3)
     got = classify(contact(ais="F1"), EYES, RATES, None, rng)
     assert got.reason == ""
+
+
+PAIR_EYES = Sensor(
+    identify_probability=0.0,
+    classify_probability=0.9,
+    classify_half_range_nm=10.0,
+    classify_night_factor=0.3,
+)
+
+
+def test_classification_probability_halves_with_each_half_range_and_falls_at_night() -> None:
+    assert classify_probability(PAIR_EYES, night=False, range_nm=0.0) == pytest.approx(0.9)
+    assert classify_probability(PAIR_EYES, night=False, range_nm=10.0) == pytest.approx(0.45)
+    assert classify_probability(PAIR_EYES, night=True, range_nm=20.0) == pytest.approx(0.0675)
+
+
+@pytest.mark.parametrize(("night", "range_nm"), [(False, 0.0), (True, 0.0), (False, 25.0)])
+def test_a_pair_alongside_is_seen_as_one_less_often_at_night_and_at_range(
+    night: bool, range_nm: float
+) -> None:
+    """The pair is classified alongside with classify_probability, else left unresolved.
+
+    An unresolved pair is not reported as a transfer (here every classified one is:
+    sts_suspect_probability 1); a lone vessel is never taken for a pair.
+    """
+    rates = Classification(sts_suspect_probability=1.0, dark_suspect_probability=0.0)
+    rng = np.random.default_rng(5)
+    n = 4000
+    pair = [
+        classify(
+            contact(night=night, range_nm=range_nm, alongside=True), PAIR_EYES, rates, None, rng
+        )
+        for _ in range(n)
+    ]
+    q = classify_probability(PAIR_EYES, night=night, range_nm=range_nm)
+    seen = [a for a in pair if a.classification is ContactClass.ALONGSIDE]
+    assert len(seen) / n == pytest.approx(q, abs=4 * (q * (1 - q) / n) ** 0.5 + 1e-9)
+    assert all(a.reason == R.ALONGSIDE for a in seen)
+    rest = [a for a in pair if a.classification is not ContactClass.ALONGSIDE]
+    assert all(a.classification is ContactClass.UNRESOLVED and a.reason == "" for a in rest)
+    assert all(a.classification_p == pytest.approx(q) for a in pair)
+    lone = [
+        classify(contact(night=night, range_nm=range_nm), PAIR_EYES, rates, None, rng)
+        for _ in range(500)
+    ]
+    assert {a.classification for a in lone} <= {ContactClass.VESSEL, ContactClass.UNRESOLVED}
+
+
+def test_an_unresolved_dark_pair_can_still_be_reported_as_a_dark_contact() -> None:
+    never = Sensor(classify_probability=0.0, identify_probability=0.0)
+    rates = Classification(sts_suspect_probability=1.0, dark_suspect_probability=1.0)
+    got = classify(contact(alongside=True), never, rates, None, np.random.default_rng(0))
+    assert got.classification is ContactClass.UNRESOLVED and got.reason == R.DARK_CONTACT
 
 
 def test_two_hulls_alongside_look_like_a_transfer_whoever_they_are() -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from sim.model.assets import Asset
-from sim.model.classifier import Assessment, identify_probability
+from sim.model.classifier import Assessment, classify_probability, identify_probability
 from sim.model.context import RunContext
 from sim.model.kinds import TargetRef
 from sim.model.legit_stops import StopsAtSea
@@ -226,3 +226,71 @@ def test_a_suspect_report_carries_the_contacts_classification_and_identity() -> 
         v.vid,
         "visual",
     )
+
+
+def test_a_night_or_long_range_pass_recognises_fewer_transfers() -> None:
+    """Two hulls alongside are logged as alongside with ``classify_probability``.
+
+    By day at 0 nm the sensor tells 0.9 of pairs from one vessel; each 10 nm halves that and
+    night takes it to 0.3 of the day's value. The other contacts of the pair are unresolved,
+    and only the recognised ones are reported as transfers and mark the voyage as seen in its
+    transfer. Each row also carries the chance it was made with.
+    """
+    sc = scenario(
+        {"sts_suspect_probability": 1.0, "dark_suspect_probability": 0.0},
+        identify_probability=0.0,
+        classify_probability=0.9,
+        classify_half_range_nm=10.0,
+        classify_night_factor=0.3,
+    )
+    w = World(sc)
+    close, far = w.vessel(0.0, alongside=True), w.vessel(20.0, alongside=True)
+    w.detect_daily(close)
+    w.detect_daily(far)
+    w.ctx.env.run()
+    sensor = sc.assets[0].sensor
+    recognised = {}
+    for v, r in ((close, 0.0), (far, 20.0)):
+        for night in (False, True):
+            got = [c for c, _, _ in w.contacts(v, night=night)]
+            q = classify_probability(sensor, night=night, range_nm=r)
+            assert set(got) <= {"alongside", "unresolved"}
+            assert binomial_ok(got.count("alongside"), len(got), q), (v.vid, night, q)
+            recognised[(r, night)] = got.count("alongside") / len(got)
+    assert recognised[(0.0, False)] > recognised[(20.0, False)] > recognised[(20.0, True)]
+    assert recognised[(0.0, False)] > recognised[(0.0, True)] > recognised[(20.0, True)]
+    rows = [e for e in w.ctx.events if e.kind == K.DETECTION]
+    for e in rows:
+        r = 0.0 if e.vessel == close.vid else 20.0
+        assert e.classification_p == classify_probability(
+            sensor, night=w.ctx.is_night(e.t_h), range_nm=r
+        )
+    reported = [e for e in rows if e.reason == "alongside"]
+    assert len(w.inbox.reports) == len(reported)
+    assert all(e.classification == "alongside" for e in reported)
+
+
+def test_a_transfer_nobody_recognised_is_not_counted_as_seen_in_progress() -> None:
+    """A sensor that never tells two hulls apart reports no transfer (``sts_detected``)."""
+    sc = scenario(
+        {"sts_suspect_probability": 1.0, "dark_suspect_probability": 0.0},
+        classify_probability=0.0,
+    )
+    w = World(sc)
+    pair = w.vessel(0.0, alongside=True)
+    w.detect_daily(pair)
+    w.ctx.env.run()
+    got = {c for c, _, _ in w.contacts(pair, night=False) + w.contacts(pair, night=True)}
+    assert got == {"unresolved"}
+    assert w.inbox.reports == [] and not pair.voyage.sts_detected
+
+
+def test_a_lone_vessel_is_never_taken_for_a_pair() -> None:
+    sc = scenario(classify_probability=1.0, classify_half_range_nm=10.0)
+    w = World(sc)
+    lone = w.vessel(5.0)
+    w.detect_daily(lone)
+    w.ctx.env.run()
+    got = [c for c, _, _ in w.contacts(lone, night=False) + w.contacts(lone, night=True)]
+    assert set(got) == {"vessel", "unresolved"}
+    assert not lone.voyage.sts_detected

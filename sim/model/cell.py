@@ -163,7 +163,10 @@ class Cell:
         )
 
     def _dispatch(self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str) -> None:
-        """The cell (or, without a shared picture, the reporting nation) sends the nearest free warship.
+        """The cell (or, without a shared picture, the reporting nation) sends a warship.
+
+        It is the free warship on patrol that reaches the datum first, among those that reach
+        it before it is ``max_datum_age_h`` old.
 
         The cell acts on the report alone: whether the suspect is still at sea is for the
         pursuer's own sensor to find out (it falls back to a datum search, and gives up by
@@ -247,7 +250,10 @@ class Cell:
             self._at(now + co.analytics_delay_h, self._cue, ref, *xy, alert.t_seen_h)
 
     def _cue(self, ref: TargetRef, x: float, y: float, t_seen: float) -> None:
-        """An analytics alert reaches operations: a monitoring_cued aircraft goes, and the cell may send a ship."""
+        """An analytics alert reaches operations: a cued aircraft goes, the cell may send a ship.
+
+        The aircraft is the first ``monitoring_cued`` aircraft still at base.
+        """
         for a in self.assets:
             if (
                 a.kind == "aircraft"

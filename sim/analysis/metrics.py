@@ -80,20 +80,25 @@ def _sightings(
 
     Voyages seen by non-satellite assets, transfers imaged by satellites, (aircraft, voyage)
     pairs of transfers seen in progress from the air, and voyages whose transfer Japan's
-    assets saw in progress.
+    assets saw in progress. A transfer is seen in progress when a detection classified the
+    pair alongside (``classification``): one detected during the transfer but left unresolved
+    (at night or at long range) was not seen as a transfer. Tables without that column
+    (written before it existed) count every detection made during a transfer.
     """
     if not (len(ev) and len(v)):
         return 0, 0, 0, 0
     sats = assets.loc[assets["kind"] == "satellite", "asset"] if len(assets) else []
     det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])]
     public = int(det.loc[~det["asset"].isin(sats), "voyage"].nunique())
-    sat_sts = int(det.loc[det["asset"].isin(sats) & (det["activity"] == "sts"), "voyage"].nunique())
+    if "classification" in det.columns:
+        in_progress = det["classification"] == "alongside"
+    else:
+        in_progress = det["activity"] == "sts"
+    sat_sts = int(det.loc[det["asset"].isin(sats) & in_progress, "voyage"].nunique())
     air_ids = assets.loc[assets["kind"] == "aircraft", "asset"] if len(assets) else []
-    air_sts = det[det["asset"].isin(air_ids) & (det["activity"] == "sts")]
+    air_sts = det[det["asset"].isin(air_ids) & in_progress]
     jpn_ids = assets.loc[assets["nation"] == "JPN", "asset"] if len(assets) else []
-    jpn_sts = int(
-        det.loc[det["asset"].isin(jpn_ids) & (det["activity"] == "sts"), "voyage"].nunique()
-    )
+    jpn_sts = int(det.loc[det["asset"].isin(jpn_ids) & in_progress, "voyage"].nunique())
     return public, sat_sts, len(air_sts.drop_duplicates(["asset", "voyage"])), jpn_sts
 
 

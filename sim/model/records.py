@@ -398,17 +398,21 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "detections_public": (
         "Voyages with an illicit vessel detected by an aircraft or warship (cf. public notices)."
     ),
-    "sts_seen_by_satellite_per_year": "Voyages whose transfer was imaged by a satellite, per year.",
+    "sts_seen_by_satellite_per_year": (
+        "Voyages whose transfer a satellite imaged and classified alongside, per year."
+    ),
     "sts_seen_by_japan_per_year": (
-        "Voyages whose transfer a Japanese aircraft or ship saw in progress, per year (cf. "
-        "Japan's public notices)."
+        "Voyages whose transfer a Japanese aircraft or ship saw in progress (a detection "
+        "classified alongside), per year (cf. Japan's public notices)."
     ),
     "halted_transfers_per_year": "halted_transfers, annualised.",
     "seizures_per_year": "Seizures and diversions, annualised.",
     "detentions_per_year": "Empty vessels detained (in port or at sea), annualised.",
     "seizures_and_detentions_per_year": "Seizures, diversions and detentions, annualised.",
     "port_state_share": "Share of seizures and detentions made by port-state control.",
-    "sts_sightings_per_sortie": "Transfers seen in progress by aircraft, per aircraft sortie.",
+    "sts_sightings_per_sortie": (
+        "Transfers seen in progress by aircraft (classified alongside), per aircraft sortie."
+    ),
     "detections_public_per_year": "detections_public, annualised.",
     "false_positive_boardings": "Legitimate vessels boarded.",
     "escalation_incidents": "Escalation incidents.",

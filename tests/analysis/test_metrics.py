@@ -104,6 +104,44 @@ def test_patrol_hours_count_ships_and_aircraft_not_satellites():
     assert m["patrol_hours_per_interception"] == 270.0
 
 
+def test_a_transfer_is_seen_in_progress_only_when_a_detection_classified_it_alongside():
+    """Detections during a transfer that stayed unresolved (night, range) are not sightings.
+
+    Voyage 0: a Japanese aircraft saw the pair alongside; voyage 1: the same aircraft detected
+    the pair mid-transfer but could not tell it from one vessel; voyage 2: a satellite imaged
+    and classified the pair. Without a classification column (older tables) every detection
+    during a transfer counts.
+    """
+    ev = pd.DataFrame(
+        {
+            "t_h": [1.0, 2.0, 3.0],
+            "kind": ["detection"] * 3,
+            "voyage": [0, 1, 2],
+            "asset": ["p3c#0", "p3c#0", "sat#0"],
+            "reason": ["alongside", "", "alongside"],
+            "activity": ["sts", "sts", "sts"],
+            "classification": ["alongside", "unresolved", "alongside"],
+        }
+    )
+    assets = pd.DataFrame(
+        {
+            "asset": ["p3c#0", "sat#0"],
+            "kind": ["aircraft", "satellite"],
+            "nation": ["JPN", "USA"],
+            "underway_h": [80.0, 0.0],
+            "sorties": [10, 0],
+        }
+    )
+    v = voyages(["delivered"] * 3)
+    m = summarise_run(v, ev, assets, duration_h=HOURS_PER_YEAR)
+    assert m["sts_seen_by_japan_per_year"] == 1.0
+    assert m["sts_seen_by_satellite_per_year"] == 1.0
+    assert m["sts_sightings_per_sortie"] == pytest.approx(1 / 10)
+    old = summarise_run(v, ev.drop(columns="classification"), assets, duration_h=HOURS_PER_YEAR)
+    assert old["sts_seen_by_japan_per_year"] == 2.0
+    assert old["sts_sightings_per_sortie"] == pytest.approx(2 / 10)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(OUTCOMES), min_size=1, max_size=40))
 def test_rates_are_fractions_and_denial_adds_up(outcomes):

@@ -6,8 +6,8 @@ broadcasts, the identity painted on the hull (readable only by a close look), ni
 and the range of the contact. The classifier never sees whether the vessel is illicit; a
 legitimate bunker tanker alongside its client looks like a transfer, and a spoofed identity
 does not match the watchlist. It returns an ``Assessment``: the classification (two hulls
-alongside or one vessel, ``ContactClass``), whether the contact is suspect and why (a reason
-code), and the identity only if it was read (AIS, or visual identification).
+alongside, one vessel, or unresolved: ``ContactClass``), whether the contact is suspect and
+why (a reason code), and the identity only if it was read (AIS, or visual identification).
 
 Visual identification (reading the stern name) needs a close pass and light (domain §6:
 French crews fly below 150 m to read names). Its probability is the sensor's

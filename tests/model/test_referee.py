@@ -163,9 +163,7 @@ class World:
         xy = v.track.position(0.0)
         for day in range(DAYS):
             for hour in (0.0, 12.0):
-                self.ctx.at(
-                    24.0 * day + hour + 1e-3 * self._n, self.referee.observe, self.aircraft, v, xy
-                )
+                self.ctx.at(24.0 * day + hour, self.referee.observe, self.aircraft, v, xy)
 
     def contacts(self, v: IllicitVessel, *, night: bool) -> list[tuple[str, str, str]]:
         """(classification, identity, identity_source) of the detections of ``v``."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import logging
+import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -26,6 +29,11 @@ class Progress:
 
     Called as ``progress(done, total)`` (the callback that ``run_replications``, ``compare``
     and ``sweep`` take), and ``with progress.stage("what"):`` around a slow step.
+
+    Inside a stage, what the library logs at INFO under the ``sim`` logger (the geography
+    cache's build steps, the report's figures) is shown as the stage's current step: on a
+    terminal after the stage's name, with the seconds ticking; off a terminal, one indented
+    line per step. The library only logs; this is the one place that shows it.
     """
 
     def __init__(
@@ -53,6 +61,8 @@ class Progress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)()) if tty is None else tty
         self.unit = unit
         self.shown = False  # a terminal line is open (needs a newline before other output)
+        self._lock = threading.Lock()  # the ticker thread and the caller both draw
+        self._stage: _Stage | None = None
 
     def elapsed_s(self) -> float:
         """Seconds since the progress was created, or since its last stage ended."""
@@ -70,6 +80,16 @@ class Progress:
             self._draw(f"{self.label}: {message}")
         else:
             self.say(message)
+
+    def note(self, message: str) -> None:
+        """A step within the current stage (see :meth:`stage`); a plain update outside one."""
+        if self._stage is None:
+            self.update(message)
+        elif self.tty:
+            self._stage.step = message
+            self._draw(self._stage_text())
+        else:
+            self.say(f"  {message}")
 
     def __call__(self, done: int, total: int) -> None:
         """Report ``done`` of ``total`` finished."""
@@ -98,23 +118,33 @@ class Progress:
         t0 = time.perf_counter()
         stop = threading.Event()
         ticker = None
+        self._stage = _Stage(what, t0)
         if self.tty:
-            self._draw(f"{self.label}: {what}...")
+            self._draw(self._stage_text())
 
             def tick() -> None:
                 while not stop.wait(1.0):
-                    self._draw(f"{self.label}: {what}... {time.perf_counter() - t0:.0f} s")
+                    self._draw(self._stage_text())
 
             ticker = threading.Thread(target=tick, daemon=True)
             ticker.start()
         else:
             self.say(f"{what}...")
+        handler = _NoteHandler(self.note)
+        logger = logging.getLogger("sim")
+        level = logger.level
+        logger.addHandler(handler)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
         try:
             yield
         finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
             stop.set()
             if ticker is not None:
                 ticker.join()
+            self._stage = None
         done = f"{what}: done in {format_seconds(time.perf_counter() - t0)}"
         if self.tty:  # the ticking line becomes the result
             self._draw(f"{self.label}: {done}")
@@ -127,16 +157,55 @@ class Progress:
         """End an open terminal line."""
         self._end_line()
 
+    def _stage_text(self) -> str:
+        """The terminal line of the current stage: its name, its step, its seconds."""
+        st = self._stage
+        if st is None:
+            return ""
+        ticking = f"... {time.perf_counter() - st.t0:.0f} s"
+        text = f"{self.label}: {st.what}{': ' + st.step if st.step else ''}"
+        if len(text) + len(ticking) > 79:  # a wrapped line could not be redrawn in place
+            text = text[: 79 - len(ticking) - 1] + "~"
+        return text + ticking
+
     def _draw(self, text: str) -> None:
-        self.stream.write(f"\r{text:<79}")
-        self.stream.flush()
-        self.shown = True
+        with self._lock:
+            self.stream.write(f"\r{text:<79}")
+            self.stream.flush()
+            self.shown = True
 
     def _end_line(self) -> None:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
             self.shown = False
+
+
+@dataclasses.dataclass
+class _Stage:
+    """The open stage: what it is, when it started (perf_counter s), its current step."""
+
+    what: str
+    t0: float
+    step: str = ""
+
+
+class _NoteHandler(logging.Handler):
+    """Passes the library's INFO records to :meth:`Progress.note`, in this process only.
+
+    A worker forked while a stage is open inherits the handler; its records are not shown,
+    as another process's writes would break the terminal line.
+    """
+
+    def __init__(self, note: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self._note = note
+        self._pid = os.getpid()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Show the record's message as the stage's current step."""
+        if record.process == self._pid:
+            self._note(record.getMessage())
 
 
 def format_seconds(seconds: float) -> str:

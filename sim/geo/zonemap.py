@@ -7,6 +7,8 @@ polygons decide within ~1.5 cells of the coast, so ``kind == land`` agrees with
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import overload
 
 import numpy as np
@@ -34,6 +36,8 @@ from sim.units import NM_M
 __all__ = ["ZONE_RADIUS_NM", "ZoneMap"]
 
 _MAX_RASTER_CELLS = 8_000_000  # zone raster cells at most (memory; assumption)
+
+_log = logging.getLogger(__name__)
 
 ZONE_RADIUS_NM = {"territorial": TERRITORIAL_NM, "contiguous": CONTIGUOUS_NM, "eez": EEZ_NM}
 """Outer limit of each zone kind from the coast (nm; UNCLOS arts. 3, 33, 57)."""
@@ -71,8 +75,17 @@ class ZoneMap:
         arrays = cache.load_arrays(key)
         if arrays is not None:
             return ZoneRaster.from_arrays(arrays)
+        cells = (xmax - xmin) * (ymax - ymin) / cell_m**2
+        _log.info(
+            "zone raster of %s: not in the cache, building it (%.1f M cells of %.0f m)",
+            f.name,
+            cells / 1e6,
+            cell_m,
+        )
+        t0 = time.perf_counter()
         raster = build_zone_raster(f.land_xy, (xmin, ymin, xmax, ymax), cell_m, f.land_state_codes)
         cache.save_arrays(key, raster.to_arrays())
+        _log.info("zone raster: built and cached in %.0f s", time.perf_counter() - t0)
         return raster
 
     def zone_at_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:

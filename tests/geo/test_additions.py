@@ -124,3 +124,15 @@ def test_a_place_given_on_land_is_snapped_off_the_coast_but_an_air_base_stays(ko
     assert korea.distance_to_coast_nm_xy(hq.x_m, hq.y_m) >= PORT_CLEARANCE_NM - 0.6  # raster
     assert korea.is_water_xy(hq.x_m, hq.y_m)
     assert ext.place("Nampo") == korea.place("Nampo")  # the theater's own places still answer
+
+
+def test_an_extended_theater_can_be_copied_without_recursing(open_water):
+    """``__getattr__`` defers to the base, but not for ``base`` itself (copy, unpickling)."""
+    import copy
+
+    ext = with_places_and_areas(open_water, [P("base", 125.5, 30.5)], [BOX])
+    dup = copy.copy(ext)
+    assert dup.base is open_water and dup.place("base") == ext.place("base")
+    bare = ExtendedTheater.__new__(ExtendedTheater)
+    with pytest.raises(AttributeError):
+        _ = bare.name

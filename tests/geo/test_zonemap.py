@@ -151,3 +151,17 @@ def test_a_scalar_query_answers_as_its_element_of_the_array_query(korea, points)
         assert type(di) is float and type(wi) is bool
         assert di == d[i] and wi == w[i]
         assert (di == 0.0) or wi  # some distance from the coast only on water
+
+
+def test_zones_nest_territorial_in_contiguous_in_eez_and_are_memoised(zm):
+    state = "PRK"  # the smallest coastline of the three (KOR and JPN take 15-20 s each)
+    terr, cont, eez = (
+        zm.zone_geometry_cached(state, k) for k in ("territorial", "contiguous", "eez")
+    )
+    assert 0 < terr.area < cont.area < eez.area
+    # the outer zone holds the inner one (up to the buffers' polygon approximation)
+    assert shapely.difference(terr, cont).area < 1e-4 * terr.area
+    assert shapely.difference(cont, eez).area < 1e-4 * cont.area
+    assert zm.zone_geometry_cached(state, "eez") is eez  # computed once per (state, kind)
+    x, y = zm.frame.to_xy(125.75, 39.02)  # Pyongyang, inland: in no zone
+    assert not shapely.contains_xy(eez, float(x), float(y))

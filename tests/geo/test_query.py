@@ -74,3 +74,11 @@ def test_a_fast_query_between_open_points_finds_a_path_and_sees_nodes(graph):
     assert search.sees_node(a) and search.sees_node(b)
     line = shapely.LineString(res.path.xy_m)
     assert not line.intersects(LAND) and res.path.cost_m >= np.hypot(*(b - a)) - 1e-6
+
+
+def test_nodes_in_free_raster_cells_are_clear_of_the_obstacle(graph):
+    free = graph.node_free
+    assert free.shape == (len(graph.nodes),) and free.any()
+    x, y = graph.nodes[free].T
+    assert not shapely.contains_xy(graph.blocked, x, y).any()
+    assert graph.line_of_sight.free(graph.nodes).tolist() == free.tolist()

@@ -366,7 +366,7 @@ def _chart_figures(plan: list[_Chart], figdir: Path, step: _Steps) -> list[Fig]:
     """Draw the planned charts, each also saved as a PNG."""
     figs: list[Fig] = []
     for c in plan:
-        step(f"figure: {c.heading.lower()}")
+        step(f"figure: {c.heading}")
         figs.append((c.heading, c.caption, _save(c.draw(), figdir / f"{c.name}.png")))
     return figs
 

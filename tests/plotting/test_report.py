@@ -125,10 +125,10 @@ def test_each_figure_is_announced_before_it_is_drawn(experiment_dir, tmp_path):
         logger.setLevel(logging.NOTSET)
     assert seen.steps[0] == (f"reading the runs of {experiment_dir}", 0)
     assert seen.steps[1:] == [
-        ("1/4 figure: interception rate and cargo denied", 0),
-        ("2/4 figure: refined petroleum delivered against the un cap", 1),
-        ("3/4 figure: cost-effectiveness", 2),
-        ("4/4 figure: deliveries and interdictions through the run", 3),
+        ("1/4 figure: Interception rate and cargo denied", 0),
+        ("2/4 figure: Refined petroleum delivered against the UN cap", 1),
+        ("3/4 figure: Cost-effectiveness", 2),
+        ("4/4 figure: Deliveries and interdictions through the run", 3),
     ]
 
 

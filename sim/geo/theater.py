@@ -214,7 +214,7 @@ class Theater:
         return self.seaway.route(a, b, avoid, prefer)
 
 
-def _validate_bbox(bbox: Any) -> tuple[float, float, float, float]:
+def _validate_bbox(bbox: Iterable[float]) -> tuple[float, float, float, float]:
     try:
         lon0, lat0, lon1, lat1 = (float(v) for v in bbox)
     except (TypeError, ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import json
 import logging
 import os
@@ -63,6 +64,7 @@ class Progress:
         self.shown = False  # a terminal line is open (needs a newline before other output)
         self._lock = threading.Lock()  # the ticker thread and the caller both draw
         self._stage: _Stage | None = None
+        self.width = _columns(self.stream) - 1  # a full last column would wrap on some terminals
 
     def elapsed_s(self) -> float:
         """Seconds since the progress was created, or since its last stage ended."""
@@ -158,19 +160,30 @@ class Progress:
         self._end_line()
 
     def _stage_text(self) -> str:
-        """The terminal line of the current stage: its name, its step, its seconds."""
+        """The terminal line of the current stage: its name, its step, its seconds.
+
+        It must fit the terminal's width (a wrapped line cannot be redrawn in place): when
+        the stage's name and its step do not both fit, the step is shown alone, and a step
+        still too long loses its middle, so that what is built and its phase both show.
+        """
         st = self._stage
         if st is None:
             return ""
         ticking = f"... {time.perf_counter() - st.t0:.0f} s"
-        text = f"{self.label}: {st.what}{': ' + st.step if st.step else ''}"
-        if len(text) + len(ticking) > 79:  # a wrapped line could not be redrawn in place
-            text = text[: 79 - len(ticking) - 1] + "~"
+        room = self.width - len(ticking)
+        text = f"{self.label}: {st.what}"
+        if st.step:
+            text += f": {st.step}"
+            if len(text) > room:
+                text = f"{self.label}: {st.step}"
+        if len(text) > room:
+            head = (room - 1) // 2
+            text = text[:head] + "~" + text[len(text) - (room - 1 - head) :]
         return text + ticking
 
     def _draw(self, text: str) -> None:
         with self._lock:
-            self.stream.write(f"\r{text:<79}")
+            self.stream.write(f"\r{text:<{self.width}}")
             self.stream.flush()
             self.shown = True
 
@@ -179,6 +192,15 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
             self.shown = False
+
+
+def _columns(stream: TextIO) -> int:
+    """The terminal's width in columns (80 when it cannot be told, as for a StringIO)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return 80
+    return columns if columns >= 40 else 80  # 0 from a terminal that never set its size
 
 
 @dataclasses.dataclass

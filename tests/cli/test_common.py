@@ -150,9 +150,13 @@ def test_on_a_terminal_the_current_step_follows_the_stage_name_on_one_line():
         assert re.fullmatch(
             r"compare: building the report: 2/9 figure: cost-effectiveness\.\.\. \d+ s", last
         )
-        _library_says("9/9 interactive map: " + "a_very_long_scenario_name_" * 4)
+        _library_says("4/9 map: fishing_fleets_" + "on" * 10)  # too long beside the stage
+        last = stream.getvalue().rsplit("\r", 1)[-1].rstrip()
+        assert re.fullmatch(r"compare: 4/9 map: fishing_fleets_(on){10}\.\.\. \d+ s", last)
+        _library_says("9/9 interactive map: " + "a_very_long_scenario_name_" * 4 + "end")
         last = stream.getvalue().rsplit("\r", 1)[-1]
-        assert len(last) == 79 and re.search(r"~\.\.\. \d+ s$", last)  # cut, not wrapped
+        assert len(last) == 79  # cut to the width, not wrapped: the head and the tail show
+        assert re.fullmatch(r"compare: 9/9 interactive map: a_ver~\S*name_end\.\.\. \d+ s", last)
     text = stream.getvalue()
     assert text.count("\n") == 1 and "building the report: done in" in text.rsplit("\r", 1)[-1]
 

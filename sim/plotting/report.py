@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -46,7 +46,7 @@ from sim.plotting.summary import scenario_lines, summary_sentences
 if TYPE_CHECKING:
     from sim.geo.theater import Theater
 
-__all__ = ["build_report", "load_experiment", "summary_sentences", "incidents_table"]
+__all__ = ["Experiment", "build_report", "load_experiment", "summary_sentences", "incidents_table"]
 
 _log = logging.getLogger(__name__)
 
@@ -64,7 +64,17 @@ _EXTRA_LABELS = {
 }
 
 
-def load_experiment(out_dir: str | Path, *, tables: bool = True) -> dict[str, Any]:
+class Experiment(TypedDict):
+    """A comparison or sweep read back from its run directories (:func:`load_experiment`)."""
+
+    manifest: dict[str, Any]
+    runs: list[dict[str, Any]]
+    reps: pd.DataFrame
+    events: pd.DataFrame
+    voyages: pd.DataFrame
+
+
+def load_experiment(out_dir: str | Path, *, tables: bool = True) -> Experiment:
     """Read a comparison/sweep directory: manifest, replication rows, events and voyages.
 
     Returns:
@@ -128,6 +138,12 @@ def _pct(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{100 * x:.1f}%"
 
 
+def _num(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
 def incidents_table(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """Escalation incidents and false-positive boardings per run, mean [95% interval].
 
@@ -163,19 +179,7 @@ def _metrics_html(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
         row = {"Metric": html.escape(label)}
         for g in labels:
             r = _row(table, g, m)
-            f = (
-                (lambda x: _pct(x))
-                if kind == "pct"
-                else (
-                    lambda x: (
-                        "n/a"
-                        if not math.isfinite(x)
-                        else f"{x:,.0f}"
-                        if abs(x) >= 100
-                        else f"{x:,.2f}"
-                    )
-                )
-            )
+            f = _pct if kind == "pct" else _num
             ci = (
                 f"<br><small>[{f(r['ci_low'])}, {f(r['ci_high'])}]</small>"
                 if math.isfinite(r["ci_low"]) and math.isfinite(r["ci_high"])
@@ -273,7 +277,7 @@ class _Chart(NamedTuple):
     draw: Callable[[], Figure]
 
 
-def _chart_plan(exp: dict[str, Any], table: pd.DataFrame, csv: pd.DataFrame) -> list[_Chart]:
+def _chart_plan(exp: Experiment, table: pd.DataFrame, csv: pd.DataFrame) -> list[_Chart]:
     """The charts: sweep, rates, petroleum, cost and timeline (drawn when the plan is run)."""
     manifest, runs = exp["manifest"], exp["runs"]
     kind = manifest.get("kind", "compare")
@@ -328,7 +332,7 @@ def _chart_plan(exp: dict[str, Any], table: pd.DataFrame, csv: pd.DataFrame) -> 
 
         def timeline() -> Figure:
             n_by = exp["reps"].groupby("label")["replication"].nunique().to_dict()
-            days = dur if all(dur.values()) else None
+            days = {k: float(v) for k, v in dur.items() if v} if all(dur.values()) else None
             tl = cumulative_by_day(ev, vo if len(vo) else None, replications=n_by, days=days)
             return plot_cumulative(tl, warmup_days=_only(r.get("warmup_days") for r in runs))
 
@@ -371,13 +375,13 @@ def _chart_figures(plan: list[_Chart], figdir: Path, step: _Steps) -> list[Fig]:
     return figs
 
 
-def _map_runs(exp: dict[str, Any]) -> list[dict[str, Any]]:
+def _map_runs(exp: Experiment) -> list[dict[str, Any]]:
     """The runs that get a static map: those with a theater, when there are events at all."""
     with_theater = [r for r in exp["runs"] if r.get("theater")]
     return with_theater if len(exp["events"]) else []
 
 
-def _interactive_runs(exp: dict[str, Any]) -> list[dict[str, Any]]:
+def _interactive_runs(exp: Experiment) -> list[dict[str, Any]]:
     """The runs that get an interactive page: a theater, events, and Bokeh installed."""
     try:
         import bokeh  # noqa: F401
@@ -397,7 +401,7 @@ def _theater(name: str) -> Theater:
 
 
 def _map_figures(
-    exp: dict[str, Any], runs: list[dict[str, Any]], figdir: Path, step: _Steps
+    exp: Experiment, runs: list[dict[str, Any]], figdir: Path, step: _Steps
 ) -> list[Fig]:
     """One static map per run in ``runs`` (see :func:`_map_runs`)."""
     ev, vo = exp["events"], exp["voyages"]
@@ -416,7 +420,7 @@ def _map_figures(
 
 
 def _interactive_maps(
-    exp: dict[str, Any], runs: list[dict[str, Any]], rd: Path, step: _Steps
+    exp: Experiment, runs: list[dict[str, Any]], rd: Path, step: _Steps
 ) -> dict[str, str]:
     """An offline interactive map of the first replication per run; label -> relative link.
 
@@ -442,7 +446,7 @@ def _interactive_maps(
     return links
 
 
-def _meta(exp: dict[str, Any], labels: Sequence[str]) -> str:
+def _meta(exp: Experiment, labels: Sequence[str]) -> str:
     """The line under the title: runs, replications, seed, version, precision reached."""
     manifest, runs, reps = exp["manifest"], exp["runs"], exp["reps"]
     kind = manifest.get("kind", "compare")
@@ -473,12 +477,10 @@ def _maps_html(map_figs: list[Fig], links: dict[str, str]) -> list[str]:
     if not map_figs and not links:
         return []
     parts = [
-        "<h2>Maps</h2><p>Transfer starts (filled: detected "
-        "while alongside; hollow: not detected), "
-        "seizures and diversions, over a heat map of "
-        "allied detection positions (where patrols saw "
-        "vessels), all replications pooled. Zones shaded "
-        "lightly by coastal state (legend on the map)."
+        "<h2>Maps</h2><p>Transfer starts (filled: detected while alongside; hollow: not "
+        "detected), seizures and diversions, over a heat map of allied detection positions "
+        "(where patrols saw vessels), all replications pooled. Zones shaded lightly by coastal "
+        "state (legend on the map)."
         + (
             " Each map links to an interactive page of its first replication (zoom, hover, "
             "a slider over the days; opens offline)."

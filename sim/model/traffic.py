@@ -12,7 +12,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from sim.model.legit_stops import add_stops_at_sea
+from sim.model.fishing import Grounds, fleet_traffic
+from sim.model.legit_stops import StopsAtSea, add_stops_at_sea
 from sim.model.motion import Track
 from sim.model.streams import Streams
 from sim.scenarios.schema import Scenario
@@ -68,8 +69,9 @@ class LegitTraffic:
     Args:
         scenario: the frozen scenario (its ``traffic`` section and duration).
         theater: the loaded theater (ports, when the scenario names none).
-        streams: the run's streams (``"traffic"``, and ``"traffic/stops"`` for the stops).
-        routes: water routes between places.
+        streams: the run's streams (``"traffic"``, ``"traffic/stops"`` for the stops,
+            ``"traffic/fishing/<fleet>"`` for the fishing fleets).
+        routes: water routes between places (and, for the fishing fleets, areas and sites).
 
     Attributes:
         legit_legs: every leg (k x 6, ``sim.model.motion`` layout), sorted by start time.
@@ -77,16 +79,22 @@ class LegitTraffic:
         legit_dark: per ship, whether it sails with AIS off.
         legit_max_dur_h: the longest leg, hours.
         legit_stops: the stops at sea laid into the voyages (loitering, bunkering alongside a
-            tanker; ``sim.model.legit_stops``), for the referee's classification.
+            tanker; ``sim.model.legit_stops``; fishing vessels' meetings with carriers), for
+            the referee's classification.
+        legit_kind: per ship, ``"merchant"``, ``"bunker"`` (a merchant's bunker tanker),
+            ``"fishing"`` or ``"visitor"`` (a fishing vessel's carrier or bunker vessel).
+        legit_fleet: per ship, the fishing fleet's name ('' for the others).
     """
 
-    def __init__(self, scenario: Scenario, theater: Any, streams: Streams, routes: Routes) -> None:
+    def __init__(self, scenario: Scenario, theater: Any, streams: Streams, routes: Grounds) -> None:
         self.scenario = scenario
         self.theater = theater
         self.streams = streams
         self.place_xy = routes.place_xy
         self.route_xy = routes.route_xy
         self._build_traffic()
+        self._add_fishing(routes)
+        self._index()
 
     def _build_traffic(self) -> None:
         """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
@@ -197,14 +205,53 @@ class LegitTraffic:
             end_h,
             _LEGIT_MAX_LEG_H,
         )
-        n = len(self.legit_dark)  # the bunker tankers are ships of their own
+        n_merchant = len(self.legit_flag)
+        self.legit_kind = np.array(
+            ["merchant"] * n_merchant + ["bunker"] * (len(self.legit_dark) - n_merchant)
+        )
+        self.legit_fleet = np.full(len(self.legit_dark), "", dtype=object)
+
+    def _add_fishing(self, grounds: Grounds) -> None:
+        """The fishing fleets and their visitors join the legitimate ships (``sim.model.fishing``)."""
+        fishing = self.scenario.fishing
+        if not fishing.enabled:
+            return
+        ft = fleet_traffic(
+            fishing,
+            self.scenario.start_date,
+            self.scenario.duration_h,
+            grounds,
+            self.streams,
+            _LEGIT_MAX_LEG_H,
+        )
+        base = len(self.legit_dark)
+        legs = np.vstack([self.legit_legs, ft.legs])
+        ids = np.concatenate([self.legit_ids, (ft.ids + base).astype(self.legit_ids.dtype)])
+        order = np.argsort(legs[:, 0], kind="stable")
+        self.legit_legs, self.legit_ids = legs[order], ids[order]
+        self.legit_dark = np.concatenate([self.legit_dark, ft.dark])
+        s, t = self.legit_stops, ft.stops
+        self.legit_stops = StopsAtSea(
+            np.concatenate([s.vessel, t.vessel + base]),
+            np.concatenate([s.t0_h, t.t0_h]),
+            np.concatenate([s.t1_h, t.t1_h]),
+            np.concatenate([s.alongside, t.alongside]),
+        )
+        names = np.array([f.name for f in fishing.fleets] + [""], dtype=object)
+        self.legit_kind = np.concatenate(
+            [self.legit_kind, np.where(ft.fleet >= 0, "fishing", "visitor")]
+        )
+        self.legit_fleet = np.concatenate([self.legit_fleet, names[ft.fleet]])
+
+    def _index(self) -> None:
+        """The longest leg, and the legs grouped by ship (one ship's track is then a slice)."""
+        n = len(self.legit_dark)
         self.legit_max_dur_h = (
             float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0]))
             if len(self.legit_legs)
             else 0.0
         )
         self._legit_tracks: dict[int, Track] = {}
-        # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
         self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids)).astype(np.int32)
         self._legit_offsets = np.searchsorted(
             self.legit_ids[self._legit_by_vessel], np.arange(n + 1)

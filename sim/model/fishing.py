@@ -96,8 +96,10 @@ def closed_intervals_h(
 ) -> np.ndarray:
     """The closed seasons around the run as ``(from_h, until_h)`` rows, in order.
 
-    ``closed`` is ``(MM-DD, MM-DD)``, both days included (midnight to midnight); a season whose
-    first day comes after its last runs over New Year. 29 Feb stands for 28 Feb in other years.
+    ``closed`` is ``(MM-DD, MM-DD)``: the first closed day, and the day fishing opens again
+    (midnight to midnight, as the sources give a moratorium "from 1 May to 1 Sep"); a season
+    whose first day comes after the day it opens runs over New Year. 29 Feb stands for 28 Feb
+    in other years.
     """
     if closed is None:
         return np.zeros((0, 2))
@@ -109,9 +111,9 @@ def closed_intervals_h(
     rows = []
     for y in range(start_date.year - 1, start_date.year + int(end_h / 8760.0) + 2):
         a = day(y, closed[0])
-        b = day(y, closed[1]) + datetime.timedelta(days=1)
+        b = day(y, closed[1])
         if b <= a:
-            b = day(y + 1, closed[1]) + datetime.timedelta(days=1)
+            b = day(y + 1, closed[1])
         rows.append(((a - start_date).days * 24.0, (b - start_date).days * 24.0))
     return np.array(rows)
 
@@ -167,6 +169,12 @@ class _Fleet:
         self.f, self.n, self.g, self.rng, self.closed = f, n, grounds, rng, closed
         self.home = np.stack([grounds.place_xy(p) for p in f.home_ports])
         self.polys = [grounds.area_polygon(a) for a in f.grounds]
+        # farthest a vessel can be from its entry point (the polygon's bounding box diagonal)
+        self.across_m = np.array(
+            [np.hypot(*np.subtract(*np.reshape(p.bounds, (2, 2))[::-1])) for p in self.polys]
+        )
+        # longest tow and stop: fishing may run this long past its planned end
+        self.step_h = f.tow_h[1] + max(f.drift_h[1], f.meet_h[1])
         self.rows = _Rows()
         self.routes: dict[tuple[int, float, float], np.ndarray] = {}
 
@@ -208,24 +216,34 @@ class _Fleet:
         return r
 
     def _trip(self, vessels: np.ndarray, dep: np.ndarray, limit: np.ndarray) -> np.ndarray:
-        """One trip of each vessel: out, fishing, back. Returns the times they are home."""
+        """One trip of each vessel: out, fishing, back. Returns the times they are home.
+
+        A vessel that could not fish before a closed season begins stays in port until it
+        begins (the next departure is then moved past it).
+        """
         f, rng = self.f, self.rng
         ground = rng.integers(len(f.grounds), size=len(vessels))
         trip_h = rng.uniform(*f.trip_days, size=len(vessels)) * 24.0
         sites = np.empty((len(vessels), 2))
         arrive = np.empty(len(vessels))
-        back_h = np.empty(len(vessels))
+        out: list[np.ndarray] = []
         for j, (v, gi) in enumerate(zip(vessels.tolist(), ground.tolist(), strict=True)):
             sites[j] = self.g.site(f.grounds[gi], rng)
             legs, arrive[j] = _lay(self._route(int(self.port[v]), sites[j]), dep[j], self.speed[v])
-            self.rows.add(legs, v)
-            back_h[j] = arrive[j] - dep[j]
-        stop = np.minimum(dep + trip_h, limit) - back_h  # fishing ends in time to be home
-        pos, t_end, path = self._fish(vessels, ground, sites, arrive, stop)
-        home = np.empty(len(vessels))
-        for j, v in enumerate(vessels.tolist()):
-            pts = self._way_back(pos[j], sites[j], path, j)
-            legs, t = _lay(pts, t_end[j], self.speed[v])
+            out.append(legs)
+        back_h = arrive - dep
+        # fishing ends in time to be home when the trip ends, or before a closed season
+        # begins from anywhere in the ground (the way back is at most across it, then the route)
+        closing = limit - back_h - self.across_m[ground] / self.speed[vessels] - self.step_h
+        stop = np.minimum(dep + trip_h - back_h, closing)
+        go = (stop > arrive) | ~np.isfinite(limit)
+        home = np.where(go, 0.0, np.maximum(dep, limit))
+        sel = np.flatnonzero(go)
+        pos, t_end, path = self._fish(vessels[sel], ground[sel], sites[sel], arrive[sel], stop[sel])
+        for k, j in enumerate(sel.tolist()):
+            v = int(vessels[j])
+            self.rows.add(out[j], v)
+            legs, t = _lay(self._way_back(pos[k], sites[j], path, k), t_end[k], self.speed[v])
             self.rows.add(legs, v)
             legs, home[j] = _lay(self._route(int(self.port[v]), sites[j])[::-1], t, self.speed[v])
             self.rows.add(legs, v)
@@ -341,7 +359,11 @@ def fleet_traffic(
         if rows.legs:
             legs_l.append(np.vstack(rows.legs))
             ids_l.append(np.concatenate(rows.ids) + base)
-        meets_l.append((f, rng, [(v + base, *rest) for v, *rest in rows.meets]))
+        # a meeting before the run or after it brings no visitor
+        live = [
+            (v + base, ts, x, y, d) for v, ts, x, y, d in rows.meets if 0 < ts + d and ts < end_h
+        ]
+        meets_l.append((f, rng, live))
         base += n
     legs = np.vstack(legs_l) if legs_l else np.zeros((0, 6))
     ids = np.concatenate(ids_l) if ids_l else np.zeros(0, dtype=np.int64)

@@ -81,8 +81,9 @@ class FishingFleet(Frozen):
     )
     closed_season: tuple[MonthDay, MonthDay] | None = Field(
         None,
-        description="[from, until] calendar days (MM-DD) when the fleet stays in port every "
-        "year (a fishing moratorium); none: fishing all year.",
+        description="[from, until] calendar days (MM-DD): the fleet stays in port every year "
+        "from the first day until the second, when fishing opens again (a moratorium); "
+        "none: fishing all year.",
     )
     ais_off_probability: float = param(
         0.5,
@@ -173,7 +174,7 @@ DEFAULT_FLEETS: tuple[FishingFleet, ...] = (
         vessels=700,
         home_ports=_SHANDONG_LIAONING,
         grounds=("sea_of_japan_patrol",),
-        closed_season=("01-01", "05-31"),
+        closed_season=("01-01", "06-01"),
         ais_off_probability=0.9,
         trip_days=(30.0, 90.0),
         meet_per_day=0.1,

@@ -347,7 +347,7 @@ def fleet_traffic(
     """
     legs_l, ids_l, dark_l, fleet_l, meets_l = [], [], [], [], []
     base = 0
-    for k, f in enumerate(fishing.fleets if fishing.enabled else ()):
+    for k, f in enumerate(fishing.at_sea):
         n = int(round(f.vessels * fishing.scale))
         if n == 0:
             continue

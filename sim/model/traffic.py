@@ -237,7 +237,7 @@ class LegitTraffic:
             np.concatenate([s.t1_h, t.t1_h]),
             np.concatenate([s.alongside, t.alongside]),
         )
-        names = np.array([f.name for f in fishing.fleets] + [""], dtype=object)
+        names = np.array([f.name for f in fishing.at_sea] + [""], dtype=object)
         self.legit_kind = np.concatenate(
             [self.legit_kind, np.where(ft.fleet >= 0, "fishing", "visitor")]
         )

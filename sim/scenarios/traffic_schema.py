@@ -9,6 +9,12 @@ the main job keep their traffic. ``fishing: {enabled: true}`` in a scenario file
 ``--set fishing.enabled=true``) switches the sourced fleets below on; ``scale`` represents a
 share of each fleet's vessels, so that the cost of a run can be traded against realism.
 
+At sea a vessel tows (``tow_speed_kn`` for ``tow_h``) and stops (hauling, drifting: ``drift_h``)
+in turn inside its grounds, so its AIS track is slow for hours far from shore, as a smuggler's
+is while waiting at a rendezvous; now and then a carrier or bunker vessel comes alongside
+(``meet_per_day``, ``meet_h``: catch transshipped, fuel taken at sea), as a transfer partner
+would.
+
 Volumes, areas and seasons come from public sources where one exists (cited per fleet),
 else they are marked "assumption" with the reasoning:
 
@@ -54,14 +60,7 @@ MonthDay = Annotated[
 
 
 class FishingFleet(Frozen):
-    """One fishing fleet: vessels that sail from home ports to fishing grounds and back.
-
-    At sea a vessel tows (``tow_speed_kn`` for ``tow_h``) and drifts or hauls (stopped for
-    ``drift_h``) in turn inside its grounds, so its AIS track is slow for hours far from shore,
-    as a smuggler's waiting at a rendezvous is; now and then a carrier or bunker vessel comes
-    alongside (``meet_per_day``, ``meet_h``: transshipment of catch, fuel at sea), as a
-    transfer partner would.
-    """
+    """One fishing fleet: vessels that sail from home ports to their grounds, fish and return."""
 
     name: Name = Field(description="Label of the fleet (vessel tables, tests).")
     flag: str = Field(
@@ -73,6 +72,7 @@ class FishingFleet(Frozen):
         ge=0,
         le=20000,
         description="Vessels of the fleet in the theater over the year (before ``scale``).",
+        source="per fleet in DEFAULT_FLEETS (docs/model.md, 'Legitimate traffic and clutter')",
     )
     home_ports: Names = Field(description="Places (ports) where trips start and end.")
     grounds: Names = Field(
@@ -244,15 +244,20 @@ class Fishing(Frozen):
         le=1,
         description="Share of each fleet's vessels represented (cost grows with vessels).",
     )
-    fleets: tuple[FishingFleet, ...] = Field(
-        DEFAULT_FLEETS,
-        description="The fleets (default: the sourced Chinese, ROK, Japanese and DPRK fleets "
-        "listed in ``sim.scenarios.traffic_schema.DEFAULT_FLEETS``).",
+    fleets: tuple[FishingFleet, ...] | None = Field(
+        None,
+        description="The fleets; none: the sourced Chinese, ROK, Japanese and DPRK fleets "
+        "(``sim.scenarios.traffic_schema.DEFAULT_FLEETS``, tabled in docs/model.md).",
     )
 
     @property
-    def vessels(self) -> int:
-        """Fishing vessels represented when enabled (each fleet's count times ``scale``)."""
+    def at_sea(self) -> tuple[FishingFleet, ...]:
+        """The fleets that sail: none when off, the declared ones, else the sourced defaults."""
         if not self.enabled:
-            return 0
-        return sum(int(round(f.vessels * self.scale)) for f in self.fleets)
+            return ()
+        return DEFAULT_FLEETS if self.fleets is None else self.fleets
+
+    @property
+    def vessels(self) -> int:
+        """Fishing vessels represented (each sailing fleet's count times ``scale``)."""
+        return sum(int(round(f.vessels * self.scale)) for f in self.at_sea)

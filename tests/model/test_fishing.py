@@ -19,6 +19,7 @@ from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.traffic import LEGIT_MAX_LEG_H
 from sim.scenarios import load_scenario
+from sim.scenarios.traffic_schema import DEFAULT_FLEETS
 from sim.units import NM_M
 from tests.model.test_reference import lonlat
 
@@ -67,7 +68,8 @@ def test_the_fishing_section_is_off_by_default():
     """Existing scenarios keep their traffic: the sourced fleets sail only when switched on."""
     sc = load_scenario("scenarios/crackdown_2018.yaml")
     assert not sc.fishing.enabled and sc.fishing.vessels == 0
-    assert {f.flag for f in sc.fishing.fleets} == {"CHN", "KOR", "JPN", "PRK"}
+    assert sc.fishing.fleets is None and sc.fishing.at_sea == ()
+    assert {f.flag for f in DEFAULT_FLEETS} == {"CHN", "KOR", "JPN", "PRK"}
     on = load_scenario("scenarios/examples/crackdown_2018_fishing.yaml")
     assert on.fishing.enabled and on.fishing.vessels == 600
 

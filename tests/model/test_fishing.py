@@ -223,3 +223,20 @@ def test_fishing_vessels_raise_false_ais_alerts_and_false_sightings(open_water):
     reasons = {e.reason for e in reports}
     assert reasons & {R.AIS_LOITERING, R.AIS_ENCOUNTER}, reasons
     assert reasons & {R.ALONGSIDE, R.DARK_CONTACT}, reasons
+
+
+def test_the_sourced_fleets_stay_on_water_in_the_korean_theater(korea):
+    """Every fleet of the example scenario: tows, stops and passages never cross land."""
+    sc = load_scenario(
+        "scenarios/examples/crackdown_2018_fishing.yaml",
+        overrides=["fishing.scale=0.02", "duration_days=20", "warmup_days=0", "traffic.vessels=0"],
+    )
+    m = Model(sc, korea, 5, RouteCache.load(korea))
+    tr = m.traffic
+    assert set(tr.legit_fleet) >= {f.name for f in DEFAULT_FLEETS}
+    legs = tr.legit_legs
+    for q in (0.0, 0.25, 0.5, 0.75, 1.0):
+        t = legs[:, 0] + q * (legs[:, 1] - legs[:, 0])
+        x = legs[:, 2] + legs[:, 4] * (t - legs[:, 0])
+        y = legs[:, 3] + legs[:, 5] * (t - legs[:, 0])
+        assert np.asarray(korea.is_water_xy(x, y)).all(), q

@@ -8,16 +8,18 @@ referee and the AIS monitor read it: legs, AIS-off flags and stops alongside.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import numpy as np
 import pytest
 import shapely
 
+from sim.geo.theater import Theater
 from sim.model.engine import Model, RouteCache
 from sim.model.fishing import closed_intervals_h, cut_long_legs
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
-from sim.model.traffic import LEGIT_MAX_LEG_H
+from sim.model.traffic import LEGIT_MAX_LEG_H, LegitTraffic
 from sim.scenarios import load_scenario
 from sim.scenarios.traffic_schema import DEFAULT_FLEETS
 from sim.units import NM_M
@@ -27,7 +29,7 @@ GROUND_NM = ((40, -30), (100, -30), (100, 30), (40, 30))
 """The ground: a 60 nm square 40-100 nm east of the port."""
 
 
-def fishing_scenario(theater, fleet: dict | None = None, **over) -> dict:
+def fishing_scenario(theater: Theater, fleet: dict | None = None, **over: Any) -> dict:
     """A port at the origin, one fleet fishing the square ground, no merchant traffic."""
     f = {
         "name": "trawlers",
@@ -55,7 +57,7 @@ def fishing_scenario(theater, fleet: dict | None = None, **over) -> dict:
     return {**d, **over}
 
 
-def traffic_of(theater, sc: dict, seed: int = 3):
+def traffic_of(theater: Theater, sc: dict, seed: int = 3) -> tuple[Model, LegitTraffic]:
     m = Model(load_scenario(sc), theater, seed, RouteCache())
     return m, m.traffic
 
@@ -64,7 +66,7 @@ def speeds_kn(legs: np.ndarray) -> np.ndarray:
     return np.hypot(legs[:, 4], legs[:, 5]) / NM_M
 
 
-def test_the_fishing_section_is_off_by_default():
+def test_the_fishing_section_is_off_by_default() -> None:
     """Existing scenarios keep their traffic: the sourced fleets sail only when switched on."""
     sc = load_scenario("scenarios/crackdown_2018.yaml")
     assert not sc.fishing.enabled and sc.fishing.vessels == 0
@@ -74,7 +76,9 @@ def test_the_fishing_section_is_off_by_default():
     assert on.fishing.enabled and on.fishing.vessels == 600
 
 
-def test_a_fleet_fishes_slowly_inside_its_ground_and_sails_between_at_passage_speed(open_water):
+def test_a_fleet_fishes_slowly_inside_its_ground_and_sails_between_at_passage_speed(
+    open_water: Theater,
+) -> None:
     _, tr = traffic_of(open_water, fishing_scenario(open_water))
     fishing = tr.legit_kind[tr.legit_ids] == "fishing"
     legs = tr.legit_legs[fishing]
@@ -98,7 +102,7 @@ def test_a_fleet_fishes_slowly_inside_its_ground_and_sails_between_at_passage_sp
     assert np.all(tr.legit_legs[:, 1] - tr.legit_legs[:, 0] <= LEGIT_MAX_LEG_H + 1e-9)
 
 
-def test_one_vessels_legs_join_up_into_a_track(open_water):
+def test_one_vessels_legs_join_up_into_a_track(open_water: Theater) -> None:
     _, tr = traffic_of(open_water, fishing_scenario(open_water))
     g = tr.legit_track(5).legs
     ends = g[:-1, 2:4] + g[:-1, 4:6] * (g[:-1, 1] - g[:-1, 0])[:, None]
@@ -107,7 +111,7 @@ def test_one_vessels_legs_join_up_into_a_track(open_water):
     np.testing.assert_allclose(g[1:, 2:4][same], ends[same], atol=1e-3)
 
 
-def test_a_fleet_stays_in_port_through_its_closed_season(open_water):
+def test_a_fleet_stays_in_port_through_its_closed_season(open_water: Theater) -> None:
     """China's summer moratorium: no fishing vessel at sea from 1 May to 1 Sep."""
     sc = fishing_scenario(open_water, {"closed_season": ["05-01", "09-01"]}, duration_days=365)
     _, tr = traffic_of(open_water, sc)
@@ -121,7 +125,7 @@ def test_a_fleet_stays_in_port_through_its_closed_season(open_water):
     assert (legs[:, 0] < lo).any() and (legs[:, 0] > hi).any()
 
 
-def test_a_closed_season_over_new_year_is_one_closure():
+def test_a_closed_season_over_new_year_is_one_closure() -> None:
     start = datetime.date(2018, 1, 1)
     iv = closed_intervals_h(start, 365 * 24, ("12-01", "03-01"))
     dates = [[start + datetime.timedelta(hours=float(h)) for h in row] for row in iv]
@@ -131,7 +135,9 @@ def test_a_closed_season_over_new_year_is_one_closure():
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.9])
-def test_the_dark_share_is_honoured_within_a_binomial_interval(open_water, p):
+def test_the_dark_share_is_honoured_within_a_binomial_interval(
+    open_water: Theater, p: float
+) -> None:
     n = 400
     sc = fishing_scenario(open_water, {"vessels": n, "ais_off_probability": p}, duration_days=2)
     _, tr = traffic_of(open_water, sc)
@@ -140,7 +146,7 @@ def test_the_dark_share_is_honoured_within_a_binomial_interval(open_water, p):
     assert abs(dark - n * p) <= half
 
 
-def test_meetings_bring_a_visitor_alongside_and_scale_with_the_rate(open_water):
+def test_meetings_bring_a_visitor_alongside_and_scale_with_the_rate(open_water: Theater) -> None:
     counts = {}
     for rate in (0.0, 0.5):
         sc = fishing_scenario(open_water, {"meet_per_day": rate})
@@ -159,7 +165,7 @@ def test_meetings_bring_a_visitor_alongside_and_scale_with_the_rate(open_water):
     assert counts[0.0] == 0 and counts[0.5] > 40  # 40 vessels x ~20 days x 0.5 a day
 
 
-def test_each_fleet_draws_from_its_own_stream(open_water):
+def test_each_fleet_draws_from_its_own_stream(open_water: Theater) -> None:
     """Adding a second fleet leaves the first fleet's trips exactly as they were."""
     one = fishing_scenario(open_water)
     two = fishing_scenario(open_water)
@@ -176,7 +182,7 @@ def test_each_fleet_draws_from_its_own_stream(open_water):
     )
 
 
-def test_long_legs_are_cut_without_moving_the_path():
+def test_long_legs_are_cut_without_moving_the_path() -> None:
     legs = np.array([[0.0, 30.0, 0.0, 0.0, 1000.0, 0.0], [30.0, 31.0, 3e4, 0.0, 0.0, 0.0]])
     out, ids = cut_long_legs(legs, np.array([7, 8]), 12.0)
     assert len(out) == 4 and list(ids) == [7, 7, 7, 8]
@@ -184,7 +190,7 @@ def test_long_legs_are_cut_without_moving_the_path():
     np.testing.assert_allclose(out[:3, 2], [0, 1e4, 2e4])
 
 
-def test_fishing_vessels_raise_false_ais_alerts_and_false_sightings(open_water):
+def test_fishing_vessels_raise_false_ais_alerts_and_false_sightings(open_water: Theater) -> None:
     """Through the boundaries: the AIS monitor's detectors and a patrol's own radar.
 
     No smugglers sail; every loitering or encounter alert and every alongside or dark report
@@ -225,7 +231,7 @@ def test_fishing_vessels_raise_false_ais_alerts_and_false_sightings(open_water):
     assert reasons & {R.ALONGSIDE, R.DARK_CONTACT}, reasons
 
 
-def test_the_sourced_fleets_stay_on_water_in_the_korean_theater(korea):
+def test_the_sourced_fleets_stay_on_water_in_the_korean_theater(korea: Theater) -> None:
     """Every fleet of the example scenario: tows, stops and passages never cross land."""
     sc = load_scenario(
         "scenarios/examples/crackdown_2018_fishing.yaml",

@@ -16,11 +16,13 @@ FLEET = {"name": "f", "flag": "CHN", "home_ports": ["Qingdao"], "grounds": ["yel
 @pytest.mark.parametrize(
     ("cls", "required"), [(FishingFleet, FLEET), (Fishing, {})], ids=["FishingFleet", "Fishing"]
 )
-def test_every_bounded_parameter_refuses_the_first_value_past_its_bound(cls, required):
+def test_every_bounded_parameter_refuses_the_first_value_past_its_bound(
+    cls: type, required: dict
+) -> None:
     assert check_bounds(cls, required) > 0
 
 
-def test_off_by_default_and_on_with_the_sourced_fleets():
+def test_off_by_default_and_on_with_the_sourced_fleets() -> None:
     assert Fishing().at_sea == () and Fishing().vessels == 0
     on = Fishing(enabled=True, scale=0.1)
     assert on.at_sea == DEFAULT_FLEETS
@@ -30,13 +32,16 @@ def test_off_by_default_and_on_with_the_sourced_fleets():
 
 
 @pytest.mark.parametrize("day", ["5-01", "13-01", "02-30", "May 1"])
-def test_a_closed_season_is_written_as_real_calendar_days(day):
+def test_a_closed_season_is_written_as_real_calendar_days(day: str) -> None:
     with pytest.raises(ValidationError, match="closed_season"):
         FishingFleet(**FLEET, closed_season=(day, "09-01"))
-    assert FishingFleet(**FLEET, closed_season=("02-29", "09-01")).closed_season[0] == "02-29"
+    assert FishingFleet(**FLEET, closed_season=("02-29", "09-01")).closed_season == (
+        "02-29",
+        "09-01",
+    )
 
 
-def test_a_switched_on_fleet_must_name_places_and_areas_the_theater_has():
+def test_a_switched_on_fleet_must_name_places_and_areas_the_theater_has() -> None:
     base = "scenarios/crackdown_2018.yaml"
     bad = "[{name: f, flag: CHN, home_ports: [Qingdoa], grounds: [yellow_sea_wide]}]"
     with pytest.raises(UserError, match=r"fishing\.fleets\.0\.home_ports\.0.*Qingdao"):

@@ -52,7 +52,7 @@ def fishing_scenario(theater: Theater, fleet: dict | None = None, **over: Any) -
             {"name": "port", "lon": lonlat(theater, 0, 0)[0], "lat": lonlat(theater, 0, 0)[1]}
         ],
         "areas": [{"name": "ground", "polygon": [lonlat(theater, x, y) for x, y in GROUND_NM]}],
-        "fishing": {"enabled": True, "fleets": [f]},
+        "fishing": {"enabled": True, "scale": 1, "fleets": [f]},
     }
     return {**d, **over}
 

@@ -24,10 +24,10 @@ def test_every_bounded_parameter_refuses_the_first_value_past_its_bound(
 
 def test_off_by_default_and_on_with_the_sourced_fleets() -> None:
     assert Fishing().at_sea == () and Fishing().vessels == 0
-    on = Fishing(enabled=True, scale=0.1)
-    assert on.at_sea == DEFAULT_FLEETS
+    on = Fishing(enabled=True)  # a tenth of each fleet by default
+    assert on.at_sea == DEFAULT_FLEETS and on.scale == 0.1
     assert on.vessels == sum(round(f.vessels * 0.1) for f in DEFAULT_FLEETS) == 600
-    own = Fishing(enabled=True, fleets=[{**FLEET, "vessels": 7}])
+    own = Fishing(enabled=True, scale=1, fleets=[{**FLEET, "vessels": 7}])
     assert [f.name for f in own.at_sea] == ["f"] and own.vessels == 7
 
 

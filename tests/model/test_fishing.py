@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.geo.theater import Theater
 from sim.model.engine import Model, RouteCache
@@ -180,6 +182,57 @@ def test_each_fleet_draws_from_its_own_stream(open_water: Theater) -> None:
     np.testing.assert_array_equal(
         np.sort(a.legit_legs[first], axis=0), np.sort(b.legit_legs[mine], axis=0)
     )
+
+
+days = st.dates(datetime.date(2021, 1, 1), datetime.date(2021, 12, 31)).map(
+    lambda d: d.strftime("%m-%d")
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    days,
+    days,
+    st.integers(2015, 2030),
+    st.dates(datetime.date(2015, 1, 1), datetime.date(2031, 12, 31)),
+)
+def test_a_day_is_closed_exactly_when_its_calendar_day_is_in_the_season(
+    first: str, opens: str, year: int, day: datetime.date
+) -> None:
+    start = datetime.date(year, 1, 1)
+    iv = closed_intervals_h(start, 2 * 8760.0, (first, opens))
+    assert np.all(iv[:, 1] > iv[:, 0]) and np.all(iv[1:, 0] >= iv[:-1, 1])  # ordered, disjoint
+    if not start <= day < start + datetime.timedelta(days=730):
+        return
+    h = (day - start).days * 24.0 + 12.0
+    inside = bool(np.any((iv[:, 0] <= h) & (h < iv[:, 1])))
+    md, a, b = day.strftime("%m-%d"), first, opens
+    expected = (a <= md < b) if a < b else (md >= a or md < b)
+    assert inside == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 100), st.floats(0.01, 60), st.floats(-2e4, 2e4), st.floats(-2e4, 2e4)
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.floats(0.5, 24),
+)
+def test_cut_legs_are_short_and_keep_every_position(rows: list, max_h: float) -> None:
+    legs = np.array([[t0, t0 + d, 0.0, 0.0, vx, vy] for t0, d, vx, vy in rows])
+    out, ids = cut_long_legs(legs, np.arange(len(legs)), max_h)
+    assert np.all(out[:, 1] - out[:, 0] <= max_h * (1 + 1e-9))
+    for k, leg in enumerate(legs):
+        mine = out[ids == k]
+        assert np.isclose(mine[0, 0], leg[0]) and np.isclose(mine[-1, 1], leg[1])
+        mid = (mine[:, 0] + mine[:, 1]) / 2
+        want = leg[2:4] + leg[4:6] * (mid - leg[0])[:, None]
+        got = mine[:, 2:4] + mine[:, 4:6] * (mid - mine[:, 0])[:, None]
+        np.testing.assert_allclose(got, want, atol=1e-6 * (1 + np.abs(want).max()))
 
 
 def test_long_legs_are_cut_without_moving_the_path() -> None:

@@ -51,6 +51,50 @@ LEGIT_MAX_LEG_H = _LEGIT_MAX_LEG_H
 """Public name of the longest legitimate leg, hours."""
 
 
+def _lay_voyages(
+    templates: tuple[list, list, list, list, list],
+    voy_pair: np.ndarray,
+    voy_t: np.ndarray,
+    voy_speed: np.ndarray,
+    voy_vessel: np.ndarray,
+    end_h: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The legs of all voyages in one vectorised pass, sorted by start (those within the run).
+
+    Args:
+        templates: per route template, the segments' starts, unit directions, lengths,
+            distances run before them, and the templates' offsets into the joined segments.
+        voy_pair: each voyage's template.
+        voy_t: each voyage's departure, hours.
+        voy_speed: each voyage's speed, m/h.
+        voy_vessel: each voyage's ship.
+        end_h: the run's end.
+    """
+    tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off = templates
+    start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
+    seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
+    off = np.asarray(tpl_off)
+    vp = voy_pair
+    count = off[vp + 1] - off[vp]
+    row = np.repeat(off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(
+        count.sum()
+    )
+    sp = np.repeat(voy_speed, count)
+    legs = np.empty((len(row), 6))  # filled column by column: few full-size temporaries
+    legs[:, 0] = np.repeat(voy_t, count)
+    legs[:, 1] = legs[:, 0]
+    legs[:, 0] += run[row] / sp
+    legs[:, 1] += (run[row] + seg_len[row]) / sp
+    legs[:, 2:4] = start[row]
+    legs[:, 4:6] = direction[row]
+    legs[:, 4:6] *= sp[:, None]
+    del sp
+    vid = np.repeat(voy_vessel.astype(np.int32), count)
+    keep = np.flatnonzero((legs[:, 1] > 0) & (legs[:, 0] < end_h))
+    order = keep[np.argsort(legs[keep, 0], kind="stable")]
+    return legs[order], vid[order]
+
+
 class Routes(Protocol):
     """What the traffic builder needs of the sea: named places and water routes between them."""
 
@@ -96,19 +140,22 @@ class LegitTraffic:
         self._add_fishing(routes)
         self._index()
 
+    def _places(self) -> list[str]:
+        """Where merchant ships call: the scenario's places, else every non-DPRK port and gate."""
+        tr = self.scenario.traffic
+        if tr.places:
+            return list(tr.places)
+        return [
+            str(r.name)
+            for r in self.theater.ports.itertuples()
+            if r.kind in ("port", "gate") and r.state != "PRK"
+        ]
+
     def _build_traffic(self) -> None:
         """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
         tr = self.scenario.traffic
         rng = self.streams.get("traffic")
-        names = (
-            list(tr.places)
-            if tr.places
-            else [
-                str(r.name)
-                for r in self.theater.ports.itertuples()
-                if r.kind in ("port", "gate") and r.state != "PRK"
-            ]
-        )
+        names = self._places()
         n = tr.vessels if len(names) >= 2 else 0
         end_h = self.scenario.duration_h
         xy = {name: self.place_xy(name) for name in names}
@@ -170,42 +217,30 @@ class LegitTraffic:
             voy_pair, voy_t = np.concatenate(voy_pair), np.concatenate(voy_t)
             voy_speed, voy_vessel = np.concatenate(voy_speed), np.concatenate(voy_vessel)
         if len(voy_pair):
-            start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
-            seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
-            off = np.asarray(tpl_off)
-            vp = voy_pair
-            count = off[vp + 1] - off[vp]
-            row = np.repeat(
-                off[vp] - np.concatenate([[0], np.cumsum(count)[:-1]]), count
-            ) + np.arange(count.sum())
-            sp = np.repeat(voy_speed, count)
-            legs = np.empty((len(row), 6))  # filled column by column: few full-size temporaries
-            legs[:, 0] = np.repeat(voy_t, count)
-            legs[:, 1] = legs[:, 0]
-            legs[:, 0] += run[row] / sp
-            legs[:, 1] += (run[row] + seg_len[row]) / sp
-            legs[:, 2:4] = start[row]
-            legs[:, 4:6] = direction[row]
-            legs[:, 4:6] *= sp[:, None]
-            del sp
-            vid = np.repeat(voy_vessel.astype(np.int32), count)
-            keep = np.flatnonzero((legs[:, 1] > 0) & (legs[:, 0] < end_h))
-            order = keep[np.argsort(legs[keep, 0], kind="stable")]
-            self.legit_legs, self.legit_ids = legs[order], vid[order]
-            del legs, vid, keep, order, row
+            self.legit_legs, self.legit_ids = _lay_voyages(
+                (tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off),
+                voy_pair,
+                voy_t,
+                voy_speed,
+                voy_vessel,
+                end_h,
+            )
         else:
             self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
-        # some voyages loiter or bunker at sea (``sim.model.legit_stops``): false alarms exist
+        self._add_stops()
+
+    def _add_stops(self) -> None:
+        """Some voyages loiter or bunker at sea (``sim.model.legit_stops``): false alarms exist."""
+        n_merchant = len(self.legit_dark)
         self.legit_legs, self.legit_ids, self.legit_dark, self.legit_stops = add_stops_at_sea(
             self.legit_legs,
             self.legit_ids,
             self.legit_dark,
-            tr,
+            self.scenario.traffic,
             self.streams.get("traffic/stops"),
-            end_h,
+            self.scenario.duration_h,
             _LEGIT_MAX_LEG_H,
         )
-        n_merchant = len(self.legit_flag)
         self.legit_kind = np.array(
             ["merchant"] * n_merchant + ["bunker"] * (len(self.legit_dark) - n_merchant)
         )

@@ -6,9 +6,10 @@ time and the totals of what changes: legitimate vessels and legs, legitimate con
 reports by reason, AIS alerts by reason, boardings of legitimate ships, interceptions.
 
     python benchmarks/fishing_clutter.py [--scenario FILE] [--seeds 1 2] [--days 365]
-        [--scale 0.1] [--out benchmarks/results_fishing.json]
+        [--scale 0.1] [--set KEY=VALUE ...] [--out benchmarks/results_fishing.json]
 
-The "with" variant is the scenario with ``fishing.enabled=true`` and ``fishing.scale``.
+The "with" variant is the scenario with ``fishing.enabled=true`` and ``fishing.scale``; ``--set``
+applies to both (e.g. ``coordination.ais_analytics=true``).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[1])
     ap.add_argument("--days", type=float, default=365.0)
     ap.add_argument("--scale", type=float, default=0.1)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--out", default="benchmarks/results_fishing.json")
     a = ap.parse_args(argv)
     from sim.geo import load_theater
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     theater = load_theater("korea")
     cache = RouteCache.load(theater)
-    base = [f"duration_days={a.days:g}"]
+    base = [f"duration_days={a.days:g}", *a.set]
     variants = {
         "without": base,
         "with": [*base, "fishing.enabled=true", f"fishing.scale={a.scale:g}"],
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         "days": a.days,
         "scale": a.scale,
         "seeds": a.seeds,
+        "set": a.set,
         "median_wall_s": {k: statistics.median(r["wall_s"] for r in v) for k, v in rows.items()},
         "runs": rows,
     }

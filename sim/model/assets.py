@@ -37,12 +37,30 @@ __all__ = ["Asset", "AssetCause", "Dispatch", "Acquired", "asset_process", "Patr
 
 @dataclass(frozen=True)
 class Dispatch:
-    """Interrupt cause: go to a datum and find this suspect."""
+    """Interrupt cause: go to a datum and find this suspect.
+
+    Attributes:
+        target: the suspect.
+        x_m, y_m: the datum: the reported (estimated) position, metres.
+        t_h: time the suspect was seen there, hours.
+        err_m: standard deviation per axis of the report's position error, metres (the
+            reporting sensor's ``position_error_nm``; 0 for a datum already widened by it).
+    """
 
     target: TargetRef
     x_m: float
     y_m: float
     t_h: float
+    err_m: float = 0.0
+
+    def radius_m(self, t_h: float, growth_m_h: float) -> float:
+        """Radius within which the suspect should be at ``t_h``.
+
+        As ``Contact.radius_m``: the growth of the unobserved track since the report plus two
+        standard deviations of the report's position error, so a search of it covers a datum
+        that was off from the start, not only one the suspect has since left.
+        """
+        return (t_h - self.t_h) * growth_m_h + 2.0 * math.sqrt(2.0) * self.err_m
 
 
 @dataclass(frozen=True)

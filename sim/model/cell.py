@@ -120,10 +120,14 @@ class Cell:
         *,
         delay_h: float = 0.0,
         assessment: Assessment | None = None,
+        err_m: float = 0.0,
     ) -> None:
         """A suspect report from asset ``a``: the asset takes it itself, or the cell decides.
 
-        ``assessment`` is the contact's classification and identity, logged with the report.
+        ``xy`` is the position the sensor reported (the referee's estimate, not the truth) and
+        ``err_m`` its error, standard deviation per axis in metres: the datum a pursuer is sent
+        to, and what widens its search. ``assessment`` is the contact's classification and
+        identity, logged with the report.
         """
         now = self.env.now
         key = (a.aid, ref.vid)
@@ -160,9 +164,12 @@ class Cell:
             float(xy[1]),
             self.env.now,
             a.group.nation,
+            err_m,
         )
 
-    def _dispatch(self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str) -> None:
+    def _dispatch(
+        self, ref: TargetRef, x: float, y: float, t_seen: float, nation: str, err_m: float
+    ) -> None:
         """The cell (or, without a shared picture, the reporting nation) sends a warship.
 
         It is the free warship on patrol that reaches the datum first, among those that reach
@@ -170,7 +177,7 @@ class Cell:
 
         The cell acts on the report alone: whether the suspect is still at sea is for the
         pursuer's own sensor to find out (it falls back to a datum search, and gives up by
-        the declared rule).
+        the declared rule). ``err_m`` travels with the datum to the pursuer's search.
         """
         if ref.vid in self.pursued or self.env.now < self.hands_off.get(ref.vid, -1.0):
             return
@@ -195,7 +202,7 @@ class Cell:
             asset=best.aid,
             xy=(x, y),
         )
-        best.process.interrupt(Dispatch(ref, x, y, t_seen))
+        best.process.interrupt(Dispatch(ref, x, y, t_seen, err_m))
         # cued aircraft of the same picture help localise
         for a in self.assets:
             if (
@@ -204,7 +211,7 @@ class Cell:
                 and a.state == "base"
                 and (shared or a.group.nation == nation)
             ):
-                a.process.interrupt(Dispatch(ref, x, y, t_seen))
+                a.process.interrupt(Dispatch(ref, x, y, t_seen, err_m))
                 break
 
     def _ais_watch(self) -> ProcessGenerator:
@@ -222,9 +229,12 @@ class Cell:
 
         The alert may be a legitimate ship (a false alarm) or the hull behind a spoofed
         identity; the cell acts on the reported identity and position only (``alert.vessel``
-        labels the hull for the referee and the tables).
+        labels the hull for the referee and the tables). The position is the received AIS
+        report's, whose error is the feed's GNSS noise (``FeedConfig.position_noise_m``).
         """
         co = self.scenario.coordination
+        assert self.ais_monitor is not None
+        err_m = self.ais_monitor.feed_config.position_noise_m
         v = self.illicit.get(alert.vessel)
         ref = TargetRef(alert.vessel, -1 if v is not None else int(alert.vessel[1:]))
         watch = alert.reason == R.AIS_WATCHLIST
@@ -245,11 +255,13 @@ class Cell:
         )
         now = self.env.now
         if watch:
-            self._at(now + co.report_delay_h, self._dispatch, ref, *xy, alert.t_seen_h, _CELL)
+            self._at(
+                now + co.report_delay_h, self._dispatch, ref, *xy, alert.t_seen_h, _CELL, err_m
+            )
         else:
-            self._at(now + co.analytics_delay_h, self._cue, ref, *xy, alert.t_seen_h)
+            self._at(now + co.analytics_delay_h, self._cue, ref, *xy, alert.t_seen_h, err_m)
 
-    def _cue(self, ref: TargetRef, x: float, y: float, t_seen: float) -> None:
+    def _cue(self, ref: TargetRef, x: float, y: float, t_seen: float, err_m: float) -> None:
         """An analytics alert reaches operations: a cued aircraft goes, the cell may send a ship.
 
         The aircraft is the first ``monitoring_cued`` aircraft still at base.
@@ -260,6 +272,6 @@ class Cell:
                 and a.group.strategy.kind == "monitoring_cued"
                 and a.state == "base"
             ):
-                a.process.interrupt(Dispatch(ref, x, y, t_seen))
+                a.process.interrupt(Dispatch(ref, x, y, t_seen, err_m))
                 break
-        self._dispatch(ref, x, y, t_seen, _CELL)
+        self._dispatch(ref, x, y, t_seen, _CELL, err_m)

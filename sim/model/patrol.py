@@ -189,9 +189,12 @@ class Patrols:
         return a.ctx
 
     def datum_radius_m(self, task: Dispatch, t_arrival_h: float) -> float:
-        """Uncertainty radius of a datum when the pursuer arrives (grows while unobserved)."""
+        """Uncertainty radius of a datum when the pursuer arrives (``Dispatch.radius_m``).
+
+        It grows while the suspect is unobserved, from the report's own position error.
+        """
         grow = self.scenario.coordination.track_uncertainty_growth_kn * NM_M
-        return max(1.0, (t_arrival_h - task.t_h) * grow)
+        return max(1.0, task.radius_m(t_arrival_h, grow))
 
     def datum_search_legs(
         self,

@@ -81,14 +81,20 @@ EVENT_KINDS: dict[str, str] = {
         "An allied sensor detects an illicit vessel (one row per contact: a sensor re-planning "
         "at the same instant does not repeat it); classification and identity are what the "
         "operators made of it, reason whether they judged it suspect ('' = not suspect), "
-        "activity and ais what the vessel was really doing."
+        "activity and ais what the vessel was really doing; x_m, y_m are its true position (the "
+        "referee's log)."
     ),
     EventKind.SUSPECT_REPORT: (
         "A contact is reported as suspect (to the cell or to own forces); reason says why; "
         "classification and identity are the contact's (an AIS alert carries the broadcast "
-        "identity and no classification)."
+        "identity and no classification); x_m, y_m are the position the cell received: the "
+        "sensor's estimate (true position plus its position_error_nm), or the received AIS "
+        "report's position."
     ),
-    EventKind.DISPATCH: "A warship is ordered to intercept a suspect.",
+    EventKind.DISPATCH: (
+        "A warship is ordered to intercept a suspect; x_m, y_m are the datum it is sent to "
+        "(the reported, estimated position)."
+    ),
     EventKind.DATUM_LOST: "A pursuing warship lost its suspect and gave up; reason says why.",
     EventKind.INTERCEPT: "A warship closes with a suspect and hails it.",
     EventKind.BOARDING: (
@@ -258,7 +264,11 @@ ZONES: dict[str, str] = {
     "contiguous": "12-24 nm from a coast.",
     "eez": "24-200 nm from a coast.",
     "high_seas": "More than 200 nm from every coast (state '').",
-    "land": "On land: air bases (sortie_start, sortie_end of aircraft) and ports.",
+    "land": (
+        "On land: air bases (sortie_start, sortie_end of aircraft) and ports; also a suspect "
+        "report or dispatch whose estimated position (truth plus the sensor's error) fell "
+        "ashore near a coast."
+    ),
     "": "The event has no position (satellite_pass).",
 }
 """Values of the ``zone`` column, from the theater's zone raster at the event's position."""

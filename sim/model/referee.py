@@ -5,7 +5,8 @@ an asset's own sensor reports of it now (``contact``). ``Referee`` schedules det
 whenever a mover's plan changes it computes, in closed form and vectorised, when each sensor
 will first detect each target (``sim.model.sensing``), and schedules those contacts as events.
 Contacts whose sensor or target re-planned in the meantime are discarded. A contact that the
-operators classify as suspect goes to the coordination cell as a report.
+operators classify as suspect goes to the coordination cell as a report, at the position the
+sensor measured (truth plus its error), never the truth.
 """
 
 from __future__ import annotations
@@ -79,8 +80,13 @@ class Reports(Protocol):
         *,
         delay_h: float = 0.0,
         assessment: Assessment | None = None,
+        err_m: float = 0.0,
     ) -> None:
-        """A suspect contact from asset ``a`` (``assessment``: its classification and identity)."""
+        """A suspect contact from asset ``a`` at its estimated position ``xy``.
+
+        ``assessment``: its classification and identity; ``err_m``: the standard deviation per
+        axis of the position's error, metres.
+        """
         ...
 
 
@@ -192,7 +198,8 @@ class Referee:
         self.target_pos = truth.target_pos
         self.asset_pos = truth.asset_pos
         self.watchlist = DesignatedIds(vessels.illicit)
-        self._suspect = cell.report
+        self._report = cell.report
+        self._streams = ctx.streams
         self.assets = assets
         self.reference = reference
         self.legit_contacts = 0
@@ -408,6 +415,31 @@ class Referee:
                 dark=is_dark, alongside=got.classification is ContactClass.ALONGSIDE
             )
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=Assessment(reason, *got))
+
+    def _suspect(
+        self,
+        a: Asset,
+        ref: TargetRef,
+        xy: Any,
+        reason: str,
+        *,
+        delay_h: float = 0.0,
+        assessment: Assessment | None = None,
+    ) -> None:
+        """Report a suspect contact at the position the sensor measured, not the true ``xy``.
+
+        The cell, and the pursuer it sends, act on the estimate: the true position plus the
+        reporting sensor's error (``sensor.position_error_nm`` per axis, as in
+        ``GroundTruth.contact``), and the error travels with the report to widen the datum
+        search. It is drawn from the asset's own ``sensor/<id>/report`` stream, so reporting
+        moves none of its detection draws; a sensor without error reports the truth.
+        """
+        err_m = a.group.sensor.position_error_nm * NM_M
+        x, y = float(xy[0]), float(xy[1])
+        if err_m > 0:
+            ex, ey = self._streams.get(f"sensor/{a.aid}/report").normal(0.0, err_m, 2)
+            x, y = x + float(ex), y + float(ey)
+        self._report(a, ref, (x, y), reason, delay_h=delay_h, assessment=assessment, err_m=err_m)
 
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (

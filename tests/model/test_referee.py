@@ -70,6 +70,8 @@ class Inbox:
 
     def __init__(self) -> None:
         self.reports: list[Assessment | None] = []
+        self.positions: list[tuple[float, float, float]] = []
+        """(x_m, y_m, err_m) of each report: where the cell is told the suspect is."""
 
     def report(
         self,
@@ -80,9 +82,11 @@ class Inbox:
         *,
         delay_h: float = 0.0,
         assessment: Assessment | None = None,
+        err_m: float = 0.0,
     ) -> None:
-        """Keep the report's assessment."""
+        """Keep the report's assessment and position."""
         self.reports.append(assessment)
+        self.positions.append((float(xy[0]), float(xy[1]), err_m))
 
 
 def scenario(classification: dict[str, float] | None = None, **sensor: Any) -> Scenario:
@@ -292,3 +296,59 @@ def test_a_lone_vessel_is_never_taken_for_a_pair() -> None:
     got = [c for c, _, _ in w.contacts(lone, night=False) + w.contacts(lone, night=True)]
     assert set(got) == {"vessel", "unresolved"}
     assert not lone.voyage.sts_detected
+
+
+def _reported_offsets(error_nm: float) -> tuple[World, np.ndarray]:
+    """Every contact of a hull under the aircraft reported (seen alongside, always suspect)."""
+    w = World(
+        scenario(
+            {"sts_suspect_probability": 1.0},
+            position_error_nm=error_nm,
+            classify_probability=1.0,
+            classify_night_factor=1.0,
+        )
+    )
+    v = w.vessel(0.0, alongside=True)
+    w.detect_daily(v)
+    w.ctx.env.run()
+    tx, ty = v.track.position(0.0)
+    pos = np.array(w.inbox.positions)
+    assert len(pos) == 2 * DAYS
+    return w, np.column_stack([pos[:, 0] - tx, pos[:, 1] - ty, pos[:, 2]])
+
+
+def test_a_suspect_report_is_off_the_truth_by_the_sensors_position_error() -> None:
+    """The cell is told the sensor's estimate: truth plus a normal error of sigma per axis.
+
+    So the miss distance is Rayleigh: its mean is sigma * sqrt(pi / 2), its standard deviation
+    sigma * sqrt(2 - pi / 2); 3,000 reports put the sample mean within four standard errors.
+    Each axis is unbiased, and the error travels with the report. The referee's own log (the
+    detection row) keeps the true position.
+    """
+    sigma_nm = 2.0
+    w, off = _reported_offsets(sigma_nm)
+    sigma_m = sigma_nm * NM_M
+    n = len(off)
+    miss = np.hypot(off[:, 0], off[:, 1])
+    se = sigma_m * math.sqrt(2.0 - math.pi / 2.0) / math.sqrt(n)
+    assert abs(miss.mean() - sigma_m * math.sqrt(math.pi / 2.0)) <= 4.0 * se
+    for axis in (0, 1):
+        assert abs(off[:, axis].mean()) <= 4.0 * sigma_m / math.sqrt(n)
+        assert abs(off[:, axis].std() / sigma_m - 1.0) < 0.06
+    np.testing.assert_array_equal(off[:, 2], sigma_m)
+    truth = (0.0, 0.0)
+    assert all((e.x_m, e.y_m) == truth for e in w.ctx.events if e.kind == K.DETECTION)
+
+
+def test_a_sensor_without_position_error_reports_the_truth_and_draws_nothing() -> None:
+    """Zero error: the report is the true position exactly, with err_m 0 and no report stream."""
+    w, off = _reported_offsets(0.0)
+    assert np.all(off == 0.0)
+    assert not [name for name in w.ctx.streams.names if name.endswith("/report")]
+
+
+def test_reporting_with_position_error_leaves_the_classification_draws_unchanged() -> None:
+    """The error has its own stream: the operators' assessments are the same with or without it."""
+    quiet, _ = _reported_offsets(0.0)
+    noisy, _ = _reported_offsets(3.0)
+    assert quiet.inbox.reports == noisy.inbox.reports

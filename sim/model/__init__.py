@@ -202,7 +202,9 @@ def check_invariants(result: RunResult, theater: Any = None) -> list[str]:
             problems.append("event times run backwards")
         if theater is not None:
             pos = e.dropna(subset=["lon"])
-            kinds_on_land_ok = {"sortie_start", "sortie_end"}  # air bases are on land
+            # air bases are on land; a suspect report and its dispatch carry the sensor's
+            # estimate (truth plus its error), which near a coast may fall ashore
+            kinds_on_land_ok = {"sortie_start", "sortie_end", "suspect_report", "dispatch"}
             pos = pos[~pos["kind"].isin(kinds_on_land_ok)]
             if len(pos):
                 water = np.asarray(theater.is_water(pos["lon"].to_numpy(), pos["lat"].to_numpy()))

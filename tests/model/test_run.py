@@ -252,7 +252,10 @@ def test_ais_analytics_cue_monitoring_aircraft(korea: Theater) -> None:
     r = run(load_scenario(d), seed=6, theater=korea, route_cache=ROUTES)
     ev = r.events
     alerts = ev[(ev["asset"] == "ais-analytics")]
-    assert len(alerts) > 0 and set(alerts["reason"]) <= {"ais_encounter", "ais_loitering"}
+    # analytics alerts only (no watchlist); an AIS-on vessel offshore can still show a gap in
+    # the received feed (reception), so a gap alert is one of them
+    analytics = {"ais_encounter", "ais_loitering", "ais_gap"}
+    assert len(alerts) > 0 and set(alerts["reason"]) <= analytics
     cued = ev[(ev["kind"] == "sortie_start") & (ev["reason"] == "cued")]
     assert len(cued) > 0
     assert check_invariants(r, korea) == []

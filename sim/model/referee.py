@@ -416,31 +416,6 @@ class Referee:
             )
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=Assessment(reason, *got))
 
-    def _suspect(
-        self,
-        a: Asset,
-        ref: TargetRef,
-        xy: Any,
-        reason: str,
-        *,
-        delay_h: float = 0.0,
-        assessment: Assessment | None = None,
-    ) -> None:
-        """Report a suspect contact at the position the sensor measured, not the true ``xy``.
-
-        The cell, and the pursuer it sends, act on the estimate: the true position plus the
-        reporting sensor's error (``sensor.position_error_nm`` per axis, as in
-        ``GroundTruth.contact``), and the error travels with the report to widen the datum
-        search. It is drawn from the asset's own ``sensor/<id>/report`` stream, so reporting
-        moves none of its detection draws; a sensor without error reports the truth.
-        """
-        err_m = a.group.sensor.position_error_nm * NM_M
-        x, y = float(xy[0]), float(xy[1])
-        if err_m > 0:
-            ex, ey = self._streams.get(f"sensor/{a.aid}/report").normal(0.0, err_m, 2)
-            x, y = x + float(ex), y + float(ey)
-        self._report(a, ref, (x, y), reason, delay_h=delay_h, assessment=assessment, err_m=err_m)
-
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (
             a.track.version != version
@@ -521,6 +496,31 @@ class Referee:
         if got.reason == R.ALONGSIDE:
             v.voyage.sts_detected = True
         return got
+
+    def _suspect(
+        self,
+        a: Asset,
+        ref: TargetRef,
+        xy: Any,
+        reason: str,
+        *,
+        delay_h: float = 0.0,
+        assessment: Assessment | None = None,
+    ) -> None:
+        """Report a suspect contact at the position the sensor measured, not the true ``xy``.
+
+        The cell, and the pursuer it sends, act on the estimate: the true position plus the
+        reporting sensor's error (``sensor.position_error_nm`` per axis, as in
+        ``GroundTruth.contact``), and the error travels with the report to widen the datum
+        search. It is drawn from the asset's own ``sensor/<id>/report`` stream, so reporting
+        moves none of its detection draws; a sensor without error reports the truth.
+        """
+        err_m = a.group.sensor.position_error_nm * NM_M
+        x, y = float(xy[0]), float(xy[1])
+        if err_m > 0:
+            ex, ey = self._streams.get(f"sensor/{a.aid}/report").normal(0.0, err_m, 2)
+            x, y = x + float(ex), y + float(ey)
+        self._report(a, ref, (x, y), reason, delay_h=delay_h, assessment=assessment, err_m=err_m)
 
     def observed(self, ref: TargetRef, a: Asset) -> None:
         """Smugglers notice an allied asset: their voyage process decides whether to halt."""

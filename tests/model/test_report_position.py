@@ -5,7 +5,7 @@ distribution). Here the rest of the chain: the coordination cell sends a warship
 reported datum with its error, knowing nothing else of the suspect; and a pursuer sent to a
 datum that is off by the sensor's error still finds the suspect, because its search disc is
 widened by that error (``Dispatch.radius_m``), where a disc sized for a perfect datum often
-misses it.
+misses it; and a datum the error put far ashore is given up by the declared rule.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import simpy
 
+from sim.errors import UserError
 from sim.model.assets import Acquired, Asset, AssetCause, Dispatch
 from sim.model.cell import Cell
 from sim.model.context import RunContext
@@ -239,3 +240,46 @@ def test_a_pursuer_sent_to_a_datum_off_by_the_sensor_error_still_finds_the_suspe
     narrow = _regained_share(widened=False)
     assert widened >= 0.8, widened
     assert widened - narrow >= 0.2, (widened, narrow)
+
+
+class InlandBeyondNorth(World):
+    """Open water south of 100 nm north; beyond it land, which no route reaches."""
+
+    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+        """A straight route, or the routing's error for an end far ashore."""
+        if b_xy[1] > 100 * NM_M:
+            raise UserError("route end is not within 10 nm of navigable water")
+        return np.vstack([a_xy, b_xy])
+
+
+def test_a_datum_that_the_error_put_far_ashore_is_given_up_not_a_crash() -> None:
+    """A large error can put the reported datum inland: the search fails at once (not_regained).
+
+    The pursuer logs datum_lost, is free again for patrol, and the run goes on.
+    """
+    sc = load_scenario(
+        {
+            "name": "ashore",
+            "description": "hand-built datum ashore",
+            "traffic": {"vessels": 0},
+            "assets": [
+                {
+                    "name": "g",
+                    "kind": "warship",
+                    "base": "Sasebo",
+                    "speed_kn": 20,
+                    "endurance_h": 500,
+                    "turnaround_h": 0,
+                    "sensor": {"law": "cookie_cutter", "range_nm": SENSOR_NM},
+                    "strategy": {"kind": "station", "areas": ["ecs_patrol"]},
+                }
+            ],
+        }
+    )
+    w = InlandBeyondNorth(sc, visible=lambda t: False)
+    a = start(w, sc)
+    task = Dispatch(TargetRef("F1"), 0.0, 150 * NM_M, 1.0, 40 * NM_M)
+    w.env.process(_dispatch_at(w.env, a, task))
+    w.env.run(until=20)
+    assert [(t, r) for t, k, r in w.events if k == K.DATUM_LOST] == [(1.0, R.NOT_REGAINED)]
+    assert a.task is None and a.state == "patrol"

@@ -409,6 +409,38 @@ class Referee:
             )
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=Assessment(reason, *got))
 
+    def _legit_seen_by_pass(self, a: Asset, ids: np.ndarray, delay_h: float) -> None:
+        """The legitimate ships one satellite pass detects, in order: :meth:`_legit_seen` each.
+
+        A pass over a busy area sees thousands of ships, and all but a few are only counted.
+        So the counts, the AIS and alongside lookups and the classification draws are made
+        for all of them at once (the draws are the same numbers, in the same order, as one
+        draw per ship), and only the ships reported, or regained by a pursuer, are visited.
+        """
+        if not len(ids):
+            return
+        a.detections += len(ids)
+        self.legit_contacts += len(ids)
+        regained = np.zeros(len(ids), dtype=bool)
+        vid = a.task.vid if a.task is not None and a.state == "datum" else ""
+        if vid[:1] == "L" and vid[1:].isdigit() and vid == f"L{int(vid[1:])}":
+            regained = ids == int(vid[1:])  # the ship this pursuer searches for
+        rest = ids[~regained]
+        dark = self.legit_dark[rest]
+        alongside = self.legit_stops.is_alongside(rest, np.full(len(rest), self.env.now))
+        p = legit_suspect_probability(self.scenario.classification, dark, alongside)
+        suspect = np.zeros(len(ids), dtype=bool)
+        suspect[~regained] = a.classify_rng.random(len(rest)) < p
+        reason_of = np.flatnonzero(~regained)
+        for k in np.flatnonzero(regained | suspect).tolist():
+            ref = TargetRef(f"L{int(ids[k])}", int(ids[k]))
+            if regained[k]:
+                a.process.interrupt(Acquired(ref))
+                continue
+            j = int(np.searchsorted(reason_of, k))
+            reason = legit_reason(dark=bool(dark[j]), alongside=bool(alongside[j]))
+            self._suspect(a, ref, self.target_pos(ref), reason, delay_h=delay_h)
+
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (
             a.track.version != version
@@ -520,8 +552,7 @@ class Referee:
             ids = self.legit_ids[lo:hi][mask]
             inside = shapely.contains_xy(poly, x, y)
             seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
-            for i in ids[seen].tolist():
-                self._legit_seen(a, i, delay_h=g.processing_delay_h)
+            self._legit_seen_by_pass(a, ids[seen], g.processing_delay_h)
         for v in list(self.active_illicit.values()):
             legs = v.track.legs
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):

@@ -23,7 +23,9 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["StopShares", "StopsAtSea", "add_stops_at_sea"]
+from sim.model import _kernels
+
+__all__ = ["StopShares", "StopsAtSea", "add_stops_at_sea", "by_vessel_then_start"]
 
 _TANKER_APPROACH_H = 6.0
 """A bunker tanker sails this long to its client and back (assumption: a tanker based a
@@ -104,13 +106,29 @@ class StopsAtSea:
         return ok & (sv[k] == vessel) & (s0[k] <= t_h) & (t_h < s1[k])
 
 
-def _voyages(legs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Legs in (vessel, time) order and the voyage number of each (new voyage after a gap)."""
-    order = np.lexsort((legs[:, 0], ids))
-    g, v = legs[order], ids[order]
+def by_vessel_then_start(t0: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The order of legs by (vessel, start), ties by position: ``np.lexsort((t0, ids))``.
+
+    Legs already sorted by start (as traffic lays them out) need only a stable sort by vessel,
+    which gives the same order: an integer radix sort instead of a two-key sort (1.8 s of
+    the 5,000-ship build).
+    """
+    if len(t0) < 2 or bool(np.all(t0[1:] >= t0[:-1])):
+        return np.argsort(ids, kind="stable")
+    return np.lexsort((t0, ids))
+
+
+def _voyages(legs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Legs in (vessel, time) order, their vessels, and the voyage number of each.
+
+    A new voyage starts after a gap (a port dwell).
+    """
+    order = by_vessel_then_start(legs[:, 0], ids)
+    g, v = legs[order], ids[order].astype(np.int64)
+    del order
     new = np.ones(len(g), dtype=bool)
     new[1:] = (v[1:] != v[:-1]) | (g[1:, 0] > g[:-1, 1] + _NEW_VOYAGE_GAP_H)
-    return order, np.cumsum(new) - 1
+    return g, v, np.cumsum(new) - 1
 
 
 def add_stops_at_sea(
@@ -142,8 +160,7 @@ def add_stops_at_sea(
     if not len(legs) or (shares.loiter_share <= 0 and shares.bunker_share <= 0):
         order = np.argsort(legs[:, 0], kind="stable")
         return legs[order], ids[order], dark, empty
-    order, voyage = _voyages(legs, ids)
-    g, v = legs[order].copy(), ids[order].astype(np.int64)
+    g, v, voyage = _voyages(legs, ids)  # g is a copy: the caller's legs are not touched
     n_voy = int(voyage[-1]) + 1
     u = rng.random(n_voy)
     kind = np.where(
@@ -217,17 +234,30 @@ def add_stops_at_sea(
     if not stop_client:
         o = np.argsort(legs[:, 0], kind="stable")
         return legs[o], ids[o], dark, empty
-    all_legs = np.vstack([g, *new_legs])
-    owner = np.concatenate([v, *new_owner])
-    ref = np.concatenate([v, *new_ref])
-    t_ref = np.concatenate([g[:, 0], *new_t])
-    shift = np.concatenate([np.zeros(len(g)), *new_own])
     clients = np.asarray(stop_client, dtype=np.int64)
-    shift = _add_earlier_stops(shift, ref, t_ref, clients, np.asarray(stop_ts), stop_d)
-    stop_shift = _add_earlier_stops(
-        np.zeros(len(clients)), clients, np.asarray(stop_ts), clients, np.asarray(stop_ts), stop_d
+    cut_ts = np.asarray(stop_ts)
+    # every row runs later by the stops its client made before it: the fleet's own rows in
+    # place, in one pass in (vessel, time) order; the few new rows (stops, tankers) apart
+    so = np.lexsort((cut_ts + 1e-9, clients))
+    _kernels.delay_by_earlier_stops(
+        g, v, clients[so], cut_ts[so] + 1e-9, np.asarray(stop_d, dtype=float)[so]
     )
-    all_legs[:, :2] += shift[:, None]
+    extra = np.vstack(new_legs)
+    extra[:, :2] += _add_earlier_stops(
+        np.concatenate(new_own),
+        np.concatenate(new_ref),
+        np.concatenate(new_t),
+        clients,
+        cut_ts,
+        stop_d,
+    )[:, None]
+    stop_shift = _add_earlier_stops(
+        np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, stop_d
+    )
+    all_legs = np.vstack([g, extra])
+    del g, extra
+    owner = np.concatenate([v, *new_owner])
+    del v
     # tanker numbers are sparse (one per stop): renumber them densely after the fleet
     tankers = np.unique(owner[owner >= n_vessels])
     dense = np.arange(n_vessels, n_vessels + len(tankers))
@@ -238,9 +268,9 @@ def add_stops_at_sea(
         t_stop = sv >= n_vessels
         sv[t_stop] = dense[np.searchsorted(tankers, sv[t_stop])]
     per_row = stop_shift[np.asarray(stop_of)]
-    keep = (all_legs[:, 0] < end_h) & (all_legs[:, 1] > 0)
-    all_legs, owner = all_legs[keep], owner[keep]
-    o = np.argsort(all_legs[:, 0], kind="stable")
+    keep = np.flatnonzero((all_legs[:, 0] < end_h) & (all_legs[:, 1] > 0))
+    o = keep[np.argsort(all_legs[keep, 0], kind="stable")]  # kept rows by start, ties in place
+    del keep
     stops = StopsAtSea(
         sv,
         np.asarray(stop_t0, float) + per_row,

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from sim.model.legit_stops import add_stops_at_sea
+from sim.model.legit_stops import add_stops_at_sea, by_vessel_then_start
 from sim.model.motion import Track
 from sim.model.streams import Streams
 from sim.scenarios.schema import Scenario
@@ -205,7 +205,9 @@ class LegitTraffic:
         )
         self._legit_tracks: dict[int, Track] = {}
         # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
-        self._legit_by_vessel = np.lexsort((self.legit_legs[:, 0], self.legit_ids)).astype(np.int32)
+        self._legit_by_vessel = by_vessel_then_start(self.legit_legs[:, 0], self.legit_ids).astype(
+            np.int32
+        )
         self._legit_offsets = np.searchsorted(
             self.legit_ids[self._legit_by_vessel], np.arange(n + 1)
         )

@@ -118,17 +118,25 @@ def by_vessel_then_start(t0: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.lexsort((t0, ids))
 
 
-def _voyages(legs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Legs in (vessel, time) order, their vessels, and the voyage number of each.
+def _voyages(
+    legs: np.ndarray, ids: np.ndarray, in_place: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The (vessel, time) order, the legs in it, their vessels, and each leg's voyage number.
 
-    A new voyage starts after a gap (a port dwell).
+    A new voyage starts after a gap (a port dwell). ``in_place``: ``legs`` itself is
+    reordered, a column at a time, instead of copied.
     """
     order = by_vessel_then_start(legs[:, 0], ids)
-    g, v = legs[order], ids[order].astype(np.int64)
-    del order
+    if in_place:
+        for c in range(legs.shape[1]):
+            legs[:, c] = legs[order, c]
+        g = legs
+    else:
+        g = legs[order]
+    v = ids[order].astype(np.int64)
     new = np.ones(len(g), dtype=bool)
     new[1:] = (v[1:] != v[:-1]) | (g[1:, 0] > g[:-1, 1] + _NEW_VOYAGE_GAP_H)
-    return g, v, np.cumsum(new) - 1
+    return order, g, v, np.cumsum(new) - 1
 
 
 def add_stops_at_sea(
@@ -139,6 +147,8 @@ def add_stops_at_sea(
     rng: np.random.Generator,
     end_h: float,
     max_leg_h: float,
+    *,
+    reuse_legs: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, StopsAtSea]:
     """Lay loitering and bunkering stops into legitimate traffic.
 
@@ -151,6 +161,8 @@ def add_stops_at_sea(
         end_h: the run's end; legs pushed beyond it are dropped.
         max_leg_h: longest leg (stops are cut into pieces no longer than this, as the
             traffic's legs are: the referee looks back this far for live legs).
+        reuse_legs: the caller hands ``legs`` over: they are reordered in place, not copied
+            (their content afterwards is unspecified).
 
     Returns:
         Legs sorted by start, their vessel ids, the AIS-off flags extended with the bunker
@@ -160,7 +172,7 @@ def add_stops_at_sea(
     if not len(legs) or (shares.loiter_share <= 0 and shares.bunker_share <= 0):
         order = np.argsort(legs[:, 0], kind="stable")
         return legs[order], ids[order], dark, empty
-    g, v, voyage = _voyages(legs, ids)  # g is a copy: the caller's legs are not touched
+    order, g, v, voyage = _voyages(legs, ids, reuse_legs)
     n_voy = int(voyage[-1]) + 1
     u = rng.random(n_voy)
     kind = np.where(
@@ -231,9 +243,10 @@ def add_stops_at_sea(
             stop_t0.append(ts - _TANKER_LEAD_H)
             stop_t1.append(ts + d)
             stop_al.append(True)
-    if not stop_client:
-        o = np.argsort(legs[:, 0], kind="stable")
-        return legs[o], ids[o], dark, empty
+    if not stop_client:  # by start, ties by the given order (as a stable sort of ``legs``)
+        o = np.lexsort((order, g[:, 0]))
+        return g[o], ids[order[o]], dark, empty
+    del order
     clients = np.asarray(stop_client, dtype=np.int64)
     cut_ts = np.asarray(stop_ts)
     # every row runs later by the stops its client made before it: the fleet's own rows in
@@ -254,8 +267,6 @@ def add_stops_at_sea(
     stop_shift = _add_earlier_stops(
         np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, stop_d
     )
-    all_legs = np.vstack([g, extra])
-    del g, extra
     owner = np.concatenate([v, *new_owner])
     del v
     # tanker numbers are sparse (one per stop): renumber them densely after the fleet
@@ -268,9 +279,17 @@ def add_stops_at_sea(
         t_stop = sv >= n_vessels
         sv[t_stop] = dense[np.searchsorted(tankers, sv[t_stop])]
     per_row = stop_shift[np.asarray(stop_of)]
-    keep = np.flatnonzero((all_legs[:, 0] < end_h) & (all_legs[:, 1] > 0))
-    o = keep[np.argsort(all_legs[keep, 0], kind="stable")]  # kept rows by start, ties in place
-    del keep
+    # the rows kept (within the run), by start, ties in place; gathered a column at a time
+    t0 = np.concatenate([g[:, 0], extra[:, 0]])
+    t1 = np.concatenate([g[:, 1], extra[:, 1]])
+    keep = np.flatnonzero((t0 < end_h) & (t1 > 0))
+    del t1
+    o = keep[np.argsort(t0[keep], kind="stable")]
+    del keep, t0
+    out = np.empty((len(o), 6))
+    for c in range(6):
+        out[:, c] = np.concatenate([g[:, c], extra[:, c]])[o]
+    del g, extra
     stops = StopsAtSea(
         sv,
         np.asarray(stop_t0, float) + per_row,
@@ -278,7 +297,7 @@ def add_stops_at_sea(
         np.asarray(stop_al, dtype=bool),
     )
     return (
-        all_legs[o],
+        out,
         owner[o].astype(ids.dtype),
         np.concatenate([dark, np.zeros(len(tankers), dtype=bool)]),
         stops,

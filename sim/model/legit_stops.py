@@ -25,7 +25,13 @@ import numpy as np
 
 from sim.model import _kernels
 
-__all__ = ["StopShares", "StopsAtSea", "add_stops_at_sea", "by_vessel_then_start"]
+__all__ = [
+    "StopShares",
+    "StopsAtSea",
+    "add_stops_at_sea",
+    "add_earlier_stops",
+    "by_vessel_then_start",
+]
 
 _TANKER_APPROACH_H = 6.0
 """A bunker tanker sails this long to its client and back (assumption: a tanker based a
@@ -256,7 +262,7 @@ def add_stops_at_sea(
         g, v, clients[so], cut_ts[so] + 1e-9, np.asarray(stop_d, dtype=float)[so]
     )
     extra = np.vstack(new_legs)
-    extra[:, :2] += _add_earlier_stops(
+    extra[:, :2] += add_earlier_stops(
         np.concatenate(new_own),
         np.concatenate(new_ref),
         np.concatenate(new_t),
@@ -264,9 +270,7 @@ def add_stops_at_sea(
         cut_ts,
         stop_d,
     )[:, None]
-    stop_shift = _add_earlier_stops(
-        np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, stop_d
-    )
+    stop_shift = add_earlier_stops(np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, stop_d)
     owner = np.concatenate([v, *new_owner])
     del v
     # tanker numbers are sparse (one per stop): renumber them densely after the fleet
@@ -304,7 +308,7 @@ def add_stops_at_sea(
     )
 
 
-def _add_earlier_stops(
+def add_earlier_stops(
     base: np.ndarray,
     q_client: np.ndarray,
     q_t: np.ndarray,

@@ -82,7 +82,8 @@ def _lay_legs(
     del t0
     legs[:, 1] = t1[order]
     del t1
-    row, sp = row[order], sp[order]
+    row = row[order]
+    sp = sp[order]
     legs[:, 2:4] = start[row]
     legs[:, 4:6] = direction[row]
     legs[:, 4:6] *= sp[:, None]

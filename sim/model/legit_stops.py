@@ -17,7 +17,7 @@ alongside, and goes back the way it came. All draws come from the ``traffic/stop
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
@@ -192,30 +192,67 @@ def add_stops_at_sea(
     where = rng.random(n_voy)  # fraction of the voyage's sailing time at which it stops
     starts = np.searchsorted(voyage, np.arange(n_voy + 1), side="left")
     del voyage
-    n_vessels = len(dark)
-    # new rows in the original timeline: legs, owner, the client whose earlier stops delay
-    # them, the time that decides which stops are earlier, and a delay of their own
-    new_legs: list[np.ndarray] = []
-    new_owner: list[np.ndarray] = []
-    new_ref: list[np.ndarray] = []
-    new_t: list[np.ndarray] = []
-    new_own: list[np.ndarray] = []
-    stop_client: list[int] = []  # one per stop: the client ship, when, how long
-    stop_ts: list[float] = []
-    stop_d: list[float] = []
-    stop_vessel: list[int] = []  # one per ship and stop (client, and tanker when bunkering)
-    stop_of: list[int] = []
-    stop_t0: list[float] = []
-    stop_t1: list[float] = []
-    stop_al: list[bool] = []
+    cuts = _cut_voyages(g, v, kind, dur, where, starts, len(dark), max_leg_h)
+    if not cuts.client:  # by start, ties by the given order (as a stable sort of ``legs``)
+        o = np.lexsort((order, g[:, 0]))
+        return g[o], ids[order[o]], dark, empty
+    del order
+    return _assemble(g, v, cuts, ids.dtype, dark, end_h)
 
-    def add(rows: np.ndarray, owner: int, client: int, t_ref: float, own: float) -> None:
-        new_legs.append(rows)
-        new_owner.append(np.full(len(rows), owner, dtype=np.int64))
-        new_ref.append(np.full(len(rows), client, dtype=np.int64))
-        new_t.append(np.full(len(rows), t_ref))
-        new_own.append(np.full(len(rows), own))
 
+@dataclass
+class _Cuts:
+    """The stops cut into the voyages, as lists while they are made.
+
+    Per new row (stop, hold, tanker legs): the legs, their owner, the client whose earlier
+    stops delay them, the time that decides which stops are earlier, and a delay of their
+    own. Per stop: the client, when, how long. Per ship and stop (the client, and the tanker
+    when bunkering): the ship, its stop number, its time alongside or loitering.
+    """
+
+    legs: list[np.ndarray] = field(default_factory=list)
+    owner: list[np.ndarray] = field(default_factory=list)
+    ref: list[np.ndarray] = field(default_factory=list)
+    t_ref: list[np.ndarray] = field(default_factory=list)
+    own: list[np.ndarray] = field(default_factory=list)
+    client: list[int] = field(default_factory=list)
+    ts: list[float] = field(default_factory=list)
+    d: list[float] = field(default_factory=list)
+    vessel: list[int] = field(default_factory=list)
+    of: list[int] = field(default_factory=list)
+    t0: list[float] = field(default_factory=list)
+    t1: list[float] = field(default_factory=list)
+    alongside: list[bool] = field(default_factory=list)
+
+    def add(self, rows: np.ndarray, owner: int, client: int, t_ref: float, own: float) -> None:
+        """New rows of one ship, delayed as its client's rows after ``t_ref``, plus ``own``."""
+        self.legs.append(rows)
+        self.owner.append(np.full(len(rows), owner, dtype=np.int64))
+        self.ref.append(np.full(len(rows), client, dtype=np.int64))
+        self.t_ref.append(np.full(len(rows), t_ref))
+        self.own.append(np.full(len(rows), own))
+
+    def ship_stop(self, vessel: int, t0: float, t1: float, alongside: bool) -> None:
+        """One ship's part in the latest stop."""
+        self.vessel.append(vessel)
+        self.of.append(len(self.client) - 1)
+        self.t0.append(t0)
+        self.t1.append(t1)
+        self.alongside.append(alongside)
+
+
+def _cut_voyages(
+    g: np.ndarray,
+    v: np.ndarray,
+    kind: np.ndarray,
+    dur: np.ndarray,
+    where: np.ndarray,
+    starts: np.ndarray,
+    n_vessels: int,
+    max_leg_h: float,
+) -> _Cuts:
+    """Cut each stopping voyage at its stop (``g`` is cut in place) and lay out the new rows."""
+    cuts = _Cuts()
     for k in np.flatnonzero(kind > 0).tolist():
         a, b = int(starts[k]), int(starts[k + 1])
         seg = g[a:b].copy()
@@ -232,58 +269,54 @@ def add_stops_at_sea(
         d = float(dur[k])
         c = int(v[a])
         g[a + j, 1] = ts  # the cut leg ends at the stop; its rest sails after it
-        add(np.array([[ts, t1, sx, sy, vx, vy]]), c, c, ts, d)
-        add(_hold(sx, sy, ts, ts + d, max_leg_h), c, c, ts, 0.0)
-        stop_client.append(c)
-        stop_ts.append(ts)
-        stop_d.append(d)
-        stop_vessel.append(c)
-        stop_of.append(len(stop_client) - 1)
-        stop_t0.append(ts)
-        stop_t1.append(ts + d)
-        stop_al.append(bool(kind[k] == 2))
+        cuts.add(np.array([[ts, t1, sx, sy, vx, vy]]), c, c, ts, d)
+        cuts.add(_hold(sx, sy, ts, ts + d, max_leg_h), c, c, ts, 0.0)
+        cuts.client.append(c)
+        cuts.ts.append(ts)
+        cuts.d.append(d)
+        cuts.ship_stop(c, ts, ts + d, bool(kind[k] == 2))
         if kind[k] == 2:
-            tanker = n_vessels + len(stop_client) - 1
-            add(_tanker_legs(seg[: j + 1], ts, sx, sy, d, max_leg_h), tanker, c, ts, 0.0)
-            stop_vessel.append(tanker)
-            stop_of.append(len(stop_client) - 1)
-            stop_t0.append(ts - _TANKER_LEAD_H)
-            stop_t1.append(ts + d)
-            stop_al.append(True)
-    if not stop_client:  # by start, ties by the given order (as a stable sort of ``legs``)
-        o = np.lexsort((order, g[:, 0]))
-        return g[o], ids[order[o]], dark, empty
-    del order
-    clients = np.asarray(stop_client, dtype=np.int64)
-    cut_ts = np.asarray(stop_ts)
+            tanker = n_vessels + len(cuts.client) - 1
+            cuts.add(_tanker_legs(seg[: j + 1], ts, sx, sy, d, max_leg_h), tanker, c, ts, 0.0)
+            cuts.ship_stop(tanker, ts - _TANKER_LEAD_H, ts + d, True)
+    return cuts
+
+
+def _assemble(
+    g: np.ndarray, v: np.ndarray, cuts: _Cuts, id_dtype: np.dtype, dark: np.ndarray, end_h: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, StopsAtSea]:
+    """Delay every row by its client's earlier stops, add the new rows, keep the run's, sort."""
+    n_vessels = len(dark)
+    clients = np.asarray(cuts.client, dtype=np.int64)
+    cut_ts = np.asarray(cuts.ts)
     # every row runs later by the stops its client made before it: the fleet's own rows in
     # place, in one pass in (vessel, time) order; the few new rows (stops, tankers) apart
     so = np.lexsort((cut_ts + 1e-9, clients))
     _kernels.delay_by_earlier_stops(
-        g, v, clients[so], cut_ts[so] + 1e-9, np.asarray(stop_d, dtype=float)[so]
+        g, v, clients[so], cut_ts[so] + 1e-9, np.asarray(cuts.d, dtype=float)[so]
     )
-    extra = np.vstack(new_legs)
+    extra = np.vstack(cuts.legs)
     extra[:, :2] += add_earlier_stops(
-        np.concatenate(new_own),
-        np.concatenate(new_ref),
-        np.concatenate(new_t),
+        np.concatenate(cuts.own),
+        np.concatenate(cuts.ref),
+        np.concatenate(cuts.t_ref),
         clients,
         cut_ts,
-        stop_d,
+        cuts.d,
     )[:, None]
-    stop_shift = add_earlier_stops(np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, stop_d)
-    owner = np.concatenate([v, *new_owner])
+    stop_shift = add_earlier_stops(np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, cuts.d)
+    owner = np.concatenate([v, *cuts.owner])
     del v
     # tanker numbers are sparse (one per stop): renumber them densely after the fleet
     tankers = np.unique(owner[owner >= n_vessels])
     dense = np.arange(n_vessels, n_vessels + len(tankers))
-    sv = np.asarray(stop_vessel, dtype=np.int64)
+    sv = np.asarray(cuts.vessel, dtype=np.int64)
     if len(tankers):
         t_owner = owner >= n_vessels
         owner[t_owner] = dense[np.searchsorted(tankers, owner[t_owner])]
         t_stop = sv >= n_vessels
         sv[t_stop] = dense[np.searchsorted(tankers, sv[t_stop])]
-    per_row = stop_shift[np.asarray(stop_of)]
+    per_row = stop_shift[np.asarray(cuts.of)]
     # the rows kept (within the run), by start, ties in place; gathered a column at a time
     keep = np.flatnonzero(
         np.concatenate(
@@ -296,13 +329,13 @@ def add_stops_at_sea(
     del g, extra
     stops = StopsAtSea(
         sv,
-        np.asarray(stop_t0, float) + per_row,
-        np.asarray(stop_t1, float) + per_row,
-        np.asarray(stop_al, dtype=bool),
+        np.asarray(cuts.t0, float) + per_row,
+        np.asarray(cuts.t1, float) + per_row,
+        np.asarray(cuts.alongside, dtype=bool),
     )
     return (
         out,
-        owner[o].astype(ids.dtype),
+        owner[o].astype(id_dtype),
         np.concatenate([dark, np.zeros(len(tankers), dtype=bool)]),
         stops,
     )

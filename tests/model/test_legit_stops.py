@@ -108,7 +108,14 @@ def test_alongside_lookup_agrees_with_a_scan_of_every_stop() -> None:
     assert got.tolist() == scan and got.any()
 
 
-def _delays_one_stop_at_a_time(base, q_client, q_t, clients, stop_ts, stop_d):
+def _delays_one_stop_at_a_time(
+    base: np.ndarray,
+    q_client: np.ndarray,
+    q_t: np.ndarray,
+    clients: np.ndarray,
+    stop_ts: np.ndarray,
+    stop_d: list[float],
+) -> np.ndarray:
     """The plain rule: every stop adds its duration to its client's later rows, stop by stop."""
     out = np.array(base, dtype=float)
     for c, ts, d in zip(clients.tolist(), stop_ts.tolist(), stop_d, strict=True):
@@ -125,7 +132,9 @@ def _delays_one_stop_at_a_time(base, q_client, q_t, clients, stop_ts, stop_d):
     ),
     st.lists(st.tuples(st.integers(0, 6), st.floats(-10.0, 200.0)), min_size=1, max_size=60),
 )
-def test_earlier_stops_delay_rows_exactly_as_one_stop_at_a_time(stops, rows):
+def test_earlier_stops_delay_rows_exactly_as_one_stop_at_a_time(
+    stops: list[tuple[int, float, float]], rows: list[tuple[int, float]]
+) -> None:
     """Both fast paths (merged sort; in-place pass) give the plain rule's sums bit for bit.
 
     A ship's stops are made in time order, so they are drawn sorted per ship here too.

@@ -296,7 +296,7 @@ class CoastWorld(World):
         return super().route_xy(a_xy, b_xy)
 
 
-def test_a_datum_ashore_is_given_up_at_once():
+def test_a_datum_ashore_is_given_up_at_once() -> None:
     """The cell sends the pursuer to a datum that lies ashore (60 nm east, past the coast).
 
     A legitimate suspect that turned into port after its last report is dead-reckoned inland.
@@ -307,7 +307,7 @@ def test_a_datum_ashore_is_given_up_at_once():
     w = CoastWorld(sc, visible=lambda t: False)
     a = start(w, sc)
 
-    def dispatch():
+    def dispatch() -> ProcessGenerator:
         yield w.env.timeout(1.0)
         w.pursued.add("F1")
         a.process.interrupt(Dispatch(TargetRef("F1"), 60 * NM_M, 0.0, 0.5))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import shapely
 
 from sim.model import referee, run
@@ -313,19 +314,19 @@ SETS = [
 ]
 
 
-def _one_ship_at_a_time(self, a, ids, delay_h):
+def _one_ship_at_a_time(self: Referee, a: Asset, ids: np.ndarray, delay_h: float) -> None:
     for i in ids.tolist():
         self._legit_seen(a, i, delay_h=delay_h)
 
 
-def _run(korea):
+def _run(korea: Any) -> Any:
     sc = load_scenario(ROOT / "scenarios" / "crackdown_2018.yaml", overrides=SETS)
     return run(sc, seed=16, theater=korea, route_cache=RouteCache())
 
 
 def test_a_satellite_pass_handles_its_legitimate_contacts_at_once_without_changing_the_run(
-    korea, monkeypatch
-):
+    korea: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fast = _run(korea)
     monkeypatch.setattr(referee.Referee, "_legit_seen_by_pass", _one_ship_at_a_time)
     slow = _run(korea)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import io
 import json
+import logging
+import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +30,11 @@ class Progress:
 
     Called as ``progress(done, total)`` (the callback that ``run_replications``, ``compare``
     and ``sweep`` take), and ``with progress.stage("what"):`` around a slow step.
+
+    Inside a stage, what the library logs at INFO under the ``sim`` logger (the geography
+    cache's build steps, the report's figures) is shown as the stage's current step: on a
+    terminal after the stage's name, with the seconds ticking; off a terminal, one indented
+    line per step. The library only logs; this is the one place that shows it.
     """
 
     def __init__(
@@ -53,6 +62,9 @@ class Progress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)()) if tty is None else tty
         self.unit = unit
         self.shown = False  # a terminal line is open (needs a newline before other output)
+        self._lock = threading.Lock()  # the ticker thread and the caller both draw
+        self._stage: _Stage | None = None
+        self.width = _columns(self.stream) - 1  # a full last column would wrap on some terminals
 
     def elapsed_s(self) -> float:
         """Seconds since the progress was created, or since its last stage ended."""
@@ -70,6 +82,16 @@ class Progress:
             self._draw(f"{self.label}: {message}")
         else:
             self.say(message)
+
+    def note(self, message: str) -> None:
+        """A step within the current stage (see :meth:`stage`); a plain update outside one."""
+        if self._stage is None:
+            self.update(message)
+        elif self.tty:
+            self._stage.step = message
+            self._draw(self._stage_text())
+        else:
+            self.say(f"  {message}")
 
     def __call__(self, done: int, total: int) -> None:
         """Report ``done`` of ``total`` finished."""
@@ -98,23 +120,33 @@ class Progress:
         t0 = time.perf_counter()
         stop = threading.Event()
         ticker = None
+        self._stage = _Stage(what, t0)
         if self.tty:
-            self._draw(f"{self.label}: {what}...")
+            self._draw(self._stage_text())
 
             def tick() -> None:
                 while not stop.wait(1.0):
-                    self._draw(f"{self.label}: {what}... {time.perf_counter() - t0:.0f} s")
+                    self._draw(self._stage_text())
 
             ticker = threading.Thread(target=tick, daemon=True)
             ticker.start()
         else:
             self.say(f"{what}...")
+        handler = _NoteHandler(self.note)
+        logger = logging.getLogger("sim")
+        level = logger.level
+        logger.addHandler(handler)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
         try:
             yield
         finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
             stop.set()
             if ticker is not None:
                 ticker.join()
+            self._stage = None
         done = f"{what}: done in {format_seconds(time.perf_counter() - t0)}"
         if self.tty:  # the ticking line becomes the result
             self._draw(f"{self.label}: {done}")
@@ -127,16 +159,75 @@ class Progress:
         """End an open terminal line."""
         self._end_line()
 
+    def _stage_text(self) -> str:
+        """The terminal line of the current stage: its name, its step, its seconds.
+
+        It must fit the terminal's width (a wrapped line cannot be redrawn in place): when
+        the stage's name and its step do not both fit, the step is shown alone, and a step
+        still too long loses its middle, so that what is built and its phase both show.
+        """
+        st = self._stage
+        if st is None:
+            return ""
+        ticking = f"... {time.perf_counter() - st.t0:.0f} s"
+        room = self.width - len(ticking)
+        text = f"{self.label}: {st.what}"
+        if st.step:
+            text += f": {st.step}"
+            if len(text) > room:
+                text = f"{self.label}: {st.step}"
+        if len(text) > room:
+            head = (room - 1) // 2
+            text = text[:head] + "~" + text[len(text) - (room - 1 - head) :]
+        return text + ticking
+
     def _draw(self, text: str) -> None:
-        self.stream.write(f"\r{text:<79}")
-        self.stream.flush()
-        self.shown = True
+        with self._lock:
+            self.stream.write(f"\r{text:<{self.width}}")
+            self.stream.flush()
+            self.shown = True
 
     def _end_line(self) -> None:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
             self.shown = False
+
+
+def _columns(stream: TextIO) -> int:
+    """The terminal's width in columns (80 when it cannot be told, as for a StringIO)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return 80
+    return columns if columns >= 40 else 80  # 0 from a terminal that never set its size
+
+
+@dataclasses.dataclass
+class _Stage:
+    """The open stage: what it is, when it started (perf_counter s), its current step."""
+
+    what: str
+    t0: float
+    step: str = ""
+
+
+class _NoteHandler(logging.Handler):
+    """Passes the library's INFO records to :meth:`Progress.note`, in this process only.
+
+    A worker forked while a stage is open inherits the handler; its records are not shown,
+    as another process's writes would break the terminal line.
+    """
+
+    def __init__(self, note: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self._note = note
+        self._pid = os.getpid()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Show the record's message as the stage's current step."""
+        if record.process == self._pid:
+            self._note(record.getMessage())
 
 
 def format_seconds(seconds: float) -> str:
@@ -149,7 +240,7 @@ def format_seconds(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
-def write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: object) -> None:
     """Write JSON atomically (temporary file, then rename); ``UserError`` if it cannot."""
     from sim.experiments.run_dirs import write_text
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sim.errors import clip
+
+if TYPE_CHECKING:
+    from sim.geo.theater import Theater
 
 __all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main", "bbox", "theater_of"]
 
@@ -72,7 +75,7 @@ def bbox(text: str) -> tuple[float, float, float, float]:
 
 def theater_of(
     name: str | None, box: tuple[float, float, float, float] | None, label: str | None = None
-) -> Any:
+) -> Theater:
     """The theater to draw: a named one, or a bounding box (called ``label`` if given).
 
     Raises:

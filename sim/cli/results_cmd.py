@@ -5,12 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main", "find_runs", "run_tables"]
+__all__ = [
+    "NAME",
+    "HELP",
+    "EXAMPLES",
+    "RunRef",
+    "add_arguments",
+    "main",
+    "find_runs",
+    "run_tables",
+]
 
 NAME = "results"
 HELP = (
@@ -45,7 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def find_runs(paths: list[Path]) -> list[dict[str, Any]]:
+class RunRef(TypedDict):
+    """A run to show: its column label, and its run folder."""
+
+    label: str
+    path: Path
+
+
+def find_runs(paths: list[Path]) -> list[RunRef]:
     """The runs held by the given folders, in order: dicts with ``label`` and ``path``.
 
     A run folder is one run; a comparison or sweep folder is each of its runs, in its order. A
@@ -59,7 +75,7 @@ def find_runs(paths: list[Path]) -> list[dict[str, Any]]:
     from sim.errors import UserError
     from sim.experiments.run_dirs import MANIFEST, read_json_mapping
 
-    runs: list[dict[str, Any]] = []
+    runs: list[RunRef] = []
     skipped: list[str] = []
     for p in paths:
         if not p.exists():
@@ -87,13 +103,13 @@ def find_runs(paths: list[Path]) -> list[dict[str, Any]]:
     if skipped:
         print(f"note: skipped what is not a run: {'; '.join(skipped)}", file=sys.stderr)
     labels = [r["label"] for r in runs]
-    for r in runs:
-        if labels.count(r["label"]) > 1:
-            r["label"] = str(r["path"])
+    for ref in runs:
+        if labels.count(ref["label"]) > 1:
+            ref["label"] = str(ref["path"])
     return runs
 
 
-def run_tables(runs: list[dict[str, Any]], *, clip: bool = True) -> dict[str, pd.DataFrame]:
+def run_tables(runs: list[RunRef], *, clip: bool = True) -> dict[str, pd.DataFrame]:
     """Each run's headline ``metric_table``, by label.
 
     A run without finished replications is left out with a warning.

@@ -7,8 +7,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli import options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.scenarios import Scenario
 
 __all__ = ["NAME", "HELP", "EXAMPLES", "add_arguments", "main"]
 
@@ -96,17 +102,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run and report."""
-    import yaml
-
-    from sim import __version__
-    from sim.analysis.metrics import HEADLINE_METRICS
-    from sim.analysis.stats import metric_table
     from sim.analysis.tables import format_metric_table
     from sim.cli.common import Progress, write_json
     from sim.experiments import run_replications
     from sim.experiments.replications import RunInterrupted, prepare_theater, route_variants
-    from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
-    from sim.scenarios import load_scenario, scenario_hash
+    from sim.scenarios import load_scenario
 
     sets = [*args.sets, "record_tracks=true"] if (args.ais or args.geo) else args.sets
     bar = Progress("run")
@@ -116,28 +116,7 @@ def main(args: argparse.Namespace) -> int:
     n = scenario.replications if args.replications is None else args.replications
     seed = scenario.seed if args.seed is None else args.seed
     workers = args.workers or os.cpu_count() or 1
-    # a folder name derived from the scenario's name is made safe and kept inside runs/
-    out: Path = args.out if args.out is not None else child_dir(Path("runs"), scenario.name)
-    h = scenario_hash(scenario)
-    prepare_run_dir(out, scenario=scenario.name, scenario_hash=h, seed=seed)
-    write_text(
-        out / "scenario.resolved.yaml",
-        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
-    )
-    manifest = {
-        "package": "sanctions-sim",
-        "version": __version__,
-        "scenario": scenario.name,
-        "scenario_file": args.file,
-        "scenario_hash": h,
-        "seed": seed,
-        "replications": n,
-        "workers": workers,
-        "dask": args.dask,
-        "command": " ".join(["sanctions-sim", *sys.argv[1:]]),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    write_json(out / "manifest.json", manifest)
+    out, manifest = _start(args, scenario, n, seed, workers)
     bar.say(f"{scenario.name}: {n} replications, seed {seed}, on {workers} process(es)")
     t0 = time.perf_counter()
     try:
@@ -157,20 +136,7 @@ def main(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     wall = time.perf_counter() - t0
-    reps.to_csv(out / "replications.csv", index=False)
-    reps.to_parquet(out / "replications.parquet", index=False)
-    table = metric_table(reps, HEADLINE_METRICS, clip=False)  # the CSV keeps the raw bounds
-    table.to_csv(out / "metrics.csv", index=False)
-    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
-    manifest.update(
-        {
-            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "wall_s": round(wall, 2),
-            "replication_wall_s_median": float(reps["wall_s"].median()),
-            "failed_replications": failed,
-        }
-    )
-    write_json(out / "manifest.json", manifest)
+    table, failed = _finish(out, reps, manifest, wall)
     if failed:
         first = reps.loc[reps["error"].fillna("") != "", "error"].iloc[0]
         print(
@@ -193,6 +159,71 @@ def main(args: argparse.Namespace) -> int:
         print(f"GeoParquet in {out}/geo_{{events,transfers,tracks}}/, map in {out / 'map.html'}")
     print(f"results in {out}/")
     return 1 if failed == n else 0
+
+
+def _start(
+    args: argparse.Namespace, scenario: Scenario, n: int, seed: int, workers: int
+) -> tuple[Path, dict[str, object]]:
+    """The run folder, prepared, with the resolved scenario and the manifest written in it."""
+    import yaml
+
+    from sim import __version__
+    from sim.cli.common import write_json
+    from sim.experiments.run_dirs import child_dir, prepare_run_dir, write_text
+    from sim.scenarios import scenario_hash
+
+    # a folder name derived from the scenario's name is made safe and kept inside runs/
+    out: Path = args.out if args.out is not None else child_dir(Path("runs"), scenario.name)
+    h = scenario_hash(scenario)
+    prepare_run_dir(out, scenario=scenario.name, scenario_hash=h, seed=seed)
+    write_text(
+        out / "scenario.resolved.yaml",
+        yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
+    )
+    manifest: dict[str, object] = {
+        "package": "sanctions-sim",
+        "version": __version__,
+        "scenario": scenario.name,
+        "scenario_file": args.file,
+        "scenario_hash": h,
+        "seed": seed,
+        "replications": n,
+        "workers": workers,
+        "dask": args.dask,
+        "command": " ".join(["sanctions-sim", *sys.argv[1:]]),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    write_json(out / "manifest.json", manifest)
+    return out, manifest
+
+
+def _finish(
+    out: Path, reps: pd.DataFrame, manifest: dict[str, object], wall: float
+) -> tuple[pd.DataFrame, int]:
+    """Write the replication rows, the metric table and the finished manifest.
+
+    Returns:
+        (metric table, number of failed replications).
+    """
+    from sim.analysis.metrics import HEADLINE_METRICS
+    from sim.analysis.stats import metric_table
+    from sim.cli.common import write_json
+
+    reps.to_csv(out / "replications.csv", index=False)
+    reps.to_parquet(out / "replications.parquet", index=False)
+    table = metric_table(reps, HEADLINE_METRICS, clip=False)  # the CSV keeps the raw bounds
+    table.to_csv(out / "metrics.csv", index=False)
+    failed = int((reps["error"].fillna("") != "").sum()) if "error" in reps else 0
+    manifest.update(
+        {
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "wall_s": round(wall, 2),
+            "replication_wall_s_median": float(reps["wall_s"].median()),
+            "failed_replications": failed,
+        }
+    )
+    write_json(out / "manifest.json", manifest)
+    return table, failed
 
 
 def _geo(out: Path, scenario: object, reps: object) -> None:

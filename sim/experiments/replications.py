@@ -73,9 +73,10 @@ def prepare_theater(name: str, route_variants: Iterable[RouteVariant] = ()) -> N
     """Load a theater, its routing graphs and stored fixed routes before replications start.
 
     The first load on a machine builds the geography cache (zone rasters, then one routing
-    graph per set of waters avoided or preferred); doing it here, once, lets a command say so
-    while it happens, and local workers forked afterwards inherit the loaded theater and graphs
-    instead of each building them in silence inside its first replication.
+    graph per set of waters avoided or preferred, with its obstacle geometry and inside
+    rasters); doing it here, once, lets a command show it step by step (``sim.geo`` logs each
+    at INFO) while it happens, and local workers forked afterwards inherit the loaded theater
+    and graphs instead of each building them in silence inside its first replication.
 
     Args:
         name: the theater (``scenario.theater``).
@@ -89,7 +90,7 @@ def prepare_theater(name: str, route_variants: Iterable[RouteVariant] = ()) -> N
     for avoid, prefer in {((), ()), *route_variants}:
         # the key the model's routing asks for (sim.model.waters.Waters.route_xy)
         zones = tuple(sorted((str(s), "territorial") for s in avoid))
-        theater.seaway.graph(zones, tuple(sorted(str(s) for s in prefer)))
+        theater.seaway.graph(zones, tuple(sorted(str(s) for s in prefer))).prepare()
     if name not in _ROUTES:
         _ROUTES[name] = RouteCache.load(theater)
 

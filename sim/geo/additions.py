@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from sim.geo.frame import sample_points_in_polygon
 from sim.geo.gazetteer import PLACE_COLUMNS, PLACE_SNAP_MAX_NM, Place
 from sim.geo.places import Area
 from sim.units import NM_M
+
+if TYPE_CHECKING:
+    from sim.geo.theater import Theater
 
 __all__ = ["PlaceLike", "AreaLike", "ExtendedTheater", "with_places_and_areas"]
 
@@ -74,7 +77,7 @@ class AreaLike(Protocol):
         ...
 
 
-_EXTENDED: weakref.WeakKeyDictionary[Any, dict[tuple, ExtendedTheater]] = (
+_EXTENDED: weakref.WeakKeyDictionary[Theater, dict[tuple, ExtendedTheater]] = (
     weakref.WeakKeyDictionary()
 )
 """Per base theater: (places, areas) -> the extended theater (one per declaration, so that
@@ -90,7 +93,9 @@ class ExtendedTheater:
         areas: areas to add (names must be new).
     """
 
-    def __init__(self, base: Any, places: Sequence[PlaceLike], areas: Sequence[AreaLike]) -> None:
+    def __init__(
+        self, base: Theater, places: Sequence[PlaceLike], areas: Sequence[AreaLike]
+    ) -> None:
         self.base = base
         self._places: dict[str, Place] = {}
         rows = []
@@ -181,9 +186,13 @@ class ExtendedTheater:
 
 
 def with_places_and_areas(
-    theater: Any, places: Sequence[PlaceLike], areas: Sequence[AreaLike]
+    theater: Theater | ExtendedTheater, places: Sequence[PlaceLike], areas: Sequence[AreaLike]
 ) -> Any:
-    """``theater`` itself when nothing is added, else the extended theater (memoised)."""
+    """``theater`` itself when nothing is added, else the extended theater (memoised).
+
+    Returns ``Any`` on purpose: callers use the answer as a ``Theater``, which an
+    ``ExtendedTheater`` is by delegation, not by type (a theater protocol would type both).
+    """
     if not places and not areas:
         return theater
     base = theater.base if isinstance(theater, ExtendedTheater) else theater

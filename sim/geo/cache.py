@@ -12,9 +12,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -36,7 +35,7 @@ def cache_dir() -> Path:
     return path
 
 
-def cache_key(kind: str, params: dict[str, Any]) -> str:
+def cache_key(kind: str, params: Mapping[str, object]) -> str:
     """Return a file stem ``<kind>-<hash>`` for the given build parameters."""
     blob = json.dumps({"v": CODE_VERSION, **params}, sort_keys=True, default=str)
     return f"{kind}-{hashlib.sha1(blob.encode()).hexdigest()[:16]}"

@@ -9,9 +9,11 @@ built on a frame (:mod:`sim.geo.zonemap`, :mod:`sim.geo.gazetteer`, :mod:`sim.ge
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TypeAlias, overload
 
 import numpy as np
+import numpy.typing as npt
 import pyproj
 import shapely
 from numpy.typing import ArrayLike
@@ -23,6 +25,9 @@ from sim.geo.sovereignty import DEFAULT_STATE, KOREA_PARTITION, Partition, state
 from sim.units import NM_M
 
 __all__ = [
+    "BoolArray",
+    "Coords",
+    "FloatArray",
     "PORT_CLEARANCE_NM",
     "ROUTE_SNAP_MAX_NM",
     "Frame",
@@ -36,6 +41,15 @@ ROUTE_SNAP_MAX_NM = 10.0
 
 PORT_CLEARANCE_NM = 0.5
 """Snapped places and endpoints are put at least this far off the GSHHS-i coast."""
+
+Coords: TypeAlias = "np.ndarray | Sequence[float]"
+"""Several coordinates (an array or a list): point queries then answer with an array."""
+
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
+"""One bool per queried point, in the shape of the query."""
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+"""One float per queried point, in the shape of the query."""
 
 
 def as_array(v: ArrayLike) -> tuple[np.ndarray, bool]:
@@ -141,8 +155,15 @@ class Frame:
         lon, lat = self._inv.transform(np.asarray(x_m, float), np.asarray(y_m, float))
         return np.asarray(lon), np.asarray(lat)
 
-    def is_water_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
-        """True for points inside the theater and not on land (exact GSHHS polygons)."""
+    @overload
+    def is_water_xy(self, x_m: float, y_m: ArrayLike) -> bool: ...
+    @overload
+    def is_water_xy(self, x_m: Coords, y_m: ArrayLike) -> BoolArray: ...
+    def is_water_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> bool | BoolArray:
+        """True for points inside the theater and not on land (exact GSHHS polygons).
+
+        A scalar ``x_m`` (a 0-d array too) gives a ``bool``, an array an array of its shape.
+        """
         x, scalar = as_array(x_m)
         y = np.asarray(y_m, dtype=float)
         out = shapely.contains_xy(self.domain_xy, x, y)
@@ -150,7 +171,11 @@ class Frame:
             out &= ~shapely.contains_xy(self.land_xy, x, y)
         return bool(out) if scalar else out
 
-    def is_water(self, lon: ArrayLike, lat: ArrayLike) -> Any:
+    @overload
+    def is_water(self, lon: float, lat: ArrayLike) -> bool: ...
+    @overload
+    def is_water(self, lon: Coords, lat: ArrayLike) -> BoolArray: ...
+    def is_water(self, lon: ArrayLike, lat: ArrayLike) -> bool | BoolArray:
         """Lon/lat variant of :meth:`is_water_xy`."""
         _, scalar = as_array(lon)
         out = self.is_water_xy(*self.to_xy(lon, lat))

@@ -6,6 +6,8 @@ themselves are :mod:`sim.geo.routing`.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -21,12 +23,31 @@ from sim.geo.sovereignty import STATE_CODES
 from sim.geo.zonemap import ZONE_RADIUS_NM, ZoneMap
 from sim.units import NM_M
 
-__all__ = ["Seaway", "Variant"]
+__all__ = ["Seaway", "Variant", "describe_variant"]
 
 Variant = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
 """(avoid, prefer) of one routing graph, sorted: ((state, zone kind), ...), (state, ...)."""
 
 _OPEN_EXTRA_NM = 3.0  # escapes end this far beyond the node buffer (clear of island mazes)
+
+_log = logging.getLogger(__name__)
+
+_AUX_SAY = {
+    "geoms": "obstacle geometry",
+    "blocked": "inside raster of the obstacle",
+    "thin": "inside raster of the coast",
+}
+"""What each derived array set of a graph is, in progress messages."""
+
+
+def describe_variant(avoid: tuple[tuple[str, str], ...], prefer: tuple[str, ...]) -> str:
+    """A graph variant as a progress message names it: ``routing graph (avoiding KOR eez)``."""
+    parts = []
+    if avoid:
+        parts.append("avoiding " + ", ".join(f"{s} {k}" for s, k in avoid))
+    if prefer:
+        parts.append("preferring " + ", ".join(prefer))
+    return "routing graph" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 class Seaway:
@@ -91,19 +112,25 @@ class Seaway:
         )
         cached = cache.load_arrays(key)
         open_nm = params.node_buffer_nm + _OPEN_EXTRA_NM
+        label = describe_variant(avoid, prefer)
         config = GraphConfig(
             params=params,
             raster_cell_m=self.zones.raster.cell_m,
-            store=self._aux_store(key),
+            store=self._aux_store(key, label),
             open_water=lambda x, y: self.zones.raster.distance_nm(x, y) >= open_nm,
+            label=label,
         )
+        cold = cached is None or "clear" not in cached
+        if cold:
+            _log.info("%s of %s: not in the cache, building it", label, f.name)
         g = build_graph(f.land_xy, f.domain_xy, config, extra, pref, cached)
-        if cached is None or "clear" not in cached:
+        if cold:
             cache.save_arrays(key, g.to_arrays())
+            _log.info("%s: built and cached in %.0f s", label, g.build_s)
         self._graphs[gkey] = g
         return g
 
-    def _aux_store(self, graph_key: str) -> ArrayStore:
+    def _aux_store(self, graph_key: str, label: str) -> ArrayStore:
         """Disk memo of a routing graph's derived arrays (obstacle geometry, inside rasters).
 
         ``thin`` (land + frame) is the same for every avoid/prefer variant, so it is shared.
@@ -123,7 +150,11 @@ class Seaway:
                 return mem[k]
             arr = cache.load_arrays(k)
             if arr is None:
+                what = _AUX_SAY.get(name, name)
+                _log.info("%s: %s, not in the cache, building it", label, what)
+                t0 = time.perf_counter()
                 arr = build()
+                _log.info("%s: %s built in %.0f s", label, what, time.perf_counter() - t0)
                 cache.save_arrays(k, arr)
             if name == "thin":
                 mem[k] = arr

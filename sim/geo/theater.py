@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from sim.errors import UserError, suggest
 from sim.geo.frame import (
     PORT_CLEARANCE_NM,
     ROUTE_SNAP_MAX_NM,
+    BoolArray,
+    Coords,
+    FloatArray,
     Frame,
     sample_points_in_polygon,
 )
@@ -104,11 +107,19 @@ class Theater:
         """Convert theater metres to lon/lat degrees."""
         return self.frame.to_lonlat(x_m, y_m)
 
-    def is_water_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
+    @overload
+    def is_water_xy(self, x_m: float, y_m: ArrayLike) -> bool: ...
+    @overload
+    def is_water_xy(self, x_m: Coords, y_m: ArrayLike) -> BoolArray: ...
+    def is_water_xy(self, x_m: float | Coords, y_m: ArrayLike) -> bool | BoolArray:
         """True for points inside the theater and not on land (see :meth:`Frame.is_water_xy`)."""
         return self.frame.is_water_xy(x_m, y_m)
 
-    def is_water(self, lon: ArrayLike, lat: ArrayLike) -> Any:
+    @overload
+    def is_water(self, lon: float, lat: ArrayLike) -> bool: ...
+    @overload
+    def is_water(self, lon: Coords, lat: ArrayLike) -> BoolArray: ...
+    def is_water(self, lon: float | Coords, lat: ArrayLike) -> bool | BoolArray:
         """Lon/lat variant of :meth:`is_water_xy`."""
         return self.frame.is_water(lon, lat)
 
@@ -133,11 +144,19 @@ class Theater:
         """Zone of a lon/lat point (see :meth:`ZoneMap.zone_at`)."""
         return self.zonemap.zone_at(lon, lat)
 
-    def distance_to_coast_nm_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
+    @overload
+    def distance_to_coast_nm_xy(self, x_m: float, y_m: ArrayLike) -> float: ...
+    @overload
+    def distance_to_coast_nm_xy(self, x_m: Coords, y_m: ArrayLike) -> FloatArray: ...
+    def distance_to_coast_nm_xy(self, x_m: float | Coords, y_m: ArrayLike) -> float | FloatArray:
         """Distance to the nearest coast (nm; see :meth:`ZoneMap.distance_to_coast_nm_xy`)."""
         return self.zonemap.distance_to_coast_nm_xy(x_m, y_m)
 
-    def distance_to_coast_nm(self, lon: ArrayLike, lat: ArrayLike) -> Any:
+    @overload
+    def distance_to_coast_nm(self, lon: float, lat: ArrayLike) -> float: ...
+    @overload
+    def distance_to_coast_nm(self, lon: Coords, lat: ArrayLike) -> FloatArray: ...
+    def distance_to_coast_nm(self, lon: float | Coords, lat: ArrayLike) -> float | FloatArray:
         """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
         return self.zonemap.distance_to_coast_nm(lon, lat)
 
@@ -195,7 +214,7 @@ class Theater:
         return self.seaway.route(a, b, avoid, prefer)
 
 
-def _validate_bbox(bbox: Any) -> tuple[float, float, float, float]:
+def _validate_bbox(bbox: Iterable[float]) -> tuple[float, float, float, float]:
     try:
         lon0, lat0, lon1, lat1 = (float(v) for v in bbox)
     except (TypeError, ValueError):

@@ -7,7 +7,9 @@ polygons decide within ~1.5 cells of the coast, so ``kind == land`` agrees with
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import time
+from typing import overload
 
 import numpy as np
 import shapely
@@ -16,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError, suggest
 from sim.geo import _kernels, cache
-from sim.geo.frame import Frame, as_array
+from sim.geo.frame import Coords, FloatArray, Frame, as_array
 from sim.geo.sovereignty import STATE_CODES
 from sim.geo.zones import (
     CONTIGUOUS_NM,
@@ -34,6 +36,8 @@ from sim.units import NM_M
 __all__ = ["ZONE_RADIUS_NM", "ZoneMap"]
 
 _MAX_RASTER_CELLS = 8_000_000  # zone raster cells at most (memory; assumption)
+
+_log = logging.getLogger(__name__)
 
 ZONE_RADIUS_NM = {"territorial": TERRITORIAL_NM, "contiguous": CONTIGUOUS_NM, "eez": EEZ_NM}
 """Outer limit of each zone kind from the coast (nm; UNCLOS arts. 3, 33, 57)."""
@@ -71,8 +75,17 @@ class ZoneMap:
         arrays = cache.load_arrays(key)
         if arrays is not None:
             return ZoneRaster.from_arrays(arrays)
+        cells = (xmax - xmin) * (ymax - ymin) / cell_m**2
+        _log.info(
+            "zone raster of %s: not in the cache, building it (%.1f M cells of %.0f m)",
+            f.name,
+            cells / 1e6,
+            cell_m,
+        )
+        t0 = time.perf_counter()
         raster = build_zone_raster(f.land_xy, (xmin, ymin, xmax, ymax), cell_m, f.land_state_codes)
         cache.save_arrays(key, raster.to_arrays())
+        _log.info("zone raster: built and cached in %.0f s", time.perf_counter() - t0)
         return raster
 
     def zone_at_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -99,8 +112,14 @@ class ZoneMap:
                 kind[wrong] = terr
         return state.reshape(shape), kind.reshape(shape)
 
-    def distance_to_coast_nm_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> Any:
+    @overload
+    def distance_to_coast_nm_xy(self, x_m: float, y_m: ArrayLike) -> float: ...
+    @overload
+    def distance_to_coast_nm_xy(self, x_m: Coords, y_m: ArrayLike) -> FloatArray: ...
+    def distance_to_coast_nm_xy(self, x_m: ArrayLike, y_m: ArrayLike) -> float | FloatArray:
         """Distance to the nearest coast in nm (raster, ~0.5 nm accuracy; 0 on land and outside).
+
+        A scalar ``x_m`` (a 0-d array too) gives a ``float``, an array an array of its shape.
 
         Outside the theater there is no sea room to speak of: the raster would answer with its
         edge cell, so a point past the edge could pass for open water.
@@ -180,7 +199,11 @@ class ZoneMap:
             ok[seg[self.distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
         return ok
 
-    def distance_to_coast_nm(self, lon: ArrayLike, lat: ArrayLike) -> Any:
+    @overload
+    def distance_to_coast_nm(self, lon: float, lat: ArrayLike) -> float: ...
+    @overload
+    def distance_to_coast_nm(self, lon: Coords, lat: ArrayLike) -> FloatArray: ...
+    def distance_to_coast_nm(self, lon: ArrayLike, lat: ArrayLike) -> float | FloatArray:
         """Lon/lat variant of :meth:`distance_to_coast_nm_xy`."""
         _, scalar = as_array(lon)
         d = self.distance_to_coast_nm_xy(*self.frame.to_xy(lon, lat))

@@ -31,6 +31,7 @@ __all__ = [
     "add_stops_at_sea",
     "add_earlier_stops",
     "by_vessel_then_start",
+    "visitor_legs",
 ]
 
 _TANKER_APPROACH_H = 6.0
@@ -458,3 +459,24 @@ def _tanker_legs(
         rows.append((t, t + dt, x0, y0, (x1 - x0) / dt, (y1 - y0) / dt))
         t += dt
     return np.array(rows)
+
+
+def visitor_legs(
+    before: np.ndarray, ts: float, sx: float, sy: float, d: float, max_leg_h: float
+) -> np.ndarray:
+    """Legs of a vessel that comes alongside a stopped one at ``(sx, sy)`` for ``d`` hours.
+
+    The visitor (a bunker tanker, a fish carrier) comes along the stopped vessel's own path
+    over its last ``_TANKER_APPROACH_H`` of sailing (so over water), is there
+    ``_TANKER_LEAD_H`` before ``ts``, and goes back the way it came: the bunker tanker of
+    :func:`add_stops_at_sea`, for other callers (``sim.model.fishing``).
+
+    Args:
+        before: the stopped vessel's legs up to the stop, in time order.
+        ts: when the stop begins, hours.
+        sx: where, x metres.
+        sy: where, y metres.
+        d: how long the two lie alongside, hours.
+        max_leg_h: longest leg (the wait alongside is cut into pieces no longer).
+    """
+    return _tanker_legs(before, ts, sx, sy, d, max_leg_h)

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from sim.model.legit_stops import add_stops_at_sea, by_vessel_then_start
+from sim.model.fishing import Grounds, fleet_traffic
+from sim.model.legit_stops import StopsAtSea, add_stops_at_sea, by_vessel_then_start
 from sim.model.motion import Track
 from sim.model.streams import Streams
 from sim.scenarios.schema import Scenario
@@ -50,26 +51,36 @@ LEGIT_MAX_LEG_H = _LEGIT_MAX_LEG_H
 """Public name of the longest legitimate leg, hours."""
 
 
-def _lay_legs(
-    tpl: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+def _lay_voyages(
+    templates: tuple[list, list, list, list, list],
     voy_pair: np.ndarray,
     voy_t: np.ndarray,
     voy_speed: np.ndarray,
     voy_vessel: np.ndarray,
     end_h: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every voyage's legs from its route's template, those within the run, sorted by start.
+    """The legs of all voyages in one vectorised pass, sorted by start (those within the run).
 
-    ``tpl`` is (segment starts, unit directions, lengths, distance run before each segment,
-    offset of each route's first segment). The rows are chosen and ordered on the start and
-    end columns alone, and the table is then filled column by column in that order, so the
-    full table exists once (a year of 10,000 ships is 15 M legs, 714 MB), not twice.
+    Args:
+        templates: per route template, the segments' starts, unit directions, lengths,
+            distances run before them, and the templates' offsets into the joined segments.
+        voy_pair: each voyage's template.
+        voy_t: each voyage's departure, hours.
+        voy_speed: each voyage's speed, m/h.
+        voy_vessel: each voyage's ship.
+        end_h: the run's end.
     """
-    start, direction, seg_len, run, off = tpl
+    tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off = templates
+    start, direction = np.vstack(tpl_start), np.vstack(tpl_dir)
+    seg_len, run = np.concatenate(tpl_len), np.concatenate(tpl_run)
+    off = np.asarray(tpl_off)
     count = off[voy_pair + 1] - off[voy_pair]
     row = np.repeat(off[voy_pair] - np.concatenate([[0], np.cumsum(count)[:-1]]), count)
     row += np.arange(count.sum())
     sp = np.repeat(voy_speed, count)
+    # rows chosen and ordered on the start and end columns alone, then the table filled column
+    # by column in that order: the full table exists once (a year of 10,000 ships is 15 M
+    # legs, 714 MB), not twice
     t_sail = np.repeat(voy_t, count)
     t0 = t_sail + run[row] / sp
     t1 = t_sail + (run[row] + seg_len[row]) / sp
@@ -108,8 +119,9 @@ class LegitTraffic:
     Args:
         scenario: the frozen scenario (its ``traffic`` section and duration).
         theater: the loaded theater (ports, when the scenario names none).
-        streams: the run's streams (``"traffic"``, and ``"traffic/stops"`` for the stops).
-        routes: water routes between places.
+        streams: the run's streams (``"traffic"``, ``"traffic/stops"`` for the stops,
+            ``"traffic/fishing/<fleet>"`` for the fishing fleets).
+        routes: water routes between places (and, for the fishing fleets, areas and sites).
 
     Attributes:
         legit_legs: every leg (k x 6, ``sim.model.motion`` layout), sorted by start time.
@@ -117,30 +129,39 @@ class LegitTraffic:
         legit_dark: per ship, whether it sails with AIS off.
         legit_max_dur_h: the longest leg, hours.
         legit_stops: the stops at sea laid into the voyages (loitering, bunkering alongside a
-            tanker; ``sim.model.legit_stops``), for the referee's classification.
+            tanker; ``sim.model.legit_stops``; fishing vessels' meetings with carriers), for
+            the referee's classification.
+        legit_kind: per ship, ``"merchant"``, ``"bunker"`` (a merchant's bunker tanker),
+            ``"fishing"`` or ``"visitor"`` (a fishing vessel's carrier or bunker vessel).
+        legit_fleet: per ship, the fishing fleet's name ('' for the others).
     """
 
-    def __init__(self, scenario: Scenario, theater: Any, streams: Streams, routes: Routes) -> None:
+    def __init__(self, scenario: Scenario, theater: Any, streams: Streams, routes: Grounds) -> None:
         self.scenario = scenario
         self.theater = theater
         self.streams = streams
         self.place_xy = routes.place_xy
         self.route_xy = routes.route_xy
         self._build_traffic()
+        self._add_fishing(routes)
+        self._index()
+
+    def _places(self) -> list[str]:
+        """Where merchant ships call: the scenario's places, else every non-DPRK port and gate."""
+        tr = self.scenario.traffic
+        if tr.places:
+            return list(tr.places)
+        return [
+            str(r.name)
+            for r in self.theater.ports.itertuples()
+            if r.kind in ("port", "gate") and r.state != "PRK"
+        ]
 
     def _build_traffic(self) -> None:
         """Pre-generate the whole year of legitimate voyages as legs (they do not react to patrols)."""
         tr = self.scenario.traffic
         rng = self.streams.get("traffic")
-        names = (
-            list(tr.places)
-            if tr.places
-            else [
-                str(r.name)
-                for r in self.theater.ports.itertuples()
-                if r.kind in ("port", "gate") and r.state != "PRK"
-            ]
-        )
+        names = self._places()
         n = tr.vessels if len(names) >= 2 else 0
         end_h = self.scenario.duration_h
         xy = {name: self.place_xy(name) for name in names}
@@ -202,37 +223,82 @@ class LegitTraffic:
             voy_pair, voy_t = np.concatenate(voy_pair), np.concatenate(voy_t)
             voy_speed, voy_vessel = np.concatenate(voy_speed), np.concatenate(voy_vessel)
         if len(voy_pair):
-            tpl = (
-                np.vstack(tpl_start),
-                np.vstack(tpl_dir),
-                np.concatenate(tpl_len),
-                np.concatenate(tpl_run),
-                np.asarray(tpl_off),
+            self.legit_legs, self.legit_ids = _lay_voyages(
+                (tpl_start, tpl_dir, tpl_len, tpl_run, tpl_off),
+                voy_pair,
+                voy_t,
+                voy_speed,
+                voy_vessel,
+                end_h,
             )
-            legs, ids = _lay_legs(tpl, voy_pair, voy_t, voy_speed, voy_vessel, end_h)
         else:
-            legs, ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
-        # some voyages loiter or bunker at sea (``sim.model.legit_stops``): false alarms exist;
+            self.legit_legs, self.legit_ids = np.zeros((0, 6)), np.zeros(0, dtype=np.int32)
+        self._add_stops()
+
+    def _add_stops(self) -> None:
+        """Some voyages loiter or bunker at sea (``sim.model.legit_stops``): false alarms exist."""
+        n_merchant = len(self.legit_dark)
         # the legs are handed over (reordered in place: a year of them is hundreds of MB)
+        legs, ids = self.legit_legs, self.legit_ids
+        del self.legit_legs, self.legit_ids
         self.legit_legs, self.legit_ids, self.legit_dark, self.legit_stops = add_stops_at_sea(
             legs,
             ids,
             self.legit_dark,
-            tr,
+            self.scenario.traffic,
             self.streams.get("traffic/stops"),
-            end_h,
+            self.scenario.duration_h,
             _LEGIT_MAX_LEG_H,
             reuse_legs=True,
         )
         del legs, ids
-        n = len(self.legit_dark)  # the bunker tankers are ships of their own
+        self.legit_kind = np.array(
+            ["merchant"] * n_merchant + ["bunker"] * (len(self.legit_dark) - n_merchant)
+        )
+        self.legit_fleet = np.full(len(self.legit_dark), "", dtype=object)
+
+    def _add_fishing(self, grounds: Grounds) -> None:
+        """The fishing fleets and their visitors join the legitimate ships (``sim.model.fishing``)."""
+        fishing = self.scenario.fishing
+        if not fishing.enabled:
+            return
+        ft = fleet_traffic(
+            fishing,
+            self.scenario.start_date,
+            self.scenario.duration_h,
+            grounds,
+            self.streams,
+            _LEGIT_MAX_LEG_H,
+        )
+        base = len(self.legit_dark)
+        legs = np.vstack([self.legit_legs, ft.legs])
+        ids = np.concatenate([self.legit_ids, (ft.ids + base).astype(self.legit_ids.dtype)])
+        order = np.argsort(legs[:, 0], kind="stable")
+        self.legit_legs, self.legit_ids = legs[order], ids[order]
+        self.legit_dark = np.concatenate([self.legit_dark, ft.dark])
+        s, t = self.legit_stops, ft.stops
+        self.legit_stops = StopsAtSea(
+            np.concatenate([s.vessel, t.vessel + base]),
+            np.concatenate([s.t0_h, t.t0_h]),
+            np.concatenate([s.t1_h, t.t1_h]),
+            np.concatenate([s.alongside, t.alongside]),
+        )
+        names = np.array([f.name for f in fishing.at_sea] + [""], dtype=object)
+        self.legit_kind = np.concatenate(
+            [self.legit_kind, np.where(ft.fleet >= 0, "fishing", "visitor")]
+        )
+        self.legit_fleet = np.concatenate([self.legit_fleet, names[ft.fleet]])
+
+    def _index(self) -> None:
+        """The longest leg, and the legs grouped by ship (one ship's track is then a slice)."""
+        n = len(self.legit_dark)
         self.legit_max_dur_h = (
             float(np.max(self.legit_legs[:, 1] - self.legit_legs[:, 0]))
             if len(self.legit_legs)
             else 0.0
         )
         self._legit_tracks: dict[int, Track] = {}
-        # legs grouped by vessel (in time order), so one ship's track is a slice, not a scan
+        # legs sorted by start: a stable sort by ship gives (ship, start) order (as lexsort)
         self._legit_by_vessel = by_vessel_then_start(self.legit_legs[:, 0], self.legit_ids).astype(
             np.int32
         )

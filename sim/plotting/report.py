@@ -15,11 +15,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -42,7 +43,12 @@ from sim.plotting.figures import (
 from sim.plotting.style import style
 from sim.plotting.summary import scenario_lines, summary_sentences
 
-__all__ = ["build_report", "load_experiment", "summary_sentences", "incidents_table"]
+if TYPE_CHECKING:
+    from sim.geo.theater import Theater
+
+__all__ = ["Experiment", "build_report", "load_experiment", "summary_sentences", "incidents_table"]
+
+_log = logging.getLogger(__name__)
 
 _EVENT_KINDS = ("transfer_start", "detection", "seizure", "diversion", "delivery")
 _EVENT_COLS = ("t_h", "kind", "voyage", "lon", "lat")
@@ -58,7 +64,17 @@ _EXTRA_LABELS = {
 }
 
 
-def load_experiment(out_dir: str | Path, *, tables: bool = True) -> dict[str, Any]:
+class Experiment(TypedDict):
+    """A comparison or sweep read back from its run directories (:func:`load_experiment`)."""
+
+    manifest: dict[str, Any]
+    runs: list[dict[str, Any]]
+    reps: pd.DataFrame
+    events: pd.DataFrame
+    voyages: pd.DataFrame
+
+
+def load_experiment(out_dir: str | Path, *, tables: bool = True) -> Experiment:
     """Read a comparison/sweep directory: manifest, replication rows, events and voyages.
 
     Returns:
@@ -122,6 +138,12 @@ def _pct(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{100 * x:.1f}%"
 
 
+def _num(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
 def incidents_table(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """Escalation incidents and false-positive boardings per run, mean [95% interval].
 
@@ -157,19 +179,7 @@ def _metrics_html(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
         row = {"Metric": html.escape(label)}
         for g in labels:
             r = _row(table, g, m)
-            f = (
-                (lambda x: _pct(x))
-                if kind == "pct"
-                else (
-                    lambda x: (
-                        "n/a"
-                        if not math.isfinite(x)
-                        else f"{x:,.0f}"
-                        if abs(x) >= 100
-                        else f"{x:,.2f}"
-                    )
-                )
-            )
+            f = _pct if kind == "pct" else _num
             ci = (
                 f"<br><small>[{f(r['ci_low'])}, {f(r['ci_high'])}]</small>"
                 if math.isfinite(r["ci_low"]) and math.isfinite(r["ci_high"])
@@ -258,87 +268,149 @@ Fig = tuple[str, str, str]
 """A report figure: (heading, caption, base64 PNG)."""
 
 
-def _chart_figures(
-    exp: dict[str, Any], table: pd.DataFrame, csv: pd.DataFrame, figdir: Path
-) -> list[Fig]:
-    """The charts: sweep, rates, petroleum, cost and timeline (each also saved as a PNG)."""
+class _Chart(NamedTuple):
+    """A chart still to draw: file name, heading, caption, and how to draw it."""
+
+    name: str
+    heading: str
+    caption: str
+    draw: Callable[[], Figure]
+
+
+def _chart_plan(exp: Experiment, table: pd.DataFrame, csv: pd.DataFrame) -> list[_Chart]:
+    """The charts: sweep, rates, petroleum, cost and timeline (drawn when the plan is run)."""
     manifest, runs = exp["manifest"], exp["runs"]
     kind = manifest.get("kind", "compare")
     dur = {r["label"]: r.get("duration_days") for r in runs}
     run_days = _only(dur.values())
-    figs: list[Fig] = []
-
-    def add(name: str, fig: Figure, heading: str, caption: str) -> None:
-        figs.append((heading, caption, _save(fig, figdir / f"{name}.png")))
-
+    plan: list[_Chart] = []
     if kind == "sweep" and manifest.get("vary"):
-        fig = plot_sweep(csv.rename(columns={"scenario": "label"}), manifest["vary"])
-        add(
-            "sweep",
-            fig,
-            "Metrics against the varied parameters",
-            "Mean over replications with 95% t intervals between replications.",
+        plan.append(
+            _Chart(
+                "sweep",
+                "Metrics against the varied parameters",
+                "Mean over replications with 95% t intervals between replications.",
+                lambda: plot_sweep(csv.rename(columns={"scenario": "label"}), manifest["vary"]),
+            )
         )
     noun = "variant" if kind == "sweep" else "scenario"
-    add(
-        "interception",
-        _figure_of(plot_rates(table, title=f"Interception rate and cargo denied, by {noun}")),
-        "Interception rate and cargo denied",
-        "Interception rate: seized + diverted voyages "
-        "over settled illicit voyages (after warm-up). "
-        "Cargo denied: cargo seized, diverted or turned back over cargo loaded. Points: mean; "
-        "bars: 95% t interval between replications.",
+    plan.append(
+        _Chart(
+            "interception",
+            "Interception rate and cargo denied",
+            "Interception rate: seized + diverted voyages "
+            "over settled illicit voyages (after warm-up). "
+            "Cargo denied: cargo seized, diverted or turned back over cargo loaded. Points: "
+            "mean; bars: 95% t interval between replications.",
+            lambda: _figure_of(
+                plot_rates(table, title=f"Interception rate and cargo denied, by {noun}")
+            ),
+        )
     )
-    add(
-        "petroleum",
-        _figure_of(plot_barrels(table)),
-        "Refined petroleum delivered against the UN cap",
-        "Barrels of refined petroleum delivered to DPRK "
-        "ports, annualised, per scenario; dashed line: "
-        f"UNSCR 2397 cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr.",
+    plan.append(
+        _Chart(
+            "petroleum",
+            "Refined petroleum delivered against the UN cap",
+            "Barrels of refined petroleum delivered to DPRK "
+            "ports, annualised, per scenario; dashed line: "
+            f"UNSCR 2397 cap of {UN_CAP_BBL_PER_YEAR:,.0f} bbl/yr.",
+            lambda: _figure_of(plot_barrels(table)),
+        )
     )
-    add(
-        "cost",
-        plot_cost_effectiveness(table, run_days=run_days),
-        "Cost-effectiveness",
-        "Left: patrol hours (ship hours at sea + aircraft hours airborne) per interception against "
-        "interception rate. Right: the effort behind it, ship-days and flight hours per run.",
+    plan.append(
+        _Chart(
+            "cost",
+            "Cost-effectiveness",
+            "Left: patrol hours (ship hours at sea + aircraft hours airborne) per interception "
+            "against interception rate. Right: the effort behind it, ship-days and flight hours "
+            "per run.",
+            lambda: plot_cost_effectiveness(table, run_days=run_days),
+        )
     )
     ev, vo = exp["events"], exp["voyages"]
     if len(ev):
-        n_by = exp["reps"].groupby("label")["replication"].nunique().to_dict()
-        tl = cumulative_by_day(
-            ev, vo if len(vo) else None, replications=n_by, days=dur if all(dur.values()) else None
+
+        def timeline() -> Figure:
+            n_by = exp["reps"].groupby("label")["replication"].nunique().to_dict()
+            days = {k: float(v) for k, v in dur.items() if v} if all(dur.values()) else None
+            tl = cumulative_by_day(ev, vo if len(vo) else None, replications=n_by, days=days)
+            return plot_cumulative(tl, warmup_days=_only(r.get("warmup_days") for r in runs))
+
+        plan.append(
+            _Chart(
+                "timeline",
+                "Deliveries and interdictions through the run",
+                "Mean cumulative count over replications by day: "
+                "petroleum deliveries to DPRK ports (left) and "
+                "seizures + diversions (right; when one scenario dwarfs the others, an inset "
+                "shows the rest on their own scale). Grey: warm-up, not counted in the metrics.",
+                timeline,
+            )
         )
-        add(
-            "timeline",
-            plot_cumulative(tl, warmup_days=_only(r.get("warmup_days") for r in runs)),
-            "Deliveries and interdictions through the run",
-            "Mean cumulative count over replications by day: "
-            "petroleum deliveries to DPRK ports (left) and "
-            "seizures + diversions (right; when one scenario dwarfs the others, an inset "
-            "shows the rest on their own scale). Grey: warm-up, not counted in the metrics.",
-        )
+    return plan
+
+
+class _Steps:
+    """Numbers the report's slow steps and logs each as it starts (``sim`` logger, INFO).
+
+    The CLI shows these under its "building the report" stage (``sim.cli.common.Progress``),
+    on a terminal as the stage's current step, in a log as one line each.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def __call__(self, what: str) -> None:
+        self.done += 1
+        _log.info("%d/%d %s", self.done, self.total, what)
+
+
+def _chart_figures(plan: list[_Chart], figdir: Path, step: _Steps) -> list[Fig]:
+    """Draw the planned charts, each also saved as a PNG."""
+    figs: list[Fig] = []
+    for c in plan:
+        step(f"figure: {c.heading}")
+        figs.append((c.heading, c.caption, _save(c.draw(), figdir / f"{c.name}.png")))
     return figs
 
 
-def _map_figures(exp: dict[str, Any], figdir: Path) -> list[Fig]:
-    """One static map per scenario (needs the theater)."""
-    runs, ev, vo = exp["runs"], exp["events"], exp["voyages"]
-    theaters = {r.get("theater") for r in runs if r.get("theater")}
-    if not (len(ev) and theaters):
+def _map_runs(exp: Experiment) -> list[dict[str, Any]]:
+    """The runs that get a static map: those with a theater, when there are events at all."""
+    with_theater = [r for r in exp["runs"] if r.get("theater")]
+    return with_theater if len(exp["events"]) else []
+
+
+def _interactive_runs(exp: Experiment) -> list[dict[str, Any]]:
+    """The runs that get an interactive page: a theater, events, and Bokeh installed."""
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
         return []
+    ev = exp["events"]
+    return [
+        r for r in exp["runs"] if r.get("theater") and len(ev) and (ev["label"] == r["label"]).any()
+    ]
+
+
+def _theater(name: str) -> Theater:
+    """The run's theater (memoised; on a cold cache its build logs its steps)."""
     from sim.geo import load_theater
 
-    loaded = {t: load_theater(t) for t in theaters}
+    return load_theater(name)
+
+
+def _map_figures(
+    exp: Experiment, runs: list[dict[str, Any]], figdir: Path, step: _Steps
+) -> list[Fig]:
+    """One static map per run in ``runs`` (see :func:`_map_runs`)."""
+    ev, vo = exp["events"], exp["voyages"]
     out: list[Fig] = []
     for r in runs:
-        th = loaded.get(r.get("theater"))
-        if th is None:
-            continue
         g = r["label"]
+        step(f"map: {g}")
         ax = plot_scenario_map(
-            th,
+            _theater(r["theater"]),
             ev[ev["label"] == g],
             vo[vo["label"] == g],
             title=f"{g}: transfers, interdictions and detections",
@@ -347,31 +419,24 @@ def _map_figures(exp: dict[str, Any], figdir: Path) -> list[Fig]:
     return out
 
 
-def _interactive_maps(exp: dict[str, Any], rd: Path) -> dict[str, str]:
-    """An offline interactive map of replication 0 per scenario; label -> relative link.
+def _interactive_maps(
+    exp: Experiment, runs: list[dict[str, Any]], rd: Path, step: _Steps
+) -> dict[str, str]:
+    """An offline interactive map of the first replication per run; label -> relative link.
 
-    Written only when the optional Bokeh extra is installed (``pip install '.[map]'``).
+    Written only when the optional Bokeh extra is installed (``pip install '.[map]'``; see
+    :func:`_interactive_runs`).
     """
-    try:
-        import bokeh  # noqa: F401
-    except ImportError:
-        return {}
-    from sim.geo import load_theater
     from sim.plotting.interactive import interactive_map
 
     links: dict[str, str] = {}
-    ev = exp["events"]
-    loaded: dict[str, Any] = {}
-    for r in exp["runs"]:
-        t = r.get("theater")
-        sub = ev[ev["label"] == r["label"]] if len(ev) else ev
-        if not t or not len(sub):
-            continue
-        first = int(sub["replication"].min())
-        th = loaded.setdefault(t, load_theater(t))
+    for r in runs:
+        step(f"interactive map: {r['label']}")
+        ev = exp["events"]
+        first = int(ev.loc[ev["label"] == r["label"], "replication"].min())
         full = read_table(r["path"], "events", columns=_MAP_EVENT_COLS, kinds=_MAP_KINDS)
         m = interactive_map(
-            th,
+            _theater(r["theater"]),
             full[full["replication"] == first],
             title=f"{r['label']}: replication {first}",
         )
@@ -381,7 +446,7 @@ def _interactive_maps(exp: dict[str, Any], rd: Path) -> dict[str, str]:
     return links
 
 
-def _meta(exp: dict[str, Any], labels: Sequence[str]) -> str:
+def _meta(exp: Experiment, labels: Sequence[str]) -> str:
     """The line under the title: runs, replications, seed, version, precision reached."""
     manifest, runs, reps = exp["manifest"], exp["runs"], exp["reps"]
     kind = manifest.get("kind", "compare")
@@ -412,12 +477,10 @@ def _maps_html(map_figs: list[Fig], links: dict[str, str]) -> list[str]:
     if not map_figs and not links:
         return []
     parts = [
-        "<h2>Maps</h2><p>Transfer starts (filled: detected "
-        "while alongside; hollow: not detected), "
-        "seizures and diversions, over a heat map of "
-        "allied detection positions (where patrols saw "
-        "vessels), all replications pooled. Zones shaded "
-        "lightly by coastal state (legend on the map)."
+        "<h2>Maps</h2><p>Transfer starts (filled: detected while alongside; hollow: not "
+        "detected), seizures and diversions, over a heat map of allied detection positions "
+        "(where patrols saw vessels), all replications pooled. Zones shaded lightly by coastal "
+        "state (legend on the map)."
         + (
             " Each map links to an interactive page of its first replication (zoom, hover, "
             "a slider over the days; opens offline)."
@@ -494,6 +557,7 @@ def build_report(
     Returns:
         Path of ``report.html``.
     """
+    _log.info("reading the runs of %s", out_dir)
     exp = load_experiment(out_dir)
     manifest, runs, reps = exp["manifest"], exp["runs"], exp["reps"]
     labels = [r["label"] for r in runs]
@@ -503,10 +567,14 @@ def build_report(
     figdir.mkdir(parents=True, exist_ok=True)
     table = comparison_table(reps, by="label", order=labels)
     csv = _write_csv(table, runs, list((manifest.get("vary") or {}).keys()), rd)
-    figs = _chart_figures(exp, table, csv, figdir)
+    charts = _chart_plan(exp, table, csv)
     with_maps = maps and kind != "sweep"
-    map_figs = _map_figures(exp, figdir) if with_maps else []
-    links = _interactive_maps(exp, rd) if with_maps else {}
+    map_runs = _map_runs(exp) if with_maps else []
+    page_runs = _interactive_runs(exp) if with_maps else []
+    step = _Steps(len(charts) + len(map_runs) + len(page_runs))
+    figs = _chart_figures(charts, figdir, step)
+    map_figs = _map_figures(exp, map_runs, figdir, step)
+    links = _interactive_maps(exp, page_runs, rd, step)
     body = [_figure_html(*f) for f in figs]
     body += [
         "<h2>Escalation incidents and false-positive boardings</h2>",

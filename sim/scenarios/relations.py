@@ -145,6 +145,11 @@ def check_relations(scenario: Scenario, marks: Marks, file: str) -> list[Problem
             area(base + ("rendezvous_areas", j), n)
     for j, n in enumerate(scenario.traffic.places or ()):
         place(("traffic", "places", j), n)
+    for i, fleet in enumerate(scenario.fishing.at_sea):
+        for j, n in enumerate(fleet.home_ports):
+            place(("fishing", "fleets", i, "home_ports", j), n)
+        for j, n in enumerate(fleet.grounds):
+            area(("fishing", "fleets", i, "grounds", j), n)
     for j, n in enumerate(scenario.rules.blockade_zone_areas):
         area(("rules", "blockade_zone_areas", j), n)
     for i, g in enumerate(scenario.assets):

@@ -26,10 +26,13 @@ from sim.scenarios.reference_schema import (
     PlaceSpec,
     ReferenceTarget,
 )
+from sim.scenarios.traffic_schema import Fishing, FishingFleet
 
 __all__ = [
     "Scenario",
     "Traffic",
+    "Fishing",
+    "FishingFleet",
     "Program",
     "AssetGroup",
     "Sensor",
@@ -85,6 +88,7 @@ class Scenario(Frozen):
         False, description="Keep sampled vessel tracks (for maps and AIS analytics)."
     )
     traffic: Traffic = Field(default_factory=Traffic)
+    fishing: Fishing = Field(default_factory=Fishing)
     programs: tuple[Program, ...] = Field((), description="Illicit supply programs.")
     assets: tuple[AssetGroup, ...] = Field((), description="Allied patrol asset groups.")
     designations: Designations = Field(default_factory=Designations)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -255,6 +256,11 @@ def test_compare_logs_progress_when_piped_and_prints_the_table_results_prints_ag
     assert log[0] == "compare: reading 2 scenario file(s) and their theater..."
     assert sum("replications done" in line for line in log) == 4
     assert log[-1].startswith("compare: building the report (figures): done in")
+    start = log.index("compare: building the report (figures)...")
+    assert log[start + 1] == f"compare:   reading the runs of {out}"
+    assert [line.split(":", 2)[1].strip() for line in log[start + 2 : -1]] == [
+        f"{k}/4 figure" for k in range(1, 5)
+    ]  # one log line per figure, as it is drawn
     table = r.stdout[: r.stdout.index("report:")].strip()
     header = next(line for line in table.splitlines() if line.startswith("metric"))
     assert header.split() == ["metric", "baseline_2017", "crackdown_2018"]
@@ -265,3 +271,19 @@ def test_compare_logs_progress_when_piped_and_prints_the_table_results_prints_ag
     resumed = cli(*r.args[3:])  # the same command again: everything is read back
     done = [line.split(" (")[0] for line in resumed.stderr.splitlines() if "done (" in line]
     assert done == ["compare: 2/4 replications done", "compare: 4/4 replications done"]
+
+
+def test_a_cold_cache_build_is_shown_step_by_step_when_piped(tmp_path):
+    """Each geography build step is a log line under its stage; a warm cache has none."""
+    env = {**os.environ, "SANCTIONS_SIM_CACHE": str(tmp_path / "cold")}
+    cmd = [sys.executable, "-m", "sim", "map", "--bbox", "124.5,37,126.5,38.5", "--name", "corner"]
+    cmd += ["--no-routes", "--out", str(tmp_path)]
+    runs = [subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env) for _ in "12"]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr
+    cold, warm = (r.stderr.splitlines() for r in runs)
+    stage = "map: loading the --bbox region (the first time, its geography cache is built)"
+    assert cold[0] == f"{stage}..."
+    assert cold[1].startswith("map:   zone raster of corner: not in the cache, building it (")
+    assert cold[2].startswith("map:   zone raster: built and cached in ")
+    assert cold[3].startswith(f"{stage}: done in ")
+    assert warm[0] == f"{stage}..." and warm[1].startswith(f"{stage}: done in ")

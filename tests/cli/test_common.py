@@ -103,3 +103,82 @@ def test_on_a_terminal_a_finished_stage_leaves_one_line_with_its_time():
     lines = stream.getvalue().split("\n")
     assert len(lines) == 2 and lines[1] == ""  # one finished line, nothing left open
     assert lines[0].rsplit("\r", 1)[-1].rstrip().startswith("map: drawing: done in")
+
+
+def _library_says(message: str) -> None:
+    """What a library module does: log at INFO under ``sim``, with no handler of its own."""
+    import logging
+
+    logging.getLogger("sim.geo.zonemap").info(message)
+
+
+def test_off_a_terminal_the_librarys_steps_are_indented_lines_inside_their_stage():
+    stream = io.StringIO()
+    bar = Progress("run", stream=stream)
+    _library_says("before the stage: not shown")
+    with bar.stage("reading the theater"):
+        _library_says("zone raster: building it")
+        _library_says("routing graph: nodes")
+    _library_says("after the stage: not shown")
+    lines = stream.getvalue().splitlines()
+    assert lines[:3] == [
+        "run: reading the theater...",
+        "run:   zone raster: building it",
+        "run:   routing graph: nodes",
+    ]
+    assert len(lines) == 4 and lines[3].startswith("run: reading the theater: done in ")
+
+
+def test_a_stage_leaves_the_sim_logger_as_it_found_it():
+    import logging
+
+    logger = logging.getLogger("sim")
+    handlers, level = list(logger.handlers), logger.level
+    bar = Progress("run", stream=io.StringIO())
+    with pytest.raises(RuntimeError), bar.stage("loading"):
+        assert logger.getEffectiveLevel() <= logging.INFO  # INFO passes while it runs
+        raise RuntimeError("failed")
+    assert logger.handlers == handlers and logger.level == level
+
+
+def test_on_a_terminal_the_current_step_follows_the_stage_name_on_one_line():
+    stream = io.StringIO()
+    bar = Progress("compare", stream=stream, tty=True)
+    with bar.stage("building the report"):
+        _library_says("2/9 figure: cost-effectiveness")
+        last = stream.getvalue().rsplit("\r", 1)[-1].rstrip()
+        assert re.fullmatch(
+            r"compare: building the report: 2/9 figure: cost-effectiveness\.\.\. \d+ s", last
+        )
+        _library_says("4/9 map: fishing_fleets_" + "on" * 10)  # too long beside the stage
+        last = stream.getvalue().rsplit("\r", 1)[-1].rstrip()
+        assert re.fullmatch(r"compare: 4/9 map: fishing_fleets_(on){10}\.\.\. \d+ s", last)
+        _library_says("9/9 interactive map: " + "a_very_long_scenario_name_" * 4 + "end")
+        last = stream.getvalue().rsplit("\r", 1)[-1]
+        assert len(last) == 79  # cut to the width, not wrapped: the head and the tail show
+        assert re.fullmatch(r"compare: 9/9 interactive map: a_ver~\S*name_end\.\.\. \d+ s", last)
+    text = stream.getvalue()
+    assert text.count("\n") == 1 and "building the report: done in" in text.rsplit("\r", 1)[-1]
+
+
+def test_records_of_another_process_are_not_shown():
+    """A worker forked inside a stage inherits the handler; its lines would break the bar."""
+    import logging
+    import os
+
+    stream = io.StringIO()
+    bar = Progress("run", stream=stream)
+    logger = logging.getLogger("sim.geo")
+    with bar.stage("loading"):
+        record = logger.makeRecord("sim.geo", logging.INFO, __file__, 1, "from a worker", (), None)
+        record.process = os.getpid() + 1
+        logger.handle(record)
+        _library_says("from here")
+    assert "from here" in stream.getvalue() and "from a worker" not in stream.getvalue()
+
+
+def test_note_outside_a_stage_is_an_update():
+    stream = io.StringIO()
+    bar = Progress("map", stream=stream)
+    bar.note("drawing 3 scenarios")
+    assert stream.getvalue() == "map: drawing 3 scenarios\n"

@@ -53,3 +53,15 @@ def test_the_lock_is_held_for_a_read_merge_write(private_cache):
     with cache.locked("k"):
         cache.save_arrays("k", {"a": np.zeros(2)})
     assert (private_cache / "k.lock").exists() and cache.load_arrays("k") is not None
+
+
+def test_any_mapping_gives_the_same_key_and_values_are_keyed_by_their_text():
+    """Build parameters may come as any mapping; what JSON cannot encode is keyed as text."""
+    from pathlib import Path
+    from types import MappingProxyType
+
+    params = {"bbox": (1.0, 2.0), "source": Path("gshhs/i")}
+    assert cache.cache_key("zones", MappingProxyType(params)) == cache.cache_key("zones", params)
+    assert cache.cache_key("zones", params) == cache.cache_key(
+        "zones", {"bbox": [1.0, 2.0], "source": "gshhs/i"}
+    )

@@ -189,3 +189,14 @@ def test_samples_are_uniform_over_the_polygon():
     pts = sample_points_in_polygon(poly, 20_000, np.random.default_rng(1))
     cut = 10 * (1 - 1 / np.sqrt(2))
     assert np.mean(pts[:, 1] < cut) == pytest.approx(0.5, abs=0.015)
+
+
+def test_a_list_of_coordinates_is_answered_like_an_array(frame):
+    """The ``Coords`` overload: lists and arrays both give one answer per point, in order."""
+    lon, lat = [124.0, 126.98, 130.0], [36.0, 37.56, 40.0]  # Yellow Sea, Seoul, Sea of Japan
+    from_list = frame.is_water(lon, lat)
+    from_array = frame.is_water(np.array(lon), np.array(lat))
+    assert isinstance(from_list, np.ndarray) and from_list.tolist() == [True, False, True]
+    assert from_array.tolist() == from_list.tolist()
+    x, y = frame.to_xy(np.array(lon), np.array(lat))
+    assert frame.is_water_xy(list(x), list(y)).tolist() == from_list.tolist()

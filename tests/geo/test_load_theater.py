@@ -70,3 +70,12 @@ def test_bbox_validation_accepts_exactly_ordered_boxes_on_the_globe(lon0, lat0, 
     else:
         with pytest.raises(UserError, match="bbox"):
             _validate_bbox((lon0, lat0, lon1, lat1))
+
+
+def test_a_bbox_given_as_a_list_is_the_same_memoised_theater(tmp_path, monkeypatch):
+    """Boxes are validated to four floats first, so any sequence of numbers is one key."""
+    monkeypatch.setenv("SANCTIONS_SIM_CACHE", str(tmp_path))
+    a = load_theater(None, bbox=[124.5, 37, 126.5, 38.5], resolution="l")
+    b = load_theater(None, bbox=(124.5, 37.0, 126.5, 38.5), resolution="l")
+    assert a is b and a.bbox == (124.5, 37.0, 126.5, 38.5)
+    assert a.name == "bbox_124.5_37_126.5_38.5"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.errors import UserError
 from sim.geo.frame import Frame, inscribed_box, sample_points_in_polygon
@@ -133,3 +135,38 @@ def test_inscribed_box_fits_and_sampling_stays_inside():
     assert shapely.contains(poly, shapely.box(x0, y0, x1, y1))
     pts = sample_points_in_polygon(poly, 200, np.random.default_rng(1))
     assert pts.shape == (200, 2) and shapely.contains_xy(poly, pts[:, 0], pts[:, 1]).all()
+
+
+def _tree(n: int) -> EscapeTree:
+    z = np.zeros(n, np.int32)
+    return EscapeTree(np.zeros(n), np.zeros(n), z, np.zeros(n), z, 0, True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 6),
+    st.lists(st.tuples(st.booleans(), st.integers(0, 7), st.integers(1, 300)), max_size=40),
+)
+def test_escape_cache_behaves_as_a_byte_bounded_lru(budget_trees, ops):
+    """Against a plain reference: any puts and gets leave the same keys, in the same order."""
+    unit = _tree(100).nbytes
+    cache = EscapeCache(max_bytes=budget_trees * unit)
+    ref: dict[tuple[float, float, bool], int] = {}  # key -> bytes, oldest first
+    for is_put, k, n in ops:
+        key = (float(k), 0.0, False)
+        if is_put:
+            size = _tree(n).nbytes
+            ref.pop(key, None)  # a key stored again frees its old tree first
+            while ref and sum(ref.values()) + size > cache.max_bytes:
+                ref.pop(next(iter(ref)))
+            ref[key] = size
+            cache.put(key, _tree(n))
+        else:
+            hit = cache.get(key)
+            assert (hit is not None) == (key in ref)
+            if key in ref:
+                ref[key] = ref.pop(key)
+        assert list(cache) == list(ref)
+        assert cache.nbytes == sum(ref.values())
+        # within budget, unless a single tree is larger than the whole budget
+        assert cache.nbytes <= cache.max_bytes or len(cache) == 1

@@ -79,3 +79,29 @@ def test_a_point_hugging_the_coast_is_routed_from_where_it_is(korea):
     dalian = korea.place("Dalian")
     r = korea.seaway.route_xy(start, (dalian.x_m, dalian.y_m))
     assert r.xy_m[0] == pytest.approx(start)
+
+
+@pytest.mark.parametrize(
+    ("avoid", "prefer", "message"),
+    [
+        ((("KOR", "territorail"),), (), "unknown zone kind 'territorail'.*territorial"),
+        ((), ("CHNA",), "unknown state 'CHNA'.*CHN"),
+    ],
+)
+def test_a_misspelt_zone_kind_or_preferred_state_is_refused_with_a_suggestion(
+    korea, avoid, prefer, message
+):
+    """Names are checked before any graph is looked for, so a typo costs no build."""
+    with pytest.raises(UserError, match=message):
+        korea.seaway.graph(avoid, prefer)
+
+
+def test_preferred_waters_make_a_route_cheaper_than_its_length(korea):
+    plain = korea.route("Shanghai", "Nampo")
+    pref = korea.route("Shanghai", "Nampo", prefer=["CHN"])
+    assert plain.cost_nm == pytest.approx(plain.length_nm)
+    assert pref.cost_nm < pref.length_nm  # some of it in Chinese waters, at 0.6 per nm
+    assert pref.cost_nm >= 0.6 * pref.length_nm - 1e-6
+    assert pref.cost_nm <= plain.cost_nm + 1e-6  # the cheapest under its own costs
+    assert korea.seaway.graph((), ("CHN",)).prefer_geom is not None
+    assert korea.seaway.graph((), ()).prefer_geom is None

@@ -123,3 +123,45 @@ def test_segments_off_coast_input_rules(zm):
 
 def test_near_coast_band_is_a_cell_and_a_half(zm):
     assert zm.near_coast_nm == pytest.approx(1.5 * zm.raster.cell_m / NM_M)
+
+
+def test_distance_zero_marks_land_near_the_coast_and_points_outside_the_theater(korea, zm):
+    """The raster's answer is overruled only where the exact polygons are needed."""
+    land = korea.to_xy(126.978, 37.566)  # Seoul
+    sea = korea.to_xy(124.0, 36.0)  # Yellow Sea, far from any coast
+    outside = korea.to_xy(116.0, 30.0)  # west of the bbox
+    x = np.array([land[0], sea[0], outside[0]], dtype=float)
+    y = np.array([land[1], sea[1], outside[1]], dtype=float)
+    every = np.ones(3, dtype=bool)
+    assert zm.distance_zero(x, y, every, ~every).tolist() == [True, False, False]
+    assert zm.distance_zero(x, y, ~every, every).tolist() == [False, False, True]
+    assert not zm.distance_zero(x, y, ~every, ~every).any()  # asked about none: none
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(lons, lats), min_size=1, max_size=6))
+def test_a_scalar_query_answers_as_its_element_of_the_array_query(korea, points):
+    """The overloads: floats in give a float/bool, arrays in give arrays of the same values."""
+    lon, lat = (np.array(v) for v in zip(*points, strict=True))
+    d, w = korea.distance_to_coast_nm(lon, lat), korea.is_water(lon, lat)
+    assert isinstance(d, np.ndarray) and d.shape == lon.shape and d.dtype == np.float64
+    assert isinstance(w, np.ndarray) and w.shape == lon.shape and w.dtype == np.bool_
+    for i, (lo, la) in enumerate(points):
+        di, wi = korea.distance_to_coast_nm(lo, la), korea.is_water(lo, la)
+        assert type(di) is float and type(wi) is bool
+        assert di == d[i] and wi == w[i]
+        assert (di == 0.0) or wi  # some distance from the coast only on water
+
+
+def test_zones_nest_territorial_in_contiguous_in_eez_and_are_memoised(zm):
+    state = "PRK"  # the smallest coastline of the three (KOR and JPN take 15-20 s each)
+    terr, cont, eez = (
+        zm.zone_geometry_cached(state, k) for k in ("territorial", "contiguous", "eez")
+    )
+    assert 0 < terr.area < cont.area < eez.area
+    # the outer zone holds the inner one (up to the buffers' polygon approximation)
+    assert shapely.difference(terr, cont).area < 1e-4 * terr.area
+    assert shapely.difference(cont, eez).area < 1e-4 * cont.area
+    assert zm.zone_geometry_cached(state, "eez") is eez  # computed once per (state, kind)
+    x, y = zm.frame.to_xy(125.75, 39.02)  # Pyongyang, inland: in no zone
+    assert not shapely.contains_xy(eez, float(x), float(y))

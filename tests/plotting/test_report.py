@@ -5,6 +5,7 @@ PNGs and a CSV.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pandas as pd
@@ -84,10 +85,92 @@ def test_maps_link_to_their_interactive_pages():
 def test_interactive_pages_are_written_per_scenario(experiment_dir, tmp_path):
     """With Bokeh installed, one self-contained page per scenario under interactive/."""
     pytest.importorskip("bokeh")
-    from sim.plotting.report import _interactive_maps, load_experiment
+    from sim.plotting.report import _interactive_maps, _interactive_runs, _Steps, load_experiment
 
-    links = _interactive_maps(load_experiment(experiment_dir), tmp_path)
+    exp = load_experiment(experiment_dir)
+    links = _interactive_maps(exp, _interactive_runs(exp), tmp_path, _Steps(3))
     assert sorted(links) == ["baseline_2017", "blockade", "crackdown_2018"]
     page = (tmp_path / links["blockade"]).read_text()
     assert "<title>blockade: replication 0</title>" in page
     assert not re.search(r"<(script|link)[^>]+(src|href)=['\"]https?://", page)  # BokehJS inlined
+
+
+class _Seen(logging.Handler):
+    """Records each report step with the PNGs already on disk when it was announced."""
+
+    def __init__(self, figdir):
+        super().__init__(logging.INFO)
+        self.figdir = figdir
+        self.steps: list[tuple[str, int]] = []
+
+    def emit(self, record):
+        self.steps.append((record.getMessage(), len(list(self.figdir.glob("*.png")))))
+
+
+def _watch(figdir):
+    seen = _Seen(figdir)
+    logger = logging.getLogger("sim.plotting.report")
+    logger.addHandler(seen)
+    logger.setLevel(logging.INFO)
+    return seen, logger
+
+
+def test_each_figure_is_announced_before_it_is_drawn(experiment_dir, tmp_path):
+    """The report logs (INFO) one numbered step per figure as it starts: what the CLI shows."""
+    seen, logger = _watch(tmp_path / "figures")
+    try:
+        build_report(experiment_dir, tmp_path, maps=False)
+    finally:
+        logger.removeHandler(seen)
+        logger.setLevel(logging.NOTSET)
+    assert seen.steps[0] == (f"reading the runs of {experiment_dir}", 0)
+    assert seen.steps[1:] == [
+        ("1/4 figure: Interception rate and cargo denied", 0),
+        ("2/4 figure: Refined petroleum delivered against the UN cap", 1),
+        ("3/4 figure: Cost-effectiveness", 2),
+        ("4/4 figure: Deliveries and interdictions through the run", 3),
+    ]
+
+
+def test_maps_are_counted_with_the_figures_one_step_per_scenario(
+    experiment_dir, tmp_path, monkeypatch
+):
+    """With maps, each scenario's static map (and interactive page) is a step of the same count.
+
+    The drawing itself is replaced (a blank axes, a page that writes a stub) so that the test
+    is about the steps, not the theater.
+    """
+    import matplotlib.pyplot as plt
+
+    import sim.plotting.interactive as interactive
+    import sim.plotting.report as report
+
+    class Page:
+        def save(self, path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("<html></html>")
+
+    monkeypatch.setattr(report, "_theater", lambda name: name)
+    monkeypatch.setattr(report, "plot_scenario_map", lambda *a, **k: plt.figure().add_subplot())
+    monkeypatch.setattr(interactive, "interactive_map", lambda *a, **k: Page())
+    exp = report.load_experiment(experiment_dir)
+    pages = len(report._interactive_runs(exp))  # 3 with Bokeh installed, else 0
+    seen, logger = _watch(tmp_path / "figures")
+    try:
+        build_report(experiment_dir, tmp_path, maps=True)
+    finally:
+        logger.removeHandler(seen)
+        logger.setLevel(logging.NOTSET)
+    total = 4 + 3 + pages
+    steps = [m for m, _ in seen.steps[1:]]
+    assert [m.split(" ", 1)[0] for m in steps] == [f"{k}/{total}" for k in range(1, total + 1)]
+    assert steps[4:7] == [
+        f"{k}/{total} map: {g}"
+        for k, g in zip((5, 6, 7), ["baseline_2017", "crackdown_2018", "blockade"], strict=True)
+    ]
+    assert all(m.split(" ", 1)[1].startswith("interactive map: ") for m in steps[7:])
+    assert sorted(p.name for p in (tmp_path / "figures").glob("map_*.png")) == [
+        "map_baseline_2017.png",
+        "map_blockade.png",
+        "map_crackdown_2018.png",
+    ]

@@ -9,6 +9,7 @@ paths unchanged; every edge is tested exactly against the obstacle.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TypeAlias
@@ -33,22 +34,48 @@ GeometrySource: TypeAlias = BaseGeometry | Callable[[], BaseGeometry | None] | N
 
 _EDGE_CHUNK = 4_000_000  # node pairs tested for bitangency at once (memory bound)
 
+_log = logging.getLogger(__name__)
+
 
 def _resolve(src: GeometrySource) -> BaseGeometry | None:
     return src() if callable(src) else src
 
 
 class _Phases:
-    """Wall time of the build's phases (s), for the benchmark."""
+    """Wall time of the build's phases (s), for the benchmark, and progress as they start.
 
-    def __init__(self) -> None:
+    A cold build takes seconds per graph; each phase is logged (INFO) when it begins, so a
+    command can show which one is running (``sim.cli.common.Progress``).
+    """
+
+    _SAY = {
+        "zones": "waters avoided or preferred (zone buffers)",
+        "obstacles": "obstacles (land and avoided waters, buffered)",
+        "raster": "line-of-sight raster",
+        "nodes": "nodes",
+        "bitangents": "bitangent edges",
+        "line_of_sight": "edges clear of land",
+        "all_pairs": "all-pairs shortest paths",
+    }
+
+    def __init__(self, label: str) -> None:
         self.times: dict[str, float] = {}
+        self._label = label
+        self._phase: str | None = None
         self._t = time.perf_counter()
 
-    def done(self, name: str) -> None:
+    def begin(self, phase: str) -> None:
+        """End the running phase (its time is kept) and announce ``phase``."""
+        self.end()
+        self._phase = phase
+        _log.info("%s: %s", self._label, self._SAY[phase])
+
+    def end(self) -> None:
+        """End the running phase, if any."""
         now = time.perf_counter()
-        self.times[name] = round(now - self._t, 3)
-        self._t = now
+        if self._phase is not None:
+            self.times[self._phase] = round(now - self._t, 3)
+        self._phase, self._t = None, now
 
 
 def _nodes(
@@ -146,25 +173,28 @@ def build_graph(
         )
         g.build_s = time.perf_counter() - t0
         return g
+    phases = _Phases(config.label)
+    if extra_obstacle is not None or prefer_geom is not None:
+        phases.begin("zones")
     extra = _resolve(extra_obstacle)
     pref = _resolve(prefer_geom)
-    phases = _Phases()
+    phases.begin("obstacles")
     obs = obstacles(land_xy, domain_xy, params, extra)
     shapely.prepare(obs.blocked)
-    phases.done("obstacles")
+    phases.begin("raster")
     raster = clearance_raster(obs.blocked, domain_xy.bounds, config.raster_cell_m)
-    phases.done("raster")
+    phases.begin("nodes")
     v, p, n = _nodes(obs.node_parts, obs.land_obstacle, obs.blocked, params)
-    phases.done("nodes")
+    phases.begin("bitangents")
     r, c = _bitangent_pairs(v, p, n)
-    phases.done("bitangents")
+    phases.begin("line_of_sight")
     if len(r):
         lines = shapely.linestrings(np.stack([v[r], v[c]], axis=1))
         free = ~shapely.intersects(obs.blocked, lines)
         r, c = r[free], c[free]
-    phases.done("line_of_sight")
+    phases.begin("all_pairs")
     dist, pred = _all_pairs(v, r, c, pref)
-    phases.done("all_pairs")
+    phases.end()
     g = RoutingGraph(
         v,
         p,

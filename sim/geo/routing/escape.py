@@ -151,6 +151,9 @@ class EscapeCache:
     def put(self, key: EscapeKey, tree: EscapeTree) -> _Entry:
         """Store ``tree``, evicting the least recently used trees to stay within budget."""
         nbytes = tree.nbytes
+        replaced = self._entries.pop(key, None)  # a key stored again: its old bytes go
+        if replaced is not None:
+            self.nbytes -= replaced.nbytes
         while self._entries and self.nbytes + nbytes > self.max_bytes:
             old = self._entries.pop(next(iter(self._entries)))
             self.nbytes -= old.nbytes

@@ -109,6 +109,8 @@ class RoutingGraph:
             src, store = self._geoms_src, self.config.store
             if isinstance(src, GraphGeoms):
                 geoms = src
+                if store is not None:  # fill the memo now: the next process reads, not builds
+                    store("geoms", lambda: _geoms_wkb(geoms))
             elif store is None:
                 geoms = src.build()
             else:  # blocked/thin from the disk memo (WKB round-trips exactly); prefer lazily
@@ -116,10 +118,7 @@ class RoutingGraph:
 
                 def build() -> dict[str, np.ndarray]:
                     built.append(src.build())
-                    return {
-                        "blocked": np.frombuffer(shapely.to_wkb(built[0].blocked), np.uint8),
-                        "thin": np.frombuffer(shapely.to_wkb(built[0].thin), np.uint8),
-                    }
+                    return _geoms_wkb(built[0])
 
                 arr = store("geoms", build)
                 geoms = (
@@ -174,8 +173,12 @@ class RoutingGraph:
         An :class:`InsideRaster` answers where it is sure (identical results, much faster).
         """
         geom = self.blocked if which == "blocked" else self.thin
+        return self._inside_raster(which).contains_xy(geom, x, y)
+
+    def _inside_raster(self, which: str) -> InsideRaster:
         r = self._inside.get(which)
         if r is None:
+            geom = self.blocked if which == "blocked" else self.thin
             store = self.config.store
             if store is None:
                 r = inside_raster(geom, _INSIDE_CELL_M)
@@ -183,7 +186,17 @@ class RoutingGraph:
                 arr = store(which, lambda: inside_raster(geom, _INSIDE_CELL_M).to_arrays("r"))
                 r = InsideRaster.from_arrays(arr, "r")
             self._inside[which] = r
-        return r.contains_xy(geom, x, y)
+        return r
+
+    def prepare(self) -> None:
+        """Load or build now what the first query would: obstacle geometry, inside rasters.
+
+        A command calls it before it forks workers, so that on a cold cache these are built
+        once, while it shows progress, rather than silently in every worker's first query.
+        Queries answer the same either way.
+        """
+        for which in ("blocked", "thin"):
+            self._inside_raster(which)
 
     # ----------------------------------------------------------------- legs
     def cost(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -348,3 +361,11 @@ class RoutingGraph:
         if self.raster is not None:
             out.update(self.raster.to_arrays())
         return out
+
+
+def _geoms_wkb(geoms: GraphGeoms) -> dict[str, np.ndarray]:
+    """The obstacle geometry as stored in the disk memo (WKB round-trips exactly)."""
+    return {
+        "blocked": np.frombuffer(shapely.to_wkb(geoms.blocked), np.uint8),
+        "thin": np.frombuffer(shapely.to_wkb(geoms.thin), np.uint8),
+    }

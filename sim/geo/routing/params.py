@@ -59,12 +59,14 @@ class GraphConfig:
         raster_cell_m: cell of the line-of-sight raster (m; the zone raster's cell).
         store: disk memo for derived arrays (obstacle geometry, inside rasters), or None.
         open_water: "well offshore" test that escapes prefer to end in, or None.
+        label: what the graph is, in the build's progress messages (``sim.geo`` log, INFO).
     """
 
     params: RoutingParams = field(default_factory=RoutingParams)
     raster_cell_m: float = 1000.0
     store: ArrayStore | None = None
     open_water: OpenWaterTest | None = None
+    label: str = "routing graph"
 
     @property
     def offset_m(self) -> float:

@@ -78,17 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     rc = RouteCache.load(th)
     ss = replication_seeds(a.seed, 1)[0]
     prof = cProfile.Profile() if a.profile else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
     res = run(sc, ss, theater=th, route_cache=rc)
     if prof:
         prof.disable()
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(
         f"vessels={sc.traffic.vessels} assets={sum(g.count for g in sc.assets)} "
         f"days={sc.duration_h / 24:g} "
-        f"wall={wall:.2f}s events={len(res.events)} fp={fingerprint(res)}"
+        f"wall={wall:.2f}s cpu={cpu:.2f}s events={len(res.events)} fp={fingerprint(res)}"
     )
     print({k: res.provenance.get(k) for k in ("sim_events", "simpy_steps", "legit_contacts")})
     if prof:

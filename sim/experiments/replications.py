@@ -104,21 +104,37 @@ def route_variants(scenario: Any) -> set[RouteVariant]:
     return {(tuple(p.avoid_territorial_of), tuple(p.prefer_waters_of)) for p in scenario.programs}
 
 
+@lru_cache(maxsize=8)
+def _scenario(scenario_json: str) -> tuple[Any, str]:
+    """The frozen scenario of a JSON text and its hash, parsed once per process.
+
+    Every replication of a run arrives with the same text; validating and hashing it once
+    per worker process, not once per replication, is the part of a replication's setup that
+    does not depend on its seed. (The theater, its routing graphs, the stored fixed routes,
+    patrol polygons and a scenario's added places are process-level memos too:
+    ``_theater``, ``_ROUTES``, ``sim.model.waters``, ``sim.geo.additions``. What remains
+    per replication is drawing its own year of traffic.)
+    """
+    from sim.scenarios import Scenario, scenario_hash
+
+    scenario = Scenario.model_validate_json(scenario_json)
+    return scenario, scenario_hash(scenario)
+
+
 def _run_one(
     scenario_json: str, seed: int, index: int, n: int, out_dir: str | None
 ) -> dict[str, Any]:
     """Run replication ``index`` (picklable: scenario passed as JSON)."""
     from sim.model import run
     from sim.model.engine import RouteCache
-    from sim.scenarios import Scenario, scenario_hash
 
-    scenario = Scenario.model_validate_json(scenario_json)
+    scenario, digest = _scenario(scenario_json)
     ss = replication_seeds(seed, n)[index]
     row: dict[str, Any] = {
         "scenario": scenario.name,
         "replication": index,
         "seed": seed,
-        "scenario_hash": scenario_hash(scenario),
+        "scenario_hash": digest,
     }
     t0 = time.perf_counter()
     write = None
@@ -230,6 +246,10 @@ def run_replications(
         todo = [i for i in todo if i not in rows]
     total = len(rows) + len(todo)
     sj = scenario.model_dump_json()
+    if dask_address is None and workers > 1 and len(todo) > 1 and sys.platform.startswith("linux"):
+        # forked workers inherit the loaded theater, graphs and fixed routes (copy on write)
+        # instead of each loading them inside its first replication
+        prepare_theater(scenario.theater, route_variants(scenario))
     od = None if out_dir is None else str(out_dir)
     runner = (
         _execute(sj, seed, n, todo, od, workers)

@@ -23,6 +23,7 @@ __all__ = [
     "cookie_cutter_hits",
     "legs_near_box",
     "ray_exit",
+    "delay_by_earlier_stops",
     "point_in_rings",
 ]
 
@@ -299,3 +300,39 @@ def billiard(
         c = math.sqrt(1.0 - s * s)
         dx, dy = nx * c - ny * s, nx * s + ny * c
     return 0, out[:m], k
+
+
+@njit(cache=True, nogil=True)
+def delay_by_earlier_stops(
+    legs: np.ndarray,
+    vessel: np.ndarray,
+    stop_vessel: np.ndarray,
+    stop_key: np.ndarray,
+    stop_d: np.ndarray,
+) -> None:
+    """In place: each leg's times plus the durations of its vessel's stops keyed before it.
+
+    ``legs`` are in (vessel, start) order and the stops sorted by (vessel, key); a stop
+    counts for a leg when ``key < start`` (the start read before it is moved). One pass with
+    a pointer per vessel; the durations are added one at a time in stop order, from 0.0, as
+    the per-stop loop of ``sim.model.legit_stops`` added them.
+    """
+    m = stop_vessel.shape[0]
+    k = 0
+    kk = 0
+    cur = -1
+    acc = 0.0
+    for i in range(legs.shape[0]):
+        c = vessel[i]
+        if c != cur:
+            cur = c
+            while k < m and stop_vessel[k] < c:
+                k += 1
+            kk = k
+            acc = 0.0
+        t = legs[i, 0]
+        while kk < m and stop_vessel[kk] == c and stop_key[kk] < t:
+            acc += stop_d[kk]
+            kk += 1
+        legs[i, 0] += acc
+        legs[i, 1] += acc

@@ -416,6 +416,57 @@ class Referee:
             )
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=Assessment(reason, *got))
 
+    def _legit_seen_by_pass(self, a: Asset, ids: np.ndarray, delay_h: float) -> None:
+        """The legitimate ships a satellite pass detects, in order: :meth:`_legit_seen` each.
+
+        A pass over a busy area sees thousands of ships, and all but a few are only counted.
+        So the lookups and the classification draws of the quiet ones are made at once, and
+        only a ship that is reported, or regained by a pursuer, is visited (by
+        :meth:`_legit_seen` itself). The draws are the same numbers in the same order as one
+        ship at a time: a block is drawn ahead, the generator is put back to where it was, and
+        exactly the quiet ships' draws before the next visited ship are taken again (a visited
+        ship's report draws more, so nothing after it can be drawn ahead).
+        """
+        n = len(ids)
+        if not n:
+            return
+        now = self.env.now
+        rng = a.classify_rng
+        regained = np.zeros(n, dtype=bool)
+        vid = a.task.vid if a.task is not None and a.state == "datum" else ""
+        if vid[:1] == "L" and vid[1:].isdigit() and vid == f"L{int(vid[1:])}":
+            regained = ids == int(vid[1:])  # the ship this pursuer searches for
+        dark = self.legit_dark[ids]
+        alongside = self.legit_stops.is_alongside(ids, np.full(n, now)) & ~regained
+        # a satellite images from overhead: range 0 (as _legit_seen has it for satellites)
+        q = classify_probability(a.group.sensor, night=self.is_night(now), range_nm=0.0)
+        draws = np.where(regained, 0, 1 + alongside.astype(np.int64))  # per ship, in order
+        pos = quiet = 0
+        while pos < n:
+            nd = draws[pos:]
+            off = np.cumsum(nd) - nd
+            saved = rng.bit_generator.state
+            u = rng.random(int(nd.sum()))
+            al = alongside[pos:]
+            classified = np.zeros(n - pos, dtype=bool)
+            classified[al] = u[off[al]] < q
+            p = legit_suspect_probability(self.scenario.classification, dark[pos:], classified)
+            drawn = nd > 0
+            u_suspect = np.ones(n - pos)
+            u_suspect[drawn] = u[(off + al)[drawn]]
+            visit = np.flatnonzero(regained[pos:] | (u_suspect < p))
+            if not len(visit):
+                quiet += n - pos
+                break
+            e = int(visit[0])
+            rng.bit_generator.state = saved
+            rng.random(int(off[e]))  # the quiet ships' draws before it, again
+            quiet += e
+            self._legit_seen(a, int(ids[pos + e]), delay_h=delay_h)
+            pos += e + 1
+        a.detections += quiet
+        self.legit_contacts += quiet
+
     def _illicit_contact(self, a: Asset, version: int, v: IllicitVessel, v_version: int) -> None:
         if (
             a.track.version != version
@@ -552,8 +603,7 @@ class Referee:
             ids = self.legit_ids[lo:hi][mask]
             inside = shapely.contains_xy(poly, x, y)
             seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
-            for i in ids[seen].tolist():
-                self._legit_seen(a, i, delay_h=g.processing_delay_h)
+            self._legit_seen_by_pass(a, ids[seen], g.processing_delay_h)
         for v in list(self.active_illicit.values()):
             legs = v.track.legs
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):

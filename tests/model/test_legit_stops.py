@@ -5,8 +5,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.model.legit_stops import add_stops_at_sea
+from sim.model._kernels import delay_by_earlier_stops
+from sim.model.legit_stops import add_earlier_stops, add_stops_at_sea
 from sim.model.motion import Track
 
 KN = 1852.0
@@ -103,3 +106,56 @@ def test_alongside_lookup_agrees_with_a_scan_of_every_stop() -> None:
     ]
     got = stops.is_alongside(v, t)
     assert got.tolist() == scan and got.any()
+
+
+def _delays_one_stop_at_a_time(
+    base: np.ndarray,
+    q_client: np.ndarray,
+    q_t: np.ndarray,
+    clients: np.ndarray,
+    stop_ts: np.ndarray,
+    stop_d: list[float],
+) -> np.ndarray:
+    """The plain rule: every stop adds its duration to its client's later rows, stop by stop."""
+    out = np.array(base, dtype=float)
+    for c, ts, d in zip(clients.tolist(), stop_ts.tolist(), stop_d, strict=True):
+        out[(q_client == c) & (q_t > ts + 1e-9)] += d
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.floats(0.0, 100.0), st.floats(0.1, 30.0)),
+        min_size=1,
+        max_size=25,
+    ),
+    st.lists(st.tuples(st.integers(0, 6), st.floats(-10.0, 200.0)), min_size=1, max_size=60),
+)
+def test_earlier_stops_delay_rows_exactly_as_one_stop_at_a_time(
+    stops: list[tuple[int, float, float]], rows: list[tuple[int, float]]
+) -> None:
+    """Both fast paths (merged sort; in-place pass) give the plain rule's sums bit for bit.
+
+    A ship's stops are made in time order, so they are drawn sorted per ship here too.
+    """
+    stops = sorted(stops, key=lambda s: (s[1], s[0]))
+    clients = np.array([s[0] for s in stops], dtype=np.int64)
+    ts = np.array([s[1] for s in stops])
+    d = [s[2] for s in stops]
+    q_client = np.array([r[0] for r in rows], dtype=np.int64)
+    q_t = np.array([r[1] for r in rows])
+    base = np.linspace(0.0, 1.0, len(rows))
+    want = _delays_one_stop_at_a_time(base, q_client, q_t, clients, ts, d)
+    got = add_earlier_stops(base, q_client, q_t, clients, ts, d)
+    assert got.tolist() == want.tolist()
+    # the in-place pass over rows in (vessel, start) order, from a zero base
+    order = np.lexsort((q_t, q_client))
+    legs = np.zeros((len(rows), 6))
+    legs[:, 0] = q_t[order]
+    legs[:, 1] = q_t[order] + 1.0
+    so = np.lexsort((ts + 1e-9, clients))
+    delay_by_earlier_stops(legs, q_client[order], clients[so], ts[so] + 1e-9, np.asarray(d)[so])
+    zero = _delays_one_stop_at_a_time(np.zeros(len(rows)), q_client, q_t, clients, ts, d)
+    assert legs[:, 0].tolist() == (q_t[order] + zero[order]).tolist()
+    assert legs[:, 1].tolist() == ((q_t[order] + 1.0) + zero[order]).tolist()

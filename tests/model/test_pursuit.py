@@ -18,6 +18,7 @@ import pytest
 import shapely
 import simpy
 
+from sim.errors import UserError
 from sim.model.assets import Acquired, Asset, Dispatch, asset_process
 from sim.model.kinds import ProcessGenerator, TargetRef
 from sim.model.motion import hold_leg
@@ -280,3 +281,41 @@ def test_an_aircraft_flies_its_sorties_on_its_groups_clock() -> None:
     assert a.sorties == len(starts)
     # on station: the endurance less the 0.1 h flights out and back, per sortie
     assert a.patrol_h == pytest.approx(n * (8.0 - 0.2), abs=n / 12)
+
+
+class CoastWorld(World):
+    """The same world with land east of 50 nm: no route reaches a point ashore.
+
+    As ``Waters.route_xy`` does for a point more than 10 nm inland, routing there raises.
+    """
+
+    def route_xy(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+        """A straight route, or UserError for a destination ashore."""
+        if b_xy[0] > 50 * NM_M:
+            raise UserError("point is not within 10 nm of navigable water")
+        return super().route_xy(a_xy, b_xy)
+
+
+def test_a_datum_ashore_is_given_up_at_once() -> None:
+    """The cell sends the pursuer to a datum that lies ashore (60 nm east, past the coast).
+
+    A legitimate suspect that turned into port after its last report is dead-reckoned inland.
+    The pursuer cannot search land, so it gives up there and then (datum_lost, not_regained)
+    and goes back on patrol, instead of the routing error ending the whole run.
+    """
+    sc = scenario()
+    w = CoastWorld(sc, visible=lambda t: False)
+    a = start(w, sc)
+
+    def dispatch() -> ProcessGenerator:
+        yield w.env.timeout(1.0)
+        w.pursued.add("F1")
+        a.process.interrupt(Dispatch(TargetRef("F1"), 60 * NM_M, 0.0, 0.5))
+
+    w.env.process(dispatch())
+    w.env.run(until=40)
+    lost = [(t, r) for t, k, r in w.events if k == K.DATUM_LOST]
+    assert lost == [(pytest.approx(1.0), R.NOT_REGAINED)]
+    assert not w.datums  # no search around a point ashore
+    assert not w.interdicted
+    assert a.task is None and a.state == "patrol"

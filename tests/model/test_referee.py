@@ -10,14 +10,18 @@ is compared with the classifier's own model (``sim.model.classifier``).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import shapely
 
+from sim.model import referee, run
 from sim.model.assets import Asset
 from sim.model.classifier import Assessment, classify_probability, identify_probability
 from sim.model.context import RunContext
+from sim.model.engine import RouteCache
 from sim.model.kinds import TargetRef
 from sim.model.legit_stops import StopsAtSea
 from sim.model.motion import Track, hold_leg
@@ -28,6 +32,7 @@ from sim.model.smugglers import IllicitVessel, Voyage
 from sim.model.streams import Streams
 from sim.scenarios import Scenario, load_scenario
 from sim.units import NM_M
+from tests.model.test_golden import table_fingerprint
 from tests.model.test_voyage import program
 
 DAYS = 1500
@@ -352,3 +357,46 @@ def test_reporting_with_position_error_leaves_the_classification_draws_unchanged
     quiet, _ = _reported_offsets(0.0)
     noisy, _ = _reported_offsets(3.0)
     assert quiet.inbox.reports == noisy.inbox.reports
+
+
+# A satellite pass over a busy area sees thousands of legitimate ships; the referee counts,
+# looks up and classifies them at once (``Referee._legit_seen_by_pass``). That is only a faster
+# way to do what visiting each ship did, so a run must not change when the pass visits the
+# ships one by one instead.
+
+ROOT = Path(__file__).resolve().parents[2]
+SETS = [
+    "duration_days=12",
+    "warmup_days=0",
+    "traffic.vessels=400",
+    # legitimate ships are reported often enough that the report path is exercised
+    "classification.false_alarm_probability=0.05",
+]
+
+
+def _one_ship_at_a_time(self: Referee, a: Asset, ids: np.ndarray, delay_h: float) -> None:
+    for i in ids.tolist():
+        self._legit_seen(a, i, delay_h=delay_h)
+
+
+def _run(korea: Any) -> Any:
+    sc = load_scenario(ROOT / "scenarios" / "crackdown_2018.yaml", overrides=SETS)
+    return run(sc, seed=16, theater=korea, route_cache=RouteCache())
+
+
+def test_a_satellite_pass_handles_its_legitimate_contacts_at_once_without_changing_the_run(
+    korea: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _run(korea)
+    monkeypatch.setattr(referee.Referee, "_legit_seen_by_pass", _one_ship_at_a_time)
+    slow = _run(korea)
+    sat = fast.assets[fast.assets["kind"] == "satellite"]
+    assert (sat["detections"] > 0).all()  # the passes saw ships
+    legit_reports = fast.events[
+        (fast.events["kind"] == "suspect_report") & fast.events["vessel"].str.startswith("L")
+    ]
+    assert len(legit_reports) > 0
+    assert table_fingerprint(fast.events, fast.voyages, fast.assets) == table_fingerprint(
+        slow.events, slow.voyages, slow.assets
+    )
+    assert fast.provenance["legit_contacts"] == slow.provenance["legit_contacts"]

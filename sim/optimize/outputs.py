@@ -70,6 +70,16 @@ def _paired_gain(result: Any, i: int) -> tuple[float, float, float]:
 
 def tables(result: Any) -> dict[str, pd.DataFrame]:
     """The CSV tables as DataFrames (also what the report plots)."""
+    return {
+        "candidates": _candidates(result),
+        "equilibrium": _equilibrium_rows(result),
+        "payoff_matrix": _payoff_matrix(result),
+        "selection": _selection_history(result),
+    }
+
+
+def _candidates(result: Any) -> pd.DataFrame:
+    """One row per allocation: objective against the declared smugglers, gain, equilibrium."""
     eq = result.equilibrium
     ref = result.reference_response
     sel = result.selection
@@ -102,7 +112,12 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
                 "chosen": i == chosen_index(result),
             }
         )
-    candidates = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def _equilibrium_rows(result: Any) -> pd.DataFrame:
+    """Each side's mixed strategy, then the patrol's value (interval) and the smugglers'."""
+    eq = result.equilibrium
     eq_rows = [
         {
             "side": "patrol",
@@ -150,7 +165,12 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
             "ci_high": np.nan,
         }
     )
-    matrix = pd.DataFrame(
+    return pd.DataFrame(eq_rows)
+
+
+def _payoff_matrix(result: Any) -> pd.DataFrame:
+    """Both payoffs of every (allocation, response) cell, long form."""
+    return pd.DataFrame(
         [
             {
                 "allocation": i,
@@ -164,6 +184,11 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
             for j, r in enumerate(result.responses)
         ]
     )
+
+
+def _selection_history(result: Any) -> pd.DataFrame:
+    """Each allocation's running mean at every Kim-Nelson stage, and whether it is still in."""
+    sel = result.selection
     hist = []
     if sel is not None:
         for r, alive, means in sel.history:
@@ -177,12 +202,7 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
                         "in_contention": i in alive,
                     }
                 )
-    return {
-        "candidates": candidates,
-        "equilibrium": pd.DataFrame(eq_rows),
-        "payoff_matrix": matrix,
-        "selection": pd.DataFrame(hist),
-    }
+    return pd.DataFrame(hist)
 
 
 def headline(result: Any) -> dict[str, Any]:

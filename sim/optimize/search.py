@@ -256,38 +256,14 @@ def optimize(
         UserError: when the scenario has no ``optimize`` section, names unknown groups, areas
             or programs, or a replication fails.
     """
-    from sim.scenarios import Scenario, load_scenario, scenario_hash
-
     t0 = time.monotonic()
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if scenario.optimize is None:
-        allocations(scenario)  # raises the explanatory error
+    scenario = _checked_scenario(scenario)
     spec = scenario.optimize
-    from sim.experiments.replications import _theater
-
-    check_spec(scenario, _theater(scenario.theater))
     allocs, resps = allocations(scenario), responses(scenario)
-    if time_limit_min is None:
-        time_limit_min = spec.time_limit_min
-    n0 = int(spec.first_stage)
-    cap = int(replications if replications is not None else spec.max_replications)
-    if cap < n0:
-        raise UserError(f"--replications {cap} is below optimize.first_stage ({n0})")
+    limit_min = spec.time_limit_min if time_limit_min is None else time_limit_min
+    n0, cap = _stage_sizes(spec, replications)
     seed = int(scenario.seed if seed is None else seed)
-    scen = _cell_scenarios(scenario, allocs, resps)
-    # a candidate identical to an earlier one (often: the declared allocation) is evaluated once
-    keep, seen = [], set()
-    for i in range(len(allocs)):
-        key = tuple(scenario_hash(scen[(i, j)]) for j in range(len(resps)))
-        if key not in seen:
-            seen.add(key)
-            keep.append(i)
-    if len(keep) < len(allocs):
-        allocs = [allocs[i] for i in keep]
-        scen = _cell_scenarios(scenario, allocs, resps)
-    for (i, j), s in scen.items():
-        scen[(i, j)] = s.model_copy(update={"name": f"{scenario.name}_a{i:02d}_s{j:02d}"})
+    allocs, scen = _distinct_cells(scenario, allocs, resps)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if workers > 1 and dask_address is None:
@@ -296,48 +272,16 @@ def optimize(
     ref = next((j for j, r in enumerate(resps) if r.declared), 0)
     try:
         ev.ensure(list(scen), list(range(n0)))
-
-        def sample(systems: Any, first: int, count: int) -> np.ndarray:
-            idx = list(range(first, first + count))
-            ev.ensure([(i, ref) for i in systems], idx)
-            return np.vstack([objective(ev.frame((i, ref), idx), scenario) for i in systems])
-
         selection = None
         if len(allocs) > 1:
-            left = None
-            if time_limit_min is not None:
-                left = max(0.0, time_limit_min * 60.0 - (time.monotonic() - t0))
-            selection = kim_nelson(
-                sample,
-                len(allocs),
-                delta=spec.delta,
-                alpha=spec.alpha,
-                n0=n0,
-                max_n=cap,
-                batch=max(1, workers),
-                time_limit_s=left,
-            )
+            left = _time_left_s(limit_min, t0)  # what the first stage left of the limit
+            selection = _select(ev, scenario, len(allocs), ref, (n0, cap, max(1, workers)), left)
     finally:
         ev.close()
     naive = selection.selected if selection is not None else 0
-    rows = []
-    for i, j in scen:
-        have = sorted(ev.rows[(i, j)])
-        df = ev.frame((i, j), have)
-        for r, o, f in zip(
-            have, objective(df, scenario), follower_payoff(df, scenario), strict=True
-        ):
-            rows.append(
-                {"allocation": i, "response": j, "replication": r, "objective": o, "follower": f}
-            )
-    cells = pd.DataFrame(rows)
+    cells = _cell_table(ev, scen, scenario)
     # every replication of a cell counts (selection added some to the reference column)
-    obj = cells.pivot_table(
-        index="allocation", columns="response", values="objective", aggfunc="mean"
-    ).to_numpy()
-    fol = cells.pivot_table(
-        index="allocation", columns="response", values="follower", aggfunc="mean"
-    ).to_numpy()
+    obj, fol = _mean_matrix(cells, "objective"), _mean_matrix(cells, "follower")
     eq = _equilibrium(cells, obj, fol, spec, len(allocs), len(resps))
     declared = next((i for i, a in enumerate(allocs) if a.declared), None)
     gains = _gains(cells, obj, fol, eq, naive, declared, ref)
@@ -358,6 +302,118 @@ def optimize(
         scenario_name=scenario.name,
         declared=declared,
     )
+
+
+def _distinct_cells(
+    scenario: Any, allocs: list[Allocation], resps: list[Response]
+) -> tuple[list[Allocation], dict[tuple[int, int], Any]]:
+    """The allocations that differ, and the scenario of each (allocation, response) cell.
+
+    A candidate identical to an earlier one (often: the declared allocation) is evaluated
+    once; each cell's scenario is named after the scenario and its indices (its run folder).
+    """
+    from sim.scenarios import scenario_hash
+
+    scen = _cell_scenarios(scenario, allocs, resps)
+    keep, seen = [], set()
+    for i in range(len(allocs)):
+        key = tuple(scenario_hash(scen[(i, j)]) for j in range(len(resps)))
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    if len(keep) < len(allocs):
+        allocs = [allocs[i] for i in keep]
+        scen = _cell_scenarios(scenario, allocs, resps)
+    for (i, j), s in scen.items():
+        scen[(i, j)] = s.model_copy(update={"name": f"{scenario.name}_a{i:02d}_s{j:02d}"})
+    return allocs, scen
+
+
+def _checked_scenario(scenario: Any) -> Any:
+    """The scenario (loaded if a path), its ``optimize`` section checked against the theater.
+
+    Raises:
+        UserError: without an ``optimize`` section, or when it names what does not exist.
+    """
+    from sim.experiments.replications import _theater
+    from sim.scenarios import Scenario, load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if scenario.optimize is None:
+        allocations(scenario)  # raises the explanatory error
+    check_spec(scenario, _theater(scenario.theater))
+    return scenario
+
+
+def _stage_sizes(spec: Any, replications: int | None) -> tuple[int, int]:
+    """First-stage replications and the cap per allocation (``--replications`` or the spec's)."""
+    n0 = int(spec.first_stage)
+    cap = int(replications if replications is not None else spec.max_replications)
+    if cap < n0:
+        raise UserError(f"--replications {cap} is below optimize.first_stage ({n0})")
+    return n0, cap
+
+
+def _time_left_s(limit_min: float | None, t0: float) -> float | None:
+    """Seconds left of a wall-time limit of ``limit_min`` minutes begun at ``t0`` (None: none)."""
+    if limit_min is None:
+        return None
+    return max(0.0, limit_min * 60.0 - (time.monotonic() - t0))
+
+
+def _select(
+    ev: _Cells,
+    scenario: Any,
+    k: int,
+    ref: int,
+    sizes: tuple[int, int, int],
+    time_limit_s: float | None,
+) -> SelectionResult:
+    """Kim-Nelson over the allocations' objective against the reference (declared) response.
+
+    ``sizes`` is (first-stage replications, cap per allocation, replications per batch).
+    """
+    n0, cap, batch = sizes
+
+    def sample(systems: Any, first: int, count: int) -> np.ndarray:
+        idx = list(range(first, first + count))
+        ev.ensure([(i, ref) for i in systems], idx)
+        return np.vstack([objective(ev.frame((i, ref), idx), scenario) for i in systems])
+
+    spec = scenario.optimize
+    return kim_nelson(
+        sample,
+        k,
+        delta=spec.delta,
+        alpha=spec.alpha,
+        n0=n0,
+        max_n=cap,
+        batch=batch,
+        time_limit_s=time_limit_s,
+    )
+
+
+def _cell_table(ev: _Cells, scen: dict[tuple[int, int], Any], scenario: Any) -> pd.DataFrame:
+    """One row per replication of every cell: its objective and the smugglers' payoff."""
+    rows = []
+    for i, j in scen:
+        have = sorted(ev.rows[(i, j)])
+        df = ev.frame((i, j), have)
+        for r, o, f in zip(
+            have, objective(df, scenario), follower_payoff(df, scenario), strict=True
+        ):
+            rows.append(
+                {"allocation": i, "response": j, "replication": r, "objective": o, "follower": f}
+            )
+    return pd.DataFrame(rows)
+
+
+def _mean_matrix(cells: pd.DataFrame, values: str) -> np.ndarray:
+    """Allocations x responses matrix of a column's mean over each cell's replications."""
+    return cells.pivot_table(
+        index="allocation", columns="response", values=values, aggfunc="mean"
+    ).to_numpy()
 
 
 def _cell_scenarios(

@@ -138,73 +138,76 @@ def kim_nelson(
     Raises:
         ValueError: on parameters outside their ranges.
     """
-    if not delta > 0:
-        raise ValueError(f"delta (the indifference zone) must be > 0, got {delta}")
-    if not 0 < alpha < 1 - 1 / k:
-        raise ValueError(f"alpha must be in (0, {1 - 1 / k:.3f}) for k={k}, got {alpha}")
-    if n0 < 2:
-        raise ValueError(f"n0 must be at least 2, got {n0}")
-    if max_n is not None and max_n < n0:
-        raise ValueError(f"max_n ({max_n}) must be at least n0 ({n0})")
+    _check_kn_arguments(k, delta, alpha, n0, max_n)
     _, h2 = kn_constants(k, alpha, n0)
     t0 = clock()
     cap = max_n if max_n is not None else 10**9
-    data = np.full((k, n0 if max_n is None else max_n), np.nan)
-
-    def put(systems: Sequence[int], first: int, values: np.ndarray) -> None:
-        nonlocal data
-        need = first + values.shape[1]
-        if need > data.shape[1]:
-            grown = np.full((k, max(need, 2 * data.shape[1])), np.nan)
-            grown[:, : data.shape[1]] = data
-            data = grown
-        data[list(systems), first:need] = values
-
+    table = _Replications(k, n0 if max_n is None else max_n)
     alive = list(range(k))
-    put(alive, 0, _checked(sample(alive, 0, n0), len(alive), n0))
-    diffs = data[:, None, :n0] - data[None, :, :n0]
+    table.put(alive, 0, _checked(sample(alive, 0, n0), len(alive), n0))
+    diffs = table.data[:, None, :n0] - table.data[None, :, :n0]
     s2 = diffs.var(axis=2, ddof=1)
     n_taken = np.full(k, n0)
     eliminated_at = np.zeros(k, dtype=int)
     history: list[tuple[int, tuple[int, ...], tuple[float, ...]]] = []
     r = n0
-    have = n0  # replications of the survivors already in `data`
-    stop_reason = "one survivor"
+    have = n0  # replications of the survivors already in the table
     while True:
-        means = np.array([np.mean(data[i, : (eliminated_at[i] or r)]) for i in range(k)])
-        out = []
-        for i in alive:
-            for j in alive:
-                if i == j:
-                    continue
-                w = max(0.0, delta / (2.0 * r) * (h2 * s2[i, j] / delta**2 - r))
-                if means[i] < means[j] - w:
-                    out.append(i)
-                    break
+        means = _means(table.data, eliminated_at, r)
+        out = _eliminated(alive, means, s2, r, delta, h2)
         for i in out:
             eliminated_at[i] = r
         alive = [i for i in alive if i not in out]
         history.append((r, tuple(alive), tuple(float(v) for v in means)))
-        if len(alive) <= 1:
-            break
-        if r >= cap:
-            stop_reason = "replication cap"
-            break
-        if time_limit_s is not None and clock() - t0 >= time_limit_s:
-            stop_reason = "time limit"
+        stop_reason = _stop_reason(len(alive), r >= cap, time_limit_s, clock, t0)
+        if stop_reason:
             break
         if r >= have:
             count = min(max(1, batch), cap - r)
-            put(alive, r, _checked(sample(alive, r, count), len(alive), count))
+            table.put(alive, r, _checked(sample(alive, r, count), len(alive), count))
             for i in alive:
                 n_taken[i] = r + count
             have = r + count
         r += 1
-    final_means = np.array(
-        [np.mean(data[i, : (eliminated_at[i] or r)]) for i in range(k)], dtype=float
-    )
+    return _result(table.data, alive, eliminated_at, n_taken, r, stop_reason, history, delta, alpha)
+
+
+def _stop_reason(
+    n_alive: int,
+    at_cap: bool,
+    time_limit_s: float | None,
+    clock: Callable[[], float],
+    t0: float,
+) -> str:
+    """Why KN stops after this stage ('' to go on): one survivor, the cap or the clock.
+
+    The clock is read only when the first two do not stop it (as often as before the split).
+    """
+    if n_alive <= 1:
+        return "one survivor"
+    if at_cap:
+        return "replication cap"
+    if time_limit_s is not None and clock() - t0 >= time_limit_s:
+        return "time limit"
+    return ""
+
+
+def _result(
+    data: np.ndarray,
+    alive: list[int],
+    eliminated_at: np.ndarray,
+    n_taken: np.ndarray,
+    r: int,
+    stop_reason: str,
+    history: list[tuple[int, tuple[int, ...], tuple[float, ...]]],
+    delta: float,
+    alpha: float,
+) -> SelectionResult:
+    """The selection at stop: the best survivor by its mean, and every alternative's record."""
+    final_means = _means(data, eliminated_at, r)
     stds = np.array(
-        [np.std(data[i, : (eliminated_at[i] or r)], ddof=1) for i in range(k)], dtype=float
+        [np.std(data[i, : (eliminated_at[i] or r)], ddof=1) for i in range(data.shape[0])],
+        dtype=float,
     )
     if not alive:  # cannot happen (the best survivor is never below itself), kept for safety
         alive = [int(np.argmax(final_means))]
@@ -222,6 +225,61 @@ def kim_nelson(
         stop_reason=stop_reason,
         history=tuple(history),
     )
+
+
+def _check_kn_arguments(k: int, delta: float, alpha: float, n0: int, max_n: int | None) -> None:
+    """Refuse parameters outside the ranges for which KN's guarantee holds."""
+    if not delta > 0:
+        raise ValueError(f"delta (the indifference zone) must be > 0, got {delta}")
+    if not 0 < alpha < 1 - 1 / k:
+        raise ValueError(f"alpha must be in (0, {1 - 1 / k:.3f}) for k={k}, got {alpha}")
+    if n0 < 2:
+        raise ValueError(f"n0 must be at least 2, got {n0}")
+    if max_n is not None and max_n < n0:
+        raise ValueError(f"max_n ({max_n}) must be at least n0 ({n0})")
+
+
+class _Replications:
+    """Replication values by alternative (rows) and replication (columns), NaN where not taken.
+
+    Without a cap KN does not know how many replications it will need: the table doubles
+    its width when a batch would not fit.
+    """
+
+    def __init__(self, k: int, width: int) -> None:
+        self.data = np.full((k, width), np.nan)
+
+    def put(self, systems: Sequence[int], first: int, values: np.ndarray) -> None:
+        """Store ``values`` (one row per system) from replication ``first`` on."""
+        need = first + values.shape[1]
+        if need > self.data.shape[1]:
+            grown = np.full((self.data.shape[0], max(need, 2 * self.data.shape[1])), np.nan)
+            grown[:, : self.data.shape[1]] = self.data
+            self.data = grown
+        self.data[list(systems), first:need] = values
+
+
+def _means(data: np.ndarray, eliminated_at: np.ndarray, r: int) -> np.ndarray:
+    """Each alternative's mean over its first r replications (or until it was eliminated)."""
+    return np.array(
+        [np.mean(data[i, : (eliminated_at[i] or r)]) for i in range(data.shape[0])], dtype=float
+    )
+
+
+def _eliminated(
+    alive: Sequence[int], means: np.ndarray, s2: np.ndarray, r: int, delta: float, h2: float
+) -> list[int]:
+    """KN's screening at stage r: the survivors whose mean falls below another's minus W_ij(r)."""
+    out = []
+    for i in alive:
+        for j in alive:
+            if i == j:
+                continue
+            w = max(0.0, delta / (2.0 * r) * (h2 * s2[i, j] / delta**2 - r))
+            if means[i] < means[j] - w:
+                out.append(i)
+                break
+    return out
 
 
 def _checked(values: np.ndarray, rows: int, cols: int) -> np.ndarray:

@@ -142,8 +142,22 @@ def interactive_map(
     """
     _bokeh()
     from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, CustomJS, HoverTool, Range1d
-    from bokeh.models.widgets import Slider
+
+    p = _base_figure(theater, title)
+    if patrol_areas:
+        _draw_areas(p, theater, patrol_areas)
+    sources = []
+    if tracks is not None and len(tracks):
+        sources.append(_draw_tracks(p, tracks, theater, max_points_per_track))
+    sources += _draw_events(p, events)
+    p.legend.location = "top_left"
+    p.legend.click_policy = "hide"
+    return InteractiveMap(column(_day_slider(events, sources), p), title)
+
+
+def _base_figure(theater: Any, title: str) -> Any:
+    """A Bokeh figure over the theater's box in lon/lat, with its land drawn."""
+    from bokeh.models import Range1d
     from bokeh.plotting import figure
 
     lon0, lat0, lon1, lat1 = theater.bbox
@@ -162,41 +176,56 @@ def interactive_map(
     )
     xs, ys = _land_patches(theater)
     p.patches(xs, ys, fill_color=_LAND, line_color="#8a8478", line_width=0.6, name="land")
-    if patrol_areas:
-        import shapely
+    return p
 
-        axs, ays = [], []
-        for name in patrol_areas:
-            for poly in shapely.get_parts(theater.area(name).polygon_lonlat):
-                if poly.geom_type == "Polygon":
-                    x, y = poly.exterior.coords.xy
-                    axs.append(list(x))
-                    ays.append(list(y))
-        p.patches(
-            axs,
-            ays,
-            fill_alpha=0.06,
-            fill_color="#0072B2",
-            line_color="#0072B2",
-            line_dash="dashed",
-            legend_label="patrol areas",
-            name="patrol_areas",
-        )
+
+def _draw_areas(p: Any, theater: Any, names: Sequence[str]) -> None:
+    """Outline the named theater areas (dashed, faintly filled)."""
+    import shapely
+
+    axs, ays = [], []
+    for name in names:
+        for poly in shapely.get_parts(theater.area(name).polygon_lonlat):
+            if poly.geom_type == "Polygon":
+                x, y = poly.exterior.coords.xy
+                axs.append(list(x))
+                ays.append(list(y))
+    p.patches(
+        axs,
+        ays,
+        fill_alpha=0.06,
+        fill_color="#0072B2",
+        line_color="#0072B2",
+        line_dash="dashed",
+        legend_label="patrol areas",
+        name="patrol_areas",
+    )
+
+
+def _draw_tracks(p: Any, tracks: pd.DataFrame, theater: Any, max_points: int) -> Any:
+    """The smugglers' tracks as lines with a hover; returns their source (for the slider)."""
+    from bokeh.models import ColumnDataSource, HoverTool
+
+    src = ColumnDataSource(_track_lines(tracks, theater, max_points))
+    r = p.multi_line(
+        "xs",
+        "ys",
+        source=src,
+        line_color="colour",
+        line_alpha="alpha",
+        line_width=1.2,
+        legend_label="smugglers' tracks",
+        name="tracks",
+    )
+    p.add_tools(HoverTool(renderers=[r], tooltips=[("vessel", "@vessel"), ("role", "@role")]))
+    return src
+
+
+def _draw_events(p: Any, events: pd.DataFrame) -> list[Any]:
+    """Detections, transfers and interdictions as points with one hover; returns their sources."""
+    from bokeh.models import ColumnDataSource, HoverTool
+
     sources = []
-    if tracks is not None and len(tracks):
-        src = ColumnDataSource(_track_lines(tracks, theater, max_points_per_track))
-        r = p.multi_line(
-            "xs",
-            "ys",
-            source=src,
-            line_color="colour",
-            line_alpha="alpha",
-            line_width=1.2,
-            legend_label="smugglers' tracks",
-            name="tracks",
-        )
-        p.add_tools(HoverTool(renderers=[r], tooltips=[("vessel", "@vessel"), ("role", "@role")]))
-        sources.append(src)
     layers = (
         ("patrol detections", ("detection",), "#0072B2", "circle", 4, "coverage"),
         ("transfers", ("transfer_start",), "#000000", "diamond", 9, "transfers"),
@@ -233,8 +262,14 @@ def interactive_map(
             ],
         )
     )
-    p.legend.location = "top_left"
-    p.legend.click_policy = "hide"
+    return sources
+
+
+def _day_slider(events: pd.DataFrame, sources: list[Any]) -> Any:
+    """A slider that shows only what had happened by the chosen day (alpha 1, else 0)."""
+    from bokeh.models import CustomJS
+    from bokeh.models.widgets import Slider
+
     days = float(np.ceil(max(events["t_h"].max() if len(events) else 0.0, 24.0) / 24.0))
     slider = Slider(start=0, end=days, value=days, step=1, title="show what had happened by day")
     slider.js_on_change(
@@ -251,4 +286,4 @@ def interactive_map(
             """,
         ),
     )
-    return InteractiveMap(column(slider, p), title)
+    return slider

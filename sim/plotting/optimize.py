@@ -263,6 +263,45 @@ def build_optimize_report(
     figdir = out / "figures"
     figdir.mkdir(parents=True, exist_ok=True)
     label = head["objective_label"]
+    figs = _figures(tabs, label, theater, figdir)
+    title = f"Patrol optimisation: {head['scenario']}"
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
+        f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
+        f"<p class='meta'>objective: {html.escape(label)}; "
+        f"{head.get('replications_total', head['replications_run'])} replications over all "
+        f"cells, {head['replications_run']} simulated by the last run "
+        f"({head['wall_s'] / 60:.1f} min), the rest read back from earlier runs.</p>",
+        "<div class='summary'>"
+        + "".join(f"<p>{html.escape(s)}</p>" for s in summary_paragraphs(head))
+        + "</div>",
+    ]
+    for heading, caption, b64 in figs:
+        parts.append(
+            f"<h2>{html.escape(heading)}</h2><figure><img alt='{html.escape(heading)}' "
+            f"src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}"
+            "</figcaption></figure>"
+        )
+    parts += _tables_html(tabs)
+    if caveats:
+        parts.append(
+            "<h2>Caveats</h2><ul>"
+            + "".join(f"<li>{html.escape(c)}</li>" for c in caveats)
+            + "</ul>"
+        )
+    parts.append("</body></html>")
+    path = out / "report.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def _figures(
+    tabs: dict[str, pd.DataFrame], label: str, theater: Any | None, figdir: Path
+) -> list[tuple[str, str, str]]:
+    """(heading, caption, base64 PNG) of each figure, in report order; PNGs saved in figdir.
+
+    The map comes first, and only with a theater and the effort-by-area table.
+    """
     figs: list[tuple[str, str, str]] = []
     if theater is not None and "areas" in tabs and len(tabs["areas"]):
         figs.append(
@@ -305,25 +344,12 @@ def build_optimize_report(
             _save(plot_selection(tabs["selection"], label), figdir / "selection.png"),
         )
     )
-    title = f"Patrol optimisation: {head['scenario']}"
-    parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
-        f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
-        f"<p class='meta'>objective: {html.escape(label)}; "
-        f"{head.get('replications_total', head['replications_run'])} replications over all "
-        f"cells, {head['replications_run']} simulated by the last run "
-        f"({head['wall_s'] / 60:.1f} min), the rest read back from earlier runs.</p>",
-        "<div class='summary'>"
-        + "".join(f"<p>{html.escape(s)}</p>" for s in summary_paragraphs(head))
-        + "</div>",
-    ]
-    for heading, caption, b64 in figs:
-        parts.append(
-            f"<h2>{html.escape(heading)}</h2><figure><img alt='{html.escape(heading)}' "
-            f"src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}"
-            "</figcaption></figure>"
-        )
-    parts.append("<h2>Equilibrium</h2>")
+    return figs
+
+
+def _tables_html(tabs: dict[str, pd.DataFrame]) -> list[str]:
+    """The equilibrium table and the candidates' main columns, as HTML fragments."""
+    parts = ["<h2>Equilibrium</h2>"]
     parts.append(
         tabs["equilibrium"].to_html(
             index=False, border=0, na_rep="", float_format=lambda v: f"{v:.4f}"
@@ -352,13 +378,4 @@ def build_optimize_report(
             index=False, border=0, na_rep="", float_format=lambda v: f"{v:.4f}"
         )
     )
-    if caveats:
-        parts.append(
-            "<h2>Caveats</h2><ul>"
-            + "".join(f"<li>{html.escape(c)}</li>" for c in caveats)
-            + "</ul>"
-        )
-    parts.append("</body></html>")
-    path = out / "report.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+    return parts

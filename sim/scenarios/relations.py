@@ -19,6 +19,8 @@ from sim.scenarios.yaml_reader import Marks
 from sim.units import NM_M
 
 if TYPE_CHECKING:  # schema.py imports this module to check relations while validating
+    from sim.geo.additions import ExtendedTheater
+    from sim.geo.theater import Theater
     from sim.scenarios.schema import Scenario
 
 __all__ = ["consistency_problems", "check_relations", "Located"]
@@ -160,32 +162,50 @@ def check_relations(scenario: Scenario, marks: Marks, file: str) -> list[Problem
             n for j, n in enumerate(g.strategy.areas) if area(base + ("strategy", "areas", j), n)
         ]
         if g.strategy.barrier:
-            (lo0, la0), (lo1, la1) = g.strategy.barrier
             outside = _outside(theater.bbox, g.strategy.barrier)
             if outside:
                 add(base + ("strategy", "barrier"), outside)
                 continue
-            f = np.linspace(0.0, 1.0, 64)
-            water = np.asarray(theater.is_water(lo0 + f * (lo1 - lo0), la0 + f * (la1 - la0)))
-            if not water.all():
-                k = int(np.argmin(water))
-                add(
-                    base + ("strategy", "barrier"),
-                    f"the barrier line runs on land near ({lo0 + f[k] * (lo1 - lo0):.2f}E, "
-                    f"{la0 + f[k] * (la1 - la0):.2f}N); expected a line over water",
-                )
+            on_land = _barrier_on_land(theater, g.strategy.barrier)
+            if on_land:
+                add(base + ("strategy", "barrier"), on_land)
         if g.kind == "aircraft" and g.base in places:
-            bx, by = theater.place(g.base).x_m, theater.place(g.base).y_m
-            for n in ok_areas:
-                c = theater.area(n).polygon_xy.centroid
-                dist_nm = ((c.x - bx) ** 2 + (c.y - by) ** 2) ** 0.5 / NM_M
-                if dist_nm > g.range_nm:
-                    add(
-                        base + ("strategy", "areas"),
-                        f"area {n!r} is {dist_nm:.0f} nm from {g.base}, beyond the "
-                        f"aircraft's range_nm of {g.range_nm:.0f}",
-                    )
+            for msg in _beyond_range(theater, g.base, g.range_nm, ok_areas):
+                add(base + ("strategy", "areas"), msg)
     return problems
+
+
+def _barrier_on_land(
+    theater: Theater | ExtendedTheater, barrier: tuple[tuple[float, float], tuple[float, float]]
+) -> str:
+    """A message when the barrier line crosses land (sampled at 64 points), else ''."""
+    (lo0, la0), (lo1, la1) = barrier
+    f = np.linspace(0.0, 1.0, 64)
+    water = np.asarray(theater.is_water(lo0 + f * (lo1 - lo0), la0 + f * (la1 - la0)))
+    if water.all():
+        return ""
+    k = int(np.argmin(water))
+    return (
+        f"the barrier line runs on land near ({lo0 + f[k] * (lo1 - lo0):.2f}E, "
+        f"{la0 + f[k] * (la1 - la0):.2f}N); expected a line over water"
+    )
+
+
+def _beyond_range(
+    theater: Theater | ExtendedTheater, base: str, range_nm: float, areas: list[str]
+) -> list[str]:
+    """A message for each area whose centroid lies beyond an aircraft's range from its base."""
+    bx, by = theater.place(base).x_m, theater.place(base).y_m
+    out = []
+    for n in areas:
+        c = theater.area(n).polygon_xy.centroid
+        dist_nm = ((c.x - bx) ** 2 + (c.y - by) ** 2) ** 0.5 / NM_M
+        if dist_nm > range_nm:
+            out.append(
+                f"area {n!r} is {dist_nm:.0f} nm from {base}, beyond the "
+                f"aircraft's range_nm of {range_nm:.0f}"
+            )
+    return out
 
 
 def locate(marks: Marks, loc: Path_, default_file: str) -> tuple[str, int | None, int | None]:

@@ -29,6 +29,8 @@ from sim.experiments import store
 
 __all__ = [
     "run_replications",
+    "theater_of",
+    "mp_context",
     "replication_seeds",
     "prepare_theater",
     "route_variants",
@@ -60,7 +62,8 @@ def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
 
 
 @lru_cache(maxsize=4)
-def _theater(name: str) -> Any:
+def theater_of(name: str) -> Any:
+    """The named theater, loaded once per process (replications and optimize share it)."""
     from sim.geo import load_theater
 
     return load_theater(name)
@@ -86,7 +89,7 @@ def prepare_theater(name: str, route_variants: Iterable[RouteVariant] = ()) -> N
     """
     from sim.model.engine import RouteCache
 
-    theater = _theater(name)
+    theater = theater_of(name)
     for avoid, prefer in {((), ()), *route_variants}:
         # the key the model's routing asks for (sim.model.waters.Waters.route_xy)
         zones = tuple(sorted((str(s), "territorial") for s in avoid))
@@ -112,7 +115,7 @@ def _scenario(scenario_json: str) -> tuple[Any, str]:
     per worker process, not once per replication, is the part of a replication's setup that
     does not depend on its seed. (The theater, its routing graphs, the stored fixed routes,
     patrol polygons and a scenario's added places are process-level memos too:
-    ``_theater``, ``_ROUTES``, ``sim.model.waters``, ``sim.geo.additions``. What remains
+    ``theater_of``, ``_ROUTES``, ``sim.model.waters``, ``sim.geo.additions``. What remains
     per replication is drawing its own year of traffic.)
     """
     from sim.scenarios import Scenario, scenario_hash
@@ -139,7 +142,7 @@ def _run_one(
     t0 = time.perf_counter()
     write = None
     try:
-        theater = _theater(scenario.theater)
+        theater = theater_of(scenario.theater)
         cache = _ROUTES.get(scenario.theater)
         if cache is None:
             cache = _ROUTES[scenario.theater] = RouteCache.load(theater)
@@ -185,7 +188,8 @@ def finished_replications(out_dir: Path, *, clean: bool = False) -> dict[int, di
     return done
 
 
-def _mp_context() -> mp.context.BaseContext:
+def mp_context() -> mp.context.BaseContext:
+    """The start method for local workers."""
     # fork is fast and safe here (no threads at that point); elsewhere use spawn.
     return mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context("spawn")
 
@@ -289,7 +293,7 @@ def _execute(
             yield _run_one(sj, seed, i, n, od)
         return
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(todo)), mp_context=_mp_context(), initializer=_worker_init
+        max_workers=min(workers, len(todo)), mp_context=mp_context(), initializer=_worker_init
     )
     try:
         pending = {pool.submit(_run_one, sj, seed, i, n, od): i for i in todo}

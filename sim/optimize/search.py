@@ -184,9 +184,9 @@ class _Cells:
 
 
 def _mp() -> Any:
-    from sim.experiments.replications import _mp_context
+    from sim.experiments.replications import mp_context
 
-    return _mp_context()
+    return mp_context()
 
 
 def _run_cell(scenario: Any, n: int, seed: int, out_dir: str, indices: list[int]) -> pd.DataFrame:
@@ -201,7 +201,7 @@ def _preload(theater: str) -> None:
     from sim.experiments import replications as reps
     from sim.model.engine import RouteCache
 
-    th = reps._theater(theater)
+    th = reps.theater_of(theater)
     if theater not in reps._ROUTES:
         reps._ROUTES[theater] = RouteCache.load(th)
 
@@ -335,14 +335,14 @@ def _checked_scenario(scenario: Any) -> Any:
     Raises:
         UserError: without an ``optimize`` section, or when it names what does not exist.
     """
-    from sim.experiments.replications import _theater
+    from sim.experiments.replications import theater_of
     from sim.scenarios import Scenario, load_scenario
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if scenario.optimize is None:
         allocations(scenario)  # raises the explanatory error
-    check_spec(scenario, _theater(scenario.theater))
+    check_spec(scenario, theater_of(scenario.theater))
     return scenario
 
 

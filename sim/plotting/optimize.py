@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.plotting.report import _CSS, _save
+from sim.plotting.page import REPORT_CSS, save_figure
 from sim.plotting.style import style
 
 __all__ = [
@@ -267,7 +267,7 @@ def build_optimize_report(
     title = f"Patrol optimisation: {head['scenario']}"
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
-        f"</title><style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
+        f"</title><style>{REPORT_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
         f"<p class='meta'>objective: {html.escape(label)}; "
         f"{head.get('replications_total', head['replications_run'])} replications over all "
         f"cells, {head['replications_run']} simulated by the last run "
@@ -311,7 +311,7 @@ def _figures(
                 "groups). "
                 "Orange: the smugglers' rendezvous areas under their equilibrium response "
                 "(responding programs, weighted by voyages). Darker = larger share.",
-                _save(
+                save_figure(
                     plot_effort_map(
                         theater, tabs["areas"], "Equilibrium patrol effort and smugglers' response"
                     ),
@@ -325,7 +325,7 @@ def _figures(
             "Blue: objective against the smugglers as declared, mean and 95% t interval between "
             "common-seed replications. Orange: the value if the smugglers best-respond to that "
             "allocation alone (cell means).",
-            _save(plot_candidates(tabs["candidates"], label), figdir / "candidates.png"),
+            save_figure(plot_candidates(tabs["candidates"], label), figdir / "candidates.png"),
         )
     )
     figs.append(
@@ -333,7 +333,9 @@ def _figures(
             "Payoff matrix",
             "Mean patrol objective of each (allocation, smugglers' response) cell over its "
             "replications, all on the same replication seeds.",
-            _save(plot_payoff_matrix(tabs["payoff_matrix"], label), figdir / "payoff_matrix.png"),
+            save_figure(
+                plot_payoff_matrix(tabs["payoff_matrix"], label), figdir / "payoff_matrix.png"
+            ),
         )
     )
     figs.append(
@@ -341,7 +343,7 @@ def _figures(
             "Convergence of the selection",
             "Running mean of each allocation against the declared smugglers as replications are "
             "added; a cross and a faint line mark where Kim-Nelson eliminated an allocation.",
-            _save(plot_selection(tabs["selection"], label), figdir / "selection.png"),
+            save_figure(plot_selection(tabs["selection"], label), figdir / "selection.png"),
         )
     )
     return figs

@@ -12,9 +12,7 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import logging
 import math
 import re
@@ -22,7 +20,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -40,13 +37,19 @@ from sim.plotting.figures import (
     plot_scenario_map,
     plot_sweep,
 )
-from sim.plotting.style import style
+from sim.plotting.page import REPORT_CSS, save_figure
 from sim.plotting.summary import scenario_lines, summary_sentences
 
 if TYPE_CHECKING:
     from sim.geo.theater import Theater
 
-__all__ = ["Experiment", "build_report", "load_experiment", "summary_sentences", "incidents_table"]
+__all__ = [
+    "Experiment",
+    "build_report",
+    "load_experiment",
+    "summary_sentences",
+    "incidents_table",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -194,32 +197,6 @@ def _figure_of(ax: Axes) -> Figure:
     """The (root) figure an axes draws on."""
     fig = ax.figure
     return fig if isinstance(fig, Figure) else fig.figure
-
-
-def _save(fig: Figure, path: Path) -> str:
-    """Save a PNG and return it base64-encoded for embedding."""
-    buf = io.BytesIO()
-    with style():
-        fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
-    data = buf.getvalue()
-    path.write_bytes(data)
-    plt.close(fig)
-    return base64.b64encode(data).decode("ascii")
-
-
-_CSS = """
-body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:1100px;
- margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ddd;
- padding-bottom:.2em;margin-top:1.8em}.meta{color:#555;font-size:.9em}
-.summary{background:#f4f8fb;border-left:4px solid #0072B2;padding:.6em 1em}
-figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:.88em;color:#444}table{border-collapse:collapse;font-size:.88em;margin:.8em 0}
-th,td{border:1px solid #ddd;padding:.3em .55em;text-align:right;vertical-align:top}
-th{background:#f2f2f2}
-td:first-child,th:first-child{text-align:left}small{color:#666}.maps{display:grid;
- grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:1em}
-"""
 
 
 def _span(values: Any) -> str:
@@ -371,7 +348,7 @@ def _chart_figures(plan: list[_Chart], figdir: Path, step: _Steps) -> list[Fig]:
     figs: list[Fig] = []
     for c in plan:
         step(f"figure: {c.heading}")
-        figs.append((c.heading, c.caption, _save(c.draw(), figdir / f"{c.name}.png")))
+        figs.append((c.heading, c.caption, save_figure(c.draw(), figdir / f"{c.name}.png")))
     return figs
 
 
@@ -415,7 +392,7 @@ def _map_figures(
             vo[vo["label"] == g],
             title=f"{g}: transfers, interdictions and detections",
         )
-        out.append((g, "", _save(_figure_of(ax), figdir / f"map_{_slug(g)}.png")))
+        out.append((g, "", save_figure(_figure_of(ax), figdir / f"map_{_slug(g)}.png")))
     return out
 
 
@@ -523,7 +500,7 @@ def _page(
     head = [
         "<!DOCTYPE html><html lang='en'><head><meta "
         f"charset='utf-8'><title>{html.escape(title)}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{REPORT_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p class='meta'>{meta} Baseline: <b>{html.escape(baseline)}</b>.</p>",
         "<div class='summary'>" + "".join(f"<p>{html.escape(s)}</p>" for s in sentences) + "</div>",

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.model.ais_monitor import AisAlert, AisMonitor
+from sim.model.ais_monitor import MONITOR_FEED, AisAlert, AisMonitor
 from sim.model.motion import Track
 from sim.model.records import Reason as R
+from sim.monitoring.feed import TRACK_COLUMNS, simulate_feed
 from sim.monitoring.synthetic import FlatGeography
 from sim.scenarios.cell_schema import Coordination
 from sim.units import NM_M
@@ -212,3 +213,58 @@ def test_skipping_ships_under_way_does_not_change_the_alerts():
         got[f"rows{full}"] = mon.received
     assert got[False] == got[True] == [(R.AIS_LOITERING, "L0")]
     assert got["rowsTrue"] > 3 * got["rowsFalse"]  # the skipped reports were most of the feed
+
+
+def smuggler_among_loiterers(analytics: bool) -> tuple[World, AisMonitor]:
+    """A watchlisted smuggler steaming past two legitimate ships stopped offshore."""
+    ships = [transit_then_stop(5.0, 15.0, 100.0, 200.0), transit_then_stop(2.0, 20.0, 60.0, 80.0)]
+    w = world_of(ships, watchlist={"F1"})
+    mon = monitor(w, settings(ais_analytics=analytics), 5)
+    v = Smuggler("F1")
+    mon.add_vessel(v)
+    v.track.set(np.array([leg(0.0, 40.0, 80.0, 50.0, vy_kn=9.0)]))
+    w.env.process(mon.watch())
+    w.env.run(until=37.0)
+    return w, mon
+
+
+def test_without_analytics_legitimate_reports_are_received_but_not_kept():
+    """The watch alone keeps no legitimate report, and loses nothing by it.
+
+    Its alerts and the smuggler's reports are the very ones it has when the analytics keep
+    every report: the legitimate ships' transmissions still draw their reception and noise
+    from the monitor's stream.
+    """
+    w_watch, watch_only = smuggler_among_loiterers(analytics=False)
+    w_all, keeps_all = smuggler_among_loiterers(analytics=True)
+    assert w_watch.alerts and w_watch.alerts == w_all.alerts
+    kept = keeps_all.buffer
+    assert set(kept["vessel"]) == {"F1", "L0", "L1"}
+    assert set(watch_only.buffer["vessel"]) == {"F1"}
+    pd.testing.assert_frame_equal(
+        watch_only.buffer, kept[kept["vessel"] == "F1"].reset_index(drop=True)
+    )
+
+
+def test_the_picture_is_the_simulated_feed_of_what_was_transmitted():
+    """One window of the monitor's picture is ``simulate_feed`` of the legs sailed in it."""
+    w = world_of(
+        [transit_then_stop(5.0, 15.0, 100.0, 200.0), [leg(0.0, 40.0, 20.0, 0.0, vy_kn=11)]]
+    )
+    mon = monitor(w, settings(), 9, full_feed=True)
+    v = Smuggler("F1", spoofed=True)
+    mon.add_vessel(v)
+    v.track.set(np.array([leg(0.0, 3.0, 50.0, 60.0, vx_kn=8.0), leg(3.0, 40.0, 74.0, 60.0)]))
+    mon.feed_to(12.0)
+    sent = [(f"L{i}", "legit", f"L{i}", g) for g, i in zip(w.legit_legs, w.legit_ids, strict=True)]
+    sent += [("F1", "foreign", "SF1", g) for g in v.track.legs]
+    rows = []
+    for name, role, ident, (t0, t1, x0, y0, vx, vy) in sent:
+        b = min(t1, 12.0)  # the window: what was sent by 12 h
+        if b > t0:
+            x1, y1 = x0 + vx * (b - t0), y0 + vy * (b - t0)
+            rows.append((name, role, t0, b, x0, y0, x1, y1, True, ident, "transit"))
+    tracks = pd.DataFrame(rows, columns=list(TRACK_COLUMNS))
+    feed = simulate_feed(tracks, w.theater, np.random.default_rng(9), MONITOR_FEED)
+    assert len(feed) > 100 and set(feed["identity"]) == {"L0", "L1", "SF1"}
+    pd.testing.assert_frame_equal(mon.buffer, feed)

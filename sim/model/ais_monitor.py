@@ -58,7 +58,7 @@ from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track
 from sim.model.records import Reason as R
 from sim.monitoring.feed import FeedConfig, FeedLegs, receive
-from sim.monitoring.reports import Reports
+from sim.monitoring.reports import ByIdentity, Reports
 from sim.scenarios.cell_schema import Coordination
 from sim.units import NM_M
 
@@ -135,7 +135,11 @@ class LegitFeed(Protocol):
     legit_legs: np.ndarray
     legit_ids: np.ndarray
     legit_dark: np.ndarray
-    legit_max_dur_h: float
+
+    @property
+    def legit_max_dur_h(self) -> float:
+        """The longest leg, hours (a leg that started this long before a window may be live)."""
+        ...
 
 
 @dataclass
@@ -439,111 +443,79 @@ class AisMonitor:
         if not len(pic):
             return
         co = self.co
-        by = _ByIdentity(pic)
-        loiter, meet = [], []
-        for k in by.slow_for(co.loitering_min_h, far=True):
-            if not self._still_alerted(R.AIS_LOITERING, *by.run(k)):
-                loiter.append(k)
-        for k in by.slow_for(co.encounter_min_h, far=False):
-            if not self._still_alerted(R.AIS_ENCOUNTER, *by.run(k)):
-                meet.append(k)
+        by = ByIdentity(pic, _SLOW_KN)
+        loiter = [
+            k
+            for k in by.slow_for(co.loitering_min_h, far=True)
+            if not self._still_alerted(R.AIS_LOITERING, *by.run(k))
+            and by.t_last[k]
+            > self._alerted_until.get((R.AIS_LOITERING, str(by.names[k])), -math.inf)
+        ]
+        meet = [
+            k
+            for k in by.slow_for(co.encounter_min_h, far=False)
+            if not self._still_alerted(R.AIS_ENCOUNTER, *by.run(k))
+        ]
         if loiter:
-            sub = by.of(loiter)
             ev = detect_loitering(
-                sub.frame(),
+                by.prepared(loiter),
                 distance_to_shore_nm=self.theater.distance_to_coast_nm,
                 min_duration_h=co.loitering_min_h,
                 min_shore_nm=co.loitering_min_shore_nm,
+                ends_after=self._seen_until(R.AIS_LOITERING, by, loiter),
             )
-            self._raise(ev, R.AIS_LOITERING, sub)
+            self._raise(ev, R.AIS_LOITERING, by)
         last_xy = {str(by.names[k]): by.last_slow_lonlat(k) for k in meet}
         pairs = _near_pairs(last_xy, self.theater, self._anchorages_xy(), co.encounter_min_shore_km)
         if pairs:
-            sub = by.of(by.codes(sorted({i for p in pairs for i in p})))
+            met = by.codes(sorted({i for p in pairs for i in p}))
             ev = detect_encounters(
-                sub.frame(),
+                by.prepared(met),
                 anchorages=self.theater.ports,
                 min_duration_h=co.encounter_min_h,
                 min_anchorage_km=co.encounter_min_shore_km,
+                ends_after=self._seen_until(R.AIS_ENCOUNTER, by, met),
             )
             for side in ("identity_a", "identity_b"):
-                self._raise(ev.rename(columns={side: "identity"}), R.AIS_ENCOUNTER, sub)
+                self._raise(ev, R.AIS_ENCOUNTER, by, side)
         gaps = by.silences(co.gap_min_h, self._analysed_until_h)
         self._analysed_until_h = now_h - co.ais_latency_h
         if gaps:
-            sub = by.of(gaps)
             ev = detect_gaps(
-                sub.frame(),
+                by.prepared(gaps),
                 distance_to_shore_nm=self.theater.distance_to_coast_nm,
                 min_gap_h=co.gap_min_h,
                 min_shore_nm=co.gap_min_shore_nm,
             )
-            self._raise(ev, R.AIS_GAP, sub)
+            self._raise(ev, R.AIS_GAP, by)
 
-    def _raise(self, events: pd.DataFrame, kind: str, sub: Reports) -> None:
-        """Alert on the new events, at each identity's last received position."""
-        for e in events.itertuples():
-            ident = str(e.identity)
-            if not self._fresh(kind, ident, float(e.start), float(e.end)):
-                continue
-            i = int(np.flatnonzero(sub.identity == ident)[-1])
-            self._alert(kind, "ais-analytics", sub, i)
+    def _seen_until(self, kind: str, by: ByIdentity, codes: list[int]) -> dict[str, float]:
+        """How far each identity's ``kind`` events have been alerted (the detectors' bound).
 
+        An event ending by then was raised before, or continues one that was: raising it
+        again would neither alert nor move the bound, so the detector need not build it.
+        """
+        out = {}
+        for k in codes:
+            name = str(by.names[k])
+            if (kind, name) in self._alerted_until:
+                out[name] = self._alerted_until[(kind, name)]
+        return out
 
-class _ByIdentity:
-    """The picture grouped by identity: the cheap necessary conditions of the detectors.
+    def _raise(
+        self, events: pd.DataFrame, kind: str, by: ByIdentity, side: str = "identity"
+    ) -> None:
+        """Alert on the new events, at each identity's last received position.
 
-    Identities are numbered in sorted order (``names``); each one's reports keep the
-    picture's order.
-    """
-
-    def __init__(self, pic: Reports) -> None:
-        self.pic = pic
-        self.names, self.inv = np.unique(pic.identity, return_inverse=True)
-        n = len(self.names)
-        self.order = np.argsort(self.inv, kind="stable")
-        self.bounds = np.searchsorted(self.inv[self.order], np.arange(n + 1))
-        self.slow = pic.speed < _SLOW_KN
-        si, st = self.inv[self.slow], pic.time[self.slow]
-        self.t_first = np.full(n, np.inf)
-        self.t_last = np.full(n, -np.inf)
-        np.minimum.at(self.t_first, si, st)
-        np.maximum.at(self.t_last, si, st)
-        self.last_slow = np.full(n, -1)
-        np.maximum.at(self.last_slow, si, np.flatnonzero(self.slow))
-        self.far = np.bincount(self.inv[pic.far], minlength=n) > 0
-
-    def slow_for(self, hours: float, *, far: bool) -> list[int]:
-        """Identities slow over at least ``hours`` (and, with ``far``, once far offshore)."""
-        ok = (self.last_slow >= 0) & (self.t_last - self.t_first >= hours)
-        if far:
-            ok &= self.far  # else the run's mean distance to shore is too small
-        return np.flatnonzero(ok).tolist()
-
-    def run(self, k: int) -> tuple[str, np.ndarray, np.ndarray]:
-        """Identity ``k``'s name, report times and slow flags, in the picture's order."""
-        rows = self.order[self.bounds[k] : self.bounds[k + 1]]
-        return str(self.names[k]), self.pic.time[rows], self.slow[rows]
-
-    def last_slow_lonlat(self, k: int) -> tuple[float, float]:
-        """Where identity ``k`` was last reported slow."""
-        j = self.last_slow[k]
-        return float(self.pic.lon[j]), float(self.pic.lat[j])
-
-    def codes(self, names: list[str]) -> list[int]:
-        """The numbers of identities by name."""
-        return np.searchsorted(self.names, np.array(names, dtype=object)).tolist()
-
-    def of(self, codes: list[int]) -> Reports:
-        """The reports of these identities, in the picture's order."""
-        return self.pic.take(np.isin(self.inv, codes))
-
-    def silences(self, min_gap_h: float, since_h: float) -> list[int]:
-        """Identities heard again after ``since_h`` following a silence of ``min_gap_h``."""
-        seq = np.lexsort((self.pic.time, self.inv))
-        i, t = self.inv[seq], self.pic.time[seq]
-        gap = (i[1:] == i[:-1]) & (np.diff(t) >= min_gap_h) & (t[1:] > since_h)
-        return np.unique(i[1:][gap]).tolist()
+        ``side``: the column naming the identity (an encounter is raised for each of its two).
+        """
+        if not len(events):
+            return
+        for ident, start, end in zip(
+            events[side].tolist(), events["start"].tolist(), events["end"].tolist(), strict=True
+        ):
+            if self._fresh(kind, str(ident), float(start), float(end)):
+                self._alert(kind, "ais-analytics", by.pic, by.last_report(str(ident)))
 
 
 def _near_pairs(

@@ -15,6 +15,7 @@ import pandas as pd
 import simpy
 
 from sim.model.ais_monitor import MONITOR_FEED, AisAlert, AisMonitor
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track
 from sim.model.records import Reason as R
 from sim.monitoring.feed import TRACK_COLUMNS, simulate_feed
@@ -74,7 +75,10 @@ class Smuggler:
         return "transit"
 
 
-def leg(t0: float, t1: float, x_nm: float, y_nm: float, vx_kn: float = 0.0, vy_kn: float = 0.0):
+def leg(
+    t0: float, t1: float, x_nm: float, y_nm: float, vx_kn: float = 0.0, vy_kn: float = 0.0
+) -> list[float]:
+    """One leg in the model's layout (t0, t1, x0, y0, vx, vy), from nm and knots."""
     return [t0, t1, x_nm * NM_M, y_nm * NM_M, vx_kn * KN, vy_kn * KN]
 
 
@@ -114,7 +118,7 @@ def run_monitor(w: World, co: Coordination, until_h: float = 36.0, **kw: Any) ->
     return mon
 
 
-def test_a_loitering_legitimate_ship_raises_a_false_loitering_alert():
+def test_a_loitering_legitimate_ship_raises_a_false_loitering_alert() -> None:
     """A merchant ship drifting 100 nm offshore for 10 h looks like a smuggler waiting."""
     w = world_of([transit_then_stop(5.0, 15.0, 100.0, 200.0)])
     run_monitor(w, settings())
@@ -128,14 +132,14 @@ def test_a_loitering_legitimate_ship_raises_a_false_loitering_alert():
     assert np.hypot(alert.x_m - 100 * NM_M, alert.y_m - 200 * NM_M) < 200.0
 
 
-def test_a_ship_stopped_near_the_coast_raises_no_loitering_alert():
+def test_a_ship_stopped_near_the_coast_raises_no_loitering_alert() -> None:
     """The GFW criterion: loitering counts only at least 20 nm from shore."""
     w = world_of([transit_then_stop(5.0, 15.0, 8.0, 200.0)])
     run_monitor(w, settings())
     assert not [a for _, a in w.alerts if a.reason == R.AIS_LOITERING]
 
 
-def test_alerts_are_late_by_the_declared_latency():
+def test_alerts_are_late_by_the_declared_latency() -> None:
     """With 4 h of satellite and processing latency the same alert comes 3 h later than with 1 h."""
     times = {}
     for latency in (1.0, 4.0):
@@ -146,7 +150,7 @@ def test_alerts_are_late_by_the_declared_latency():
     assert times[4.0] - times[1.0] == 3.0
 
 
-def test_two_legitimate_ships_alongside_raise_a_false_encounter_alert():
+def test_two_legitimate_ships_alongside_raise_a_false_encounter_alert() -> None:
     """A bunker tanker alongside its client offshore: both identities raise encounter alerts."""
     client = transit_then_stop(5.0, 12.0, 100.0, 200.0)
     tanker = [leg(0.0, 4.0, 100.0, 200.0), leg(4.0, 12.0, 100.0, 200.0 + 0.05)]  # ~90 m apart
@@ -167,19 +171,19 @@ def watchlisted_smuggler(spoofed: bool) -> tuple[World, Smuggler]:
     return w, v
 
 
-def test_the_watch_finds_a_designated_identity_broadcasting():
+def test_the_watch_finds_a_designated_identity_broadcasting() -> None:
     w, _ = watchlisted_smuggler(spoofed=False)
     hits = [a for _, a in w.alerts if a.reason == R.AIS_WATCHLIST]
     assert hits and {a.identity for a in hits} == {"F1"}
     assert [t for t, _ in w.alerts] == [6.0, 12.0, 18.0, 24.0]  # one alert per check
 
 
-def test_a_spoofed_identity_is_not_matched_by_the_watch():
+def test_a_spoofed_identity_is_not_matched_by_the_watch() -> None:
     w, _ = watchlisted_smuggler(spoofed=True)
     assert not w.alerts
 
 
-def test_a_replanned_vessel_keeps_its_sailed_reports():
+def test_a_replanned_vessel_keeps_its_sailed_reports() -> None:
     """A re-plan replaces a track; what the vessel sent before still reaches the picture."""
     w = world_of([transit_then_stop(5.0, 6.0, 100.0, 50.0)], watchlist={"F1"})
     v = Smuggler("F1")
@@ -187,7 +191,7 @@ def test_a_replanned_vessel_keeps_its_sailed_reports():
     mon.add_vessel(v)
     v.track.set(np.array([leg(0.0, 30.0, 10.0, 100.0, vy_kn=10.0)]))  # in shore-station range
 
-    def replan():
+    def replan() -> ProcessGenerator:
         yield w.env.timeout(5.0)
         v.track.set(np.array([leg(5.0, 30.0, 10.0, 150.0, vy_kn=-10.0)]))
 
@@ -201,18 +205,18 @@ def test_a_replanned_vessel_keeps_its_sailed_reports():
     assert north["course"].round().eq(0.0).all()  # the first plan's reports were kept
 
 
-def test_skipping_ships_under_way_does_not_change_the_alerts():
+def test_skipping_ships_under_way_does_not_change_the_alerts() -> None:
     """Reports of ships steaming at service speed cannot alert: the full feed gives the same."""
     busy = [[leg(0.0, 40.0, 30.0 + 7 * k, 0.0, vy_kn=11.0 + k)] for k in range(6)]
     ships = [transit_then_stop(5.0, 15.0, 100.0, 200.0), *busy]
-    got = {}
+    alerts, rows = {}, {}
     for full in (False, True):
         w = world_of(ships)
         mon = run_monitor(w, settings(), full_feed=full)
-        got[full] = sorted((a.reason, a.vessel) for _, a in w.alerts)
-        got[f"rows{full}"] = mon.received
-    assert got[False] == got[True] == [(R.AIS_LOITERING, "L0")]
-    assert got["rowsTrue"] > 3 * got["rowsFalse"]  # the skipped reports were most of the feed
+        alerts[full] = sorted((a.reason, a.vessel) for _, a in w.alerts)
+        rows[full] = mon.received
+    assert alerts[False] == alerts[True] == [(R.AIS_LOITERING, "L0")]
+    assert rows[True] > 3 * rows[False]  # the skipped reports were most of the feed
 
 
 def smuggler_among_loiterers(analytics: bool) -> tuple[World, AisMonitor]:
@@ -228,7 +232,7 @@ def smuggler_among_loiterers(analytics: bool) -> tuple[World, AisMonitor]:
     return w, mon
 
 
-def test_without_analytics_legitimate_reports_are_received_but_not_kept():
+def test_without_analytics_legitimate_reports_are_received_but_not_kept() -> None:
     """The watch alone keeps no legitimate report, and loses nothing by it.
 
     Its alerts and the smuggler's reports are the very ones it has when the analytics keep
@@ -246,7 +250,7 @@ def test_without_analytics_legitimate_reports_are_received_but_not_kept():
     )
 
 
-def test_the_picture_is_the_simulated_feed_of_what_was_transmitted():
+def test_the_picture_is_the_simulated_feed_of_what_was_transmitted() -> None:
     """One window of the monitor's picture is ``simulate_feed`` of the legs sailed in it."""
     w = world_of(
         [transit_then_stop(5.0, 15.0, 100.0, 200.0), [leg(0.0, 40.0, 20.0, 0.0, vy_kn=11)]]

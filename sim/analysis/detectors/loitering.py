@@ -42,6 +42,7 @@ def detect_loitering(
     min_shore_nm: float = 20.0,
     max_gap_h: float = 12.0,
     shore_samples: int = 16,
+    ends_after: Mapping[str, Any] | None = None,
     columns: AisColumns | Mapping[str, str] | None = None,
     layout: str | None = None,
 ) -> pd.DataFrame:
@@ -62,6 +63,9 @@ def detect_loitering(
         min_shore_nm: least mean distance to shore of a run (nm).
         max_gap_h: longest silence between two positions of one run (h).
         shore_samples: positions per run at which the distance to shore is taken.
+        ends_after: per identity, leave out events that end at or before this time (in the
+            input's time kind): for a caller that runs the detector again as positions
+            arrive and has seen those events already. Identities not in it: no bound.
         columns: column-name overrides.
         layout: a preset layout instead of ``columns`` ("marinecadastre", "dma").
 
@@ -75,6 +79,8 @@ def detect_loitering(
     starts, ends = _slow_runs(p, max_speed_kn, max_gap_h)
     dur = p.t[ends] - p.t[starts]
     keep = dur >= min_duration_h
+    if ends_after:
+        keep &= p.t[ends] > p.ends_after(ends_after)[p.code[starts]]
     starts, ends, dur = starts[keep], ends[keep], dur[keep]
     if starts.size == 0:
         return pd.DataFrame(columns=LOITERING_COLUMNS)

@@ -32,14 +32,19 @@ tables handed to a detector. Three rules keep the work in proportion to what can
   satellite coverage every 1.5 h does not have, and the watchlist holds designated
   identities only). A test checks that the full feed gives the same alerts.
 * Without the analytics, only the watch reads the picture, and no legitimate identity is on
-  the watchlist: the legitimate reports are still transmitted and received (they draw their
-  reception and noise from the monitor's random stream, so the illicit reports get the same
-  draws as when the analytics run) but are dropped before they are projected, sorted or
-  kept. A test checks that the watch raises the same alerts either way.
+  the watchlist: no legitimate report is made at all. The legitimate ships' reports draw from
+  their own stream (``legit_rng``), so the illicit vessels' reports are the same whether they
+  are made or not, and however much legitimate traffic there is (common random numbers: a
+  bigger fishing fleet does not move a smuggler's reception). Satellite passes are one
+  schedule for the run (``sat_phase``), shared by both. Tests check that the watch alone
+  gives the same alerts and illicit reports as beside the full feed.
 * The analytics run a detector only when a cheap necessary condition holds (an identity slow
   for the shortest alert duration, two such within 1 km, a silence of ``min_gap_h``), found
-  with numpy over the picture (the distance to shore of each slow report is taken once, when
-  it is received), and not again on a run it has already alerted.
+  with numpy over the picture (``sim.monitoring.reports.ByIdentity``; the distance to shore of
+  each slow report is taken once, when it is received), and not again on a run it has already
+  alerted. The detectors are told how far each identity has been alerted (``ends_after``) and
+  leave out the events that end by then: raising one again would neither alert nor move the
+  bound, so a run that is over but still in the picture is not rebuilt every hour.
 """
 
 from __future__ import annotations
@@ -142,39 +147,11 @@ class LegitFeed(Protocol):
         ...
 
 
-@dataclass
-class _LegArrays:
-    """Legs sailed within a window, as the feed's input (one element per leg)."""
-
-    t0: list[np.ndarray] = field(default_factory=list)
-    t1: list[np.ndarray] = field(default_factory=list)
-    x0: list[np.ndarray] = field(default_factory=list)
-    y0: list[np.ndarray] = field(default_factory=list)
-    x1: list[np.ndarray] = field(default_factory=list)
-    y1: list[np.ndarray] = field(default_factory=list)
-    identity: list[np.ndarray] = field(default_factory=list)
-    vessel: list[np.ndarray] = field(default_factory=list)
-    kept: list[np.ndarray] = field(default_factory=list)
-
-    def add(self, cols: tuple[np.ndarray, ...], on: np.ndarray, kept: bool) -> None:
-        """Add legs ``(t0, t1, x0, y0, x1, y1, identity, vessel)`` that broadcast (``on``)."""
-        on = on & (cols[1] > cols[0])
-        for name, col in zip(
-            ("t0", "t1", "x0", "y0", "x1", "y1", "identity", "vessel"), cols, strict=True
-        ):
-            getattr(self, name).append(col[on])
-        self.kept.append(np.full(int(on.sum()), kept))
-
-    def legs(self) -> tuple[FeedLegs, np.ndarray]:
-        """The legs for ``sim.monitoring.feed.receive``, and which of them to keep."""
-        if not self.t0:  # nothing sailed: no legs
-            none = np.zeros(0)
-            self.add((none,) * 6 + (none.astype(object),) * 2, none.astype(bool), False)
-        c = {k: np.concatenate(v) for k, v in vars(self).items()}
-        legs = FeedLegs.from_arrays(
-            c["t0"], c["t1"], (c["x0"], c["y0"]), (c["x1"], c["y1"]), c["identity"], c["vessel"]
-        )
-        return legs, c["kept"].astype(bool)
+def _feed_legs(cols: tuple[np.ndarray, ...], on: np.ndarray) -> FeedLegs:
+    """The legs ``(t0, t1, x0, y0, x1, y1, identity, vessel)`` that broadcast and last."""
+    on = on & (cols[1] > cols[0])
+    t0, t1, x0, y0, x1, y1, identity, vessel = (c[on] for c in cols)
+    return FeedLegs.from_arrays(t0, t1, (x0, y0), (x1, y1), identity, vessel)
 
 
 def _legit_cols(
@@ -245,7 +222,11 @@ class AisMonitor:
         watchlist: designated identities (a spoofed identity is not on it).
         alert: where alerts go (the cell).
         settings: the scenario's coordination settings.
-        rng: the monitor's own random stream (reception, phases, noise).
+        rng: the monitor's own random stream: the satellite schedule, and the reception,
+            report phases and noise of the illicit vessels' reports.
+        legit_rng: the stream of the legitimate ships' reports, so that how much legitimate
+            traffic there is (and whether its reports are made at all) does not move the
+            illicit vessels' draws.
         full_feed: generate every legitimate ship's reports (slow; for tests).
         feed: reporting and reception of the feed (default ``MONITOR_FEED``).
     """
@@ -260,13 +241,16 @@ class AisMonitor:
         settings: Coordination,
         rng: np.random.Generator,
         *,
+        legit_rng: np.random.Generator,
         full_feed: bool = False,
         feed: FeedConfig = MONITOR_FEED,
     ) -> None:
         self.env, self.theater, self.traffic = env, theater, traffic
         self.watchlist, self.alert = watchlist, alert
-        self.co, self.rng = settings, rng
+        self.co, self.rng, self.legit_rng = settings, rng, legit_rng
         self.full_feed, self.feed_config = full_feed, feed
+        self.sat_phase = rng.uniform(0.0, feed.sat_pass_interval_h)
+        """Hours from 0 to a satellite pass: one schedule for the whole run and every vessel."""
         self.reports = Reports.empty()
         self.fed_until_h = 0.0
         self.received = 0
@@ -297,21 +281,25 @@ class AisMonitor:
 
         v.track.on_change = keep
 
-    def _legs(self, t0_h: float, t1_h: float) -> tuple[FeedLegs, np.ndarray]:
-        """What every vessel transmitted in ``[t0_h, t1_h]``, and which legs' reports to keep.
+    def _legit_legs(self, t0_h: float, t1_h: float) -> FeedLegs | None:
+        """What legitimate ships that may alert transmitted in ``[t0_h, t1_h]`` (None: none).
 
-        Legitimate legs are kept only when the analytics read them (the watch cannot alert
-        on a legitimate identity); they are transmitted either way, see the module docstring.
+        None without the analytics: the watch cannot alert on a legitimate identity, so no
+        legitimate report is made (see the module docstring).
         """
-        out = _LegArrays()
         w = self.traffic
+        if not (self.co.ais_analytics or self.full_feed) or not len(w.legit_legs):
+            return None
         vessels = None
         if not self.full_feed:
             live = (self._slow_t0 < t1_h) & (self._slow_t1 > t0_h - _BUFFER_H)
             vessels = np.unique(self._slow_ids[live])
-        if len(w.legit_legs) and (vessels is None or len(vessels)):
-            cols, on = _legit_cols(w, t0_h, t1_h, vessels)
-            out.add(cols, on, kept=self.co.ais_analytics or self.full_feed)
+            if not len(vessels):
+                return None
+        return _feed_legs(*_legit_cols(w, t0_h, t1_h, vessels))
+
+    def _illicit_legs(self, t1_h: float) -> FeedLegs | None:
+        """What the illicit vessels transmitted since they were last fed, up to ``t1_h``."""
         rows: list[tuple] = []
         for vid, sent in list(self._sent.items()):
             rows.extend(sent.stashed)
@@ -320,20 +308,27 @@ class AisMonitor:
             sent.fed_until_h = t1_h
             if not sent.vessel.active:
                 del self._sent[vid]
-        if rows:
-            *parts, ais = (np.array(c, dtype=object) for c in zip(*rows, strict=True))
-            num = tuple(c.astype(float) for c in parts[:6])
-            out.add((*num, parts[6], parts[7]), ais.astype(bool), kept=True)
-        return out.legs()
+        if not rows:
+            return None
+        *parts, ais = (np.array(c, dtype=object) for c in zip(*rows, strict=True))
+        num = tuple(c.astype(float) for c in parts[:6])
+        return _feed_legs((*num, parts[6], parts[7]), ais.astype(bool))
+
+    def _receive(self, legs: FeedLegs | None, rng: np.random.Generator) -> Reports:
+        """The received reports of ``legs``, on the run's satellite schedule."""
+        if legs is None:
+            return Reports.empty()
+        batches = list(receive(legs, self.theater, rng, self.feed_config, self.sat_phase))
+        return Reports.of_batches(legs, batches)
 
     def feed_to(self, t_h: float) -> None:
         """Receive everything transmitted up to ``t_h`` and drop what is older than the buffer."""
         if t_h <= self.fed_until_h:
             return
-        legs, keep = self._legs(self.fed_until_h, t_h)
+        legit = self._legit_legs(self.fed_until_h, t_h)
+        illicit = self._illicit_legs(t_h)
         self.fed_until_h = t_h
-        batches = list(receive(legs, self.theater, self.rng, self.feed_config, keep))
-        new = Reports.of_batches(legs, batches)
+        new = Reports.merged(self._receive(legit, self.legit_rng), self._receive(illicit, self.rng))
         if self.co.ais_analytics and len(new):
             new = self._mark_far(new)
         old = self.reports

@@ -388,14 +388,13 @@ def receive(
     geography: FeedGeography,
     rng: np.random.Generator,
     config: FeedConfig | None = None,
-    keep: np.ndarray | None = None,
+    sat_phase: float | None = None,
 ) -> Iterator[ReceivedBatch]:
     """Transmit and receive the reports of ``legs``, batch by batch (numpy only).
 
-    Every leg draws its random numbers (report phase, reception, noise) whether or not it is
-    kept: ``keep`` (a mask over legs) only drops the received reports of the other legs before
-    they are projected and sorted. A caller that needs part of the feed thus gets exactly the
-    rows the whole feed would hold for those legs, and the generator ends in the same state.
+    ``sat_phase``: hours from 0 to the start of a satellite pass. None draws it from ``rng``
+    (one phase per feed); a caller that receives one feed in several windows, or from several
+    streams, gives the same phase to every call so that the passes stay one schedule.
     """
     cfg = config or FeedConfig()
     if len(legs) == 0:
@@ -409,7 +408,8 @@ def receive(
     sat_on = (
         cfg.sat_pass_interval_h > 0 and cfg.sat_pass_duration_min > 0 and cfg.sat_reception_prob > 0
     )
-    sat_phase = rng.uniform(0.0, cfg.sat_pass_interval_h) if sat_on else 0.0
+    if sat_on and sat_phase is None:
+        sat_phase = rng.uniform(0.0, cfg.sat_pass_interval_h)
     for a, b in _batches(counts, cfg.batch_reports):
         c = counts[a:b]
         n = int(c.sum())
@@ -434,11 +434,6 @@ def receive(
         sog = speed[leg]
         if cfg.speed_noise_kn > 0:
             sog = np.maximum(sog + rng.normal(0.0, cfg.speed_noise_kn, idx.size), 0.0)
-        if keep is not None:
-            kept = keep[leg]
-            leg, tm, x, y, sog = leg[kept], tm[kept], x[kept], y[kept], sog[kept]
-            if leg.size == 0:
-                continue
         lon, lat = geography.to_lonlat(x, y)
         order = np.lexsort((legs.ident[leg], tm))  # by time, ties by identity (names sorted)
         leg = leg[order]
@@ -457,15 +452,16 @@ def iter_feed_batches(
     geography: FeedGeography,
     rng: np.random.Generator,
     config: FeedConfig | None = None,
+    sat_phase: float | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield the received feed in batches of legs (each batch sorted by time, identity).
 
     Batches follow the row order of ``tracks``; use this (or :func:`stream_feed`) when the
     whole feed does not fit in memory: a year of 1,000 ships at the default intervals is
-    ~10^8 received reports.
+    ~10^8 received reports. ``sat_phase``: as for :func:`receive` (None: drawn).
     """
     legs = FeedLegs.from_tracks(tracks)
-    for batch in receive(legs, geography, rng, config):
+    for batch in receive(legs, geography, rng, config, sat_phase):
         yield batch.frame(legs)
 
 
@@ -480,6 +476,7 @@ def simulate_feed(
     geography: FeedGeography,
     rng: np.random.Generator,
     config: FeedConfig | None = None,
+    sat_phase: float | None = None,
 ) -> pd.DataFrame:
     """Generate the received AIS feed from vessel tracks, in memory.
 
@@ -488,11 +485,12 @@ def simulate_feed(
         geography: a ``Theater`` (or anything with ``to_lonlat`` and ``distance_to_coast_nm_xy``).
         rng: the run's generator; the only source of randomness.
         config: reporting and reception parameters (defaults: ``FeedConfig()``).
+        sat_phase: hours from 0 to the start of a satellite pass (None: drawn from ``rng``).
 
     Returns:
         The received feed (``FEED_COLUMNS``), sorted by time then identity.
     """
-    parts = list(iter_feed_batches(tracks, geography, rng, config))
+    parts = list(iter_feed_batches(tracks, geography, rng, config, sat_phase))
     if not parts:
         return _empty_feed()
     feed = pd.concat(parts, ignore_index=True)

@@ -81,6 +81,16 @@ class Reports:
             np.zeros(leg.size, dtype=bool),
         )
 
+    @classmethod
+    def merged(cls, a: Reports, b: Reports) -> Reports:
+        """Two sets of reports as one feed: sorted by time, then identity."""
+        if not len(a) or not len(b):
+            return b if not len(a) else a
+        both = a + b
+        codes, names = pd.factorize(both.identity)
+        rank = np.argsort(np.argsort(np.asarray(names, dtype=object)))
+        return both.take(np.lexsort((rank[codes], both.time)))
+
     def take(self, index: np.ndarray) -> Reports:
         """The reports selected by a mask or index array, in their order."""
         return Reports(*(getattr(self, f.name)[index] for f in fields(self)))

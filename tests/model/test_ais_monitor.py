@@ -7,6 +7,7 @@ the alerts it raised, as the cell would receive them.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,8 +106,10 @@ def settings(**over: Any) -> Coordination:
 
 
 def monitor(w: World, co: Coordination, seed: int, **kw: Any) -> AisMonitor:
+    """A monitor on its own two streams: the illicit vessels' feed and the legitimate ships'."""
+    rng, legit_rng = np.random.default_rng(seed).spawn(2)
     return AisMonitor(
-        w.env, w.theater, w, w.watchlist, w.ais_alert, co, np.random.default_rng(seed), **kw
+        w.env, w.theater, w, w.watchlist, w.ais_alert, co, rng, legit_rng=legit_rng, **kw
     )
 
 
@@ -219,11 +222,13 @@ def test_skipping_ships_under_way_does_not_change_the_alerts() -> None:
     assert rows[True] > 3 * rows[False]  # the skipped reports were most of the feed
 
 
-def smuggler_among_loiterers(analytics: bool) -> tuple[World, AisMonitor]:
-    """A watchlisted smuggler steaming past two legitimate ships stopped offshore."""
-    ships = [transit_then_stop(5.0, 15.0, 100.0, 200.0), transit_then_stop(2.0, 20.0, 60.0, 80.0)]
-    w = world_of(ships, watchlist={"F1"})
-    mon = monitor(w, settings(ais_analytics=analytics), 5)
+def smuggler_among_loiterers(
+    co: Coordination, stopped: int = 2, **kw: Any
+) -> tuple[World, AisMonitor]:
+    """A watchlisted smuggler steaming past legitimate ships stopped offshore, watched."""
+    ships = [transit_then_stop(2.0 + k, 20.0, 60.0 + 9 * k, 80.0) for k in range(stopped)]
+    w = world_of([*ships, [leg(0.0, 40.0, 30.0, 0.0, vy_kn=12.0)]], watchlist={"F1"})
+    mon = monitor(w, co, 5, **kw)
     v = Smuggler("F1")
     mon.add_vessel(v)
     v.track.set(np.array([leg(0.0, 40.0, 80.0, 50.0, vy_kn=9.0)]))
@@ -232,43 +237,65 @@ def smuggler_among_loiterers(analytics: bool) -> tuple[World, AisMonitor]:
     return w, mon
 
 
-def test_without_analytics_legitimate_reports_are_received_but_not_kept() -> None:
-    """The watch alone keeps no legitimate report, and loses nothing by it.
+def test_without_analytics_no_legitimate_report_is_made_and_the_watch_loses_nothing() -> None:
+    """The watch cannot alert on a legitimate identity, so alone it makes no legitimate report.
 
-    Its alerts and the smuggler's reports are the very ones it has when the analytics keep
-    every report: the legitimate ships' transmissions still draw their reception and noise
-    from the monitor's stream.
+    Its alerts and the smuggler's reports are the very ones it has beside the full feed of
+    every legitimate ship (``full_feed``): the legitimate reports draw from their own stream.
     """
-    w_watch, watch_only = smuggler_among_loiterers(analytics=False)
-    w_all, keeps_all = smuggler_among_loiterers(analytics=True)
-    assert w_watch.alerts and w_watch.alerts == w_all.alerts
-    kept = keeps_all.buffer
-    assert set(kept["vessel"]) == {"F1", "L0", "L1"}
-    assert set(watch_only.buffer["vessel"]) == {"F1"}
+    w_cheap, cheap = smuggler_among_loiterers(settings(ais_analytics=False))
+    w_full, full = smuggler_among_loiterers(settings(ais_analytics=False), full_feed=True)
+    assert w_cheap.alerts and w_cheap.alerts == w_full.alerts
+    everything = full.buffer
+    assert set(everything["vessel"]) == {"F1", "L0", "L1", "L2"}
+    assert set(cheap.buffer["vessel"]) == {"F1"}
     pd.testing.assert_frame_equal(
-        watch_only.buffer, kept[kept["vessel"] == "F1"].reset_index(drop=True)
+        cheap.buffer, everything[everything["vessel"] == "F1"].reset_index(drop=True)
     )
 
 
+def test_the_smugglers_reports_do_not_depend_on_how_much_legitimate_traffic_there_is() -> None:
+    """Common random numbers: more legitimate ships stopped at sea, the same illicit reports."""
+    feeds = []
+    for stopped in (0, 1, 5):
+        _, mon = smuggler_among_loiterers(settings(), stopped=stopped)
+        b = mon.buffer
+        assert b["vessel"].nunique() == 1 + stopped
+        feeds.append(b[b["vessel"] == "F1"].reset_index(drop=True))
+    assert len(feeds[0]) > 20  # 80 nm out: heard on satellite passes only
+    for other in feeds[1:]:
+        pd.testing.assert_frame_equal(other, feeds[0])
+
+
 def test_the_picture_is_the_simulated_feed_of_what_was_transmitted() -> None:
-    """One window of the monitor's picture is ``simulate_feed`` of the legs sailed in it."""
+    """One window of the picture is ``simulate_feed`` of the legs sailed in it, in one order.
+
+    Legitimate and illicit legs draw from their own streams, on the run's one satellite
+    schedule.
+    """
     w = world_of(
         [transit_then_stop(5.0, 15.0, 100.0, 200.0), [leg(0.0, 40.0, 20.0, 0.0, vy_kn=11)]]
     )
     mon = monitor(w, settings(), 9, full_feed=True)
+    rng, legit_rng = copy.deepcopy(mon.rng), copy.deepcopy(mon.legit_rng)  # as yet undrawn
     v = Smuggler("F1", spoofed=True)
     mon.add_vessel(v)
     v.track.set(np.array([leg(0.0, 3.0, 50.0, 60.0, vx_kn=8.0), leg(3.0, 40.0, 74.0, 60.0)]))
     mon.feed_to(12.0)
-    sent = [(f"L{i}", "legit", f"L{i}", g) for g, i in zip(w.legit_legs, w.legit_ids, strict=True)]
-    sent += [("F1", "foreign", "SF1", g) for g in v.track.legs]
-    rows = []
-    for name, role, ident, (t0, t1, x0, y0, vx, vy) in sent:
-        b = min(t1, 12.0)  # the window: what was sent by 12 h
-        if b > t0:
-            x1, y1 = x0 + vx * (b - t0), y0 + vy * (b - t0)
-            rows.append((name, role, t0, b, x0, y0, x1, y1, True, ident, "transit"))
-    tracks = pd.DataFrame(rows, columns=list(TRACK_COLUMNS))
-    feed = simulate_feed(tracks, w.theater, np.random.default_rng(9), MONITOR_FEED)
+    sent = {
+        "legit": [(f"L{i}", f"L{i}", g) for g, i in zip(w.legit_legs, w.legit_ids, strict=True)],
+        "foreign": [("F1", "SF1", g) for g in v.track.legs],
+    }
+    feeds = []
+    for (role, legs), stream in zip(sent.items(), (legit_rng, rng), strict=True):
+        rows = []
+        for name, ident, (t0, t1, x0, y0, vx, vy) in legs:
+            b = min(t1, 12.0)  # the window: what was sent by 12 h
+            if b > t0:
+                x1, y1 = x0 + vx * (b - t0), y0 + vy * (b - t0)
+                rows.append((name, role, t0, b, x0, y0, x1, y1, True, ident, "transit"))
+        tracks = pd.DataFrame(rows, columns=list(TRACK_COLUMNS))
+        feeds.append(simulate_feed(tracks, w.theater, stream, MONITOR_FEED, mon.sat_phase))
+    feed = pd.concat(feeds).sort_values(["time", "identity"], kind="stable")
     assert len(feed) > 100 and set(feed["identity"]) == {"L0", "L1", "SF1"}
-    pd.testing.assert_frame_equal(mon.buffer, feed)
+    pd.testing.assert_frame_equal(mon.buffer, feed.reset_index(drop=True))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from sim.monitoring import (
@@ -16,7 +15,6 @@ from sim.monitoring import (
     stream_feed,
     write_feed,
 )
-from sim.monitoring.feed import FeedLegs, receive
 from sim.units import NM_M
 from tests.monitoring.builders import GEO, leg, tracks
 
@@ -148,25 +146,21 @@ def test_bad_tracks_are_rejected():
         simulate_feed(tracks(leg("L1", 2, 1, (1, 1))), GEO, np.random.default_rng(1))
 
 
-def test_keeping_some_legs_gives_their_rows_of_the_whole_feed_and_the_same_draws_after():
-    """``receive(keep=...)`` drops the other legs' reports only after every draw is made.
+def test_a_given_satellite_phase_keeps_one_pass_schedule_across_windows():
+    """A feed received window by window, each from its own stream, hears the same passes.
 
-    So a caller that needs part of the feed (the model's watch needs no legitimate ship's
-    reports) gets exactly the rows the whole feed holds for its legs, and the random stream
-    ends where it would have: what is drawn next is the same.
+    The model's AIS monitor receives its feed in windows, from two streams; the satellite
+    passes are one schedule for the whole run, not one per window.
     """
-    tr = tracks(
-        leg("L1", 0, 30, (10, 0), (10, 200)),  # in shore range, then out
-        leg("L2", 2, 30, (100, 50)),  # far out, at anchor: satellite passes only
-        leg("F1", 0, 30, (60, 100), (160, 100), role="foreign"),
-        leg("D1", 1, 20, (40, -50), (40, 50), role="dprk", identity="XX"),
-    )
-    legs = FeedLegs.from_tracks(tr)
-    keep = np.isin(legs.vessel_names[legs.vessel], ["F1", "D1"])
-    rng_all, rng_part = np.random.default_rng(4), np.random.default_rng(4)
-    whole = simulate_feed(tr, GEO, rng_all)
-    part = pd.concat([b.frame(legs) for b in receive(legs, GEO, rng_part, keep=keep)])
-    expected = whole[whole["vessel"].isin(["F1", "D1"])]
-    assert len(expected) > 100 and set(part["identity"]) == {"F1", "XX"}
-    pd.testing.assert_frame_equal(part.reset_index(drop=True), expected.reset_index(drop=True))
-    assert rng_all.random() == rng_part.random()
+    sat_only = FeedConfig(shore_range_nm=0.0, sat_reception_prob=1.0)
+    phase, pass_h = 0.4, sat_only.sat_pass_duration_min / 60.0
+    times = []
+    for seed, (t0, t1) in enumerate([(0.0, 10.0), (10.0, 25.0)]):
+        tr = tracks(leg("L1", t0, t1, (200.0, 0.0), (200.0, 5.0 * (t1 - t0))))  # far out
+        feed = simulate_feed(tr, GEO, np.random.default_rng(seed), sat_only, sat_phase=phase)
+        times.append(feed["time"].to_numpy())
+    t = np.concatenate(times)
+    assert len(t) > 100
+    assert (((t - phase) % sat_only.sat_pass_interval_h) < pass_h).all()
+    starts = np.unique(np.floor((t - phase) / sat_only.sat_pass_interval_h))
+    assert len(starts) == 17  # every pass from the first at 0.4 h to the last at 24.4 h heard

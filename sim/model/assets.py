@@ -433,7 +433,19 @@ def _datum_search(m: PatrolWorld, a: Asset, task: Dispatch) -> Generator[simpy.E
     env, g = m.env, a.group
     a.state = "datum"
     datum = np.array([task.x_m, task.y_m])
-    out = _transit(m, a, datum, env.now, over_water=True)
+    try:
+        out = _transit(m, a, datum, env.now, over_water=True)
+    except UserError:
+        # dead reckoning ran the datum far ashore (the suspect turned into port after its
+        # last contact): there is no water there to search, so the search fails at once
+        m.log(
+            K.DATUM_LOST,
+            asset=a.aid,
+            vessel=task.target.vid,
+            xy=m.asset_pos(a),
+            reason=R.NOT_REGAINED,
+        )
+        return False
     t_arr = out[-1, 1]
     radius_m = m.datum_radius_m(task, t_arr) + g.sensor.range_nm * NM_M
     search = m.datum_search_legs(

@@ -161,11 +161,17 @@ def prepare_arrays(
     For a caller that keeps its positions in numpy (the model's AIS monitor): the same
     sorted arrays as ``prepare_ais`` of the same table, without building one.
     """
-    names, code = np.unique(np.asarray(identity, dtype=object), return_inverse=True)
+    raw, uniques = pd.factorize(np.asarray(identity, dtype=object))  # hashing, not sorting
+    uniques = np.asarray(uniques, dtype=object)
+    by_name = np.argsort(uniques)  # sort the distinct names only
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[by_name] = np.arange(len(uniques))
+    code = np.full(len(raw), -1, dtype=np.int64)  # a missing identity stays -1 (dropped)
+    code[raw >= 0] = rank[raw[raw >= 0]]
     return _sorted(
         np.asarray(t, float),
-        code.reshape(-1),
-        names.astype(object),
+        code,
+        uniques[by_name],
         np.asarray(lon, float),
         np.asarray(lat, float),
         np.asarray(speed, float),

@@ -21,14 +21,30 @@ in what was received.
 The feed's ``vessel`` column (the true transmitter) never enters a decision: it only labels
 the alert for the referee, so that a pursuer's own sensor can later find that hull.
 
-Speed. Reports of legitimate ships under way at service speed throughout the window are
-not generated unless ``full_feed``: no detector alerts on them (loitering and encounters
-need < 2 kn, a gap needs 12 h of silence far from shore, which a broadcasting ship under
-satellite coverage every 1.5 h does not have, and the watchlist holds designated identities
-only). A test checks that the full feed gives the same alerts. The feed is generated in
-windows as time advances; the analytics run a detector only when a cheap necessary
-condition holds (an identity slow for the shortest alert duration, two such within 1 km,
-a silence of ``min_gap_h``), and not again on a run it has already alerted.
+Speed. The feed is received in windows as time advances (one per check), from legs held as
+arrays (``sim.monitoring.feed.FeedLegs``), and the picture is kept as arrays
+(``sim.monitoring.reports.Reports``): no pandas frame is built per check, only the small
+tables handed to a detector. Three rules keep the work in proportion to what can alert:
+
+* Reports of legitimate ships under way at service speed throughout the window are not
+  generated unless ``full_feed``: no detector alerts on them (loitering and encounters need
+  < 2 kn, a gap needs 12 h of silence far from shore, which a broadcasting ship under
+  satellite coverage every 1.5 h does not have, and the watchlist holds designated
+  identities only). A test checks that the full feed gives the same alerts.
+* Without the analytics, only the watch reads the picture, and no legitimate identity is on
+  the watchlist: no legitimate report is made at all. The legitimate ships' reports draw from
+  their own stream (``legit_rng``), so the illicit vessels' reports are the same whether they
+  are made or not, and however much legitimate traffic there is (common random numbers: a
+  bigger fishing fleet does not move a smuggler's reception). Satellite passes are one
+  schedule for the run (``sat_phase``), shared by both. Tests check that the watch alone
+  gives the same alerts and illicit reports as beside the full feed.
+* The analytics run a detector only when a cheap necessary condition holds (an identity slow
+  for the shortest alert duration, two such within 1 km, a silence of ``min_gap_h``), found
+  with numpy over the picture (``sim.monitoring.reports.ByIdentity``; the distance to shore of
+  each slow report is taken once, when it is received), and not again on a run it has already
+  alerted. The detectors are told how far each identity has been alerted (``ends_after``) and
+  leave out the events that end by then: raising one again would neither alert nor move the
+  bound, so a run that is over but still in the picture is not rebuilt every hour.
 """
 
 from __future__ import annotations
@@ -44,11 +60,14 @@ import simpy
 
 from sim.analysis.detectors import detect_encounters, detect_gaps, detect_loitering
 from sim.model.kinds import ProcessGenerator
+from sim.model.motion import Track
 from sim.model.records import Reason as R
-from sim.monitoring.feed import FEED_COLUMNS, TRACK_COLUMNS, FeedConfig, simulate_feed
+from sim.monitoring.feed import FeedConfig, FeedLegs, receive
+from sim.monitoring.reports import ByIdentity, Reports
+from sim.scenarios.cell_schema import Coordination
 from sim.units import NM_M
 
-__all__ = ["AisAlert", "LegitFeed", "AisMonitor", "MONITOR_FEED", "legit_window"]
+__all__ = ["AisAlert", "LegitFeed", "Transmitter", "AisMonitor", "MONITOR_FEED"]
 
 MONITOR_FEED = FeedConfig(report_interval_underway_s=300.0)
 """Reporting and reception of the monitor's feed: ``FeedConfig`` defaults (domain §6), with
@@ -102,85 +121,16 @@ class _Geography(Protocol):
     def distance_to_coast_nm(self, lon: Any, lat: Any) -> Any: ...
 
 
-class _Transmitter(Protocol):
+class Transmitter(Protocol):
     """An illicit vessel as the feed sees it (``sim.model.smugglers.IllicitVessel``)."""
 
-    @property
-    def vid(self) -> str:
-        """``vid`` of the object passed in."""
-        ...
+    vid: str
+    spoofed: bool
+    active: bool
+    track: Track
 
-    @property
-    def dprk(self) -> bool:
-        """``dprk`` of the object passed in."""
-        ...
-
-    @property
-    def spoofed(self) -> bool:
-        """``spoofed`` of the object passed in."""
-        ...
-
-    @property
-    def active(self) -> bool:
-        """``active`` of the object passed in."""
-        ...
-
-    @property
-    def track(self) -> Any:
-        """``track`` of the object passed in."""
-        ...
-
-    def ais_on(self, t_h: float) -> bool: ...
-
-    def activity(self, t_h: float) -> str: ...
-
-
-class _Settings(Protocol):
-    """What the monitor needs from ``sim.scenarios.cell_schema.Coordination``."""
-
-    @property
-    def ais_report_interval_h(self) -> float:
-        """``ais_report_interval_h`` of the object passed in."""
-        ...
-
-    @property
-    def analytics_interval_h(self) -> float:
-        """``analytics_interval_h`` of the object passed in."""
-        ...
-
-    @property
-    def ais_latency_h(self) -> float:
-        """``ais_latency_h`` of the object passed in."""
-        ...
-
-    @property
-    def encounter_min_h(self) -> float:
-        """``encounter_min_h`` of the object passed in."""
-        ...
-
-    @property
-    def encounter_min_shore_km(self) -> float:
-        """``encounter_min_shore_km`` of the object passed in."""
-        ...
-
-    @property
-    def loitering_min_h(self) -> float:
-        """``loitering_min_h`` of the object passed in."""
-        ...
-
-    @property
-    def loitering_min_shore_nm(self) -> float:
-        """``loitering_min_shore_nm`` of the object passed in."""
-        ...
-
-    @property
-    def gap_min_h(self) -> float:
-        """``gap_min_h`` of the object passed in."""
-        ...
-
-    @property
-    def gap_min_shore_nm(self) -> float:
-        """``gap_min_shore_nm`` of the object passed in."""
+    def ais_on(self, t_h: float) -> bool:
+        """Whether the transponder broadcasts at ``t_h``."""
         ...
 
 
@@ -190,84 +140,64 @@ class LegitFeed(Protocol):
     legit_legs: np.ndarray
     legit_ids: np.ndarray
     legit_dark: np.ndarray
-    legit_max_dur_h: float
+
+    @property
+    def legit_max_dur_h(self) -> float:
+        """The longest leg, hours (a leg that started this long before a window may be live)."""
+        ...
 
 
-def legit_window(
-    legs: np.ndarray,
-    ids: np.ndarray,
-    dark: np.ndarray,
-    max_dur_h: float,
-    t0_h: float,
-    t1_h: float,
-    vessels: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Legitimate legs sailed within ``[t0_h, t1_h]`` as a tracks table (``TRACK_COLUMNS``).
+def _feed_legs(cols: tuple[np.ndarray, ...], on: np.ndarray) -> FeedLegs:
+    """The legs ``(t0, t1, x0, y0, x1, y1, identity, vessel)`` that broadcast and last."""
+    on = on & (cols[1] > cols[0])
+    t0, t1, x0, y0, x1, y1, identity, vessel = (c[on] for c in cols)
+    return FeedLegs.from_arrays(t0, t1, (x0, y0), (x1, y1), identity, vessel)
 
-    Args:
-        legs: ``(t0, t1, x0, y0, vx, vy)`` rows sorted by start (the model's legitimate legs).
-        ids: vessel index of each leg.
-        dark: whether each vessel sails with AIS off.
-        max_dur_h: longest leg (legs starting this long before ``t0_h`` may still be live).
-        t0_h: start of the window, hours.
-        t1_h: end of the window, hours.
-        vessels: only these vessel indices (None: all).
+
+def _legit_cols(
+    w: LegitFeed, t0_h: float, t1_h: float, vessels: np.ndarray | None
+) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Legitimate legs sailed within ``[t0_h, t1_h]``, clipped to it, and whether AIS is on.
+
+    ``vessels``: only these vessel indices (None: all).
     """
-    lo = int(np.searchsorted(legs[:, 0], t0_h - max_dur_h, side="left"))
+    legs = w.legit_legs
+    lo = int(np.searchsorted(legs[:, 0], t0_h - w.legit_max_dur_h, side="left"))
     hi = int(np.searchsorted(legs[:, 0], t1_h, side="right"))
     sel = np.arange(lo, hi)
     sel = sel[(legs[sel, 1] > t0_h) & (legs[sel, 0] < t1_h)]
     if vessels is not None:
-        sel = sel[np.isin(ids[sel], vessels)]
-    g, vid = legs[sel], ids[sel]
+        sel = sel[np.isin(w.legit_ids[sel], vessels)]
+    g, vid = legs[sel], w.legit_ids[sel]
     a = np.maximum(g[:, 0], t0_h)
     b = np.minimum(g[:, 1], t1_h)
     x0 = g[:, 2] + g[:, 4] * (a - g[:, 0])
     y0 = g[:, 3] + g[:, 5] * (a - g[:, 0])
     names = np.array([f"L{i}" for i in vid.tolist()], dtype=object)
-    on = ~dark[vid]
-    slow = np.hypot(g[:, 4], g[:, 5]) < _SLOW_KN * NM_M
-    return pd.DataFrame(
-        {
-            "vessel": names,
-            "role": "legit",
-            "t0_h": a,
-            "t1_h": b,
-            "x0_m": x0,
-            "y0_m": y0,
-            "x1_m": x0 + g[:, 4] * (b - a),
-            "y1_m": y0 + g[:, 5] * (b - a),
-            "ais_on": on,
-            "identity": np.where(on, names, ""),
-            "activity": np.where(slow, "wait", "transit"),
-        },
-        columns=list(TRACK_COLUMNS),
-    )
+    cols = (a, b, x0, y0, x0 + g[:, 4] * (b - a), y0 + g[:, 5] * (b - a), names, names)
+    return cols, ~w.legit_dark[vid]
 
 
-def _illicit_rows(v: _Transmitter, legs: np.ndarray, t0_h: float, t1_h: float) -> list[tuple]:
-    """Rows of the tracks table for the part of ``legs`` within ``[t0_h, t1_h]``."""
+def _illicit_rows(v: Transmitter, legs: np.ndarray, t0_h: float, t1_h: float) -> list[tuple]:
+    """``(t0, t1, x0, y0, x1, y1, identity, vessel, ais_on)`` of ``legs`` within the window."""
     rows = []
     for lt0, lt1, x0, y0, vx, vy in legs.tolist():
         a, b = max(lt0, t0_h), min(lt1, t1_h)
         if b <= a:
             continue
-        mid = (a + b) / 2
-        ais = v.ais_on(mid)
+        ais = v.ais_on((a + b) / 2)
         ident = ("S" + v.vid if v.spoofed else v.vid) if ais else ""
         rows.append(
             (
-                v.vid,
-                "dprk" if v.dprk else "foreign",
                 a,
                 b,
                 x0 + vx * (a - lt0),
                 y0 + vy * (a - lt0),
                 x0 + vx * (b - lt0),
                 y0 + vy * (b - lt0),
-                ais,
                 ident,
-                v.activity(mid),
+                v.vid,
+                ais,
             )
         )
     return rows
@@ -277,7 +207,7 @@ def _illicit_rows(v: _Transmitter, legs: np.ndarray, t0_h: float, t1_h: float) -
 class _Sent:
     """An illicit vessel's transmissions not yet turned into received reports."""
 
-    vessel: _Transmitter
+    vessel: Transmitter
     fed_until_h: float
     stashed: list[tuple] = field(default_factory=list)
 
@@ -292,7 +222,11 @@ class AisMonitor:
         watchlist: designated identities (a spoofed identity is not on it).
         alert: where alerts go (the cell).
         settings: the scenario's coordination settings.
-        rng: the monitor's own random stream (reception, phases, noise).
+        rng: the monitor's own random stream: the satellite schedule, and the reception,
+            report phases and noise of the illicit vessels' reports.
+        legit_rng: the stream of the legitimate ships' reports, so that how much legitimate
+            traffic there is (and whether its reports are made at all) does not move the
+            illicit vessels' draws.
         full_feed: generate every legitimate ship's reports (slow; for tests).
         feed: reporting and reception of the feed (default ``MONITOR_FEED``).
     """
@@ -300,21 +234,24 @@ class AisMonitor:
     def __init__(
         self,
         env: simpy.Environment,
-        theater: Any,
+        theater: _Geography,
         traffic: LegitFeed,
         watchlist: Container[str],
         alert: Callable[[AisAlert], None],
-        settings: _Settings,
+        settings: Coordination,
         rng: np.random.Generator,
         *,
+        legit_rng: np.random.Generator,
         full_feed: bool = False,
         feed: FeedConfig = MONITOR_FEED,
     ) -> None:
         self.env, self.theater, self.traffic = env, theater, traffic
         self.watchlist, self.alert = watchlist, alert
-        self.co, self.rng = settings, rng
+        self.co, self.rng, self.legit_rng = settings, rng, legit_rng
         self.full_feed, self.feed_config = full_feed, feed
-        self.buffer = pd.DataFrame({c: pd.Series(dtype=float) for c in FEED_COLUMNS})
+        self.sat_phase = rng.uniform(0.0, feed.sat_pass_interval_h)
+        """Hours from 0 to a satellite pass: one schedule for the whole run and every vessel."""
+        self.reports = Reports.empty()
         self.fed_until_h = 0.0
         self.received = 0
         self._sent: dict[str, _Sent] = {}
@@ -328,7 +265,7 @@ class AisMonitor:
         self._slow_ids = traffic.legit_ids[slow]
 
     # ------------------------------------------------------------------ the feed
-    def add_vessel(self, v: _Transmitter) -> None:
+    def add_vessel(self, v: Transmitter) -> None:
         """An illicit vessel puts to sea: its transmissions enter the feed from now on.
 
         Its track's ``on_change`` keeps the sailed part of each plan before it is replaced.
@@ -344,20 +281,25 @@ class AisMonitor:
 
         v.track.on_change = keep
 
-    def _tracks(self, t0_h: float, t1_h: float) -> pd.DataFrame:
-        """What every vessel transmitted in ``[t0_h, t1_h]`` (the tracks contract)."""
+    def _legit_legs(self, t0_h: float, t1_h: float) -> FeedLegs | None:
+        """What legitimate ships that may alert transmitted in ``[t0_h, t1_h]`` (None: none).
+
+        None without the analytics: the watch cannot alert on a legitimate identity, so no
+        legitimate report is made (see the module docstring).
+        """
         w = self.traffic
+        if not (self.co.ais_analytics or self.full_feed) or not len(w.legit_legs):
+            return None
         vessels = None
         if not self.full_feed:
             live = (self._slow_t0 < t1_h) & (self._slow_t1 > t0_h - _BUFFER_H)
             vessels = np.unique(self._slow_ids[live])
-        parts = []
-        if len(w.legit_legs) and (vessels is None or len(vessels)):
-            parts.append(
-                legit_window(
-                    w.legit_legs, w.legit_ids, w.legit_dark, w.legit_max_dur_h, t0_h, t1_h, vessels
-                )
-            )
+            if not len(vessels):
+                return None
+        return _feed_legs(*_legit_cols(w, t0_h, t1_h, vessels))
+
+    def _illicit_legs(self, t1_h: float) -> FeedLegs | None:
+        """What the illicit vessels transmitted since they were last fed, up to ``t1_h``."""
         rows: list[tuple] = []
         for vid, sent in list(self._sent.items()):
             rows.extend(sent.stashed)
@@ -366,32 +308,61 @@ class AisMonitor:
             sent.fed_until_h = t1_h
             if not sent.vessel.active:
                 del self._sent[vid]
-        if rows:
-            parts.append(pd.DataFrame(rows, columns=list(TRACK_COLUMNS)))
-        if not parts:
-            return pd.DataFrame(columns=list(TRACK_COLUMNS))
-        return pd.concat(parts, ignore_index=True)
+        if not rows:
+            return None
+        *parts, ais = (np.array(c, dtype=object) for c in zip(*rows, strict=True))
+        num = tuple(c.astype(float) for c in parts[:6])
+        return _feed_legs((*num, parts[6], parts[7]), ais.astype(bool))
+
+    def _receive(self, legs: FeedLegs | None, rng: np.random.Generator) -> Reports:
+        """The received reports of ``legs``, on the run's satellite schedule."""
+        if legs is None:
+            return Reports.empty()
+        batches = list(receive(legs, self.theater, rng, self.feed_config, self.sat_phase))
+        return Reports.of_batches(legs, batches)
 
     def feed_to(self, t_h: float) -> None:
         """Receive everything transmitted up to ``t_h`` and drop what is older than the buffer."""
         if t_h <= self.fed_until_h:
             return
-        tracks = self._tracks(self.fed_until_h, t_h)
+        legit = self._legit_legs(self.fed_until_h, t_h)
+        illicit = self._illicit_legs(t_h)
         self.fed_until_h = t_h
-        new = (
-            simulate_feed(tracks, self.theater, self.rng, self.feed_config) if len(tracks) else None
-        )
-        keep = self.buffer[self.buffer["time"] >= t_h - _BUFFER_H]
-        if new is not None and len(new):
-            self.received += len(new)
-            keep = pd.concat([keep, new], ignore_index=True) if len(keep) else new
-        self.buffer = keep.reset_index(drop=True)
+        new = Reports.merged(self._receive(legit, self.legit_rng), self._receive(illicit, self.rng))
+        if self.co.ais_analytics and len(new):
+            new = self._mark_far(new)
+        old = self.reports
+        self.reports = old.take(old.time >= t_h - _BUFFER_H) + new
+        self.received += len(new)
 
-    def picture(self, t_h: float) -> pd.DataFrame:
-        """The received feed the cell holds at ``t_h`` (reports sent by ``t_h - ais_latency_h``)."""
+    def _mark_far(self, new: Reports) -> Reports:
+        """Mark the slow reports far enough offshore for loitering (looked up once each)."""
+        slow = new.speed < _SLOW_KN
+        far = np.zeros(len(new), dtype=bool)
+        if slow.any():
+            far[slow] = (
+                np.asarray(self.theater.distance_to_coast_nm(new.lon[slow], new.lat[slow]), float)
+                >= self.co.loitering_min_shore_nm
+            )
+        return Reports(
+            new.time, new.identity, new.lon, new.lat, new.speed, new.course, new.vessel, far
+        )
+
+    def _seen(self, t_h: float) -> Reports:
+        """The reports the cell holds at ``t_h`` (sent by ``t_h - ais_latency_h``)."""
         upto = t_h - self.co.ais_latency_h
         self.feed_to(max(upto, 0.0))
-        return self.buffer[self.buffer["time"] <= upto]
+        r = self.reports
+        return r if not len(r) or r.time.max() <= upto else r.take(r.time <= upto)
+
+    def picture(self, t_h: float) -> pd.DataFrame:
+        """The received feed the cell holds at ``t_h``, as a feed table (``FEED_COLUMNS``)."""
+        return self._seen(t_h).frame()
+
+    @property
+    def buffer(self) -> pd.DataFrame:
+        """Every report kept (the last ``_BUFFER_H`` hours received), as a feed table."""
+        return self.reports.frame()
 
     def _anchorages_xy(self) -> np.ndarray:
         """Ports and anchorages of the theater, metres (computed once)."""
@@ -401,25 +372,40 @@ class AisMonitor:
         return self._anchorages
 
     # ------------------------------------------------------------------ alerts
-    def _alert(self, t_h: float, reason: str, source: str, row: Any) -> None:
-        x, y = self.theater.to_xy(np.array([row.lon]), np.array([row.lat]))
+    def _alert(self, reason: str, source: str, r: Reports, i: int) -> None:
+        """Alert on report ``i`` of ``r``: its identity, at its reported position and time."""
+        x, y = self.theater.to_xy(np.array([r.lon[i]]), np.array([r.lat[i]]))
         self.alert(
             AisAlert(
-                t_h, reason, source, str(row.identity), str(row.vessel), float(x[0]), float(y[0])
+                float(r.time[i]),
+                reason,
+                source,
+                str(r.identity[i]),
+                str(r.vessel[i]),
+                float(x[0]),
+                float(y[0]),
             )
         )
 
     def watch_once(self, now_h: float) -> None:
-        """Alert on every watchlisted identity received since the last check."""
-        pic = self.picture(now_h)
-        new = pic[pic["time"] > self._watched_until_h]
+        """Alert on every watchlisted identity received since the last check.
+
+        One alert per identity, at its last report; alerts in the order of those reports.
+        """
+        pic = self._seen(now_h)
+        new = pic.take(pic.time > self._watched_until_h)
         self._watched_until_h = now_h - self.co.ais_latency_h
         if not len(new):
             return
+        names, inv = np.unique(new.identity, return_inverse=True)
         wl = self.watchlist
-        hit = new[[ident in wl for ident in new["identity"].tolist()]]
-        for row in hit.groupby("identity", sort=True).tail(1).itertuples():
-            self._alert(float(row.time), R.AIS_WATCHLIST, "ais", row)
+        listed = np.array([name in wl for name in names.tolist()], dtype=bool)
+        if not listed.any():
+            return
+        last = np.full(len(names), -1)
+        np.maximum.at(last, inv, np.arange(len(new)))
+        for i in np.sort(last[listed]).tolist():
+            self._alert(R.AIS_WATCHLIST, "ais", new, i)
 
     def watch(self) -> ProcessGenerator:
         """The watch process: check the picture for designated identities at a fixed interval."""
@@ -448,89 +434,88 @@ class AisMonitor:
 
     def analyse_once(self, now_h: float) -> None:
         """Run the loitering, encounter and gap detectors where their conditions may hold."""
-        pic = self.picture(now_h)
+        pic = self._seen(now_h)
         if not len(pic):
             return
-        co, theater = self.co, self.theater
-        ident = pic["identity"].to_numpy()
-        t = pic["time"].to_numpy()
-        slow = pic["speed"].to_numpy() < _SLOW_KN
-        far = np.zeros(len(pic), dtype=bool)
-        if slow.any():
-            far[slow] = (
-                np.asarray(
-                    theater.distance_to_coast_nm(
-                        pic["lon"].to_numpy()[slow], pic["lat"].to_numpy()[slow]
-                    ),
-                    float,
-                )
-                >= co.loitering_min_shore_nm
-            )
-        loiter_ids, meet_ids = [], []
-        last_xy: dict[str, tuple[float, float]] = {}
-        for name, idx in pd.Series(np.arange(len(pic))).groupby(ident, sort=True):
-            rows = idx.to_numpy()
-            ts, sl = t[rows], slow[rows]
-            if not sl.any():
-                continue
-            span = ts[sl].max() - ts[sl].min()
-            if (
-                span >= co.loitering_min_h
-                and far[rows][sl].any()  # else the run's mean distance to shore is too small
-                and not self._still_alerted(R.AIS_LOITERING, name, ts, sl)
-            ):
-                loiter_ids.append(name)
-            if span >= co.encounter_min_h and not self._still_alerted(
-                R.AIS_ENCOUNTER, name, ts, sl
-            ):
-                meet_ids.append(name)
-                j = rows[sl][-1]
-                last_xy[name] = (float(pic["lon"].iat[j]), float(pic["lat"].iat[j]))
-        if loiter_ids:
-            sub = pic[pic["identity"].isin(loiter_ids)]
+        co = self.co
+        by = ByIdentity(pic, _SLOW_KN)
+        loiter = [
+            k
+            for k in by.slow_for(co.loitering_min_h, far=True)
+            if not self._still_alerted(R.AIS_LOITERING, *by.run(k))
+            and by.t_last[k]
+            > self._alerted_until.get((R.AIS_LOITERING, str(by.names[k])), -math.inf)
+        ]
+        meet = [
+            k
+            for k in by.slow_for(co.encounter_min_h, far=False)
+            if not self._still_alerted(R.AIS_ENCOUNTER, *by.run(k))
+        ]
+        if loiter:
             ev = detect_loitering(
-                sub,
-                distance_to_shore_nm=theater.distance_to_coast_nm,
+                by.prepared(loiter),
+                distance_to_shore_nm=self.theater.distance_to_coast_nm,
                 min_duration_h=co.loitering_min_h,
                 min_shore_nm=co.loitering_min_shore_nm,
+                ends_after=self._seen_until(R.AIS_LOITERING, by, loiter),
             )
-            self._raise(ev, R.AIS_LOITERING, sub, now_h)
-        pairs = _near_pairs(last_xy, theater, self._anchorages_xy(), co.encounter_min_shore_km)
+            self._raise(ev, R.AIS_LOITERING, by)
+        last_xy = {str(by.names[k]): by.last_slow_lonlat(k) for k in meet}
+        pairs = _near_pairs(last_xy, self.theater, self._anchorages_xy(), co.encounter_min_shore_km)
         if pairs:
-            sub = pic[pic["identity"].isin(sorted({i for p in pairs for i in p}))]
+            met = by.codes(sorted({i for p in pairs for i in p}))
             ev = detect_encounters(
-                sub,
-                anchorages=theater.ports,
+                by.prepared(met),
+                anchorages=self.theater.ports,
                 min_duration_h=co.encounter_min_h,
                 min_anchorage_km=co.encounter_min_shore_km,
+                ends_after=self._seen_until(R.AIS_ENCOUNTER, by, met),
             )
             for side in ("identity_a", "identity_b"):
-                self._raise(ev.rename(columns={side: "identity"}), R.AIS_ENCOUNTER, sub, now_h)
-        gap_ids = _silences(ident, t, co.gap_min_h, self._analysed_until_h)
+                self._raise(ev, R.AIS_ENCOUNTER, by, side)
+        gaps = by.silences(co.gap_min_h, self._analysed_until_h)
         self._analysed_until_h = now_h - co.ais_latency_h
-        if gap_ids:
-            sub = pic[pic["identity"].isin(gap_ids)]
+        if gaps:
             ev = detect_gaps(
-                sub,
-                distance_to_shore_nm=theater.distance_to_coast_nm,
+                by.prepared(gaps),
+                distance_to_shore_nm=self.theater.distance_to_coast_nm,
                 min_gap_h=co.gap_min_h,
                 min_shore_nm=co.gap_min_shore_nm,
             )
-            self._raise(ev, R.AIS_GAP, sub, now_h)
+            self._raise(ev, R.AIS_GAP, by)
 
-    def _raise(self, events: pd.DataFrame, kind: str, sub: pd.DataFrame, now_h: float) -> None:
-        """Alert on the new events, at each identity's last received position."""
-        for e in events.itertuples():
-            ident = str(e.identity)
-            if not self._fresh(kind, ident, float(e.start), float(e.end)):
-                continue
-            last = sub[sub["identity"] == ident].iloc[-1]
-            self._alert(float(last["time"]), kind, "ais-analytics", last)
+    def _seen_until(self, kind: str, by: ByIdentity, codes: list[int]) -> dict[str, float]:
+        """How far each identity's ``kind`` events have been alerted (the detectors' bound).
+
+        An event ending by then was raised before, or continues one that was: raising it
+        again would neither alert nor move the bound, so the detector need not build it.
+        """
+        out = {}
+        for k in codes:
+            name = str(by.names[k])
+            if (kind, name) in self._alerted_until:
+                out[name] = self._alerted_until[(kind, name)]
+        return out
+
+    def _raise(
+        self, events: pd.DataFrame, kind: str, by: ByIdentity, side: str = "identity"
+    ) -> None:
+        """Alert on the new events, at each identity's last received position.
+
+        ``side``: the column naming the identity (an encounter is raised for each of its two).
+        """
+        if not len(events):
+            return
+        for ident, start, end in zip(
+            events[side].tolist(), events["start"].tolist(), events["end"].tolist(), strict=True
+        ):
+            if self._fresh(kind, str(ident), float(start), float(end)):
+                self._alert(kind, "ais-analytics", by.pic, by.last_report(str(ident)))
 
 
 def _near_pairs(
     last_xy: dict[str, tuple[float, float]],
-    theater: Any,
+    theater: _Geography,
     anchorages_xy: np.ndarray,
     min_anchorage_km: float,
 ) -> list[tuple[str, str]]:
@@ -555,12 +540,3 @@ def _near_pairs(
     d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
     i, j = np.nonzero(np.triu(d <= _NEAR_M, 1))
     return [(names[a], names[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
-
-
-def _silences(ident: np.ndarray, t: np.ndarray, min_gap_h: float, since_h: float) -> list[str]:
-    """Identities heard again after ``since_h`` following a silence of at least ``min_gap_h``."""
-    order = np.lexsort((t, ident))
-    i, tt = ident[order], t[order]
-    same = i[1:] == i[:-1]
-    gap = same & (np.diff(tt) >= min_gap_h) & (tt[1:] > since_h)
-    return sorted(set(i[1:][gap].tolist()))

@@ -97,6 +97,7 @@ class Cell:
                 self.ais_alert,
                 co,
                 ctx.streams.get("ais/feed"),
+                legit_rng=ctx.streams.get("ais/feed/legit"),
             )
             if co.ais_monitoring or co.ais_analytics
             else None

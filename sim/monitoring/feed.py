@@ -49,6 +49,10 @@ __all__ = [
     "FeedConfig",
     "FeedGeography",
     "validate_tracks",
+    "leg_speed_kn",
+    "FeedLegs",
+    "ReceivedBatch",
+    "receive",
     "simulate_feed",
     "iter_feed_batches",
     "stream_feed",
@@ -251,40 +255,161 @@ def _received(
     return received
 
 
-def iter_feed_batches(
-    tracks: pd.DataFrame,
+@dataclass(frozen=True)
+class FeedLegs:
+    """The legs that broadcast, as arrays (the feed's input once checked and filtered).
+
+    Build it with :meth:`from_tracks` from a tracks table, or directly from arrays when the
+    caller already holds them (the model's AIS monitor does, once per check, without pandas).
+
+    Attributes:
+        t0, t1: leg start and end, hours (t1 > t0).
+        x0, y0, x1, y1: positions at t0 and t1, theater metres.
+        speed: speed over ground, kn (:func:`leg_speed_kn`).
+        spoof: whether the leg broadcasts an identity other than the vessel's own.
+        ident: identity code per leg, an index into ``ident_names`` (names sorted).
+        ident_names: broadcast identities.
+        vessel: true vessel code per leg, an index into ``vessel_names`` (names sorted).
+        vessel_names: true vessel ids.
+    """
+
+    t0: np.ndarray
+    t1: np.ndarray
+    x0: np.ndarray
+    y0: np.ndarray
+    x1: np.ndarray
+    y1: np.ndarray
+    speed: np.ndarray
+    spoof: np.ndarray
+    ident: np.ndarray
+    ident_names: np.ndarray
+    vessel: np.ndarray
+    vessel_names: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.t0)
+
+    @classmethod
+    def from_tracks(cls, tracks: pd.DataFrame) -> FeedLegs:
+        """The broadcasting legs of a tracks table (dark legs and legs of no duration left out)."""
+        t = validate_tracks(tracks)
+        speed = leg_speed_kn(t)
+        on = t["ais_on"].to_numpy() & (t["t1_h"].to_numpy() > t["t0_h"].to_numpy())
+        t, speed = t[on].reset_index(drop=True), speed[on]
+        ident, ident_names = pd.factorize(t["identity"], sort=True)
+        vessel, vessel_names = pd.factorize(t["vessel"], sort=True)
+        x0, y0, x1, y1 = (t[c].to_numpy() for c in ("x0_m", "y0_m", "x1_m", "y1_m"))
+        return cls(
+            t["t0_h"].to_numpy(),
+            t["t1_h"].to_numpy(),
+            x0,
+            y0,
+            x1,
+            y1,
+            speed,
+            (t["identity"] != t["vessel"]).to_numpy(),
+            ident,
+            np.asarray(ident_names, dtype=object),
+            vessel,
+            np.asarray(vessel_names, dtype=object),
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        t0: np.ndarray,
+        t1: np.ndarray,
+        xy0: tuple[np.ndarray, np.ndarray],
+        xy1: tuple[np.ndarray, np.ndarray],
+        identity: np.ndarray,
+        vessel: np.ndarray,
+    ) -> FeedLegs:
+        """Broadcasting legs from arrays, in the caller's order (the same as ``from_tracks``).
+
+        Every leg given must broadcast (``ais_on``) and last (t1 > t0); names are strings.
+        """
+        dur = t1 - t0
+        dist = np.hypot(xy1[0] - xy0[0], xy1[1] - xy0[1])
+        speed = dist / NM_M / dur
+        ident_names, ident = np.unique(identity, return_inverse=True)
+        vessel_names, vcode = np.unique(vessel, return_inverse=True)
+        return cls(
+            t0,
+            t1,
+            xy0[0],
+            xy0[1],
+            xy1[0],
+            xy1[1],
+            speed,
+            identity != vessel,
+            ident.astype(np.int64),
+            ident_names.astype(object),
+            vcode.astype(np.int64),
+            vessel_names.astype(object),
+        )
+
+
+@dataclass(frozen=True)
+class ReceivedBatch:
+    """Received reports of one batch, sorted by time then identity (arrays, one per report).
+
+    Attributes:
+        leg: index into the :class:`FeedLegs` of the report's leg.
+        time: report time, hours.
+        lon, lat: reported position, degrees.
+        speed: speed over ground as reported, kn.
+        course: course over ground, degrees (NaN when stationary).
+    """
+
+    leg: np.ndarray
+    time: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    speed: np.ndarray
+    course: np.ndarray
+
+    def frame(self, legs: FeedLegs) -> pd.DataFrame:
+        """The batch as a feed table (``FEED_COLUMNS``)."""
+        return pd.DataFrame(
+            {
+                "time": self.time,
+                "identity": pd.array(legs.ident_names[legs.ident[self.leg]], dtype=str),
+                "lon": self.lon,
+                "lat": self.lat,
+                "speed": self.speed,
+                "course": self.course,
+                "vessel": pd.array(legs.vessel_names[legs.vessel[self.leg]], dtype=str),
+            }
+        )
+
+
+def receive(
+    legs: FeedLegs,
     geography: FeedGeography,
     rng: np.random.Generator,
     config: FeedConfig | None = None,
-) -> Iterator[pd.DataFrame]:
-    """Yield the received feed in batches of legs (each batch sorted by time, identity).
+    sat_phase: float | None = None,
+) -> Iterator[ReceivedBatch]:
+    """Transmit and receive the reports of ``legs``, batch by batch (numpy only).
 
-    Batches follow the row order of ``tracks``; use this (or :func:`stream_feed`) when the
-    whole feed does not fit in memory: a year of 1,000 ships at the default intervals is
-    ~10^8 received reports.
+    ``sat_phase``: hours from 0 to the start of a satellite pass. None draws it from ``rng``
+    (one phase per feed); a caller that receives one feed in several windows, or from several
+    streams, gives the same phase to every call so that the passes stay one schedule.
     """
     cfg = config or FeedConfig()
-    t = validate_tracks(tracks)
-    speed = leg_speed_kn(t)
-    on = t["ais_on"].to_numpy() & (t["t1_h"].to_numpy() > t["t0_h"].to_numpy())
-    t, speed = t[on].reset_index(drop=True), speed[on]
-    if t.empty:
+    if len(legs) == 0:
         return
-    t0, t1 = t["t0_h"].to_numpy(), t["t1_h"].to_numpy()
+    t0, t1, speed = legs.t0, legs.t1, legs.speed
     dt_h, phase, counts = _report_schedule(t0, t1, speed, cfg, rng)
-    x0, y0, x1, y1 = (t[c].to_numpy() for c in ("x0_m", "y0_m", "x1_m", "y1_m"))
+    x0, y0, x1, y1 = legs.x0, legs.y0, legs.x1, legs.y1
     dur = np.where(t1 > t0, t1 - t0, 1.0)
     course = np.where(speed > 0, np.degrees(np.arctan2(x1 - x0, y1 - y0)) % 360.0, np.nan)
-    off_x, off_y = _spoof_offsets((t["identity"] != t["vessel"]).to_numpy(), cfg, rng)
+    off_x, off_y = _spoof_offsets(legs.spoof, cfg, rng)
     sat_on = (
         cfg.sat_pass_interval_h > 0 and cfg.sat_pass_duration_min > 0 and cfg.sat_reception_prob > 0
     )
-    sat_phase = rng.uniform(0.0, cfg.sat_pass_interval_h) if sat_on else 0.0
-    ident_codes, ident_names = pd.factorize(t["identity"], sort=True)
-    vessel_codes, vessel_names = pd.factorize(t["vessel"], sort=True)
-    ident_names = np.asarray(ident_names, dtype=object)
-    vessel_names = np.asarray(vessel_names, dtype=object)
-
+    if sat_on and sat_phase is None:
+        sat_phase = rng.uniform(0.0, cfg.sat_pass_interval_h)
     for a, b in _batches(counts, cfg.batch_reports):
         c = counts[a:b]
         n = int(c.sum())
@@ -310,19 +435,34 @@ def iter_feed_batches(
         if cfg.speed_noise_kn > 0:
             sog = np.maximum(sog + rng.normal(0.0, cfg.speed_noise_kn, idx.size), 0.0)
         lon, lat = geography.to_lonlat(x, y)
-        order = np.lexsort((ident_codes[leg], tm))  # by time, ties by identity (names sorted)
+        order = np.lexsort((legs.ident[leg], tm))  # by time, ties by identity (names sorted)
         leg = leg[order]
-        yield pd.DataFrame(
-            {
-                "time": tm[order],
-                "identity": pd.array(ident_names[ident_codes[leg]], dtype=str),
-                "lon": np.asarray(lon, float)[order],
-                "lat": np.asarray(lat, float)[order],
-                "speed": sog[order],
-                "course": course[leg],
-                "vessel": pd.array(vessel_names[vessel_codes[leg]], dtype=str),
-            }
+        yield ReceivedBatch(
+            leg,
+            tm[order],
+            np.asarray(lon, float)[order],
+            np.asarray(lat, float)[order],
+            sog[order],
+            course[leg],
         )
+
+
+def iter_feed_batches(
+    tracks: pd.DataFrame,
+    geography: FeedGeography,
+    rng: np.random.Generator,
+    config: FeedConfig | None = None,
+    sat_phase: float | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield the received feed in batches of legs (each batch sorted by time, identity).
+
+    Batches follow the row order of ``tracks``; use this (or :func:`stream_feed`) when the
+    whole feed does not fit in memory: a year of 1,000 ships at the default intervals is
+    ~10^8 received reports. ``sat_phase``: as for :func:`receive` (None: drawn).
+    """
+    legs = FeedLegs.from_tracks(tracks)
+    for batch in receive(legs, geography, rng, config, sat_phase):
+        yield batch.frame(legs)
 
 
 def _empty_feed() -> pd.DataFrame:
@@ -336,6 +476,7 @@ def simulate_feed(
     geography: FeedGeography,
     rng: np.random.Generator,
     config: FeedConfig | None = None,
+    sat_phase: float | None = None,
 ) -> pd.DataFrame:
     """Generate the received AIS feed from vessel tracks, in memory.
 
@@ -344,11 +485,12 @@ def simulate_feed(
         geography: a ``Theater`` (or anything with ``to_lonlat`` and ``distance_to_coast_nm_xy``).
         rng: the run's generator; the only source of randomness.
         config: reporting and reception parameters (defaults: ``FeedConfig()``).
+        sat_phase: hours from 0 to the start of a satellite pass (None: drawn from ``rng``).
 
     Returns:
         The received feed (``FEED_COLUMNS``), sorted by time then identity.
     """
-    parts = list(iter_feed_batches(tracks, geography, rng, config))
+    parts = list(iter_feed_batches(tracks, geography, rng, config, sat_phase))
     if not parts:
         return _empty_feed()
     feed = pd.concat(parts, ignore_index=True)

@@ -1,14 +1,19 @@
-"""The parts of the encounter detector, each checked on its own (sim.analysis.detectors.*)."""
+"""The parts of the detectors, each checked on its own (sim.analysis.detectors.*)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim.analysis.detectors as detectors
 from sim.analysis.detectors.encounters import _close_pairs, _pair_runs, _Samples
 from sim.analysis.detectors.prepared import haversine_m
+from sim.monitoring import FeedConfig, FlatGeography, simulate_feed, synthetic_tracks
+
+GEO = FlatGeography()
 
 
 def _samples(rng: np.random.Generator, n: int, spread_deg: float) -> _Samples:
@@ -56,10 +61,12 @@ def test_a_pair_close_in_consecutive_buckets_is_one_run_and_a_gap_starts_another
 
 
 def test_the_package_keeps_the_names_the_single_module_exported():
+    """The names of the former single module, and prepare_arrays (for array holders)."""
     assert set(detectors.__all__) == {
         "AisColumns",
         "PreparedAis",
         "prepare_ais",
+        "prepare_arrays",
         "detect_encounters",
         "detect_loitering",
         "detect_gaps",
@@ -69,3 +76,54 @@ def test_the_package_keeps_the_names_the_single_module_exported():
         "DETECTORS",
     }
     assert all(hasattr(detectors, name) for name in detectors.__all__)
+
+
+def _feed(seed: int) -> pd.DataFrame:
+    """A simulated feed with transfers (encounters) and waits (loitering) in it."""
+    rng = np.random.default_rng(seed)
+    tracks = synthetic_tracks(rng, n_legit=10, n_pairs=5, days=5, dark_share=0.0)
+    return simulate_feed(tracks, GEO, rng, FeedConfig(report_interval_underway_s=300))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_prepared_arrays_are_the_prepared_table(seed):
+    """prepare_arrays, for callers holding numpy columns, sorts exactly as prepare_ais does."""
+    feed = _feed(seed).sample(frac=1.0, random_state=seed)  # any row order
+    cols = [feed[c].to_numpy() for c in ("time", "identity", "lon", "lat", "speed")]
+    got, want = detectors.prepare_arrays(*cols), detectors.prepare_ais(feed)
+    for name in ("t", "code", "names", "lon", "lat", "speed"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ends_after_leaves_out_exactly_the_events_ending_by_each_bound(seed):
+    """A detector run again with ``ends_after`` builds only what ends after the bounds given.
+
+    Loitering: the events of an identity that end after its bound. Encounters: those that end
+    after the bound of either identity. Everything else is as without bounds.
+    """
+    feed = _feed(seed)
+    geo_shore = GEO.distance_to_coast_nm
+    loiter = detectors.detect_loitering(feed, distance_to_shore_nm=geo_shore, min_shore_nm=5.0)
+    meet = detectors.detect_encounters(feed)
+    assert len(loiter) and len(meet)
+    rng = np.random.default_rng(seed)
+    idents = sorted(set(loiter["identity"]) | set(meet["identity_a"]) | set(meet["identity_b"]))
+    since = {i: float(rng.uniform(0, 120)) for i in idents if rng.random() < 0.7}
+
+    def bound(ident: str) -> float:
+        return since.get(ident, -np.inf)
+
+    got = detectors.detect_loitering(
+        feed, distance_to_shore_nm=geo_shore, min_shore_nm=5.0, ends_after=since
+    )
+    later = [e > bound(i) for i, e in zip(loiter["identity"], loiter["end"], strict=True)]
+    pd.testing.assert_frame_equal(got, loiter[later].reset_index(drop=True))
+    assert 0 < sum(later) < len(loiter)  # some left out, some kept
+    got = detectors.detect_encounters(feed, ends_after=since)
+    later = [
+        e > bound(a) or e > bound(b)
+        for a, b, e in zip(meet["identity_a"], meet["identity_b"], meet["end"], strict=True)
+    ]
+    pd.testing.assert_frame_equal(got, meet[later].reset_index(drop=True))
+    assert 0 < sum(later) < len(meet)

@@ -7,6 +7,7 @@ the alerts it raised, as the cell would receive them.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +15,11 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.model.ais_monitor import AisAlert, AisMonitor
+from sim.model.ais_monitor import MONITOR_FEED, AisAlert, AisMonitor
+from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track
 from sim.model.records import Reason as R
+from sim.monitoring.feed import TRACK_COLUMNS, simulate_feed
 from sim.monitoring.synthetic import FlatGeography
 from sim.scenarios.cell_schema import Coordination
 from sim.units import NM_M
@@ -73,7 +76,10 @@ class Smuggler:
         return "transit"
 
 
-def leg(t0: float, t1: float, x_nm: float, y_nm: float, vx_kn: float = 0.0, vy_kn: float = 0.0):
+def leg(
+    t0: float, t1: float, x_nm: float, y_nm: float, vx_kn: float = 0.0, vy_kn: float = 0.0
+) -> list[float]:
+    """One leg in the model's layout (t0, t1, x0, y0, vx, vy), from nm and knots."""
     return [t0, t1, x_nm * NM_M, y_nm * NM_M, vx_kn * KN, vy_kn * KN]
 
 
@@ -100,8 +106,10 @@ def settings(**over: Any) -> Coordination:
 
 
 def monitor(w: World, co: Coordination, seed: int, **kw: Any) -> AisMonitor:
+    """A monitor on its own two streams: the illicit vessels' feed and the legitimate ships'."""
+    rng, legit_rng = np.random.default_rng(seed).spawn(2)
     return AisMonitor(
-        w.env, w.theater, w, w.watchlist, w.ais_alert, co, np.random.default_rng(seed), **kw
+        w.env, w.theater, w, w.watchlist, w.ais_alert, co, rng, legit_rng=legit_rng, **kw
     )
 
 
@@ -113,7 +121,7 @@ def run_monitor(w: World, co: Coordination, until_h: float = 36.0, **kw: Any) ->
     return mon
 
 
-def test_a_loitering_legitimate_ship_raises_a_false_loitering_alert():
+def test_a_loitering_legitimate_ship_raises_a_false_loitering_alert() -> None:
     """A merchant ship drifting 100 nm offshore for 10 h looks like a smuggler waiting."""
     w = world_of([transit_then_stop(5.0, 15.0, 100.0, 200.0)])
     run_monitor(w, settings())
@@ -127,14 +135,14 @@ def test_a_loitering_legitimate_ship_raises_a_false_loitering_alert():
     assert np.hypot(alert.x_m - 100 * NM_M, alert.y_m - 200 * NM_M) < 200.0
 
 
-def test_a_ship_stopped_near_the_coast_raises_no_loitering_alert():
+def test_a_ship_stopped_near_the_coast_raises_no_loitering_alert() -> None:
     """The GFW criterion: loitering counts only at least 20 nm from shore."""
     w = world_of([transit_then_stop(5.0, 15.0, 8.0, 200.0)])
     run_monitor(w, settings())
     assert not [a for _, a in w.alerts if a.reason == R.AIS_LOITERING]
 
 
-def test_alerts_are_late_by_the_declared_latency():
+def test_alerts_are_late_by_the_declared_latency() -> None:
     """With 4 h of satellite and processing latency the same alert comes 3 h later than with 1 h."""
     times = {}
     for latency in (1.0, 4.0):
@@ -145,7 +153,7 @@ def test_alerts_are_late_by_the_declared_latency():
     assert times[4.0] - times[1.0] == 3.0
 
 
-def test_two_legitimate_ships_alongside_raise_a_false_encounter_alert():
+def test_two_legitimate_ships_alongside_raise_a_false_encounter_alert() -> None:
     """A bunker tanker alongside its client offshore: both identities raise encounter alerts."""
     client = transit_then_stop(5.0, 12.0, 100.0, 200.0)
     tanker = [leg(0.0, 4.0, 100.0, 200.0), leg(4.0, 12.0, 100.0, 200.0 + 0.05)]  # ~90 m apart
@@ -166,19 +174,19 @@ def watchlisted_smuggler(spoofed: bool) -> tuple[World, Smuggler]:
     return w, v
 
 
-def test_the_watch_finds_a_designated_identity_broadcasting():
+def test_the_watch_finds_a_designated_identity_broadcasting() -> None:
     w, _ = watchlisted_smuggler(spoofed=False)
     hits = [a for _, a in w.alerts if a.reason == R.AIS_WATCHLIST]
     assert hits and {a.identity for a in hits} == {"F1"}
     assert [t for t, _ in w.alerts] == [6.0, 12.0, 18.0, 24.0]  # one alert per check
 
 
-def test_a_spoofed_identity_is_not_matched_by_the_watch():
+def test_a_spoofed_identity_is_not_matched_by_the_watch() -> None:
     w, _ = watchlisted_smuggler(spoofed=True)
     assert not w.alerts
 
 
-def test_a_replanned_vessel_keeps_its_sailed_reports():
+def test_a_replanned_vessel_keeps_its_sailed_reports() -> None:
     """A re-plan replaces a track; what the vessel sent before still reaches the picture."""
     w = world_of([transit_then_stop(5.0, 6.0, 100.0, 50.0)], watchlist={"F1"})
     v = Smuggler("F1")
@@ -186,7 +194,7 @@ def test_a_replanned_vessel_keeps_its_sailed_reports():
     mon.add_vessel(v)
     v.track.set(np.array([leg(0.0, 30.0, 10.0, 100.0, vy_kn=10.0)]))  # in shore-station range
 
-    def replan():
+    def replan() -> ProcessGenerator:
         yield w.env.timeout(5.0)
         v.track.set(np.array([leg(5.0, 30.0, 10.0, 150.0, vy_kn=-10.0)]))
 
@@ -200,15 +208,94 @@ def test_a_replanned_vessel_keeps_its_sailed_reports():
     assert north["course"].round().eq(0.0).all()  # the first plan's reports were kept
 
 
-def test_skipping_ships_under_way_does_not_change_the_alerts():
+def test_skipping_ships_under_way_does_not_change_the_alerts() -> None:
     """Reports of ships steaming at service speed cannot alert: the full feed gives the same."""
     busy = [[leg(0.0, 40.0, 30.0 + 7 * k, 0.0, vy_kn=11.0 + k)] for k in range(6)]
     ships = [transit_then_stop(5.0, 15.0, 100.0, 200.0), *busy]
-    got = {}
+    alerts, rows = {}, {}
     for full in (False, True):
         w = world_of(ships)
         mon = run_monitor(w, settings(), full_feed=full)
-        got[full] = sorted((a.reason, a.vessel) for _, a in w.alerts)
-        got[f"rows{full}"] = mon.received
-    assert got[False] == got[True] == [(R.AIS_LOITERING, "L0")]
-    assert got["rowsTrue"] > 3 * got["rowsFalse"]  # the skipped reports were most of the feed
+        alerts[full] = sorted((a.reason, a.vessel) for _, a in w.alerts)
+        rows[full] = mon.received
+    assert alerts[False] == alerts[True] == [(R.AIS_LOITERING, "L0")]
+    assert rows[True] > 3 * rows[False]  # the skipped reports were most of the feed
+
+
+def smuggler_among_loiterers(
+    co: Coordination, stopped: int = 2, **kw: Any
+) -> tuple[World, AisMonitor]:
+    """A watchlisted smuggler steaming past legitimate ships stopped offshore, watched."""
+    ships = [transit_then_stop(2.0 + k, 20.0, 60.0 + 9 * k, 80.0) for k in range(stopped)]
+    w = world_of([*ships, [leg(0.0, 40.0, 30.0, 0.0, vy_kn=12.0)]], watchlist={"F1"})
+    mon = monitor(w, co, 5, **kw)
+    v = Smuggler("F1")
+    mon.add_vessel(v)
+    v.track.set(np.array([leg(0.0, 40.0, 80.0, 50.0, vy_kn=9.0)]))
+    w.env.process(mon.watch())
+    w.env.run(until=37.0)
+    return w, mon
+
+
+def test_without_analytics_no_legitimate_report_is_made_and_the_watch_loses_nothing() -> None:
+    """The watch cannot alert on a legitimate identity, so alone it makes no legitimate report.
+
+    Its alerts and the smuggler's reports are the very ones it has beside the full feed of
+    every legitimate ship (``full_feed``): the legitimate reports draw from their own stream.
+    """
+    w_cheap, cheap = smuggler_among_loiterers(settings(ais_analytics=False))
+    w_full, full = smuggler_among_loiterers(settings(ais_analytics=False), full_feed=True)
+    assert w_cheap.alerts and w_cheap.alerts == w_full.alerts
+    everything = full.buffer
+    assert set(everything["vessel"]) == {"F1", "L0", "L1", "L2"}
+    assert set(cheap.buffer["vessel"]) == {"F1"}
+    pd.testing.assert_frame_equal(
+        cheap.buffer, everything[everything["vessel"] == "F1"].reset_index(drop=True)
+    )
+
+
+def test_the_smugglers_reports_do_not_depend_on_how_much_legitimate_traffic_there_is() -> None:
+    """Common random numbers: more legitimate ships stopped at sea, the same illicit reports."""
+    feeds = []
+    for stopped in (0, 1, 5):
+        _, mon = smuggler_among_loiterers(settings(), stopped=stopped)
+        b = mon.buffer
+        assert b["vessel"].nunique() == 1 + stopped
+        feeds.append(b[b["vessel"] == "F1"].reset_index(drop=True))
+    assert len(feeds[0]) > 20  # 80 nm out: heard on satellite passes only
+    for other in feeds[1:]:
+        pd.testing.assert_frame_equal(other, feeds[0])
+
+
+def test_the_picture_is_the_simulated_feed_of_what_was_transmitted() -> None:
+    """One window of the picture is ``simulate_feed`` of the legs sailed in it, in one order.
+
+    Legitimate and illicit legs draw from their own streams, on the run's one satellite
+    schedule.
+    """
+    w = world_of(
+        [transit_then_stop(5.0, 15.0, 100.0, 200.0), [leg(0.0, 40.0, 20.0, 0.0, vy_kn=11)]]
+    )
+    mon = monitor(w, settings(), 9, full_feed=True)
+    rng, legit_rng = copy.deepcopy(mon.rng), copy.deepcopy(mon.legit_rng)  # as yet undrawn
+    v = Smuggler("F1", spoofed=True)
+    mon.add_vessel(v)
+    v.track.set(np.array([leg(0.0, 3.0, 50.0, 60.0, vx_kn=8.0), leg(3.0, 40.0, 74.0, 60.0)]))
+    mon.feed_to(12.0)
+    sent = {
+        "legit": [(f"L{i}", f"L{i}", g) for g, i in zip(w.legit_legs, w.legit_ids, strict=True)],
+        "foreign": [("F1", "SF1", g) for g in v.track.legs],
+    }
+    feeds = []
+    for (role, legs), stream in zip(sent.items(), (legit_rng, rng), strict=True):
+        rows = []
+        for name, ident, (t0, t1, x0, y0, vx, vy) in legs:
+            b = min(t1, 12.0)  # the window: what was sent by 12 h
+            if b > t0:
+                x1, y1 = x0 + vx * (b - t0), y0 + vy * (b - t0)
+                rows.append((name, role, t0, b, x0, y0, x1, y1, True, ident, "transit"))
+        tracks = pd.DataFrame(rows, columns=list(TRACK_COLUMNS))
+        feeds.append(simulate_feed(tracks, w.theater, stream, MONITOR_FEED, mon.sat_phase))
+    feed = pd.concat(feeds).sort_values(["time", "identity"], kind="stable")
+    assert len(feed) > 100 and set(feed["identity"]) == {"L0", "L1", "SF1"}
+    pd.testing.assert_frame_equal(mon.buffer, feed.reset_index(drop=True))

@@ -144,3 +144,23 @@ def test_bad_tracks_are_rejected():
         )
     with pytest.raises(ValueError, match="end before"):
         simulate_feed(tracks(leg("L1", 2, 1, (1, 1))), GEO, np.random.default_rng(1))
+
+
+def test_a_given_satellite_phase_keeps_one_pass_schedule_across_windows():
+    """A feed received window by window, each from its own stream, hears the same passes.
+
+    The model's AIS monitor receives its feed in windows, from two streams; the satellite
+    passes are one schedule for the whole run, not one per window.
+    """
+    sat_only = FeedConfig(shore_range_nm=0.0, sat_reception_prob=1.0)
+    phase, pass_h = 0.4, sat_only.sat_pass_duration_min / 60.0
+    times = []
+    for seed, (t0, t1) in enumerate([(0.0, 10.0), (10.0, 25.0)]):
+        tr = tracks(leg("L1", t0, t1, (200.0, 0.0), (200.0, 5.0 * (t1 - t0))))  # far out
+        feed = simulate_feed(tr, GEO, np.random.default_rng(seed), sat_only, sat_phase=phase)
+        times.append(feed["time"].to_numpy())
+    t = np.concatenate(times)
+    assert len(t) > 100
+    assert (((t - phase) % sat_only.sat_pass_interval_h) < pass_h).all()
+    starts = np.unique(np.floor((t - phase) / sat_only.sat_pass_interval_h))
+    assert len(starts) == 17  # every pass from the first at 0.4 h to the last at 24.4 h heard

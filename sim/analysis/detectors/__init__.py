@@ -40,6 +40,7 @@ from sim.analysis.detectors.prepared import (
     apply_layout,
     haversine_m,
     prepare_ais,
+    prepare_arrays,
     shore_lookup,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "AisColumns",
     "PreparedAis",
     "prepare_ais",
+    "prepare_arrays",
     "detect_encounters",
     "detect_loitering",
     "detect_gaps",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -91,6 +91,7 @@ def detect_encounters(
     time_step_min: float = 10.0,
     prefilter_speed_kn: float = 4.0,
     max_interp_gap_h: float = 3.0,
+    ends_after: Mapping[str, Any] | None = None,
     columns: AisColumns | Mapping[str, str] | None = None,
     layout: str | None = None,
 ) -> pd.DataFrame:
@@ -117,6 +118,9 @@ def detect_encounters(
         time_step_min: interpolation grid (minutes).
         prefilter_speed_kn: positions at or above this speed are not interpolated (kn).
         max_interp_gap_h: longest report gap interpolated across (h).
+        ends_after: per identity, a time (in the input's time kind): leave out encounters
+            that end at or before it for both identities (a caller running the detector
+            again as positions arrive has seen them). Identities not in it: no bound.
         columns: column-name overrides.
         layout: a preset layout instead of ``columns`` ("marinecadastre", "dma").
 
@@ -140,6 +144,8 @@ def detect_encounters(
     if a.size == 0:
         return empty
     runs = _pair_runs(samples, a, b, step_h, min_duration_h)
+    if runs is not None and ends_after:
+        runs = _ending_after(runs, samples, step_h, p.ends_after(ends_after))
     if runs is None:
         return empty
     out = _encounter_table(p, samples, runs, step_h, anchorages)
@@ -260,6 +266,16 @@ def _pair_runs(
     if not keep.any():
         return None
     return _Runs(a, b, run, first, last, duration_h, keep)
+
+
+def _ending_after(runs: _Runs, samples: _Samples, step_h: float, bound: np.ndarray) -> _Runs | None:
+    """The runs that end after ``bound`` (per identity code) for either identity; None if none."""
+    end = samples.bucket[runs.a[runs.last]] * step_h
+    new = (end > bound[samples.code[runs.a[runs.first]]]) | (
+        end > bound[samples.code[runs.b[runs.first]]]
+    )
+    keep = runs.keep & new[runs.run]
+    return runs._replace(keep=keep) if keep.any() else None
 
 
 def _encounter_table(

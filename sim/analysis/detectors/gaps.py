@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,23 @@ from sim.analysis.detectors.prepared import (
 from sim.analysis.gaps import GFW_GAP, GapRule
 from sim.units import NM_M
 
-__all__ = ["detect_gaps"]
+__all__ = ["detect_gaps", "GAP_COLUMNS"]
+
+GAP_COLUMNS = [
+    "identity",
+    "start",
+    "end",
+    "duration_h",
+    "lon_start",
+    "lat_start",
+    "lon_end",
+    "lat_end",
+    "distance_start_nm",
+    "distance_end_nm",
+    "implied_speed_kn",
+    "n_prior_positions",
+]
+"""Columns of the gaps table, in order."""
 
 
 def detect_gaps(
@@ -56,41 +73,14 @@ def detect_gaps(
         min_prior_positions=min_prior_positions,
         prior_window_h=prior_window_h,
     )
-    min_gap_h, prior_window_h = rule.min_gap_h, rule.prior_window_h
     shore = shore_lookup(ais, columns, distance_to_shore_nm)
     p = prepare_ais(ais, columns)
-    out_cols = [
-        "identity",
-        "start",
-        "end",
-        "duration_h",
-        "lon_start",
-        "lat_start",
-        "lon_end",
-        "lat_end",
-        "distance_start_nm",
-        "distance_end_nm",
-        "implied_speed_kn",
-        "n_prior_positions",
-    ]
     if len(p) < 2:
-        return pd.DataFrame(columns=out_cols)
-    dt = np.diff(p.t)
-    i = np.flatnonzero(p.same_next() & (dt >= min_gap_h))
-    j = i + 1
-    if shore is None:
-        d0 = d1 = np.full(i.size, np.inf)
-    else:
-        d = np.asarray(
-            shore(np.concatenate([p.lon[i], p.lon[j]]), np.concatenate([p.lat[i], p.lat[j]])), float
-        ).reshape(2 * i.size)
-        d0, d1 = d[: i.size], d[i.size :]
-    # positions of the same identity in [start - window, start]: rows are sorted by (code, t)
-    # one monotone key per row: identities in separate, non-overlapping time ranges
-    span = float(p.t.max() - p.t.min()) + 2 * prior_window_h + 1.0
-    key = p.code * span + (p.t - p.t.min())
-    lo = np.searchsorted(key, key[i] - prior_window_h, side="left")
-    n_prior = i + 1 - lo
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    i = np.flatnonzero(p.same_next() & (np.diff(p.t) >= rule.min_gap_h))  # last before a gap
+    j = i + 1  # first after it
+    d0, d1 = _ends_from_shore(p, shore, i, j)
+    n_prior = _prior_positions(p, i, rule.prior_window_h)
     ok = rule.qualifies(p.t[j] - p.t[i], d0, d1) & (n_prior >= rule.min_prior_positions)
     i, j, d0, d1, n_prior = i[ok], j[ok], d0[ok], d1[ok], n_prior[ok]
     dur = p.t[j] - p.t[i]
@@ -109,5 +99,35 @@ def detect_gaps(
             "implied_speed_kn": haversine_m(p.lon[i], p.lat[i], p.lon[j], p.lat[j]) / NM_M / dur,
             "n_prior_positions": n_prior,
         },
-        columns=out_cols,
+        columns=GAP_COLUMNS,
     )
+
+
+def _ends_from_shore(
+    p: PreparedAis,
+    shore: Callable[[np.ndarray, np.ndarray], Any] | None,
+    i: np.ndarray,
+    j: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance to shore (nm) of the positions before and after each gap (inf: no lookup).
+
+    Both ends are looked up in one call: the lookup may be a raster or a table join.
+    """
+    if shore is None:
+        return np.full(i.size, np.inf), np.full(i.size, np.inf)
+    d = np.asarray(
+        shore(np.concatenate([p.lon[i], p.lon[j]]), np.concatenate([p.lat[i], p.lat[j]])), float
+    ).reshape(2 * i.size)
+    return d[: i.size], d[i.size :]
+
+
+def _prior_positions(p: PreparedAis, i: np.ndarray, window_h: float) -> np.ndarray:
+    """Positions of the same identity in ``[t - window_h, t]`` up to and including row ``i``.
+
+    Rows are sorted by (identity, time), so one monotone key per row, identities in separate
+    non-overlapping time ranges, turns the count into a binary search.
+    """
+    span = float(p.t.max() - p.t.min()) + 2 * window_h + 1.0
+    key = p.code * span + (p.t - p.t.min())
+    lo = np.searchsorted(key, key[i] - window_h, side="left")
+    return i + 1 - lo

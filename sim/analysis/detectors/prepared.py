@@ -21,6 +21,7 @@ __all__ = [
     "AisColumns",
     "PreparedAis",
     "prepare_ais",
+    "prepare_arrays",
     "apply_layout",
     "shore_lookup",
     "haversine_m",
@@ -98,6 +99,22 @@ class PreparedAis:
         """True where row i+1 has the same identity as row i (length n-1)."""
         return self.code[1:] == self.code[:-1]
 
+    def ends_after(self, since: Mapping[str, Any] | None) -> np.ndarray:
+        """Per identity code, the time (hours) an event must end after (-inf where none given).
+
+        ``since`` maps identities to times in the input's kind (hours, or datetimes).
+        """
+        bound = np.full(len(self.names), -np.inf)
+        for i, name in enumerate(self.names.tolist() if since else []):
+            v = since.get(name) if since else None
+            if v is not None:
+                bound[i] = (
+                    float(v)
+                    if self.origin is None
+                    else (pd.Timestamp(v) - self.origin) / pd.Timedelta(hours=1)
+                )
+        return bound
+
 
 def prepare_ais(
     ais: pd.DataFrame | PreparedAis, columns: AisColumns | Mapping[str, str] | None = None
@@ -133,6 +150,47 @@ def prepare_ais(
     else:
         code, names = pd.factorize(ident, sort=True)
         names = np.asarray(names, dtype=object)
+    return _sorted(t, code, names, lon, lat, speed, origin, cols)
+
+
+def prepare_arrays(
+    t: np.ndarray, identity: np.ndarray, lon: np.ndarray, lat: np.ndarray, speed: np.ndarray
+) -> PreparedAis:
+    """:func:`prepare_ais` for positions held as arrays (hours; identities as str objects).
+
+    For a caller that keeps its positions in numpy (the model's AIS monitor): the same
+    sorted arrays as ``prepare_ais`` of the same table, without building one.
+    """
+    raw, uniques = pd.factorize(np.asarray(identity, dtype=object))  # hashing, not sorting
+    uniques = np.asarray(uniques, dtype=object)
+    by_name = np.argsort(uniques)  # sort the distinct names only
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[by_name] = np.arange(len(uniques))
+    code = np.full(len(raw), -1, dtype=np.int64)  # a missing identity stays -1 (dropped)
+    code[raw >= 0] = rank[raw[raw >= 0]]
+    return _sorted(
+        np.asarray(t, float),
+        code,
+        uniques[by_name],
+        np.asarray(lon, float),
+        np.asarray(lat, float),
+        np.asarray(speed, float),
+        None,
+        AisColumns(),
+    )
+
+
+def _sorted(
+    t: np.ndarray,
+    code: np.ndarray,
+    names: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    speed: np.ndarray,
+    origin: pd.Timestamp | None,
+    cols: AisColumns,
+) -> PreparedAis:
+    """Drop rows with a missing time, position or identity; sort by identity, time, lon, lat."""
     ok = np.isfinite(t) & np.isfinite(lon) & np.isfinite(lat) & (code >= 0)
     if not ok.all():
         t, lon, lat, speed, code = t[ok], lon[ok], lat[ok], speed[ok], code[ok]

@@ -22,11 +22,12 @@ from sim.model.assets import Asset
 from sim.model.classifier import Assessment, classify_probability, identify_probability
 from sim.model.context import RunContext
 from sim.model.engine import RouteCache
+from sim.model.ground_truth import GroundTruth
 from sim.model.kinds import TargetRef
 from sim.model.legit_stops import StopsAtSea
 from sim.model.motion import Track, hold_leg
 from sim.model.records import EventKind as K
-from sim.model.referee import GroundTruth, Referee
+from sim.model.referee import Referee
 from sim.model.reference import ReferenceTargets
 from sim.model.smugglers import IllicitVessel, Voyage
 from sim.model.streams import Streams

@@ -235,18 +235,11 @@ def run_replications(
     seed = scenario.seed if seed is None else int(seed)
     todo = list(range(n)) if indices is None else list(indices)
     rows: dict[int, dict[str, Any]] = {}
+    h = scenario_hash(scenario)
     if out_dir is not None:
-        h = scenario_hash(scenario)
-        wanted = set(todo)
         # stored rows of another scenario or seed are not reused (they are re-run and replaced)
-        for i, row in finished_replications(Path(out_dir), clean=True).items():
-            if (
-                i in wanted
-                and row.get("seed") == seed
-                and row.get("scenario_hash") == h
-                and not row.get("error")
-            ):
-                rows[i] = row
+        stored = _stored_rows(Path(out_dir), seed, h, clean=True)
+        rows = {i: stored[i] for i in todo if i in stored}
         todo = [i for i in todo if i not in rows]
     total = len(rows) + len(todo)
     sj = scenario.model_dump_json()
@@ -271,11 +264,7 @@ def run_replications(
         runner.close()  # stops the workers now, not when the generator is collected
         kept = {i for i, r in rows.items() if not r.get("error")}
         if out_dir is not None:  # workers may have stored one more while we were stopping them
-            kept |= {
-                i
-                for i, r in finished_replications(Path(out_dir)).items()
-                if r.get("seed") == seed and r.get("scenario_hash") == h and not r.get("error")
-            }
+            kept |= set(_stored_rows(Path(out_dir), seed, h))
         raise RunInterrupted(
             sorted(kept & set(range(n)) if indices is None else kept), total
         ) from None
@@ -283,6 +272,15 @@ def run_replications(
     if "traceback" in df:
         df = df.drop(columns=["traceback"])
     return df
+
+
+def _stored_rows(out_dir: Path, seed: int, h: str, *, clean: bool = False) -> dict[int, dict]:
+    """Finished replications stored in ``out_dir`` for this seed and scenario hash, by index."""
+    return {
+        i: row
+        for i, row in finished_replications(out_dir, clean=clean).items()
+        if row.get("seed") == seed and row.get("scenario_hash") == h and not row.get("error")
+    }
 
 
 def _execute(

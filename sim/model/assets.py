@@ -485,6 +485,39 @@ def _datum_search(m: PatrolWorld, a: Asset, task: Dispatch) -> Generator[simpy.E
     return False
 
 
+def _intercept_path(
+    m: PatrolWorld, a: Asset, target: TargetRef, est: Contact, speed_m_h: float
+) -> np.ndarray | None:
+    """The route to where dead reckoning of ``est`` meets the pursuer, or None (logged).
+
+    None when it gives up: out of reach within the horizon, in DPRK waters it may not enter, or
+    no route.
+    """
+    env = m.env
+    pursuit = m.scenario.pursuit
+    ax, ay = m.asset_pos(a)
+    tx, ty = est.predict(env.now)
+    tau = intercept_time_h(tx - ax, ty - ay, est.vx_m_h, est.vy_m_h, speed_m_h)
+    if not math.isfinite(tau) or tau > pursuit.horizon_h:
+        m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.OUTRUN)
+        return None
+    meet = np.asarray(est.predict(env.now + tau))  # dead reckoning, not the target's plan
+    zone = m.zone_xy(meet)
+    if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
+        m.log(
+            K.RELEASE, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.BROKE_OFF_DPRK_WATERS
+        )
+        m.hands_off[target.vid] = env.now + m.scenario.rules.break_off_hands_off_h
+        m.observed(target, a)
+        return None
+    try:
+        path = m.route_xy(np.array([ax, ay]), meet)
+    except UserError:
+        m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.NO_ROUTE)
+        return None
+    return path
+
+
 def _pursue(m: PatrolWorld, a: Asset, cause: Dispatch | Acquired) -> ProcessGenerator:
     """Go to a datum (if dispatched), regain the suspect, close with it, and act on the rules.
 
@@ -526,33 +559,8 @@ def _pursue(m: PatrolWorld, a: Asset, cause: Dispatch | Acquired) -> ProcessGene
         if math.hypot(tx - ax, ty - ay) <= close_m:
             closed = True
             break
-        tau = intercept_time_h(tx - ax, ty - ay, est.vx_m_h, est.vy_m_h, speed_m_h)
-        if not math.isfinite(tau) or tau > pursuit.horizon_h:
-            m.log(K.DATUM_LOST, asset=a.aid, vessel=target.vid, xy=(ax, ay), reason=R.OUTRUN)
-            return
-        meet = np.asarray(est.predict(env.now + tau))  # dead reckoning, not the target's plan
-        zone = m.zone_xy(meet)
-        if zone.dprk_zone and not m.scenario.rules.enter_dprk_zones:
-            m.log(
-                K.RELEASE,
-                asset=a.aid,
-                vessel=target.vid,
-                xy=(ax, ay),
-                reason=R.BROKE_OFF_DPRK_WATERS,
-            )
-            m.hands_off[target.vid] = env.now + m.scenario.rules.break_off_hands_off_h
-            m.observed(target, a)
-            return
-        try:
-            path = m.route_xy(np.array([ax, ay]), meet)
-        except UserError:
-            m.log(
-                K.DATUM_LOST,
-                asset=a.aid,
-                vessel=target.vid,
-                xy=(ax, ay),
-                reason=R.NO_ROUTE,
-            )
+        path = _intercept_path(m, a, target, est, speed_m_h)
+        if path is None:
             return
         t_end = _set_plan(m, a, legs_along(path, env.now, g.speed_kn))
         yield from _uninterrupted(env, max(t_end, env.now + 1e-3))

@@ -74,11 +74,19 @@ def _patrol_effort(assets: pd.DataFrame) -> tuple[float, float, float]:
 
 
 def _warship_sts(det: pd.DataFrame, assets: pd.DataFrame) -> tuple[int, float]:
-    """(warship, voyage) pairs of transfers seen in progress by warships, and their days at sea."""
+    """(warship, voyage) pairs of transfers seen in progress by warships, and their days at sea.
+
+    Seen in progress as in ``_sightings``: classified alongside where the table has a
+    ``classification`` column, else any detection made during the transfer.
+    """
     ships = assets[assets["kind"] == "warship"] if len(assets) else assets
     if not len(ships):
         return 0, 0.0
-    seen = det[det["asset"].isin(ships["asset"]) & (det["activity"] == "sts")]
+    if "classification" in det.columns:
+        in_progress = det["classification"] == "alongside"
+    else:
+        in_progress = det["activity"] == "sts"
+    seen = det[det["asset"].isin(ships["asset"]) & in_progress]
     return len(seen.drop_duplicates(["asset", "voyage"])), float(ships["underway_h"].sum()) / 24.0
 
 

@@ -170,6 +170,15 @@ def test_warship_sightings_are_distinct_transfers_seen_alongside_per_90_days_at_
     )
     m = summarise_run(voyages(["delivered"] * 3), ev, assets, duration_h=HOURS_PER_YEAR)
     assert m["sts_sightings_per_90_warship_days"] == pytest.approx(3 / 2)
+    # where detections carry a classification, only those classified alongside are sightings
+    classified = ev.assign(
+        classification=["alongside", "unresolved", "alongside", "alongside", "", "alongside", ""]
+    )
+    m = summarise_run(voyages(["delivered"] * 3), classified, assets, duration_h=HOURS_PER_YEAR)
+    assert m["sts_sightings_per_90_warship_days"] == pytest.approx(3 / 2)  # ffg#0 saw 0 again
+    unresolved = ev.assign(classification=["unresolved"] * 3 + ["alongside", "", "", ""])
+    m = summarise_run(voyages(["delivered"] * 3), unresolved, assets, duration_h=HOURS_PER_YEAR)
+    assert m["sts_sightings_per_90_warship_days"] == pytest.approx(1 / 2)  # only ffg#1 on 1
     none = summarise_run(voyages(["delivered"]), NO_EVENTS, NO_ASSETS, duration_h=100.0)
     assert math.isnan(none["sts_sightings_per_90_warship_days"])
 

@@ -326,6 +326,9 @@ class Referee:
             suspect = bool(a.classify_rng.random() < p[0])
         if suspect:
             got = read(seen, a.group.sensor, a.classify_rng, classified=classified)
+            if self._investigates(a, "suspect", got.classification, seen.range_nm):
+                r_nm = a.group.sensor.investigate_range_nm
+                got = read(seen._replace(range_nm=r_nm), a.group.sensor, a.classify_rng)
             reason = legit_reason(
                 dark=is_dark, alongside=got.classification is ContactClass.ALONGSIDE
             )
@@ -409,6 +412,11 @@ class Referee:
         ref = TargetRef(v.vid)
         pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
         got = None if pursuing else self._classify(a, v, activity, ais)
+        if got is not None and self._investigates(
+            a, got.reason, got.classification, self._range_nm(a, ref)
+        ):
+            close = self._classify(a, v, activity, ais, close_in=True)
+            got = Assessment(close.reason or got.reason, *close[1:])
         reason = got.reason if got is not None else ""
         self.log(
             K.DETECTION,
@@ -439,21 +447,50 @@ class Referee:
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=got)
 
-    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> Assessment:
+    @staticmethod
+    def _investigates(a: Asset, reason: str, classification: ContactClass, range_nm: float) -> bool:
+        """Whether ``a`` closes in on this contact to look again (then it is drawn again there).
+
+        An aircraft or warship investigates a suspect contact it could not resolve from where
+        it detected it (two hulls or one: radar shows both as one blip), as the 2018 patrols
+        closed in to photograph (domain §8, §1.2), if it is farther than
+        ``investigate_range_nm``; a contact already resolved keeps its look. Satellites do not
+        close in.
+        """
+        return (
+            bool(reason)
+            and a.kind != "satellite"
+            and classification is ContactClass.UNRESOLVED
+            and range_nm > a.group.sensor.investigate_range_nm
+        )
+
+    def _range_nm(self, a: Asset, ref: TargetRef) -> float:
+        """Range from asset ``a`` to its contact now (0 for imagery, taken at zero range)."""
+        if a.kind == "satellite":
+            return 0.0
+        ax, ay = self.asset_pos(a)
+        vx, vy = self.target_pos(ref)
+        return math.hypot(vx - ax, vy - ay) / NM_M
+
+    def _classify(
+        self, a: Asset, v: IllicitVessel, activity: str, ais: bool, *, close_in: bool = False
+    ) -> Assessment:
         """The operators' classification of a contact (``sim.model.classifier``).
 
         The referee hands the classifier only what the sensor could perceive: hulls alongside,
-        the AIS state and broadcast identity, the name on the hull, night, and the range.
+        the AIS state and broadcast identity, the name on the hull, night, and the range
+        (``close_in``: the range the asset closes to when it investigates the contact).
         """
-        ax, ay = self.asset_pos(a)
-        vx, vy = self.target_pos(TargetRef(v.vid))
+        range_nm = self._range_nm(a, TargetRef(v.vid))
+        if close_in:
+            range_nm = min(range_nm, a.group.sensor.investigate_range_nm)
         seen = Perceived(
             alongside=activity == "sts",
             ais_on=ais,
             broadcast_identity=("S" + v.vid if v.spoofed else v.vid) if ais else "",
             hull_identity=v.vid,
             night=self.is_night(self.env.now),
-            range_nm=0.0 if a.kind == "satellite" else math.hypot(vx - ax, vy - ay) / NM_M,
+            range_nm=range_nm,
         )
         watchlist = self.watchlist if self.scenario.coordination.watchlist else None
         got = classify(

@@ -132,7 +132,7 @@ def test_without_tranches_a_designated_vessel_is_listed_from_the_start() -> None
     assert not listing(False, Designations(), START, 0.0, np.random.default_rng(1)).watchlisted
 
 
-def test_owners_keep_a_listed_ship_out_of_ports_that_detain_listed_ships():
+def test_owners_keep_a_listed_ship_out_of_ports_that_detain_listed_ships() -> None:
     """A listed ship is replaced by an unlisted one as often as its port would detain it.
 
     With awareness 1 and a port detaining 90% of listed ships, about 90% are replaced; the
@@ -147,7 +147,7 @@ def test_owners_keep_a_listed_ship_out_of_ports_that_detain_listed_ships():
     assert abs(sum(x.replaced for x in half) / len(half) - 0.45) < 0.07
 
 
-def test_port_avoidance_leaves_unlisted_ships_and_safe_ports_and_their_streams_alone():
+def test_port_avoidance_leaves_unlisted_ships_and_safe_ports_and_their_streams_alone() -> None:
     unlisted = Listing(False)
     laundered = Listing(True, laundered=True)
     listed = Listing(True)

@@ -27,6 +27,7 @@ from sim.model.classifier import (
     Perceived,
     classify,
     classify_probability,
+    investigates,
     legit_reason,
     legit_suspect_probability,
     read,
@@ -326,7 +327,7 @@ class Referee:
             suspect = bool(a.classify_rng.random() < p[0])
         if suspect:
             got = read(seen, a.group.sensor, a.classify_rng, classified=classified)
-            if self._investigates(a, "suspect", got.classification, seen.range_nm):
+            if investigates(a.group.sensor, a.kind, "suspect", got.classification, seen.range_nm):
                 r_nm = a.group.sensor.investigate_range_nm
                 got = read(seen._replace(range_nm=r_nm), a.group.sensor, a.classify_rng)
             reason = legit_reason(
@@ -412,8 +413,8 @@ class Referee:
         ref = TargetRef(v.vid)
         pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
         got = None if pursuing else self._classify(a, v, activity, ais)
-        if got is not None and self._investigates(
-            a, got.reason, got.classification, self._range_nm(a, ref)
+        if got is not None and investigates(
+            a.group.sensor, a.kind, got.reason, got.classification, self._range_nm(a, ref)
         ):
             close = self._classify(a, v, activity, ais, close_in=True)
             got = Assessment(close.reason or got.reason, *close[1:])
@@ -446,23 +447,6 @@ class Referee:
             self.observed(ref, a)
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=got)
-
-    @staticmethod
-    def _investigates(a: Asset, reason: str, classification: ContactClass, range_nm: float) -> bool:
-        """Whether ``a`` closes in on this contact to look again (then it is drawn again there).
-
-        An aircraft or warship investigates a suspect contact it could not resolve from where
-        it detected it (two hulls or one: radar shows both as one blip), as the 2018 patrols
-        closed in to photograph (domain §8, §1.2), if it is farther than
-        ``investigate_range_nm``; a contact already resolved keeps its look. Satellites do not
-        close in.
-        """
-        return (
-            bool(reason)
-            and a.kind != "satellite"
-            and classification is ContactClass.UNRESOLVED
-            and range_nm > a.group.sensor.investigate_range_nm
-        )
 
     def _range_nm(self, a: Asset, ref: TargetRef) -> float:
         """Range from asset ``a`` to its contact now (0 for imagery, taken at zero range)."""

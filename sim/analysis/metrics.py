@@ -73,6 +73,23 @@ def _patrol_effort(assets: pd.DataFrame) -> tuple[float, float, float]:
     return ship_h, air_h, sorties
 
 
+def _warship_sts(det: pd.DataFrame, assets: pd.DataFrame) -> tuple[int, float]:
+    """(warship, voyage) pairs of transfers seen in progress by warships, and their days at sea.
+
+    Seen in progress as in ``_sightings``: classified alongside where the table has a
+    ``classification`` column, else any detection made during the transfer.
+    """
+    ships = assets[assets["kind"] == "warship"] if len(assets) else assets
+    if not len(ships):
+        return 0, 0.0
+    if "classification" in det.columns:
+        in_progress = det["classification"] == "alongside"
+    else:
+        in_progress = det["activity"] == "sts"
+    seen = det[det["asset"].isin(ships["asset"]) & in_progress]
+    return len(seen.drop_duplicates(["asset", "voyage"])), float(ships["underway_h"].sum()) / 24.0
+
+
 def _sightings(
     ev: pd.DataFrame, v: pd.DataFrame, assets: pd.DataFrame
 ) -> tuple[int, int, int, int]:
@@ -126,6 +143,8 @@ def summarise_run(
     sts_det = int(v["sts_detected"].sum()) if len(v) else 0
     ship_h, air_h, sorties = _patrol_effort(assets)
     public, sat_sts, air_sts_sightings, jpn_sts = _sightings(ev, v, assets)
+    det = ev[(ev["kind"] == "detection") & ev["voyage"].isin(v["voyage"])] if len(v) else ev
+    ship_sts, ship_days = _warship_sts(det, assets) if len(det) else (0, 0.0)
     # transfers halted because the smugglers saw an allied asset (not those abandoned because the
     # partner was late, nor those called off because a partner was taken or boarded)
     # share of seizures, diversions and detentions (events, after the warm-up) made in port
@@ -164,6 +183,7 @@ def summarise_run(
         "seizures_and_detentions_per_year": (seized + diverted + detained) / years,
         "port_state_share": _ratio(in_port, len(taken)),
         "sts_sightings_per_sortie": _ratio(air_sts_sightings, sorties),
+        "sts_sightings_per_90_warship_days": _ratio(90.0 * ship_sts, ship_days),
         "detections_public_per_year": public / years,
         "false_positive_boardings": float(kinds.get("false_positive_boarding", 0)),
         "escalation_incidents": float(kinds.get("escalation_incident", 0)),

@@ -36,12 +36,14 @@ __all__ = [
     "Reading",
     "Assessment",
     "IdentifySensor",
+    "InvestigateSensor",
     "Rates",
     "DesignatedIds",
     "identify_probability",
     "classify_probability",
     "read",
     "classify",
+    "investigates",
     "legit_suspect_probability",
     "legit_reason",
 ]
@@ -78,6 +80,15 @@ class IdentifySensor(Protocol):
     @property
     def identify_half_range_nm(self) -> float:
         """``identify_half_range_nm`` of the object passed in."""
+        ...
+
+
+class InvestigateSensor(Protocol):
+    """The range an asset closes to when it investigates a contact (``Sensor``)."""
+
+    @property
+    def investigate_range_nm(self) -> float:
+        """``investigate_range_nm`` of the object passed in."""
         ...
 
 
@@ -268,6 +279,29 @@ def classify(
     if not seen.ais_on and rng.random() < rates.dark_suspect_probability:
         return Assessment(R.DARK_CONTACT, *got)
     return Assessment("", *got)
+
+
+def investigates(
+    sensor: InvestigateSensor,
+    kind: str,
+    reason: str,
+    classification: ContactClass,
+    range_nm: float,
+) -> bool:
+    """Whether an asset closes in on this contact to look again (it is then drawn again there).
+
+    An aircraft or warship (``kind``) investigates a suspect contact (``reason``) that it could
+    not resolve from where it detected it (two hulls or one: radar shows both as one blip), as
+    the 2018 patrols closed in to photograph (domain §8, §1.2), if the contact lies farther than
+    ``investigate_range_nm``. A contact already resolved keeps its look; satellites image from
+    overhead and do not close in.
+    """
+    return (
+        bool(reason)
+        and kind != "satellite"
+        and classification is ContactClass.UNRESOLVED
+        and range_nm > sensor.investigate_range_nm
+    )
 
 
 def legit_suspect_probability(rates: Rates, dark: np.ndarray, alongside: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ __all__ = [
     "watch_claimed_waters",
     "in_blockade_zone",
     "port_of",
+    "listed_port_risk",
     "call_at_port",
     "detained_on_departure",
     "schedule_reship",
@@ -123,6 +124,17 @@ def port_of(theater: Any, xy: Any) -> tuple[str, str]:
     if d[i] > 1000.0 or ports["kind"].iloc[i] != "port":
         return "", ""
     return str(ports["name"].iloc[i]), str(ports["state"].iloc[i])
+
+
+def listed_port_risk(theater: Any, rules: Rules, name: str) -> float:
+    """Chance that the state of the named place detains a listed vessel calling there.
+
+    0 for a gate (no port state), a DPRK port, or a state that does not inspect.
+    """
+    place = theater.place(name)
+    if place.kind != "port":
+        return 0.0
+    return port_state.inspection_probability(rules, place.state, listed=True, reported=False)
 
 
 def call_at_port(ctx: RunContext, reported: set[str], v: IllicitVessel, xy: Any) -> bool:

@@ -158,6 +158,7 @@ class Smugglers:
         self.at = ctx.at
         self.next_dusk_h = ctx.next_dusk_h
         self.call_at_port = register.call_at_port
+        self._theater = ctx.theater
         self.place_xy = sea.place_xy
         self.site = sea.site
         self.route_xy = sea.route_xy
@@ -172,6 +173,10 @@ class Smugglers:
         self.recent_sightings = register.recent_sightings
         self._program_voyages: dict[str, int] = {}
         self.voyages: list[Voyage] = []
+
+    def listed_port_risk(self, name: str) -> float:
+        """Chance that the named port's state detains a listed vessel (``enforcement``)."""
+        return enforcement.listed_port_risk(self._theater, self.scenario.rules, name)
 
     def start(self) -> None:
         """Start each program's Poisson source of voyages."""

@@ -423,6 +423,9 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "sts_sightings_per_sortie": (
         "Transfers seen in progress by aircraft (classified alongside), per aircraft sortie."
     ),
+    "sts_sightings_per_90_warship_days": (
+        "Transfers seen in progress by warships, per 90 days at sea of warships."
+    ),
     "detections_public_per_year": "detections_public, annualised.",
     "false_positive_boardings": "Legitimate vessels boarded.",
     "escalation_incidents": "Escalation incidents.",

@@ -27,6 +27,7 @@ from sim.model.classifier import (
     Perceived,
     classify,
     classify_probability,
+    investigates,
     legit_reason,
     legit_suspect_probability,
     read,
@@ -326,6 +327,9 @@ class Referee:
             suspect = bool(a.classify_rng.random() < p[0])
         if suspect:
             got = read(seen, a.group.sensor, a.classify_rng, classified=classified)
+            if investigates(a.group.sensor, a.kind, "suspect", got.classification, seen.range_nm):
+                r_nm = a.group.sensor.investigate_range_nm
+                got = read(seen._replace(range_nm=r_nm), a.group.sensor, a.classify_rng)
             reason = legit_reason(
                 dark=is_dark, alongside=got.classification is ContactClass.ALONGSIDE
             )
@@ -409,6 +413,11 @@ class Referee:
         ref = TargetRef(v.vid)
         pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
         got = None if pursuing else self._classify(a, v, activity, ais)
+        if got is not None and investigates(
+            a.group.sensor, a.kind, got.reason, got.classification, self._range_nm(a, ref)
+        ):
+            close = self._classify(a, v, activity, ais, close_in=True)
+            got = Assessment(close.reason or got.reason, *close[1:])
         reason = got.reason if got is not None else ""
         self.log(
             K.DETECTION,
@@ -439,21 +448,33 @@ class Referee:
         if reason:
             self._suspect(a, ref, xy, reason, delay_h=delay_h, assessment=got)
 
-    def _classify(self, a: Asset, v: IllicitVessel, activity: str, ais: bool) -> Assessment:
+    def _range_nm(self, a: Asset, ref: TargetRef) -> float:
+        """Range from asset ``a`` to its contact now (0 for imagery, taken at zero range)."""
+        if a.kind == "satellite":
+            return 0.0
+        ax, ay = self.asset_pos(a)
+        vx, vy = self.target_pos(ref)
+        return math.hypot(vx - ax, vy - ay) / NM_M
+
+    def _classify(
+        self, a: Asset, v: IllicitVessel, activity: str, ais: bool, *, close_in: bool = False
+    ) -> Assessment:
         """The operators' classification of a contact (``sim.model.classifier``).
 
         The referee hands the classifier only what the sensor could perceive: hulls alongside,
-        the AIS state and broadcast identity, the name on the hull, night, and the range.
+        the AIS state and broadcast identity, the name on the hull, night, and the range
+        (``close_in``: the range the asset closes to when it investigates the contact).
         """
-        ax, ay = self.asset_pos(a)
-        vx, vy = self.target_pos(TargetRef(v.vid))
+        range_nm = self._range_nm(a, TargetRef(v.vid))
+        if close_in:
+            range_nm = min(range_nm, a.group.sensor.investigate_range_nm)
         seen = Perceived(
             alongside=activity == "sts",
             ais_on=ais,
             broadcast_identity=("S" + v.vid if v.spoofed else v.vid) if ais else "",
             hull_identity=v.vid,
             night=self.is_night(self.env.now),
-            range_nm=0.0 if a.kind == "satellite" else math.hypot(vx - ax, vy - ay) / NM_M,
+            range_nm=range_nm,
         )
         watchlist = self.watchlist if self.scenario.coordination.watchlist else None
         got = classify(

@@ -25,7 +25,7 @@ from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track, hold_leg, legs_along
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
-from sim.model.watchlist import listing
+from sim.model.watchlist import avoid_detaining_port, listing
 from sim.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -243,13 +243,17 @@ class VoyageRunner:
             eventually = rng.random() < (
                 p.dprk_watchlisted_probability if dprk else p.foreign_watchlisted_probability
             )
-            status = listing(
-                eventually,
-                m.scenario.designations,
-                m.scenario.start_date,
-                m.env.now,
-                m.streams.get(f"{v.stream}/designation/{role}"),
-            )
+            designation_rng = m.streams.get(f"{v.stream}/designation/{role}")
+            d = m.scenario.designations
+            status = listing(eventually, d, m.scenario.start_date, m.env.now, designation_rng)
+            if not dprk and d.port_awareness_probability > 0.0:
+                # the owners keep a listed ship out of ports that detain listed ships
+                status = avoid_detaining_port(
+                    status,
+                    m.listed_port_risk(place),
+                    d.port_awareness_probability,
+                    designation_rng,
+                )
             return IllicitVessel(
                 vid=m.new_vessel_id("D" if dprk else "F"),
                 role=role,

@@ -54,6 +54,14 @@ class VoyageWorld(Protocol):
         """Metric position of a named place."""
         ...
 
+    def listed_port_risk(self, name: str) -> float:
+        """The chance that the state of the named port detains a listed vessel (0 if none).
+
+        Public knowledge (the state's declared posture and its detentions): smugglers may
+        use it, unlike allied positions or plans.
+        """
+        ...
+
     def site(self, area: str, rng: np.random.Generator) -> np.ndarray:
         """A fixed candidate site of the area, drawn with the caller's stream."""
         ...

@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.scenarios.actors_schema import Designations
 
-__all__ = ["Listing", "listing"]
+__all__ = ["Listing", "listing", "avoid_detaining_port"]
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,28 @@ def listing(
     if old_enough and rng.random() < designations.laundering_probability:
         return Listing(True, laundered=True, listed_from_h=since_h)
     return Listing(True, listed_from_h=since_h)
+
+
+def avoid_detaining_port(
+    status: Listing, port_inspection_p: float, awareness: float, rng: np.random.Generator
+) -> Listing:
+    """The owners keep a listed vessel out of a port that detains listed ships.
+
+    Smugglers know their own vessel's listing and which states detain listed ships (the
+    detentions are public, domain.md §4): with chance ``awareness * port_inspection_p`` a
+    vessel not on the list takes the voyage over. Only what the owners know enters: never
+    allied positions or plans. A draw is made only for a listed vessel calling at a port
+    that inspects, so other vessels' streams are untouched.
+
+    Args:
+        status: the vessel's listing at departure (``listing``).
+        port_inspection_p: the port state's ``port_inspection_probability`` (0 for a gate, a
+            DPRK port or a state that does not inspect).
+        awareness: ``designations.port_awareness_probability``.
+        rng: the vessel's own designation stream.
+    """
+    if not status.watchlisted or port_inspection_p <= 0.0 or awareness <= 0.0:
+        return status
+    if rng.random() < awareness * port_inspection_p:
+        return Listing(True, replaced=True, listed_from_h=status.listed_from_h)
+    return status

@@ -113,6 +113,18 @@ class Designations(Frozen):
         source="domain.md §1.1: of 57 vessels identified in a later PoE report only 14 were "
         "designated (rate is an assumption)",
     )
+    port_awareness_probability: float = param(
+        0.0,
+        unit="probability",
+        ge=0,
+        le=1,
+        description="The owners of a listed foreign vessel know it is listed and which states "
+        "detain listed ships in port (their public detentions): with this chance times the "
+        "port state's port_inspection_probability, a vessel not on the list takes over a voyage "
+        "that would have sailed the listed one from (and back to) that state's port.",
+        source="domain.md §4: the ROK's seizures and port bans of 2017-2018 were public; §1.1: "
+        "owners who launder identities know their ships are listed (rate is an assumption)",
+    )
 
     def listed_since_h(self, start: datetime.date) -> tuple[tuple[float, int], ...]:
         """Each tranche as (hours from ``start`` to its date, vessels), in date order."""

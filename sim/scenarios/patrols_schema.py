@@ -133,6 +133,22 @@ class Sensor(Frozen):
         "sightings were at night with lights on",
     )
 
+    investigate_range_nm: float = param(
+        2.0,
+        unit="nm",
+        ge=0,
+        le=600,
+        description="Range to which an aircraft or warship closes on a contact it finds "
+        "suspect, to look at it and photograph it: the pair's classification and the hull's "
+        "name are drawn again at this range (never farther than the contact was), in the same "
+        "light, and the detection is logged with what that look resolved. Satellites do not "
+        "close in (imagery is taken at zero range). A value at or above the detection range "
+        "means the asset never closes.",
+        source="assumption; domain.md §8: the 2018-19 practice was to observe and photograph; "
+        "§1.2: P-3Cs photographed the transfers they found; §6: visual identification needs "
+        "close passes (the French fly below 150 m)",
+    )
+
     @property
     def effective_sweep_width_nm(self) -> float:
         """The sweep width the detection law uses (2R for a cookie cutter)."""

@@ -39,6 +39,16 @@ def test_every_figure_is_a_fit_or_a_check_with_a_source_and_a_reason():
         assert t.source.startswith("domain §") and t.why
 
 
+def test_at_least_three_figures_are_held_out_and_none_is_also_fitted():
+    checks = [t for t in TARGETS if t.role == "check"]
+    assert len(checks) >= 3
+    fitted = {(t.scenario, t.metric) for t in TARGETS if t.role == "fit"}
+    assert not fitted & {(t.scenario, t.metric) for t in checks}
+    # Japan's notices set Japan's patrol rate, so they are a fit, not a check
+    japan = next(t for t in TARGETS if t.metric == "sts_seen_by_japan_per_year")
+    assert japan.role == "fit" and "jp_p3c" in japan.why
+
+
 def test_positive_figures_have_positive_lower_bounds():
     for t in TARGETS:
         assert t.value > 0 and 0 < t.low < t.value <= t.high, t.figure

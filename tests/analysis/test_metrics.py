@@ -142,6 +142,47 @@ def test_a_transfer_is_seen_in_progress_only_when_a_detection_classified_it_alon
     assert old["sts_sightings_per_sortie"] == pytest.approx(2 / 10)
 
 
+def test_warship_sightings_are_distinct_transfers_seen_alongside_per_90_days_at_sea():
+    """Transfers seen by warships are counted as HMCS Calgary's were (domain §5).
+
+    Each (warship, voyage) pair counts once, only while the transfer is in progress, per 90
+    days that warships spent at sea; aircraft and coast guard do not count.
+    """
+    assets = pd.DataFrame(
+        {
+            "asset": ["ffg#0", "ffg#1", "p8#0", "cg#0"],
+            "kind": ["warship", "warship", "aircraft", "coast_guard"],
+            "underway_h": [90 * 24.0, 90 * 24.0, 100.0, 500.0],
+            "sorties": [1, 1, 10, 2],
+            "nation": ["GBR", "CAN", "USA", "KOR"],
+        }
+    )
+    ev = pd.DataFrame(
+        {
+            "t_h": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "kind": ["detection"] * 7,
+            "voyage": [0, 0, 1, 1, 2, 0, 1],
+            "asset": ["ffg#0", "ffg#0", "ffg#0", "ffg#1", "ffg#1", "p8#0", "cg#0"],
+            "reason": [""] * 7,
+            # voyage 0 seen twice by ffg#0 (one pair); voyage 2 seen only in transit
+            "activity": ["sts", "sts", "sts", "sts", "transit", "sts", "sts"],
+        }
+    )
+    m = summarise_run(voyages(["delivered"] * 3), ev, assets, duration_h=HOURS_PER_YEAR)
+    assert m["sts_sightings_per_90_warship_days"] == pytest.approx(3 / 2)
+    # where detections carry a classification, only those classified alongside are sightings
+    classified = ev.assign(
+        classification=["alongside", "unresolved", "alongside", "alongside", "", "alongside", ""]
+    )
+    m = summarise_run(voyages(["delivered"] * 3), classified, assets, duration_h=HOURS_PER_YEAR)
+    assert m["sts_sightings_per_90_warship_days"] == pytest.approx(3 / 2)  # ffg#0 saw 0 again
+    unresolved = ev.assign(classification=["unresolved"] * 3 + ["alongside", "", "", ""])
+    m = summarise_run(voyages(["delivered"] * 3), unresolved, assets, duration_h=HOURS_PER_YEAR)
+    assert m["sts_sightings_per_90_warship_days"] == pytest.approx(1 / 2)  # only ffg#1 on 1
+    none = summarise_run(voyages(["delivered"]), NO_EVENTS, NO_ASSETS, duration_h=100.0)
+    assert math.isnan(none["sts_sightings_per_90_warship_days"])
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(OUTCOMES), min_size=1, max_size=40))
 def test_rates_are_fractions_and_denial_adds_up(outcomes):

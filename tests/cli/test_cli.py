@@ -235,7 +235,10 @@ def test_run_with_geo_writes_geoparquet_and_an_offline_map(tmp_path):
 
 
 @pytest.mark.slow
-def test_compare_logs_progress_when_piped_and_prints_the_table_results_prints_again(tmp_path):
+def test_compare_logs_progress_when_piped_and_prints_the_table_results_prints_again(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "200")  # one block of columns, whatever the terminal
     out = tmp_path / "cmp"
     sets = ["duration_days=6", "warmup_days=0", "traffic.vessels=10"]
     r = cli(

@@ -18,6 +18,7 @@ from sim.model.classifier import (
     classify,
     classify_probability,
     identify_probability,
+    investigates,
     legit_reason,
     legit_suspect_probability,
 )
@@ -164,3 +165,15 @@ def test_two_hulls_alongside_look_like_a_transfer_whoever_they_are() -> None:
     assert legit_reason(dark=False, alongside=True) == R.ALONGSIDE
     assert legit_reason(dark=True, alongside=False) == R.DARK_CONTACT
     assert legit_reason(dark=False, alongside=False) == R.FALSE_ALARM
+
+
+def test_only_aircraft_and_ships_close_in_and_only_on_suspect_contacts_left_unresolved() -> None:
+    """The investigation rule: suspect, unresolved, farther than the investigation range."""
+    sensor = Sensor(investigate_range_nm=2.0)
+    unresolved, alongside = ContactClass.UNRESOLVED, ContactClass.ALONGSIDE
+    assert investigates(sensor, "aircraft", "dark_contact", unresolved, 25.0)
+    assert investigates(sensor, "warship", "watchlisted", unresolved, 2.5)
+    assert not investigates(sensor, "aircraft", "", unresolved, 25.0)  # not suspect
+    assert not investigates(sensor, "aircraft", "alongside", alongside, 25.0)  # resolved
+    assert not investigates(sensor, "satellite", "dark_contact", unresolved, 25.0)
+    assert not investigates(sensor, "aircraft", "dark_contact", unresolved, 2.0)  # close already

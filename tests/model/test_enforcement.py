@@ -17,7 +17,7 @@ from sim.model.claimed_waters import SAMPLE_H, entry_times
 from sim.model.interdiction import Decision, decide
 from sim.model.port_state import inspection_probability
 from sim.model.records import Reason as R
-from sim.model.watchlist import listing
+from sim.model.watchlist import Listing, avoid_detaining_port, listing
 from sim.scenarios.schema import Designation, Designations, Rules, StateCooperation
 
 COOP = StateCooperation(
@@ -130,6 +130,36 @@ def test_without_tranches_a_designated_vessel_is_listed_from_the_start() -> None
     s = listing(True, Designations(), START, 0.0, np.random.default_rng(1))
     assert s.watchlisted and s.listed_from_h == -math.inf
     assert not listing(False, Designations(), START, 0.0, np.random.default_rng(1)).watchlisted
+
+
+def test_owners_keep_a_listed_ship_out_of_ports_that_detain_listed_ships() -> None:
+    """A listed ship is replaced by an unlisted one as often as its port would detain it.
+
+    With awareness 1 and a port detaining 90% of listed ships, about 90% are replaced; the
+    replacement is not on the list.
+    """
+    listed = Listing(True, listed_from_h=0.0)
+    out = [avoid_detaining_port(listed, 0.9, 1.0, np.random.default_rng(s)) for s in range(400)]
+    replaced = sum(x.replaced for x in out) / len(out)
+    assert abs(replaced - 0.9) < 0.05
+    assert all(x.designated and x.watchlisted == (not x.replaced) for x in out)
+    half = [avoid_detaining_port(listed, 0.9, 0.5, np.random.default_rng(s)) for s in range(400)]
+    assert abs(sum(x.replaced for x in half) / len(half) - 0.45) < 0.07
+
+
+def test_port_avoidance_leaves_unlisted_ships_and_safe_ports_and_their_streams_alone() -> None:
+    unlisted = Listing(False)
+    laundered = Listing(True, laundered=True)
+    listed = Listing(True)
+    for status, p, awareness in (
+        (unlisted, 0.9, 1.0),
+        (laundered, 0.9, 1.0),
+        (listed, 0.0, 1.0),
+        (listed, 0.9, 0.0),
+    ):
+        rng = np.random.default_rng(3)
+        assert avoid_detaining_port(status, p, awareness, rng) is status
+        assert rng.random() == np.random.default_rng(3).random()  # no draw was made
 
 
 # ------------------------------------------------------------------ claimed waters

@@ -194,8 +194,14 @@ def test_a_contact_at_night_or_long_range_is_identified_less_often_as_the_classi
 
     By day at 0 nm the sensor reads 0.8 of names; each 10 nm of range halves that, night
     quarters it. Contacts whose name was not read carry no identity (the hulls are dark).
+    The aircraft never closes in here (``investigate_range_nm`` beyond its radar range).
     """
-    sc = scenario(identify_probability=0.8, identify_half_range_nm=10.0, identify_night_factor=0.25)
+    sc = scenario(
+        identify_probability=0.8,
+        identify_half_range_nm=10.0,
+        identify_night_factor=0.25,
+        investigate_range_nm=600.0,
+    )
     w = World(sc)
     close, far = w.vessel(0.0), w.vessel(25.0)
     w.detect_daily(close)
@@ -276,6 +282,43 @@ def test_a_night_or_long_range_pass_recognises_fewer_transfers() -> None:
     reported = [e for e in rows if e.reason == "alongside"]
     assert len(w.inbox.reports) == len(reported)
     assert all(e.classification == "alongside" for e in reported)
+
+
+def test_an_aircraft_closes_in_on_a_suspect_pair_it_could_not_resolve_and_looks_again() -> None:
+    """A dark pair left unresolved at 20 nm is investigated from ``investigate_range_nm``.
+
+    Every dark contact is suspect here, so each unresolved look at the pair is followed by a
+    second one from 1 nm, in the same light: the pair is logged alongside with the chance of
+    the first look, plus the rest times the chance of the close one. An aircraft that never
+    closes (600 nm) recognises only what its first look did.
+    """
+    rates = {"sts_suspect_probability": 1.0, "dark_suspect_probability": 1.0}
+    optics = {
+        "identify_probability": 0.0,
+        "classify_probability": 0.9,
+        "classify_half_range_nm": 10.0,
+        "classify_night_factor": 0.3,
+    }
+    shares = {}
+    for close_nm in (1.0, 600.0):
+        sc = scenario(rates, investigate_range_nm=close_nm, **optics)
+        w = World(sc)
+        pair = w.vessel(20.0, alongside=True)
+        w.detect_daily(pair)
+        w.ctx.env.run()
+        sensor = sc.assets[0].sensor
+        for night in (False, True):
+            got = [c for c, _, _ in w.contacts(pair, night=night)]
+            far = classify_probability(sensor, night=night, range_nm=20.0)
+            near = classify_probability(sensor, night=night, range_nm=min(close_nm, 20.0))
+            p = far + (1.0 - far) * near if close_nm < 20.0 else far
+            assert set(got) <= {"alongside", "unresolved"}
+            assert binomial_ok(got.count("alongside"), len(got), p), (close_nm, night, p)
+            shares[(close_nm, night)] = got.count("alongside") / len(got)
+        assert len(w.inbox.reports) == 2 * DAYS  # every contact stays suspect
+    assert shares[(1.0, False)] > shares[(600.0, False)]
+    assert shares[(1.0, True)] > shares[(600.0, True)]
+    assert shares[(1.0, False)] > shares[(1.0, True)]  # night still matters up close
 
 
 def test_a_transfer_nobody_recognised_is_not_counted_as_seen_in_progress() -> None:

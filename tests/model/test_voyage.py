@@ -69,6 +69,10 @@ class World:
         """The named point."""
         return np.array(POINTS[name])
 
+    def listed_port_risk(self, name: str) -> float:
+        """No port here detains anyone."""
+        return 0.0
+
     def site(self, area: str, rng: np.random.Generator) -> np.ndarray:
         """The area's point."""
         return np.array(POINTS[area])

@@ -141,7 +141,9 @@ def _paired_clause(reps: pd.DataFrame, a: str, b: str) -> tuple[str, bool | None
             None,
         )
     settled = lo > 0 or hi < 0
-    verdict = "settled" if settled else f"includes zero, not settled with {k} replications"
+    verdict = (
+        "settled" if settled else f"includes zero, so its sign is not settled with {k} replications"
+    )
     return (
         f"paired over the same {k} random streams: 95% CI {100 * lo:+.1f} to "
         f"{100 * hi:+.1f} points, {verdict}",
@@ -314,11 +316,24 @@ def summary_sentences(table: pd.DataFrame, reps: pd.DataFrame, labels: Sequence[
     ]
 
 
+def _first_sentence(text: str) -> str:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "." and depth <= 0 and re.match(r"\s+[A-Z]", text[i + 1 :]):
+            return text[: i + 1]
+    return text
+
+
 def scenario_lines(descriptions: Mapping[str, str], labels: Sequence[str]) -> list[str]:
-    """One line per scenario: its name and the first sentence of its ``description``."""
+    """One line per scenario: its name and the first sentence of its ``description``.
+
+    A sentence ends at a full stop followed by a capital, outside brackets (a colon or a
+    semicolon inside a sentence, as in "(rules.states: CHN and RUS all 0)", does not end it).
+    """
     out = []
     for g in labels:
         text = " ".join(str(descriptions.get(g) or "").split())
-        first = re.split(r"(?<=[.;:])\s+(?=[A-Z])", text, maxsplit=1)[0] if text else ""
+        first = _first_sentence(text)
         out.append(f"{g}: {first}" if first else f"{g}: (no description)")
     return out

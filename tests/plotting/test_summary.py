@@ -134,7 +134,7 @@ def test_a_settled_lead_and_an_unsettled_one_are_told_apart():
         for x in summary_sentences(table, reps, ["base", "crackdown", "other"])
         if x.startswith("Short of a blockade")
     )
-    assert "includes zero, not settled with 4 replications" in options
+    assert "includes zero, so its sign is not settled with 4 replications" in options
     assert "could swap with more replications" in options
 
 
@@ -233,12 +233,14 @@ def test_one_line_per_scenario_from_its_description():
         {
             "baseline_2017": "UN sanctions in force (UNSCR 2375/2397). The United States flies...",
             "blockade": "Counterfactual naval blockade of DPRK ports: warships stop every vessel.",
+            "opposed": "China opposed (rules.states: CHN all 0. Really) and more. Next sentence.",
         },
-        ["baseline_2017", "blockade", "nameless"],
+        ["baseline_2017", "blockade", "opposed", "nameless"],
     )
     assert lines == [
         "baseline_2017: UN sanctions in force (UNSCR 2375/2397).",
         "blockade: Counterfactual naval blockade of DPRK ports: warships stop every vessel.",
+        "opposed: China opposed (rules.states: CHN all 0. Really) and more.",
         "nameless: (no description)",
     ]
 

@@ -275,7 +275,7 @@ def optimize(
         selection = None
         if len(allocs) > 1:
             left = _time_left_s(limit_min, t0)  # what the first stage left of the limit
-            selection = _select(ev, scenario, len(allocs), ref, (n0, cap, max(1, workers)), left)
+            selection = _select(ev, scenario, len(allocs), ref, (n0, cap, SELECTION_BATCH), left)
     finally:
         ev.close()
     naive = selection.selected if selection is not None else 0
@@ -344,6 +344,13 @@ def _checked_scenario(scenario: Any) -> Any:
         allocations(scenario)  # raises the explanatory error
     check_spec(scenario, theater_of(scenario.theater))
     return scenario
+
+
+SELECTION_BATCH = 2
+"""Replications added to each surviving allocation per Kim-Nelson step. Fixed, not the number
+of workers: the procedure's stopping points, and so every output, must not depend on the
+executor (with a batch of ``workers`` a 1- and a 2-worker run stopped after 36 and 38
+replications). Cells of one step still run in parallel."""
 
 
 def _stage_sizes(spec: Any, replications: int | None) -> tuple[int, int]:

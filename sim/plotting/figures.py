@@ -269,6 +269,11 @@ def _cost_panel(
     if log_y:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+        # minor ticks as plain numbers too (matplotlib's default reads "6x10^4" beside
+        # "10,000"), labelled only at 2, 3 and 5 of each decade so that they stay legible
+        ax.yaxis.set_minor_formatter(
+            plt.FuncFormatter(lambda v, _p: f"{v:,.0f}" if v > 0 and f"{v:.0e}"[0] in "235" else "")
+        )
     else:
         ax.set_ylim(bottom=0)
         thousands_axis(ax, "y")

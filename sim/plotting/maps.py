@@ -149,24 +149,38 @@ def _draw_areas(ax: Axes, theater: Any) -> list[Any]:
                 ls="-" if hot else "--",
                 zorder=4,
             )
-        # hotspots labelled at the centre, patrol boxes at their top-left corner so
-        # nested boxes (ECS hotspot inside ECS patrol box) do not overprint
+        # hotspots are named at their centre, as movable place labels (several lie close
+        # together, e.g. off Nakhodka, and `place_labels` moves them apart); patrol boxes at
+        # their top-left corner, fixed, so nested boxes do not overprint. Both sit above the
+        # event markers (zorder 9-11), which would otherwise hide them.
+        box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)
+        if hot:
+            ax.annotate(
+                name,
+                (a.centroid_lon, a.centroid_lat),
+                xytext=(0, 0),
+                textcoords="offset points",
+                fontsize=7.5,
+                color=colour,
+                ha="center",
+                va="center",
+                zorder=12,
+                fontweight="bold",
+                bbox=box,
+                arrowprops=LEADER,
+                gid=PLACE_LABEL,
+            )
+            continue
         bx0, _, _, by1 = a.polygon_lonlat.bounds
-        pos, ha, va = (
-            ((a.centroid_lon, a.centroid_lat), "center", "center")
-            if hot
-            else ((bx0 + 0.1, by1 - 0.1), "left", "top")
-        )
         ax.annotate(
             name,
-            pos,
+            (bx0 + 0.1, by1 - 0.1),
             fontsize=7.5,
             color=colour,
-            ha=ha,
-            va=va,
-            zorder=6,
-            fontweight="bold" if hot else None,
-            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7),
+            ha="left",
+            va="top",
+            zorder=12,
+            bbox=box,
             gid="area_label",
         )
     return [
@@ -202,7 +216,7 @@ def _draw_places(ax: Axes, theater: Any) -> list[Any]:
                 xytext=(4, 3),
                 textcoords="offset points",
                 fontsize=7,
-                zorder=8,
+                zorder=12,  # above the event markers (9-11), as the area names are
                 bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6),
                 arrowprops=LEADER,
                 gid=PLACE_LABEL,

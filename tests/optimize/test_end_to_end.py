@@ -106,6 +106,20 @@ def test_a_repeated_command_resumes_with_no_new_replications_and_the_same_answer
     assert (out / "equilibrium.csv").read_text() == before
 
 
+def test_a_fresh_serial_run_writes_the_same_tables_as_the_two_worker_run(run, tmp_path):
+    """Same tables with any executor, computed afresh (not read back as in the resume test).
+
+    This small case settles in its first stage, so it does not exercise the selection's batch
+    size (fixed at ``SELECTION_BATCH``, not the worker count); that was checked on the default
+    crackdown search, whose 1- and 2-worker runs had stopped after 36 and 38 replications.
+    """
+    f, out, _ = run
+    serial = tmp_path / "serial"
+    assert main(["optimize", str(f), "--out", str(serial), "--workers", "1", "--no-report"]) == 0
+    for name in ("candidates.csv", "equilibrium.csv", "payoff_matrix.csv", "selection.csv"):
+        assert (serial / name).read_text() == (out / name).read_text(), name
+
+
 def test_a_file_without_an_optimize_section_exits_2_with_a_message(tmp_path, capsys):
     """No traceback: the error names the file and what to add."""
     d = base()

@@ -44,6 +44,7 @@ __all__ = [
     "read",
     "classify",
     "investigates",
+    "STOPPED_KN",
     "legit_suspect_probability",
     "legit_reason",
 ]
@@ -83,12 +84,22 @@ class IdentifySensor(Protocol):
         ...
 
 
+STOPPED_KN = 2.0
+"""Speed on a radar track under which a contact counts as stopped, knots (the loitering speed
+of Global Fishing Watch, domain §7)."""
+
+
 class InvestigateSensor(Protocol):
-    """The range an asset closes to when it investigates a contact (``Sensor``)."""
+    """When and how close an asset closes in on a contact (``Sensor``)."""
 
     @property
     def investigate_range_nm(self) -> float:
         """``investigate_range_nm`` of the object passed in."""
+        ...
+
+    @property
+    def investigate_loitering_probability(self) -> float:
+        """``investigate_loitering_probability`` of the object passed in."""
         ...
 
 
@@ -287,21 +298,36 @@ def investigates(
     reason: str,
     classification: ContactClass,
     range_nm: float,
+    *,
+    loitering: bool = False,
+    rng: np.random.Generator | None = None,
 ) -> bool:
     """Whether an asset closes in on this contact to look again (it is then drawn again there).
 
-    An aircraft or warship (``kind``) investigates a suspect contact (``reason``) that it could
-    not resolve from where it detected it (two hulls or one: radar shows both as one blip), as
-    the 2018 patrols closed in to photograph (domain §8, §1.2), if the contact lies farther than
-    ``investigate_range_nm``. A contact already resolved keeps its look; satellites image from
+    An aircraft or warship (``kind``) closes in on a contact that it could not resolve from
+    where it detected it (two hulls or one: radar shows both as one blip), as the 2018 patrols
+    closed in to photograph (domain §8, §1.2), if the contact lies farther than
+    ``investigate_range_nm`` and either it is already suspect (``reason``) or it is
+    ``loitering``: stopped (under ``STOPPED_KN``) inside a public STS hotspot area, which is
+    what the patrols were sent there to find. The second case is taken with the sensor's
+    ``investigate_loitering_probability``, drawn from ``rng`` only when that is strictly
+    between 0 and 1. A contact already resolved keeps its look; satellites image from
     overhead and do not close in.
     """
-    return (
-        bool(reason)
-        and kind != "satellite"
-        and classification is ContactClass.UNRESOLVED
-        and range_nm > sensor.investigate_range_nm
-    )
+    if (
+        kind == "satellite"
+        or classification is not ContactClass.UNRESOLVED
+        or range_nm <= sensor.investigate_range_nm
+    ):
+        return False
+    if reason:
+        return True
+    if not loitering:
+        return False
+    p = sensor.investigate_loitering_probability
+    if p >= 1.0 or p <= 0.0 or rng is None:
+        return p >= 1.0
+    return bool(rng.random() < p)
 
 
 def legit_suspect_probability(rates: Rates, dark: np.ndarray, alongside: np.ndarray) -> np.ndarray:

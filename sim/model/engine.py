@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from sim.geo.additions import with_places_and_areas
 from sim.model.assets import Asset
@@ -47,7 +48,7 @@ from sim.model.traffic import LegitTraffic
 from sim.model.waters import RouteCache, Waters
 from sim.scenarios.schema import Scenario
 
-__all__ = ["Model", "TargetRef", "RouteCache"]
+__all__ = ["Model", "TargetRef", "RouteCache", "transfer_areas"]
 
 
 class Model:
@@ -94,6 +95,7 @@ class Model:
             self.cell,
             assets,
             self.reference,
+            transfer_areas=transfer_areas(theater),
         )
         self.patrols = Patrols(
             self.ctx, self.waters, self.truth, self.referee, self.register, self.tasking, assets
@@ -157,3 +159,15 @@ class Model:
         self.simpy_steps = steps
         for a in self.assets:
             self.referee.settle_contacts(a)
+
+
+def transfer_areas(theater: Any) -> shapely.Geometry | None:
+    """The theater's public STS hotspot areas as one metric geometry (None if it has none).
+
+    The hotspots are public (domain §1.3): the allies know where transfers happen, and their
+    patrols look hardest at what is stopped there (``Sensor.investigate_loitering_probability``).
+    """
+    names = theater.areas.loc[theater.areas["kind"] == "sts_hotspot", "name"].tolist()
+    if not names:
+        return None
+    return shapely.union_all([theater.area(n).polygon_xy for n in names])

@@ -22,6 +22,7 @@ from sim.model import _kernels, sensing
 from sim.model.assets import Acquired, Asset
 from sim.model.causes import Observed
 from sim.model.classifier import (
+    STOPPED_KN,
     Assessment,
     DesignatedIds,
     Perceived,
@@ -79,6 +80,8 @@ class Referee:
         cell: where suspect contacts are reported.
         assets: every patrol asset of the run.
         reference: the scenario's inert reference targets (checked against every plan).
+        transfer_areas: the public STS hotspot areas (metric), where a stopped contact is
+            investigated (``classifier.investigates``); None: nowhere.
 
     Attributes:
         legit_contacts: detections of legitimate ships so far.
@@ -94,6 +97,7 @@ class Referee:
         cell: Reports,
         assets: list[Asset],
         reference: ReferenceTargets,
+        transfer_areas: shapely.Geometry | None = None,
     ) -> None:
         self.env = ctx.env
         self.scenario = ctx.scenario
@@ -112,6 +116,10 @@ class Referee:
         self.active_illicit = vessels.active_illicit
         self._sightings = vessels.sightings
         self.target_pos = truth.target_pos
+        self.target_vel = truth.target_vel
+        self.transfer_areas = transfer_areas
+        if transfer_areas is not None:
+            shapely.prepare(transfer_areas)
         self.asset_pos = truth.asset_pos
         self.watchlist = DesignatedIds(vessels.illicit)
         self._report = cell.report
@@ -258,14 +266,43 @@ class Referee:
             return seen
         sensor = a.group.sensor
         q = np.empty(len(pairs))
+        close_q = np.zeros(len(pairs))  # chance at the close look, 0 where none is made
         for k, j in enumerate(pairs.tolist()):
             t = float(times[j])
             ax, ay = a.track.position(t)
             tx, ty = self._legit_track(int(ids[j])).position(t)
             r_nm = math.hypot(tx - ax, ty - ay) / NM_M
-            q[k] = classify_probability(sensor, night=self.is_night(t), range_nm=r_nm)
+            night = self.is_night(t)
+            q[k] = classify_probability(sensor, night=night, range_nm=r_nm)
+            if r_nm > sensor.investigate_range_nm and self._in_transfer_area(tx, ty):
+                r_close = sensor.investigate_range_nm
+                close_q[k] = classify_probability(sensor, night=night, range_nm=r_close)
         seen[pairs] = a.classify_rng.random(len(pairs)) < q
+        # a pair alongside is stopped: one not resolved from afar inside a hotspot is looked at
+        # again from investigate_range_nm (classifier.investigates), drawn in the same order
+        again = ~seen[pairs] & (close_q > 0)
+        if again.any():
+            p_look = sensor.investigate_loitering_probability
+            look = np.ones(int(again.sum()), dtype=bool)
+            if 0.0 < p_look < 1.0:
+                look = a.classify_rng.random(len(look)) < p_look
+            elif p_look <= 0.0:
+                look[:] = False
+            idx = np.flatnonzero(again)[look]
+            seen[pairs[idx]] = a.classify_rng.random(len(idx)) < close_q[idx]
         return seen
+
+    def _in_transfer_area(self, x_m: float, y_m: float) -> bool:
+        """Whether a metric position lies in one of the public STS hotspot areas."""
+        areas = self.transfer_areas
+        return areas is not None and bool(shapely.contains_xy(areas, x_m, y_m))
+
+    def _loitering(self, ref: TargetRef, xy: Any) -> bool:
+        """What a radar track shows: the contact is stopped inside a public STS hotspot area."""
+        vx, vy = self.target_vel(ref)
+        if math.hypot(vx, vy) / NM_M >= STOPPED_KN:
+            return False
+        return self._in_transfer_area(float(xy[0]), float(xy[1]))
 
     def settle_contacts(self, a: Asset) -> None:
         """Count the quiet legitimate contacts of the plan being replaced that happened by now."""
@@ -413,9 +450,16 @@ class Referee:
         ref = TargetRef(v.vid)
         pursuing = a.task is not None and a.task.vid == v.vid and a.state == "datum" and a.boards
         got = None if pursuing else self._classify(a, v, activity, ais)
-        if got is not None and investigates(
-            a.group.sensor, a.kind, got.reason, got.classification, self._range_nm(a, ref)
-        ):
+        closed_in = got is not None and investigates(
+            a.group.sensor,
+            a.kind,
+            got.reason,
+            got.classification,
+            self._range_nm(a, ref),
+            loitering=self._loitering(ref, xy),
+            rng=a.classify_rng,
+        )
+        if got is not None and closed_in:
             close = self._classify(a, v, activity, ais, close_in=True)
             got = Assessment(close.reason or got.reason, *close[1:])
         reason = got.reason if got is not None else ""
@@ -437,10 +481,10 @@ class Referee:
         if pursuing:
             a.process.interrupt(Acquired(ref))
             return
-        # an aircraft or warship that finds a contact suspicious closes in to identify it, and
+        # an aircraft or warship that finds a contact suspicious, or closes in to look at it,
         # is seen doing so
         if (
-            reason
+            (reason or closed_in)
             and a.kind != "satellite"
             and (activity in ("sts", "wait") or voyage.method == "direct")
         ):

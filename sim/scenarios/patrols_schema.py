@@ -148,6 +148,21 @@ class Sensor(Frozen):
         "§1.2: P-3Cs photographed the transfers they found; §6: visual identification needs "
         "close passes (the French fly below 150 m)",
     )
+    investigate_loitering_probability: float = param(
+        1.0,
+        unit="probability",
+        ge=0,
+        le=1,
+        description="Chance that an aircraft or warship also closes in on a contact it could "
+        "not resolve that is stopped at sea (under 2 kn on its radar track, the Global "
+        "Fishing Watch loitering speed) inside one of the theater's public STS hotspot "
+        "areas, though nothing about it is suspect yet: that is what the patrols were sent "
+        "there to find. "
+        "The look is the one of investigate_range_nm, and the vessel sees the asset close in.",
+        source="assumption; domain.md §1.2: P-3Cs found and photographed pairs in the East "
+        "China Sea hotspot at night; §5: French crews make low passes to read stern names; §7: "
+        "loitering is a vessel under 2 kn away from the coast (Global Fishing Watch)",
+    )
 
     @property
     def effective_sweep_width_nm(self) -> float:

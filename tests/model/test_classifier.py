@@ -177,3 +177,27 @@ def test_only_aircraft_and_ships_close_in_and_only_on_suspect_contacts_left_unre
     assert not investigates(sensor, "aircraft", "alongside", alongside, 25.0)  # resolved
     assert not investigates(sensor, "satellite", "dark_contact", unresolved, 25.0)
     assert not investigates(sensor, "aircraft", "dark_contact", unresolved, 2.0)  # close already
+
+
+def test_a_contact_stopped_in_a_hotspot_is_investigated_with_the_sensors_probability() -> None:
+    """Loitering in a hotspot is a reason to close in; it draws only when 0 < p < 1."""
+    unresolved, vessel = ContactClass.UNRESOLVED, ContactClass.VESSEL
+    always = Sensor(investigate_range_nm=2.0)  # investigate_loitering_probability 1 by default
+    assert investigates(always, "aircraft", "", unresolved, 25.0, loitering=True)
+    assert not investigates(always, "aircraft", "", vessel, 25.0, loitering=True)  # resolved
+    assert not investigates(always, "satellite", "", unresolved, 25.0, loitering=True)
+    assert not investigates(always, "warship", "", unresolved, 1.5, loitering=True)  # close
+    never = Sensor(investigate_range_nm=2.0, investigate_loitering_probability=0.0)
+    assert not investigates(never, "aircraft", "", unresolved, 25.0, loitering=True)
+    assert investigates(never, "aircraft", "dark_contact", unresolved, 25.0)  # suspect still is
+    rng = np.random.default_rng(3)
+    state = rng.bit_generator.state
+    investigates(always, "aircraft", "", unresolved, 25.0, loitering=True, rng=rng)
+    assert rng.bit_generator.state == state  # p = 1 draws nothing
+    half = Sensor(investigate_range_nm=2.0, investigate_loitering_probability=0.3)
+    n = 4000
+    hits = sum(
+        investigates(half, "aircraft", "", unresolved, 25.0, loitering=True, rng=rng)
+        for _ in range(n)
+    )
+    assert abs(hits - 0.3 * n) <= 4 * (n * 0.3 * 0.7) ** 0.5

@@ -118,7 +118,9 @@ def scenario(classification: dict[str, float] | None = None, **sensor: Any) -> S
 class World:
     """One aircraft at the origin and a referee over the vessels added with :meth:`vessel`."""
 
-    def __init__(self, sc: Scenario, seed: int = 1) -> None:
+    def __init__(
+        self, sc: Scenario, seed: int = 1, transfer_areas: shapely.Geometry | None = None
+    ) -> None:
         self.ctx = RunContext(sc, Meridian(), Streams(seed))
         self.register = Register()
         self.inbox = Inbox()
@@ -141,6 +143,7 @@ class World:
             self.inbox,
             [self.aircraft],
             ReferenceTargets(self.ctx, [], Meridian()),
+            transfer_areas=transfer_areas,
         )
         self.end_h = end_h
         self._n = 0
@@ -319,6 +322,63 @@ def test_an_aircraft_closes_in_on_a_suspect_pair_it_could_not_resolve_and_looks_
     assert shares[(1.0, False)] > shares[(600.0, False)]
     assert shares[(1.0, True)] > shares[(600.0, True)]
     assert shares[(1.0, False)] > shares[(1.0, True)]  # night still matters up close
+
+
+def approaches_seen(w: World) -> list[str]:
+    """Vessels that saw the aircraft approach, in order (this world has no voyage processes)."""
+    seen: list[str] = []
+
+    def observed(ref: TargetRef, a: Asset) -> None:
+        seen.append(ref.vid)
+
+    setattr(w.referee, "observed", observed)  # noqa: B010  (replaces the bound method)
+    return seen
+
+
+def test_a_pair_stopped_in_a_hotspot_is_looked_at_again_though_nothing_marks_it_suspect() -> None:
+    """The loitering rule: a stopped, unresolved contact inside a public hotspot is investigated.
+
+    Dark contacts are never suspect here, so a pair unresolved at 20 nm raises nothing by
+    itself. Inside a hotspot area the aircraft closes to 1 nm anyway, and recognises the pair
+    with the chance of the first look plus the rest times the chance of the close one, and
+    the smugglers see it close in at every contact. Outside any hotspot, or with
+    ``investigate_loitering_probability`` 0, only the first look counts and the aircraft is
+    seen only when it recognised the transfer.
+    """
+    rates = {"sts_suspect_probability": 1.0, "dark_suspect_probability": 0.0}
+    optics = {
+        "identify_probability": 0.0,
+        "classify_probability": 0.9,
+        "classify_half_range_nm": 10.0,
+        "classify_night_factor": 0.3,
+        "investigate_range_nm": 1.0,
+    }
+    hotspot = shapely.box(15 * NM_M, -5 * NM_M, 25 * NM_M, 5 * NM_M)  # around the pair
+    elsewhere = shapely.box(-25 * NM_M, -5 * NM_M, -15 * NM_M, 5 * NM_M)
+    cases = {
+        "hotspot": (hotspot, 1.0),
+        "elsewhere": (elsewhere, 1.0),
+        "never": (hotspot, 0.0),
+    }
+    for name, (areas, p_look) in cases.items():
+        sc = scenario(rates, investigate_loitering_probability=p_look, **optics)
+        w = World(sc, transfer_areas=areas)
+        pair = w.vessel(20.0, alongside=True)
+        approaches = approaches_seen(w)
+        w.detect_daily(pair)
+        w.ctx.env.run()
+        sensor = sc.assets[0].sensor
+        looked = name == "hotspot"
+        recognised = 0
+        for night in (False, True):
+            got = [c for c, _, _ in w.contacts(pair, night=night)]
+            far = classify_probability(sensor, night=night, range_nm=20.0)
+            near = classify_probability(sensor, night=night, range_nm=1.0)
+            p = far + (1.0 - far) * near if looked else far
+            assert binomial_ok(got.count("alongside"), len(got), p), (name, night, p)
+            recognised += got.count("alongside")
+        assert len(w.inbox.reports) == recognised  # only recognised transfers are reported
+        assert len(approaches) == (2 * DAYS if looked else recognised), name
 
 
 def test_a_transfer_nobody_recognised_is_not_counted_as_seen_in_progress() -> None:

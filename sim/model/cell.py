@@ -16,10 +16,10 @@ from sim.model.ais_monitor import AisAlert, AisMonitor, LegitFeed
 from sim.model.assets import Acquired, Asset, Dispatch
 from sim.model.classifier import Assessment, DesignatedIds
 from sim.model.context import RunContext
+from sim.model.illicit import IllicitVessel
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
-from sim.model.smugglers import IllicitVessel
 from sim.units import NM_M
 
 __all__ = ["Cell", "Picture", "Watched"]

@@ -29,7 +29,7 @@ from sim.model.records import Reason as R
 if TYPE_CHECKING:
     from sim.model.assets import Asset
     from sim.model.context import RunContext
-    from sim.model.smugglers import IllicitVessel, Voyage
+    from sim.model.illicit import IllicitVessel, Voyage
     from sim.model.voyage_world import VoyageWorld
     from sim.model.waters import ZoneAt
     from sim.scenarios.schema import Rules, Scenario

@@ -37,12 +37,12 @@ from sim.model.cell import Cell
 from sim.model.context import RunContext
 from sim.model.fleet import Register, Smugglers
 from sim.model.ground_truth import GroundTruth
+from sim.model.illicit import Voyage
 from sim.model.kinds import TargetRef, Tasking
 from sim.model.patrol import Patrols
 from sim.model.records import Event
 from sim.model.referee import Referee
 from sim.model.reference import ReferenceTargets
-from sim.model.smugglers import Voyage
 from sim.model.streams import Streams
 from sim.model.traffic import LegitTraffic
 from sim.model.waters import RouteCache, Waters

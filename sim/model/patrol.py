@@ -22,13 +22,13 @@ from sim.model.assets import Asset, Dispatch, asset_process
 from sim.model.causes import Boarded, Held, Released
 from sim.model.context import RunContext
 from sim.model.ground_truth import GroundTruth
+from sim.model.illicit import IllicitVessel
 from sim.model.interdiction import decide
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
 from sim.model.motion import legs_along
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
 from sim.model.referee import Referee
-from sim.model.smugglers import IllicitVessel
 from sim.model.strategies import make_strategy
 from sim.model.waters import Waters
 from sim.scenarios.schema import AssetGroup

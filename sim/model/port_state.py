@@ -21,7 +21,7 @@ import numpy as np
 from sim.scenarios.cell_schema import Rules
 
 if TYPE_CHECKING:
-    from sim.model.smugglers import IllicitVessel
+    from sim.model.illicit import IllicitVessel
 
 __all__ = ["inspection_probability", "detains"]
 

@@ -23,12 +23,12 @@ from sim.errors import UserError
 from sim.model.assets import Acquired, Asset, AssetCause, Dispatch
 from sim.model.cell import Cell
 from sim.model.context import RunContext
+from sim.model.illicit import IllicitVessel
 from sim.model.kinds import ProcessGenerator, TargetRef, Tasking
 from sim.model.motion import legs_along
 from sim.model.picture import Contact
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
-from sim.model.smugglers import IllicitVessel
 from sim.model.streams import Streams
 from sim.scenarios import Scenario, load_scenario
 from sim.units import NM_M

@@ -144,6 +144,10 @@ class Theater:
         """Zone of a lon/lat point (see :meth:`ZoneMap.zone_at`)."""
         return self.zonemap.zone_at(lon, lat)
 
+    def dprk_claim_xy(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+        """Whether metric points may be in DPRK-claimed waters (:meth:`ZoneMap.dprk_claim_xy`)."""
+        return self.zonemap.dprk_claim_xy(x_m, y_m)
+
     @overload
     def distance_to_coast_nm_xy(self, x_m: float, y_m: ArrayLike) -> float: ...
     @overload

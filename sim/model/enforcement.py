@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from sim.geo.zonemap import CLAIM_IN, CLAIM_MAYBE
 from sim.model import claimed_waters, port_state
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -62,8 +63,25 @@ def shared_picture_now(scenario: Scenario, now_h: float) -> bool:
 
 
 def in_dprk_claimed_xy(theater: Any, x_m: Any, y_m: Any) -> np.ndarray:
-    """True where a metric position lies in DPRK territorial sea or its 50 nm military zone."""
-    lon, lat = theater.to_lonlat(np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float))
+    """True where a metric position lies in DPRK territorial sea or its 50 nm military zone.
+
+    The metric claim raster (``Theater.dprk_claim_xy``) decides the points it is sure of;
+    only those at the zone's edge or coast are looked up by :func:`_claimed_by_zone`, as
+    all points were before, so the answer is the same, point for point.
+    """
+    x = np.atleast_1d(np.asarray(x_m, dtype=float)).ravel()
+    y = np.atleast_1d(np.asarray(y_m, dtype=float)).ravel()
+    code = theater.dprk_claim_xy(x, y)
+    out = code == CLAIM_IN
+    todo = np.flatnonzero((code == CLAIM_MAYBE) | ~np.isfinite(x) | ~np.isfinite(y))
+    if len(todo):
+        out[todo] = _claimed_by_zone(theater, x[todo], y[todo])
+    return out
+
+
+def _claimed_by_zone(theater: Any, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+    """:func:`in_dprk_claimed_xy` from the lon/lat zone lookup (exact land polygons)."""
+    lon, lat = theater.to_lonlat(x_m, y_m)
     z = theater.zone_at(np.atleast_1d(lon), np.atleast_1d(lat))
     state, kind = np.asarray(z.state), np.asarray(z.kind)
     return np.asarray(z.dprk_military_zone, dtype=bool) | (

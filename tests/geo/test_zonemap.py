@@ -165,3 +165,40 @@ def test_zones_nest_territorial_in_contiguous_in_eez_and_are_memoised(zm):
     assert zm.zone_geometry_cached(state, "eez") is eez  # computed once per (state, kind)
     x, y = zm.frame.to_xy(125.75, 39.02)  # Pyongyang, inland: in no zone
     assert not shapely.contains_xy(eez, float(x), float(y))
+
+
+def _claimed_by_zone(korea, x, y) -> np.ndarray:
+    """DPRK-claimed waters as the lon/lat zone lookup names them (territorial sea or 50 nm)."""
+    z = korea.zone_at(*korea.to_lonlat(x, y))
+    return np.asarray(z.dprk_military_zone) | (
+        (np.asarray(z.state) == "PRK") & (np.asarray(z.kind) == "territorial")
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(123.0, 132.0), st.floats(36.5, 43.5), st.integers(0, 2**32 - 1))
+def test_claim_codes_are_certain_within_a_cell_of_the_point(korea, zm, lon, lat, seed):
+    """``CLAIM_IN``/``CLAIM_OUT`` hold for every point within one cell (lon/lat round trips)."""
+    from sim.geo.zonemap import CLAIM_IN, CLAIM_OUT
+
+    x0, y0 = (float(v) for v in korea.to_xy(lon, lat))
+    rng = np.random.default_rng(seed)
+    x = x0 + rng.uniform(-60e3, 60e3, 2000)  # a 120 km box: the zone's edge and coast in it
+    y = y0 + rng.uniform(-60e3, 60e3, 2000)
+    code = zm.dprk_claim_xy(x, y)
+    cell = zm.raster.cell_m
+    shifts = ((0.0, 0.0), (0.999 * cell, 0.0), (0.0, -0.999 * cell), (-0.7 * cell, 0.7 * cell))
+    for dx, dy in shifts:
+        truth = _claimed_by_zone(korea, x + dx, y + dy)
+        assert truth[code == CLAIM_IN].all()
+        assert not truth[code == CLAIM_OUT].any()
+
+
+def test_most_of_the_sea_off_the_dprk_is_decided_by_the_claim_raster(korea, zm):
+    from sim.geo.zonemap import CLAIM_MAYBE
+
+    rng = np.random.default_rng(5)
+    x, y = korea.to_xy(rng.uniform(123.0, 132.0, 20000), rng.uniform(36.5, 43.5, 20000))
+    water = korea.is_water_xy(x, y)
+    code = zm.dprk_claim_xy(x[water], y[water])
+    assert (code == CLAIM_MAYBE).mean() < 0.1

@@ -8,6 +8,7 @@ polygons decide within ~1.5 cells of the coast, so ``kind == land`` agrees with
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import overload
 
@@ -42,6 +43,9 @@ CLAIM_OUT, CLAIM_MAYBE, CLAIM_IN = 0, 1, 2
 surely inside."""
 
 _MAX_RASTER_CELLS = 8_000_000  # zone raster cells at most (memory; assumption)
+_CLAIM_BLOCK = 16
+"""Cells per side of a block of :meth:`ZoneMap.dprk_claim_box` (assumption: 16 km blocks are
+small beside a patrol plan's box, and the table is tiny)."""
 
 _log = logging.getLogger(__name__)
 
@@ -62,6 +66,7 @@ class ZoneMap:
         self.raster = self._load_raster()
         self._geoms: dict[tuple[str, str], BaseGeometry] = {}
         self._claim: np.ndarray | None = None
+        self._claim_sum: np.ndarray | None = None
 
     def _load_raster(self) -> ZoneRaster:
         f = self.frame
@@ -134,6 +139,41 @@ class ZoneMap:
             self._claim = self._claim_raster()
         iy, ix = self.raster.cell_index(x_m, y_m)
         return self._claim[iy, ix]
+
+    def dprk_claim_box(self, xmin_m: float, ymin_m: float, xmax_m: float, ymax_m: float) -> bool:
+        """Whether any point of a metric box may be in DPRK-claimed waters.
+
+        False only if every cell the box touches, grown by one cell, is ``CLAIM_OUT`` (so no
+        point of the box, rounded or round-tripped through lon/lat, is claimed). A summed-area
+        table over blocks of ``_CLAIM_BLOCK`` cells answers in constant time (a block counts
+        if any of its cells is not ``CLAIM_OUT``): a plan far from the DPRK, as most are, is
+        cleared by its bounding box without sampling it.
+        """
+        if not math.isfinite(xmin_m + ymin_m + xmax_m + ymax_m):
+            return True
+        if self._claim_sum is None:
+            self._claim_sum = self._claim_blocks()
+        r = self.raster
+        ny, nx = r.shape
+        ix0 = min(max(int((xmin_m - r.x0_m) // r.cell_m) - 1, 0), nx - 1) // _CLAIM_BLOCK
+        iy0 = min(max(int((ymin_m - r.y0_m) // r.cell_m) - 1, 0), ny - 1) // _CLAIM_BLOCK
+        ix1 = min(max(int((xmax_m - r.x0_m) // r.cell_m) + 1, 0), nx - 1) // _CLAIM_BLOCK
+        iy1 = min(max(int((ymax_m - r.y0_m) // r.cell_m) + 1, 0), ny - 1) // _CLAIM_BLOCK
+        s = self._claim_sum
+        return bool(s[iy1 + 1, ix1 + 1] - s[iy0, ix1 + 1] - s[iy1 + 1, ix0] + s[iy0, ix0] > 0)
+
+    def _claim_blocks(self) -> np.ndarray:
+        """Summed-area table of the blocks holding a cell that is not ``CLAIM_OUT``."""
+        if self._claim is None:
+            self._claim = self._claim_raster()
+        ny, nx = self.raster.shape
+        b = _CLAIM_BLOCK
+        pad = np.zeros((-(-ny // b) * b, -(-nx // b) * b), dtype=bool)
+        pad[:ny, :nx] = self._claim != CLAIM_OUT
+        blocks = pad.reshape(pad.shape[0] // b, b, pad.shape[1] // b, b).any(axis=(1, 3))
+        s = np.zeros((blocks.shape[0] + 1, blocks.shape[1] + 1), dtype=np.int64)
+        s[1:, 1:] = blocks.cumsum(axis=0).cumsum(axis=1)
+        return s
 
     def _claim_raster(self) -> np.ndarray:
         """The ``CLAIM_*`` code of every raster cell (see :meth:`dprk_claim_xy`).

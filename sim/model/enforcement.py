@@ -94,6 +94,9 @@ def watch_claimed_waters(ctx: RunContext, a: Asset) -> None:
     legs = a.track.legs
     if not len(legs) or a.kind == "satellite":
         return
+    _, _, x0, y0, x1, y1 = a.track.bounds  # every sampled position lies on the legs
+    if not ctx.theater.dprk_claim_box(x0, y0, x1, y1):
+        return  # far from the claimed waters: no entry (the samples would all say outside)
     now = ctx.env.now
     x, y = a.track.position(max(now, float(legs[0, 0])))
     inside = in_dprk_claimed_xy(ctx.theater, [x], [y])

@@ -202,3 +202,29 @@ def test_most_of_the_sea_off_the_dprk_is_decided_by_the_claim_raster(korea, zm):
     water = korea.is_water_xy(x, y)
     code = zm.dprk_claim_xy(x[water], y[water])
     assert (code == CLAIM_MAYBE).mean() < 0.1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(118.0, 142.0),
+    st.floats(22.0, 45.0),
+    st.floats(1e3, 300e3),
+    st.floats(1e3, 300e3),
+)
+def test_a_box_cleared_of_claimed_waters_holds_none_of_its_points(korea, zm, lon, lat, w, h):
+    from sim.geo.zonemap import CLAIM_OUT
+
+    x0, y0 = (float(v) for v in korea.to_xy(lon, lat))
+    x, y = np.meshgrid(
+        np.linspace(x0 - 999.0, x0 + w + 999.0, 200), np.linspace(y0 - 999.0, y0 + h + 999.0, 200)
+    )
+    codes = zm.dprk_claim_xy(x.ravel(), y.ravel())
+    if not zm.dprk_claim_box(x0, y0, x0 + w, y0 + h):
+        assert (codes == CLAIM_OUT).all()
+
+
+def test_a_box_off_wonsan_may_be_claimed_and_one_off_shanghai_is_not(korea, zm):
+    for (lon, lat), want in (((128.0, 39.2), True), ((123.0, 31.0), False)):
+        x, y = (float(v) for v in korea.to_xy(lon, lat))
+        assert zm.dprk_claim_box(x - 5e3, y - 5e3, x + 5e3, y + 5e3) is want
+    assert zm.dprk_claim_box(float("nan"), 0.0, 1.0, 1.0)

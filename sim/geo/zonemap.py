@@ -252,7 +252,8 @@ class ZoneMap:
 
         True where every sample point (every ``step_m``, at least ``min_samples``, ends
         included) is at least ``min_nm`` off the coast by :meth:`distance_to_coast_nm_xy`; the
-        same answer, sampled in one compiled pass that stops at a segment's first close sample.
+        same answer, sampled in one compiled pass that stops at a segment's first close sample
+        and, far off the coast, does not read the samples the distance transform vouches for.
         """
         a = np.asarray(a, dtype=float).reshape(-1, 2)
         b = np.asarray(b, dtype=float).reshape(-1, 2)
@@ -276,6 +277,7 @@ class ZoneMap:
             np.asarray(self.frame.inner_box, dtype=float),
             float(step_m),
             int(min_samples),
+            NM_M,  # the raster is a distance transform (build_zone_raster)
         )
         if len(seg) and min_nm > 0:  # distance 0 only fails min_nm > 0
             ok[seg[self.distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False

@@ -16,6 +16,7 @@ stays what it is (the referee a referee, the register a register):
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -140,11 +141,21 @@ def in_blockade_zone(
 def port_of(theater: Any, xy: Any) -> tuple[str, str]:
     """(name, state) of the port at a metric position, or ('', '') if it is not a port."""
     ports = theater.ports
-    d = np.hypot(ports["x_m"].to_numpy() - float(xy[0]), ports["y_m"].to_numpy() - float(xy[1]))
+    cols = _PORT_COLUMNS.get(theater)
+    if cols is None or cols[0] is not ports:
+        # the table is the theater's and fixed: its columns are read once, not at every call
+        cols = (ports, *(ports[c].to_numpy() for c in ("x_m", "y_m", "kind", "name", "state")))
+        _PORT_COLUMNS[theater] = cols
+    _, x, y, kind, names, states = cols
+    d = np.hypot(x - float(xy[0]), y - float(xy[1]))
     i = int(np.argmin(d))
-    if d[i] > 1000.0 or ports["kind"].iloc[i] != "port":
+    if d[i] > 1000.0 or kind[i] != "port":
         return "", ""
-    return str(ports["name"].iloc[i]), str(ports["state"].iloc[i])
+    return str(names[i]), str(states[i])
+
+
+_PORT_COLUMNS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+"""Per theater: its ports table and the columns :func:`port_of` reads."""
 
 
 def listed_port_risk(theater: Any, rules: Rules, name: str) -> float:

@@ -206,3 +206,15 @@ def test_claimed_waters_test_agrees_with_the_zone_lookup_point_for_point(korea: 
     assert got.dtype == bool and truth.sum() > 1000
     assert (got == truth).all()
     assert in_dprk_claimed_xy(korea, [float(x[0])], [float(y[0])]).tolist() == [truth[0]]
+
+
+def test_port_of_names_the_port_at_a_position_and_nothing_elsewhere(korea: Any) -> None:
+    from sim.model.enforcement import port_of
+
+    ports = korea.ports
+    for _, row in ports.iterrows():
+        got = port_of(korea, (row.x_m + 300.0, row.y_m - 300.0))
+        assert got == ((row["name"], row.state) if row.kind == "port" else ("", ""))
+    dalian = ports[ports.name == "Dalian"].iloc[0]
+    assert port_of(korea, (dalian.x_m + 5000.0, dalian.y_m)) == ("", "")
+    assert port_of(korea, (dalian.x_m, dalian.y_m)) == ("Dalian", "CHN")  # read again: cached

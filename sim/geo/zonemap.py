@@ -293,6 +293,37 @@ class ZoneMap:
         d = self.distance_to_coast_nm_xy(*self.frame.to_xy(lon, lat))
         return float(d) if scalar else d
 
+    def zone_near_xy(self, x_m: float, y_m: float) -> Zone | None:
+        """The zone of a metric point if every point within one raster cell of it has that zone.
+
+        The zone is then also that of the point after a lon/lat round trip, so callers that
+        name zones by :meth:`zone_at` of the converted point get the same answer without the
+        two projections; None (ask :meth:`zone_at`) near the coast, where the exact land
+        polygons decide, and where a neighbouring cell differs in state, kind or the 50 nm
+        limit. The 3 x 3 cells are read at each call (a whole-raster table would cost more to
+        build than a year's calls save).
+        """
+        if not (math.isfinite(x_m) and math.isfinite(y_m)):
+            return None
+        r = self.raster
+        ny, nx = r.shape
+        ix = min(max(int((x_m - r.x0_m) / r.cell_m), 0), nx - 1)  # as ZoneRaster.cell_index
+        iy = min(max(int((y_m - r.y0_m) / r.cell_m), 0), ny - 1)
+        rows, cols = slice(max(iy - 1, 0), iy + 2), slice(max(ix - 1, 0), ix + 2)  # edges clip
+        d = r.dist[rows, cols].astype(np.float64) * DIST_UNIT_NM  # the values zone_at compares
+        if d.min() <= self.near_coast_nm:
+            return None
+        s, k = int(r.state[iy, ix]), int(r.kind[iy, ix])
+        within = d <= DPRK_MILITARY_ZONE_NM
+        if (
+            within.any() != within.all()
+            or (r.state[rows, cols] != s).any()
+            or (r.kind[rows, cols] != k).any()
+        ):
+            return None
+        mz = s == STATE_CODES.index("PRK") and bool(within[0, 0]) and k != ZONE_KINDS.index("land")
+        return Zone(STATE_CODES[s], ZONE_KINDS[k], bool(mz))
+
     def zone_at(self, lon: ArrayLike, lat: ArrayLike) -> Zone:
         """Zone of a lon/lat point (scalars -> Zone of str/bool; arrays -> Zone of arrays)."""
         lon_a, scalar = as_array(lon)

@@ -228,3 +228,23 @@ def test_a_box_off_wonsan_may_be_claimed_and_one_off_shanghai_is_not(korea, zm):
         x, y = (float(v) for v in korea.to_xy(lon, lat))
         assert zm.dprk_claim_box(x - 5e3, y - 5e3, x + 5e3, y + 5e3) is want
     assert zm.dprk_claim_box(float("nan"), 0.0, 1.0, 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(117.5, 142.5), st.floats(21.5, 45.5))
+def test_a_zone_named_from_metres_is_the_zone_of_the_round_tripped_point(korea, zm, lon, lat):
+    """``zone_near_xy`` answers only where :meth:`zone_at` of the lon/lat says the same."""
+    x, y = (float(v) for v in korea.to_xy(lon, lat))
+    z = zm.zone_near_xy(x, y)
+    if z is not None:
+        lo, la = korea.to_lonlat(np.array([x]), np.array([y]))
+        assert z == zm.zone_at(float(lo[0]), float(la[0]))
+        assert isinstance(z.state, str) and isinstance(z.dprk_military_zone, bool)
+
+
+def test_zone_near_xy_answers_off_the_coast_and_not_on_it(korea, zm):
+    x, y = (float(v) for v in korea.to_xy(124.0, 34.0))  # open water of the ECS
+    assert zm.zone_near_xy(x, y) is not None
+    nampo = korea.place("Nampo")
+    assert zm.zone_near_xy(float(nampo.x_m), float(nampo.y_m)) is None  # the coast
+    assert zm.zone_near_xy(float("nan"), 0.0) is None

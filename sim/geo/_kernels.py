@@ -119,6 +119,7 @@ def segments_off_coast(
     box: np.ndarray,
     step_m: float,
     min_samples: int,
+    edt_nm_m: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Whether segments a[i] -> b[i] stay ``min_nm`` off the coast, by the distance raster.
 
@@ -126,6 +127,13 @@ def segments_off_coast(
     raster ``dist`` (codes x ``unit_nm``). A segment fails at its first sample closer
     than ``min_nm``. Samples within ``near_nm`` of the coast (the raster cannot tell land there)
     or outside ``box`` (the domain edge) are returned for an exact check.
+
+    With ``edt_nm_m > 0`` (metres per nm) the caller promises that ``dist`` is a Euclidean
+    distance transform over cell centres, rounded to ``unit_nm``: two points ``s`` metres apart
+    then read distances that differ by at most ``(s + 1.5 cell) / edt_nm_m + unit_nm``. Samples
+    that close to one that reads ``d`` can neither fail nor be near the coast when that bound
+    keeps them above ``max(min_nm, near_nm)``, so they are not read (only their box test is
+    made): the answer is the same, without reading the raster every ``step_m`` in open water.
 
     Returns (ok mask, and for the samples to check exactly: segment index, x, y, and a code,
     1 near the coast, 2 outside ``box``, 3 both).
@@ -138,23 +146,44 @@ def segments_off_coast(
     cy = np.empty(64)
     cc = np.empty(64, dtype=np.int8)
     m = 0
+    floor_nm = max(min_nm, near_nm)
+    last = count = 0
     for i in range(n):
         dx, dy = bx[i] - ax[i], by[i] - ay[i]
-        count = max(min_samples, int(np.hypot(dx, dy) / step_m))
+        length = np.hypot(dx, dy)
+        count = max(min_samples, int(length / step_m))
+        last = count - 1
+        gap = length / last  # metres between samples
         start = m
-        for k in range(count):
-            f = k / (count - 1)
+        sure_to = -1  # samples up to this one need no raster read
+        k = 0
+        while k < count:
+            f = k / last
             x, y = ax[i] + f * dx, ay[i] + f * dy
-            ix = min(max(int((x - x0) / cell), 0), nx - 1)
-            iy = min(max(int((y - y0) / cell), 0), ny - 1)
-            d = dist[iy, ix] * unit_nm
-            if d < min_nm:
-                ok[i] = False
-                m = start  # no exact checks needed for a failed segment
-                break
-            code = (1 if d <= near_nm else 0) + (
-                2 if (x < box[0] or x > box[2] or y < box[1] or y > box[3]) else 0
-            )
+            edge = x < box[0] or x > box[2] or y < box[1] or y > box[3]
+            if k <= sure_to:
+                code = 2 if edge else 0
+            else:
+                ix = min(max(int((x - x0) / cell), 0), nx - 1)
+                iy = min(max(int((y - y0) / cell), 0), ny - 1)
+                d = dist[iy, ix] * unit_nm
+                if d < min_nm:
+                    ok[i] = False
+                    m = start  # no exact checks needed for a failed segment
+                    break
+                code = (1 if d <= near_nm else 0) + (2 if edge else 0)
+                if edt_nm_m > 0.0 and gap > 0.0:
+                    reach = (d - floor_nm - 2.0 * unit_nm) * edt_nm_m - 1.5 * cell
+                    if reach > 0.0:
+                        sure_to = min(k + int(reach / gap), last)
+                        if not edge:
+                            # sample coordinates are monotone in k (rounding is monotone), so
+                            # if the last vouched-for sample is in the box, all between are
+                            fl = sure_to / last
+                            xl, yl = ax[i] + fl * dx, ay[i] + fl * dy
+                            if not (xl < box[0] or xl > box[2] or yl < box[1] or yl > box[3]):
+                                k = sure_to + 1
+                                continue
             if code:
                 if m == cs.shape[0]:
                     cs2, cx2, cy2 = (
@@ -167,6 +196,7 @@ def segments_off_coast(
                     cs, cx, cy, cc = cs2, cx2, cy2, cc2
                 cs[m], cx[m], cy[m], cc[m] = i, x, y, code
                 m += 1
+            k += 1
     return ok, cs[:m], cx[:m], cy[:m], cc[:m]
 
 

@@ -144,6 +144,18 @@ class Theater:
         """Zone of a lon/lat point (see :meth:`ZoneMap.zone_at`)."""
         return self.zonemap.zone_at(lon, lat)
 
+    def zone_near_xy(self, x_m: float, y_m: float) -> Zone | None:
+        """Zone of a metric point the raster is sure of within a cell (``ZoneMap.zone_near_xy``)."""
+        return self.zonemap.zone_near_xy(x_m, y_m)
+
+    def dprk_claim_xy(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+        """Whether metric points may be in DPRK-claimed waters (:meth:`ZoneMap.dprk_claim_xy`)."""
+        return self.zonemap.dprk_claim_xy(x_m, y_m)
+
+    def dprk_claim_box(self, xmin_m: float, ymin_m: float, xmax_m: float, ymax_m: float) -> bool:
+        """Whether a metric box may reach DPRK-claimed waters (:meth:`ZoneMap.dprk_claim_box`)."""
+        return self.zonemap.dprk_claim_box(xmin_m, ymin_m, xmax_m, ymax_m)
+
     @overload
     def distance_to_coast_nm_xy(self, x_m: float, y_m: ArrayLike) -> float: ...
     @overload

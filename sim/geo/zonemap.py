@@ -8,12 +8,14 @@ polygons decide within ~1.5 cells of the coast, so ``kind == land`` agrees with
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import overload
 
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
+from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
 
 from sim.errors import UserError, suggest
@@ -23,6 +25,7 @@ from sim.geo.sovereignty import STATE_CODES
 from sim.geo.zones import (
     CONTIGUOUS_NM,
     DIST_UNIT_NM,
+    DPRK_MILITARY_ZONE_NM,
     EEZ_NM,
     TERRITORIAL_NM,
     ZONE_KINDS,
@@ -33,9 +36,16 @@ from sim.geo.zones import (
 )
 from sim.units import NM_M
 
-__all__ = ["ZONE_RADIUS_NM", "ZoneMap"]
+__all__ = ["CLAIM_OUT", "CLAIM_MAYBE", "CLAIM_IN", "ZONE_RADIUS_NM", "ZoneMap"]
+
+CLAIM_OUT, CLAIM_MAYBE, CLAIM_IN = 0, 1, 2
+"""Codes of :meth:`ZoneMap.dprk_claim_xy`: surely outside DPRK-claimed waters, undecided,
+surely inside."""
 
 _MAX_RASTER_CELLS = 8_000_000  # zone raster cells at most (memory; assumption)
+_CLAIM_BLOCK = 16
+"""Cells per side of a block of :meth:`ZoneMap.dprk_claim_box` (assumption: 16 km blocks are
+small beside a patrol plan's box, and the table is tiny)."""
 
 _log = logging.getLogger(__name__)
 
@@ -55,6 +65,8 @@ class ZoneMap:
         self.frame = frame
         self.raster = self._load_raster()
         self._geoms: dict[tuple[str, str], BaseGeometry] = {}
+        self._claim: np.ndarray | None = None
+        self._claim_sum: np.ndarray | None = None
 
     def _load_raster(self) -> ZoneRaster:
         f = self.frame
@@ -111,6 +123,76 @@ class ZoneMap:
                 wrong = idx[~on_land & (kind[idx] == land_code)]
                 kind[wrong] = terr
         return state.reshape(shape), kind.reshape(shape)
+
+    def dprk_claim_xy(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+        """Whether metric points may be in DPRK-claimed waters, as ``CLAIM_*`` codes.
+
+        Claimed waters are the DPRK territorial sea and its 50 nm military zone, as
+        :meth:`zone_at` names them. The answer holds for any point within one raster cell
+        of the one asked about (so for that point after a lon/lat round trip, which moves
+        it by nanometres): ``CLAIM_OUT`` and ``CLAIM_IN`` are certain, and only points of
+        ``CLAIM_MAYBE`` cells (the zone's edge, and its coast, where the exact land
+        polygons decide) need :meth:`zone_at`. Most of a patrol plan's samples are then
+        decided by one array lookup instead of two projections and a polygon test.
+        """
+        if self._claim is None:
+            self._claim = self._claim_raster()
+        iy, ix = self.raster.cell_index(x_m, y_m)
+        return self._claim[iy, ix]
+
+    def dprk_claim_box(self, xmin_m: float, ymin_m: float, xmax_m: float, ymax_m: float) -> bool:
+        """Whether any point of a metric box may be in DPRK-claimed waters.
+
+        False only if every cell the box touches, grown by one cell, is ``CLAIM_OUT`` (so no
+        point of the box, rounded or round-tripped through lon/lat, is claimed). A summed-area
+        table over blocks of ``_CLAIM_BLOCK`` cells answers in constant time (a block counts
+        if any of its cells is not ``CLAIM_OUT``): a plan far from the DPRK, as most are, is
+        cleared by its bounding box without sampling it.
+        """
+        if not math.isfinite(xmin_m + ymin_m + xmax_m + ymax_m):
+            return True
+        if self._claim_sum is None:
+            self._claim_sum = self._claim_blocks()
+        r = self.raster
+        ny, nx = r.shape
+        ix0 = min(max(int((xmin_m - r.x0_m) // r.cell_m) - 1, 0), nx - 1) // _CLAIM_BLOCK
+        iy0 = min(max(int((ymin_m - r.y0_m) // r.cell_m) - 1, 0), ny - 1) // _CLAIM_BLOCK
+        ix1 = min(max(int((xmax_m - r.x0_m) // r.cell_m) + 1, 0), nx - 1) // _CLAIM_BLOCK
+        iy1 = min(max(int((ymax_m - r.y0_m) // r.cell_m) + 1, 0), ny - 1) // _CLAIM_BLOCK
+        s = self._claim_sum
+        return bool(s[iy1 + 1, ix1 + 1] - s[iy0, ix1 + 1] - s[iy1 + 1, ix0] + s[iy0, ix0] > 0)
+
+    def _claim_blocks(self) -> np.ndarray:
+        """Summed-area table of the blocks holding a cell that is not ``CLAIM_OUT``."""
+        if self._claim is None:
+            self._claim = self._claim_raster()
+        ny, nx = self.raster.shape
+        b = _CLAIM_BLOCK
+        pad = np.zeros((-(-ny // b) * b, -(-nx // b) * b), dtype=bool)
+        pad[:ny, :nx] = self._claim != CLAIM_OUT
+        blocks = pad.reshape(pad.shape[0] // b, b, pad.shape[1] // b, b).any(axis=(1, 3))
+        s = np.zeros((blocks.shape[0] + 1, blocks.shape[1] + 1), dtype=np.int64)
+        s[1:, 1:] = blocks.cumsum(axis=0).cumsum(axis=1)
+        return s
+
+    def _claim_raster(self) -> np.ndarray:
+        """The ``CLAIM_*`` code of every raster cell (see :meth:`dprk_claim_xy`).
+
+        Every claimed point lies in a cell whose nearest coast is the DPRK's within 50 nm
+        (land and the territorial sea included); every point of such a cell further from
+        the coast than ``near_coast_nm`` is claimed (no polygon test overrides the raster
+        there). A 3 x 3 dilation and erosion extend both answers to one cell around; edges
+        repeat, as :meth:`ZoneRaster.cell_index` clips points outside the grid to them.
+        """
+        r = self.raster
+        d = r.dist.astype(np.float64) * DIST_UNIT_NM  # the very values zone_at compares
+        near = (r.state == STATE_CODES.index("PRK")) & (d <= DPRK_MILITARY_ZONE_NM)
+        maybe = ndimage.maximum_filter(near, size=3, mode="nearest")
+        sure = ndimage.minimum_filter(near & (d > self.near_coast_nm), size=3, mode="nearest")
+        code = np.full(r.shape, CLAIM_OUT, dtype=np.uint8)
+        code[maybe] = CLAIM_MAYBE
+        code[sure] = CLAIM_IN
+        return code
 
     @overload
     def distance_to_coast_nm_xy(self, x_m: float, y_m: ArrayLike) -> float: ...
@@ -170,7 +252,8 @@ class ZoneMap:
 
         True where every sample point (every ``step_m``, at least ``min_samples``, ends
         included) is at least ``min_nm`` off the coast by :meth:`distance_to_coast_nm_xy`; the
-        same answer, sampled in one compiled pass that stops at a segment's first close sample.
+        same answer, sampled in one compiled pass that stops at a segment's first close sample
+        and, far off the coast, does not read the samples the distance transform vouches for.
         """
         a = np.asarray(a, dtype=float).reshape(-1, 2)
         b = np.asarray(b, dtype=float).reshape(-1, 2)
@@ -194,6 +277,7 @@ class ZoneMap:
             np.asarray(self.frame.inner_box, dtype=float),
             float(step_m),
             int(min_samples),
+            NM_M,  # the raster is a distance transform (build_zone_raster)
         )
         if len(seg) and min_nm > 0:  # distance 0 only fails min_nm > 0
             ok[seg[self.distance_zero(x, y, (code & 1) > 0, (code & 2) > 0)]] = False
@@ -208,6 +292,37 @@ class ZoneMap:
         _, scalar = as_array(lon)
         d = self.distance_to_coast_nm_xy(*self.frame.to_xy(lon, lat))
         return float(d) if scalar else d
+
+    def zone_near_xy(self, x_m: float, y_m: float) -> Zone | None:
+        """The zone of a metric point if every point within one raster cell of it has that zone.
+
+        The zone is then also that of the point after a lon/lat round trip, so callers that
+        name zones by :meth:`zone_at` of the converted point get the same answer without the
+        two projections; None (ask :meth:`zone_at`) near the coast, where the exact land
+        polygons decide, and where a neighbouring cell differs in state, kind or the 50 nm
+        limit. The 3 x 3 cells are read at each call (a whole-raster table would cost more to
+        build than a year's calls save).
+        """
+        if not (math.isfinite(x_m) and math.isfinite(y_m)):
+            return None
+        r = self.raster
+        ny, nx = r.shape
+        ix = min(max(int((x_m - r.x0_m) / r.cell_m), 0), nx - 1)  # as ZoneRaster.cell_index
+        iy = min(max(int((y_m - r.y0_m) / r.cell_m), 0), ny - 1)
+        rows, cols = slice(max(iy - 1, 0), iy + 2), slice(max(ix - 1, 0), ix + 2)  # edges clip
+        d = r.dist[rows, cols].astype(np.float64) * DIST_UNIT_NM  # the values zone_at compares
+        if d.min() <= self.near_coast_nm:
+            return None
+        s, k = int(r.state[iy, ix]), int(r.kind[iy, ix])
+        within = d <= DPRK_MILITARY_ZONE_NM
+        if (
+            within.any() != within.all()
+            or (r.state[rows, cols] != s).any()
+            or (r.kind[rows, cols] != k).any()
+        ):
+            return None
+        mz = s == STATE_CODES.index("PRK") and bool(within[0, 0]) and k != ZONE_KINDS.index("land")
+        return Zone(STATE_CODES[s], ZONE_KINDS[k], bool(mz))
 
     def zone_at(self, lon: ArrayLike, lat: ArrayLike) -> Zone:
         """Zone of a lon/lat point (scalars -> Zone of str/bool; arrays -> Zone of arrays)."""

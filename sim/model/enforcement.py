@@ -16,12 +16,14 @@ stays what it is (the referee a referee, the register a register):
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 
+from sim.geo.zonemap import CLAIM_IN, CLAIM_MAYBE
 from sim.model import claimed_waters, port_state
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -62,8 +64,25 @@ def shared_picture_now(scenario: Scenario, now_h: float) -> bool:
 
 
 def in_dprk_claimed_xy(theater: Any, x_m: Any, y_m: Any) -> np.ndarray:
-    """True where a metric position lies in DPRK territorial sea or its 50 nm military zone."""
-    lon, lat = theater.to_lonlat(np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float))
+    """True where a metric position lies in DPRK territorial sea or its 50 nm military zone.
+
+    The metric claim raster (``Theater.dprk_claim_xy``) decides the points it is sure of;
+    only those at the zone's edge or coast are looked up by :func:`_claimed_by_zone`, as
+    all points were before, so the answer is the same, point for point.
+    """
+    x = np.atleast_1d(np.asarray(x_m, dtype=float)).ravel()
+    y = np.atleast_1d(np.asarray(y_m, dtype=float)).ravel()
+    code = theater.dprk_claim_xy(x, y)
+    out = code == CLAIM_IN
+    todo = np.flatnonzero((code == CLAIM_MAYBE) | ~np.isfinite(x) | ~np.isfinite(y))
+    if len(todo):
+        out[todo] = _claimed_by_zone(theater, x[todo], y[todo])
+    return out
+
+
+def _claimed_by_zone(theater: Any, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+    """:func:`in_dprk_claimed_xy` from the lon/lat zone lookup (exact land polygons)."""
+    lon, lat = theater.to_lonlat(x_m, y_m)
     z = theater.zone_at(np.atleast_1d(lon), np.atleast_1d(lat))
     state, kind = np.asarray(z.state), np.asarray(z.kind)
     return np.asarray(z.dprk_military_zone, dtype=bool) | (
@@ -76,6 +95,9 @@ def watch_claimed_waters(ctx: RunContext, a: Asset) -> None:
     legs = a.track.legs
     if not len(legs) or a.kind == "satellite":
         return
+    _, _, x0, y0, x1, y1 = a.track.bounds  # every sampled position lies on the legs
+    if not ctx.theater.dprk_claim_box(x0, y0, x1, y1):
+        return  # far from the claimed waters: no entry (the samples would all say outside)
     now = ctx.env.now
     x, y = a.track.position(max(now, float(legs[0, 0])))
     inside = in_dprk_claimed_xy(ctx.theater, [x], [y])
@@ -119,11 +141,21 @@ def in_blockade_zone(
 def port_of(theater: Any, xy: Any) -> tuple[str, str]:
     """(name, state) of the port at a metric position, or ('', '') if it is not a port."""
     ports = theater.ports
-    d = np.hypot(ports["x_m"].to_numpy() - float(xy[0]), ports["y_m"].to_numpy() - float(xy[1]))
+    cols = _PORT_COLUMNS.get(theater)
+    if cols is None or cols[0] is not ports:
+        # the table is the theater's and fixed: its columns are read once, not at every call
+        cols = (ports, *(ports[c].to_numpy() for c in ("x_m", "y_m", "kind", "name", "state")))
+        _PORT_COLUMNS[theater] = cols
+    _, x, y, kind, names, states = cols
+    d = np.hypot(x - float(xy[0]), y - float(xy[1]))
     i = int(np.argmin(d))
-    if d[i] > 1000.0 or ports["kind"].iloc[i] != "port":
+    if d[i] > 1000.0 or kind[i] != "port":
         return "", ""
-    return str(ports["name"].iloc[i]), str(ports["state"].iloc[i])
+    return str(names[i]), str(states[i])
+
+
+_PORT_COLUMNS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+"""Per theater: its ports table and the columns :func:`port_of` reads."""
 
 
 def listed_port_risk(theater: Any, rules: Rules, name: str) -> float:

@@ -328,9 +328,15 @@ class Waters:
         return np.vstack(path)
 
     def zone_xy(self, xy: Any) -> ZoneAt:
-        """Zone at a metric position."""
-        lon, lat = self.theater.to_lonlat(np.array([xy[0]]), np.array([xy[1]]))
-        z = self.theater.zone_at(float(lon[0]), float(lat[0]))
+        """Zone at a metric position.
+
+        Named by ``zone_at`` of its lon/lat, except where the zone raster is sure of every point
+        within a cell (``Theater.zone_near_xy``): the same answer without two projections.
+        """
+        z = self.theater.zone_near_xy(float(xy[0]), float(xy[1]))
+        if z is None:
+            lon, lat = self.theater.to_lonlat(np.array([xy[0]]), np.array([xy[1]]))
+            z = self.theater.zone_at(float(lon[0]), float(lat[0]))
         state = "" if z.kind == "high_seas" else str(z.state)
         dprk = bool(z.dprk_military_zone) or (state == "PRK" and z.kind == "territorial")
         return ZoneAt(state, str(z.kind), dprk)

@@ -147,6 +147,38 @@ def test_samples_near_the_coast_or_past_the_box_are_handed_back_for_an_exact_che
     assert (y[(code & 2) > 0] > 8).all()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.lists(st.tuples(*[st.floats(-5.0, 65.0)] * 4), min_size=1, max_size=12),
+    st.sampled_from([0.0, 0.5, 1.0, 3.0]),
+    st.sampled_from([-1.0, 0.8, 2.0]),
+)
+def test_reads_the_distance_transform_vouches_for_may_be_skipped(seed, segs, min_nm, near_nm):
+    """On a real distance transform (1 m cells, 1 nm = 1 m) skipping gives the same answer."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(seed)
+    land = np.zeros((60, 60), dtype=bool)
+    for cy, cx, rad in rng.integers(0, 60, size=(rng.integers(1, 5), 3)):
+        yy, xx = np.ogrid[:60, :60]
+        land |= (yy - cy) ** 2 + (xx - cx) ** 2 <= (rad % 9) ** 2
+    unit = 0.05
+    dist = np.round(ndimage.distance_transform_edt(~land) / unit).astype(np.uint16)
+    arr = np.array(segs)
+    a, b = arr[:, :2], arr[:, 2:]
+    box = np.array([1.0, 2.0, 58.0, 57.0])
+    args = (
+        np.ascontiguousarray(a[:, 0]), np.ascontiguousarray(a[:, 1]),
+        np.ascontiguousarray(b[:, 0]), np.ascontiguousarray(b[:, 1]),
+        dist, 0.0, 0.0, 1.0, unit, min_nm, near_nm, box, 0.5, 8,
+    )  # fmt: skip
+    plain = _kernels.segments_off_coast(*args)
+    skipping = _kernels.segments_off_coast(*args, 1.0)
+    for p, q in zip(plain, skipping, strict=True):
+        assert np.array_equal(p, q)
+
+
 def test_march_sees_over_clear_water_and_stops_at_a_wall():
     nx = ny = 20
     # clearance codes: cells within one cell of x = 10 are the wall (code 0 = ``deep``), others

@@ -165,3 +165,86 @@ def test_zones_nest_territorial_in_contiguous_in_eez_and_are_memoised(zm):
     assert zm.zone_geometry_cached(state, "eez") is eez  # computed once per (state, kind)
     x, y = zm.frame.to_xy(125.75, 39.02)  # Pyongyang, inland: in no zone
     assert not shapely.contains_xy(eez, float(x), float(y))
+
+
+def _claimed_by_zone(korea, x, y) -> np.ndarray:
+    """DPRK-claimed waters as the lon/lat zone lookup names them (territorial sea or 50 nm)."""
+    z = korea.zone_at(*korea.to_lonlat(x, y))
+    return np.asarray(z.dprk_military_zone) | (
+        (np.asarray(z.state) == "PRK") & (np.asarray(z.kind) == "territorial")
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(123.0, 132.0), st.floats(36.5, 43.5), st.integers(0, 2**32 - 1))
+def test_claim_codes_are_certain_within_a_cell_of_the_point(korea, zm, lon, lat, seed):
+    """``CLAIM_IN``/``CLAIM_OUT`` hold for every point within one cell (lon/lat round trips)."""
+    from sim.geo.zonemap import CLAIM_IN, CLAIM_OUT
+
+    x0, y0 = (float(v) for v in korea.to_xy(lon, lat))
+    rng = np.random.default_rng(seed)
+    x = x0 + rng.uniform(-60e3, 60e3, 2000)  # a 120 km box: the zone's edge and coast in it
+    y = y0 + rng.uniform(-60e3, 60e3, 2000)
+    code = zm.dprk_claim_xy(x, y)
+    cell = zm.raster.cell_m
+    shifts = ((0.0, 0.0), (0.999 * cell, 0.0), (0.0, -0.999 * cell), (-0.7 * cell, 0.7 * cell))
+    for dx, dy in shifts:
+        truth = _claimed_by_zone(korea, x + dx, y + dy)
+        assert truth[code == CLAIM_IN].all()
+        assert not truth[code == CLAIM_OUT].any()
+
+
+def test_most_of_the_sea_off_the_dprk_is_decided_by_the_claim_raster(korea, zm):
+    from sim.geo.zonemap import CLAIM_MAYBE
+
+    rng = np.random.default_rng(5)
+    x, y = korea.to_xy(rng.uniform(123.0, 132.0, 20000), rng.uniform(36.5, 43.5, 20000))
+    water = korea.is_water_xy(x, y)
+    code = zm.dprk_claim_xy(x[water], y[water])
+    assert (code == CLAIM_MAYBE).mean() < 0.1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(118.0, 142.0),
+    st.floats(22.0, 45.0),
+    st.floats(1e3, 300e3),
+    st.floats(1e3, 300e3),
+)
+def test_a_box_cleared_of_claimed_waters_holds_none_of_its_points(korea, zm, lon, lat, w, h):
+    from sim.geo.zonemap import CLAIM_OUT
+
+    x0, y0 = (float(v) for v in korea.to_xy(lon, lat))
+    x, y = np.meshgrid(
+        np.linspace(x0 - 999.0, x0 + w + 999.0, 200), np.linspace(y0 - 999.0, y0 + h + 999.0, 200)
+    )
+    codes = zm.dprk_claim_xy(x.ravel(), y.ravel())
+    if not zm.dprk_claim_box(x0, y0, x0 + w, y0 + h):
+        assert (codes == CLAIM_OUT).all()
+
+
+def test_a_box_off_wonsan_may_be_claimed_and_one_off_shanghai_is_not(korea, zm):
+    for (lon, lat), want in (((128.0, 39.2), True), ((123.0, 31.0), False)):
+        x, y = (float(v) for v in korea.to_xy(lon, lat))
+        assert zm.dprk_claim_box(x - 5e3, y - 5e3, x + 5e3, y + 5e3) is want
+    assert zm.dprk_claim_box(float("nan"), 0.0, 1.0, 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(117.5, 142.5), st.floats(21.5, 45.5))
+def test_a_zone_named_from_metres_is_the_zone_of_the_round_tripped_point(korea, zm, lon, lat):
+    """``zone_near_xy`` answers only where :meth:`zone_at` of the lon/lat says the same."""
+    x, y = (float(v) for v in korea.to_xy(lon, lat))
+    z = zm.zone_near_xy(x, y)
+    if z is not None:
+        lo, la = korea.to_lonlat(np.array([x]), np.array([y]))
+        assert z == zm.zone_at(float(lo[0]), float(la[0]))
+        assert isinstance(z.state, str) and isinstance(z.dprk_military_zone, bool)
+
+
+def test_zone_near_xy_answers_off_the_coast_and_not_on_it(korea, zm):
+    x, y = (float(v) for v in korea.to_xy(124.0, 34.0))  # open water of the ECS
+    assert zm.zone_near_xy(x, y) is not None
+    nampo = korea.place("Nampo")
+    assert zm.zone_near_xy(float(nampo.x_m), float(nampo.y_m)) is None  # the coast
+    assert zm.zone_near_xy(float("nan"), 0.0) is None

@@ -190,3 +190,31 @@ def test_sampled_entries_never_exceed_the_true_entries(xs: list[float]) -> None:
     n = len(entry_times(legs, inside_right_half, from_h=0.0, was_inside=xs[0] > 0.0))
     true_entries = sum(1 for a, b in zip(xs, xs[1:], strict=False) if a <= 0.0 < b)
     assert n <= true_entries
+
+
+def test_claimed_waters_test_agrees_with_the_zone_lookup_point_for_point(korea: Any) -> None:
+    """The claim raster only shortcuts :func:`in_dprk_claimed_xy`; the answer is unchanged."""
+    from sim.model.enforcement import in_dprk_claimed_xy
+
+    rng = np.random.default_rng(11)
+    x, y = korea.to_xy(rng.uniform(122.0, 133.0, 50000), rng.uniform(35.0, 44.0, 50000))
+    z = korea.zone_at(*korea.to_lonlat(x, y))
+    truth = np.asarray(z.dprk_military_zone) | (
+        (np.asarray(z.state) == "PRK") & (np.asarray(z.kind) == "territorial")
+    )
+    got = in_dprk_claimed_xy(korea, x, y)
+    assert got.dtype == bool and truth.sum() > 1000
+    assert (got == truth).all()
+    assert in_dprk_claimed_xy(korea, [float(x[0])], [float(y[0])]).tolist() == [truth[0]]
+
+
+def test_port_of_names_the_port_at_a_position_and_nothing_elsewhere(korea: Any) -> None:
+    from sim.model.enforcement import port_of
+
+    ports = korea.ports
+    for _, row in ports.iterrows():
+        got = port_of(korea, (row.x_m + 300.0, row.y_m - 300.0))
+        assert got == ((row["name"], row.state) if row.kind == "port" else ("", ""))
+    dalian = ports[ports.name == "Dalian"].iloc[0]
+    assert port_of(korea, (dalian.x_m + 5000.0, dalian.y_m)) == ("", "")
+    assert port_of(korea, (dalian.x_m, dalian.y_m)) == ("Dalian", "CHN")  # read again: cached

@@ -85,32 +85,31 @@ class StopsAtSea:
 
     @cached_property
     def _alongside_by_ship(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The alongside stops sorted by (ship, start): sorted once, not at every lookup.
+        """The alongside stops sorted by (ship, start), and where each ship's begin.
 
-        The referee asks at every sensor plan and satellite pass; sorting the year's stops each
-        time was most of the cost of a lookup.
+        Sorted once, not at every lookup: the referee asks at every sensor plan, satellite
+        pass and reported contact (~55,000 times a year at 10,000 ships).
         """
         sel = np.flatnonzero(self.alongside)
         order = sel[np.lexsort((self.t0_h[sel], self.vessel[sel]))]
-        return self.vessel[order], self.t0_h[order], self.t1_h[order]
+        sv = self.vessel[order]
+        n = int(sv.max()) + 1 if len(sv) else 0
+        first = np.searchsorted(sv, np.arange(n + 1)).astype(np.int64)
+        return first, np.ascontiguousarray(self.t0_h[order], float), self.t1_h[order].astype(float)
 
     def is_alongside(self, vessel: np.ndarray, t_h: np.ndarray) -> np.ndarray:
         """Whether each (vessel, time) is alongside another ship (vectorised).
 
         One ship's stops never overlap, so the stop a query may fall in is the last one of
-        that ship starting at or before the query (a binary search on (ship, start)).
+        that ship starting at or before the query: a binary search among that ship's stops,
+        compiled (``_kernels.in_stops``: a dozen numpy calls per lookup were 65 us each).
         """
-        vessel, t_h = np.asarray(vessel), np.asarray(t_h, float)
-        sv, s0, s1 = self._alongside_by_ship
-        if not len(sv) or not len(vessel):
+        vessel = np.ascontiguousarray(vessel, dtype=np.int64).reshape(-1)
+        t_h = np.ascontiguousarray(t_h, dtype=float).reshape(-1)
+        first, s0, s1 = self._alongside_by_ship
+        if len(first) < 2 or not len(vessel):
             return np.zeros(len(vessel), dtype=bool)
-        # one binary search on a combined (ship, start) key: ship * span + hours since t_min
-        t_min = min(float(np.min(s0)), float(np.min(t_h)))
-        span = max(float(np.max(s1)), float(np.max(t_h))) - t_min + 1.0
-        k = np.searchsorted(sv * span + (s0 - t_min), vessel * span + (t_h - t_min), "right") - 1
-        ok = k >= 0
-        k = np.maximum(k, 0)
-        return ok & (sv[k] == vessel) & (s0[k] <= t_h) & (t_h < s1[k])
+        return _kernels.in_stops(first, s0, s1, vessel, t_h)
 
 
 def by_vessel_then_start(t0: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ __all__ = [
     "point_in_rings",
     "in_stops",
     "position_in_rows",
+    "lay_legs",
 ]
 
 
@@ -177,11 +178,18 @@ def _pairs(
             wx, wy = target_legs[j, 4] - sensor_legs[i, 4], target_legs[j, 5] - sensor_legs[i, 5]
             d = tb - ta
             # the most the gap can close over the window: beyond range at the start by more is
-            # no pair
-            # (no closing when still: 0 x an unbounded window would be NaN)
-            speed = math.hypot(wx, wy)
-            if not math.hypot(rx, ry) - (speed * d if speed > 0 else 0.0) <= range_m:
+            # no pair. Decided with square roots, an ulp or two from hypot, and only when that
+            # leaves it within a relative 1e-9 with hypot itself (3x dearer), so the same pairs
+            g = math.sqrt(rx * rx + ry * ry)
+            c = math.sqrt(wx * wx + wy * wy) * d
+            gap = g - c - range_m
+            if gap > 1e-9 * (g + c + range_m):
                 continue
+            if not gap < -1e-9 * (g + c + range_m):
+                # (no closing when still: 0 x an unbounded window would be NaN)
+                speed = math.hypot(wx, wy)
+                if not math.hypot(rx, ry) - (speed * d if speed > 0 else 0.0) <= range_m:
+                    continue
             px[k], py[k], vx[k], vy[k], dur[k], ta_out[k] = rx, ry, wx, wy, d, ta
             ids[k] = target_ids[j]
             k += 1
@@ -468,3 +476,44 @@ def position_in_rows(legs: np.ndarray, rows: np.ndarray, t_h: float) -> tuple[fl
     r = rows[lo]
     dt = max(0.0, t_h - legs[r, 0])
     return legs[r, 2] + legs[r, 4] * dt, legs[r, 3] + legs[r, 5] * dt
+
+
+@njit(cache=True, nogil=True)
+def lay_legs(
+    off: np.ndarray,
+    start: np.ndarray,
+    direction: np.ndarray,
+    seg_len: np.ndarray,
+    run: np.ndarray,
+    voyages: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    end_h: float,
+    out: np.ndarray,
+    out_ids: np.ndarray,
+) -> int:
+    """Lay each voyage's route template as legs into ``out``; returns the rows written.
+
+    ``voyages`` are (template, departure h, speed m/h, ship) per voyage, in the order the
+    legs are wanted; template ``p``'s segments are ``off[p]:off[p + 1]`` of ``start``,
+    ``direction`` (unit), ``seg_len`` and ``run`` (distance before the segment). A leg is
+    kept when it runs within the run (ends after 0, starts before ``end_h``). The arithmetic
+    is ``sim.model.traffic``'s vectorised laying, element by element, without its eight
+    table-long temporaries (the build's peak of memory).
+    """
+    pair, t_dep, speed, ship = voyages
+    k = 0
+    for q in range(pair.shape[0]):
+        p = pair[q]
+        t, sp = t_dep[q], speed[q]
+        for r in range(off[p], off[p + 1]):
+            t0 = t + run[r] / sp
+            t1 = t + (run[r] + seg_len[r]) / sp
+            if t1 > 0 and t0 < end_h:
+                out[k, 0] = t0
+                out[k, 1] = t1
+                out[k, 2] = start[r, 0]
+                out[k, 3] = start[r, 1]
+                out[k, 4] = direction[r, 0] * sp
+                out[k, 5] = direction[r, 1] * sp
+                out_ids[k] = ship[q]
+                k += 1
+    return k

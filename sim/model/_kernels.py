@@ -30,6 +30,7 @@ __all__ = [
     "in_stops",
     "position_in_rows",
     "lay_legs",
+    "first_per_id",
 ]
 
 
@@ -517,3 +518,29 @@ def lay_legs(
                 out_ids[k] = ship[q]
                 k += 1
     return k
+
+
+@njit(cache=True, nogil=True)
+def first_per_id(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's earliest time, by id: ``np.lexsort((times, ids))`` and the first of each id.
+
+    A stable sort by id, then the least time of each id (NaN only when all are NaN, as the
+    lexsort orders them; of equal times the first given, as its ties). The numpy version was
+    a dozen array calls per sensor plan, 40 us each time, for a few dozen detections.
+    """
+    n = ids.shape[0]
+    order = np.argsort(ids, kind="mergesort")
+    out_i = np.empty(n, dtype=np.int64)
+    out_t = np.empty(n)
+    k = -1
+    for q in range(n):
+        j = order[q]
+        i = ids[j]
+        t = times[j]
+        if k < 0 or out_i[k] != i:
+            k += 1
+            out_i[k] = i
+            out_t[k] = t
+        elif t < out_t[k] or (math.isnan(out_t[k]) and not math.isnan(t)):
+            out_t[k] = t
+    return out_i[: k + 1], out_t[: k + 1]

@@ -176,11 +176,7 @@ def _first_hits(
         ids, times = ids[hit], times[hit]
     if not len(ids):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    order = np.lexsort((times, ids))
-    ids, times = ids[order], times[order]
-    first = np.ones(len(ids), dtype=bool)
-    first[1:] = ids[1:] != ids[:-1]
-    return ids[first].astype(np.int64), times[first]
+    return _kernels.first_per_id(np.ascontiguousarray(ids), np.ascontiguousarray(times, float))
 
 
 def _f64(a: np.ndarray) -> np.ndarray:

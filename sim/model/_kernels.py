@@ -20,11 +20,17 @@ from numba import njit
 
 __all__ = [
     "detection_candidates",
+    "near_box_candidates",
+    "time_sorted",
     "cookie_cutter_hits",
     "legs_near_box",
     "ray_exit",
     "delay_by_earlier_stops",
     "point_in_rings",
+    "in_stops",
+    "position_in_rows",
+    "lay_legs",
+    "first_per_id",
 ]
 
 
@@ -34,6 +40,12 @@ def _sorted(x: np.ndarray) -> bool:
         if x[i] < x[i - 1]:
             return False
     return True
+
+
+@njit(cache=True, nogil=True)
+def time_sorted(legs: np.ndarray) -> bool:
+    """Whether legs are in time order, starts and ends (a track): the sweep line's condition."""
+    return legs.shape[0] <= 1 or (_sorted(legs[:, 0]) and _sorted(legs[:, 1]))
 
 
 @njit(cache=True, nogil=True)
@@ -70,6 +82,77 @@ def detection_candidates(
                 total += hi[o] - lo[o]
     else:
         total = m * n
+    return _pairs(
+        sensor_legs, target_legs, target_ids, rows, lo, hi, total, ordered, t_min_h, range_m
+    )
+
+
+@njit(cache=True, nogil=True)
+def near_box_candidates(
+    sensor_legs: np.ndarray,
+    legs: np.ndarray,
+    target_ids: np.ndarray,
+    lo_row: int,
+    hi_row: int,
+    box: tuple[float, float, float, float, float],
+    t_min_h: float,
+    range_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`detection_candidates` of the rows :func:`legs_near_box` keeps, in one kernel.
+
+    ``box`` is (now_h, x0, y0, x1, y1) and the margin is ``range_m``. The referee scans tens
+    of thousands of legitimate legs per sensor plan and keeps a few thousand; filtering and
+    pairing them apart read each kept row twice, the second time from memory (a year of
+    legs is far larger than the caches), which was most of the pairing's cost. Here a kept
+    row's time window in the sensor's track is found while the row is in cache. The same
+    rows in the same order give the same pairs, so the candidates are identical. Time-sorted
+    sensor legs only (a track); unsorted ones go through the two kernels.
+    """
+    now_h, x0, y0, x1, y1 = box
+    s0 = np.ascontiguousarray(sensor_legs[:, 0])
+    s1 = np.ascontiguousarray(sensor_legs[:, 1])
+    n = max(hi_row - lo_row, 0)
+    rows = np.empty(n, dtype=np.int64)
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    k = 0
+    total = 0
+    ax0, ay0, ax1, ay1 = x0 - range_m, y0 - range_m, x1 + range_m, y1 + range_m
+    for j in range(lo_row, hi_row):
+        t1 = legs[j, 1]
+        if not t1 > now_h:
+            continue
+        dur = t1 - legs[j, 0]
+        xa, ya = legs[j, 2], legs[j, 3]
+        xb, yb = xa + legs[j, 4] * dur, ya + legs[j, 5] * dur
+        if max(xa, xb) >= ax0 and min(xa, xb) <= ax1 and max(ya, yb) >= ay0 and min(ya, yb) <= ay1:
+            rows[k] = j
+            lo[k] = np.searchsorted(s1, max(legs[j, 0], t_min_h), side="left")
+            hi[k] = np.searchsorted(s0, t1, side="right")
+            if hi[k] > lo[k]:
+                total += hi[k] - lo[k]
+            k += 1
+    return _pairs(
+        sensor_legs, legs, target_ids, rows[:k], lo[:k], hi[:k], total, True, t_min_h, range_m
+    )
+
+
+@njit(cache=True, nogil=True)
+def _pairs(
+    sensor_legs: np.ndarray,
+    target_legs: np.ndarray,
+    target_ids: np.ndarray,
+    rows: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    total: int,
+    ordered: bool,
+    t_min_h: float,
+    range_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs of :func:`detection_candidates`, given each row's sensor-leg range."""
+    m = sensor_legs.shape[0]
+    n = rows.shape[0]
     px = np.empty(total)
     py = np.empty(total)
     vx = np.empty(total)
@@ -96,11 +179,18 @@ def detection_candidates(
             wx, wy = target_legs[j, 4] - sensor_legs[i, 4], target_legs[j, 5] - sensor_legs[i, 5]
             d = tb - ta
             # the most the gap can close over the window: beyond range at the start by more is
-            # no pair
-            # (no closing when still: 0 x an unbounded window would be NaN)
-            speed = math.hypot(wx, wy)
-            if not math.hypot(rx, ry) - (speed * d if speed > 0 else 0.0) <= range_m:
+            # no pair. Decided with square roots, an ulp or two from hypot, and only when that
+            # leaves it within a relative 1e-9 with hypot itself (3x dearer), so the same pairs
+            g = math.sqrt(rx * rx + ry * ry)
+            c = math.sqrt(wx * wx + wy * wy) * d
+            gap = g - c - range_m
+            if gap > 1e-9 * (g + c + range_m):
                 continue
+            if not gap < -1e-9 * (g + c + range_m):
+                # (no closing when still: 0 x an unbounded window would be NaN)
+                speed = math.hypot(wx, wy)
+                if not math.hypot(rx, ry) - (speed * d if speed > 0 else 0.0) <= range_m:
+                    continue
             px[k], py[k], vx[k], vy[k], dur[k], ta_out[k] = rx, ry, wx, wy, d, ta
             ids[k] = target_ids[j]
             k += 1
@@ -336,3 +426,121 @@ def delay_by_earlier_stops(
             kk += 1
         legs[i, 0] += acc
         legs[i, 1] += acc
+
+
+@njit(cache=True, nogil=True)
+def in_stops(
+    first: np.ndarray,
+    s0: np.ndarray,
+    s1: np.ndarray,
+    vessel: np.ndarray,
+    t_h: np.ndarray,
+) -> np.ndarray:
+    """Whether each (vessel, time) falls in one of the vessel's stops ``[s0, s1)``.
+
+    The stops are sorted by (vessel, start) and vessel ``v``'s are ``first[v]:first[v + 1]``
+    (vessels beyond ``first`` have none); one vessel's stops do not overlap, so the only
+    stop a time may fall in is the last one starting at or before it (a binary search).
+    """
+    n_v = first.shape[0] - 1
+    out = np.zeros(vessel.shape[0], dtype=np.bool_)
+    for q in range(vessel.shape[0]):
+        v = vessel[q]
+        if v < 0 or v >= n_v:
+            continue
+        t = t_h[q]
+        a = first[v]
+        k = a + np.searchsorted(s0[a : first[v + 1]], t, side="right") - 1
+        out[q] = k >= a and t < s1[k]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def position_in_rows(legs: np.ndarray, rows: np.ndarray, t_h: float) -> tuple[float, float]:
+    """``Track(legs[rows]).position(t_h)`` without gathering the rows (``sim.model.motion``).
+
+    ``rows`` are one mover's legs in time order (their ends sorted): a binary search for
+    the first leg ending at or after ``t_h`` reads a dozen rows of the table, not thousands.
+    The arithmetic is ``Track.position``'s; ``rows`` must not be empty.
+    """
+    lo, hi = 0, rows.shape[0]
+    while lo < hi:  # np.searchsorted(legs[rows, 1], t_h, side="left")
+        mid = (lo + hi) // 2
+        if legs[rows[mid], 1] < t_h:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo >= rows.shape[0]:
+        r = rows[rows.shape[0] - 1]
+        dt = legs[r, 1] - legs[r, 0]
+        return legs[r, 2] + legs[r, 4] * dt, legs[r, 3] + legs[r, 5] * dt
+    r = rows[lo]
+    dt = max(0.0, t_h - legs[r, 0])
+    return legs[r, 2] + legs[r, 4] * dt, legs[r, 3] + legs[r, 5] * dt
+
+
+@njit(cache=True, nogil=True)
+def lay_legs(
+    off: np.ndarray,
+    start: np.ndarray,
+    direction: np.ndarray,
+    seg_len: np.ndarray,
+    run: np.ndarray,
+    voyages: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    end_h: float,
+    out: np.ndarray,
+    out_ids: np.ndarray,
+) -> int:
+    """Lay each voyage's route template as legs into ``out``; returns the rows written.
+
+    ``voyages`` are (template, departure h, speed m/h, ship) per voyage, in the order the
+    legs are wanted; template ``p``'s segments are ``off[p]:off[p + 1]`` of ``start``,
+    ``direction`` (unit), ``seg_len`` and ``run`` (distance before the segment). A leg is
+    kept when it runs within the run (ends after 0, starts before ``end_h``). The arithmetic
+    is ``sim.model.traffic``'s vectorised laying, element by element, without its eight
+    table-long temporaries (the build's peak of memory).
+    """
+    pair, t_dep, speed, ship = voyages
+    k = 0
+    for q in range(pair.shape[0]):
+        p = pair[q]
+        t, sp = t_dep[q], speed[q]
+        for r in range(off[p], off[p + 1]):
+            t0 = t + run[r] / sp
+            t1 = t + (run[r] + seg_len[r]) / sp
+            if t1 > 0 and t0 < end_h:
+                out[k, 0] = t0
+                out[k, 1] = t1
+                out[k, 2] = start[r, 0]
+                out[k, 3] = start[r, 1]
+                out[k, 4] = direction[r, 0] * sp
+                out[k, 5] = direction[r, 1] * sp
+                out_ids[k] = ship[q]
+                k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def first_per_id(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's earliest time, by id: ``np.lexsort((times, ids))`` and the first of each id.
+
+    A stable sort by id, then the least time of each id (NaN only when all are NaN, as the
+    lexsort orders them; of equal times the first given, as its ties). The numpy version was
+    a dozen array calls per sensor plan, 40 us each time, for a few dozen detections.
+    """
+    n = ids.shape[0]
+    order = np.argsort(ids, kind="mergesort")
+    out_i = np.empty(n, dtype=np.int64)
+    out_t = np.empty(n)
+    k = -1
+    for q in range(n):
+        j = order[q]
+        i = ids[j]
+        t = times[j]
+        if k < 0 or out_i[k] != i:
+            k += 1
+            out_i[k] = i
+            out_t[k] = t
+        elif t < out_t[k] or (math.isnan(out_t[k]) and not math.isnan(t)):
+            out_t[k] = t
+    return out_i[: k + 1], out_t[: k + 1]

@@ -36,6 +36,10 @@ class Traffic(Protocol):
         """Legitimate ship ``i``'s track."""
         ...
 
+    def legit_position(self, i: int, t_h: float) -> tuple[float, float]:
+        """Legitimate ship ``i``'s position at ``t_h`` (its track's, without building it)."""
+        ...
+
 
 class Vessels(Protocol):
     """What the referee needs of the smugglers' register."""
@@ -58,12 +62,15 @@ class GroundTruth:
         self.env = ctx.env
         self.illicit = vessels.illicit
         self._legit_track = traffic.legit_track
+        self._legit_position = traffic.legit_position
 
     def _track_of(self, ref: TargetRef) -> Track:
         return self._legit_track(ref.legit) if ref.legit >= 0 else self.illicit[ref.vid].track
 
     def target_pos(self, ref: TargetRef) -> tuple[float, float]:
         """True position of a target now."""
+        if ref.legit >= 0:
+            return self._legit_position(ref.legit, self.env.now)
         return self._track_of(ref).position(self.env.now)
 
     def target_vel(self, ref: TargetRef) -> tuple[float, float]:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 import shapely
 
-from sim.model import _kernels, sensing
+from sim.model import sensing
 from sim.model.assets import Acquired, Asset
 from sim.model.causes import Observed
 from sim.model.classifier import (
@@ -144,12 +144,22 @@ class Referee:
                 np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
             )
             hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
-            # live legs whose boxes come within range of the plan's box
+            # live legs whose boxes come within range of the plan's box, paired as they are found
             _, _, px0, py0, px1, py1 = a.track.bounds
-            keep = _kernels.legs_near_box(self.legit_legs, lo, hi, now, px0, py0, px1, py1, r_m)
-            if len(keep):
-                ids, times = self._detect(a, self.legit_legs, self.legit_ids, now, rows=keep)
-                self._legit_contacts_of_plan(a, ids, times)
+            ids, times = sensing.first_detections_near_box(
+                legs,
+                self.legit_legs,
+                self.legit_ids,
+                (lo, hi),
+                (px0, py0, px1, py1),
+                law=sens.law,
+                range_m=r_m,
+                sweep_width_m=(sens.sweep_width_nm or sens.range_nm) * NM_M,
+                reference_speed_m_h=sens.reference_speed_kn * NM_M,
+                rng=a.sensor_rng,
+                t_min_h=now,
+            )
+            self._legit_contacts_of_plan(a, ids, times)
         near = [v for v in self.active_illicit.values() if self._may_meet(a, v)]
         if near:  # one vectorised solve for all illicit vessels the plan may come near
             legs = np.vstack([v.track.legs for v in near])

@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.model import _kernels
 
-__all__ = ["first_detections", "in_range_interval", "positions_at"]
+__all__ = ["first_detections", "first_detections_near_box", "in_range_interval", "positions_at"]
 
 _X_FLOOR_M = 10.0
 
@@ -88,7 +88,7 @@ def first_detections(
     if not len(sensor_legs) or not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     # pairs overlapping in time (sweep line) that may come within range: compiled, one pass
-    px, py, vx, vy, dur, ta, ids = _kernels.detection_candidates(
+    cand = _kernels.detection_candidates(
         _f64(sensor_legs),
         _f64(target_legs),
         np.ascontiguousarray(target_ids),
@@ -96,6 +96,73 @@ def first_detections(
         float(t_min_h),
         float(range_m),
     )
+    return _first_hits(cand, law, range_m, sweep_width_m, reference_speed_m_h, rng)
+
+
+def first_detections_near_box(
+    sensor_legs: np.ndarray,
+    target_legs: np.ndarray,
+    target_ids: np.ndarray,
+    rows: tuple[int, int],
+    box: tuple[float, float, float, float],
+    *,
+    law: str,
+    range_m: float,
+    sweep_width_m: float,
+    reference_speed_m_h: float,
+    rng: np.random.Generator,
+    t_min_h: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`first_detections` of the target legs in ``rows`` (lo, hi) near a box.
+
+    Near: running at ``t_min_h`` and with a box within ``range_m`` of ``box`` (x0, y0, x1,
+    y1): the rows ``_kernels.legs_near_box`` keeps, filtered and paired in one compiled pass
+    (``_kernels.near_box_candidates``), so the same detections, drawn the same way. The
+    sensor's legs must be in time order (a track); others are filtered and paired apart.
+    """
+    s = _f64(sensor_legs)
+    t = _f64(target_legs)
+    lo, hi = rows
+    if not len(s):
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    x0, y0, x1, y1 = (float(c) for c in box)
+    if not _kernels.time_sorted(s):
+        keep = _kernels.legs_near_box(t, lo, hi, float(t_min_h), x0, y0, x1, y1, float(range_m))
+        return first_detections(
+            s,
+            t,
+            target_ids,
+            law=law,
+            range_m=range_m,
+            sweep_width_m=sweep_width_m,
+            reference_speed_m_h=reference_speed_m_h,
+            rng=rng,
+            t_min_h=t_min_h,
+            rows=keep,
+        )
+    cand = _kernels.near_box_candidates(
+        s,
+        t,
+        np.ascontiguousarray(target_ids),
+        int(lo),
+        int(hi),
+        (float(t_min_h), x0, y0, x1, y1),
+        float(t_min_h),
+        float(range_m),
+    )
+    return _first_hits(cand, law, range_m, sweep_width_m, reference_speed_m_h, rng)
+
+
+def _first_hits(
+    cand: tuple[np.ndarray, ...],
+    law: str,
+    range_m: float,
+    sweep_width_m: float,
+    reference_speed_m_h: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs' detections under ``law``, then each target's first (by id)."""
+    px, py, vx, vy, dur, ta, ids = cand
     if not len(px):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     if law == "cookie_cutter":
@@ -109,11 +176,7 @@ def first_detections(
         ids, times = ids[hit], times[hit]
     if not len(ids):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    order = np.lexsort((times, ids))
-    ids, times = ids[order], times[order]
-    first = np.ones(len(ids), dtype=bool)
-    first[1:] = ids[1:] != ids[:-1]
-    return ids[first].astype(np.int64), times[first]
+    return _kernels.first_per_id(np.ascontiguousarray(ids), np.ascontiguousarray(times, float))
 
 
 def _f64(a: np.ndarray) -> np.ndarray:

@@ -61,6 +61,10 @@ class NoTraffic:
         """Never asked: there are none."""
         raise AssertionError("no legitimate traffic here")
 
+    def legit_position(self, i: int, t_h: float) -> tuple[float, float]:
+        """Never asked: there are none."""
+        raise AssertionError("no legitimate traffic here")
+
 
 class Register:
     """The referee's ``Vessels``."""

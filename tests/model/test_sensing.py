@@ -231,3 +231,74 @@ def test_still_pair_with_an_unbounded_window_is_detected_at_once() -> None:
     assert ids.tolist() == [0] and times.tolist() == [0.0]
     ids, _ = detect(sensor, target, r=400.0)
     assert len(ids) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["cookie_cutter", "inverse_cube"]))
+def test_near_box_detections_equal_the_filter_then_the_pairing(seed: int, law: str) -> None:
+    """The fused filter-and-pair kernel finds what ``legs_near_box`` then pairing find.
+
+    Same ids, same times bit for bit, and the same draws of the inverse-cube law (the
+    generators end in the same state), for time-sorted and shuffled sensor legs alike.
+    """
+    from sim.model import _kernels
+    from sim.model.motion import legs_along
+    from sim.model.sensing import first_detections_near_box
+
+    rng = np.random.default_rng(seed)
+    sensor = legs_along(
+        rng.uniform(0, 100_000, (int(rng.integers(2, 12)), 2)), rng.uniform(0, 10), 12.0
+    )
+    if rng.random() < 0.3:
+        sensor = sensor[rng.permutation(len(sensor))]
+    target_legs = [
+        legs_along(
+            rng.uniform(-50_000, 150_000, (int(rng.integers(2, 6)), 2)),
+            rng.uniform(-20, 40),
+            rng.uniform(0.0, 20),
+        )
+        for _ in range(int(rng.integers(1, 40)))
+    ]
+    ids = np.concatenate([np.full(len(g), k, dtype=np.int32) for k, g in enumerate(target_legs)])
+    T = np.vstack(target_legs)
+    order = np.argsort(T[:, 0], kind="stable")
+    T, ids = T[order], ids[order]
+    now, r = float(rng.uniform(-10, 30)), float(rng.uniform(2_000, 30_000))
+    lo, hi = sorted(int(x) for x in rng.integers(0, len(T) + 1, 2))
+    xs = np.concatenate([sensor[:, 2], sensor[:, 2] + sensor[:, 4] * (sensor[:, 1] - sensor[:, 0])])
+    ys = np.concatenate([sensor[:, 3], sensor[:, 3] + sensor[:, 5] * (sensor[:, 1] - sensor[:, 0])])
+    box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    kw: dict[str, Any] = dict(law=law, range_m=r, sweep_width_m=r, reference_speed_m_h=10 * KM)
+    rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+    keep = _kernels.legs_near_box(T, lo, hi, now, *box, r)
+    a = first_detections(sensor, T, ids, rng=rng_a, t_min_h=now, rows=keep, **kw)
+    b = first_detections_near_box(sensor, T, ids, (lo, hi), box, rng=rng_b, t_min_h=now, **kw)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert rng_a.random() == rng_b.random()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 6),
+            st.one_of(st.sampled_from([0.0, -0.0, 1.0, math.nan]), st.floats(-5, 5)),
+        ),
+        max_size=40,
+    )
+)
+def test_first_per_id_is_the_first_of_a_lexsort(pairs: list[tuple[int, float]]) -> None:
+    """The compiled first detection per id equals the lexsort it replaces, NaN and -0 too."""
+    from sim.model import _kernels
+
+    ids = np.array([p[0] for p in pairs], dtype=np.int64)
+    times = np.array([p[1] for p in pairs], dtype=float)
+    order = np.lexsort((times, ids))
+    i, t = ids[order], times[order]
+    first = np.ones(len(i), dtype=bool)
+    first[1:] = i[1:] != i[:-1]
+    got_i, got_t = _kernels.first_per_id(ids, times)
+    np.testing.assert_array_equal(got_i, i[first])
+    np.testing.assert_array_equal(got_t, t[first])
+    assert np.array_equal(np.signbit(got_t), np.signbit(t[first]))

@@ -7,6 +7,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.model.motion import Track
 from sim.model.traffic import LEGIT_MAX_LEG_H, split_segments
 
 
@@ -48,3 +49,26 @@ def test_built_traffic_legs_are_short_and_continuous() -> None:
     ends = tr[:-1, 2:4] + tr[:-1, 4:6] * (tr[:-1, 1] - tr[:-1, 0])[:, None]
     same_time = np.isclose(tr[1:, 0], tr[:-1, 1])
     np.testing.assert_allclose(tr[1:, 2:4][same_time], ends[same_time], atol=1e-3)
+
+
+def test_a_legitimate_position_is_its_tracks_position() -> None:
+    """``legit_position`` (a binary search over the ship's rows) equals its track's."""
+    from sim.geo import load_theater
+    from sim.model.engine import Model, RouteCache
+    from sim.scenarios import load_scenario
+
+    sc = load_scenario(
+        "scenarios/crackdown_2018.yaml", overrides=["traffic.vessels=30", "duration_days=40"]
+    )
+    th = load_theater(sc.theater)
+    tr = Model(sc, th, 5, RouteCache.load(th)).traffic
+    rng = np.random.default_rng(0)
+    for i in range(len(tr.legit_dark)):
+        track = Track()
+        track.set(tr.legit_legs[tr.legit_ids == i])  # its legs, by start (never memoised)
+        legs = track.legs
+        # a ship's legs end in time order (the binary search's condition)
+        assert np.all(np.diff(legs[:, 1]) >= 0)
+        ts = np.concatenate([rng.uniform(-30, 1000, 20), legs[:3, 0], legs[-2:, 1]])
+        for t in ts.tolist():
+            assert tr.legit_position(i, t) == track.position(t)

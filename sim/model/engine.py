@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from sim.geo.additions import with_places_and_areas
 from sim.model.assets import Asset
@@ -37,6 +36,7 @@ from sim.model.cell import Cell
 from sim.model.context import RunContext
 from sim.model.fleet import Register, Smugglers
 from sim.model.ground_truth import GroundTruth
+from sim.model.hotspots import transfer_areas
 from sim.model.illicit import Voyage
 from sim.model.kinds import TargetRef, Tasking
 from sim.model.patrol import Patrols
@@ -48,7 +48,7 @@ from sim.model.traffic import LegitTraffic
 from sim.model.waters import RouteCache, Waters
 from sim.scenarios.schema import Scenario
 
-__all__ = ["Model", "TargetRef", "RouteCache", "transfer_areas"]
+__all__ = ["Model", "TargetRef", "RouteCache"]
 
 
 class Model:
@@ -159,15 +159,3 @@ class Model:
         self.simpy_steps = steps
         for a in self.assets:
             self.referee.settle_contacts(a)
-
-
-def transfer_areas(theater: Any) -> shapely.Geometry | None:
-    """The theater's public STS hotspot areas as one metric geometry (None if it has none).
-
-    The hotspots are public (domain §1.3): the allies know where transfers happen, and their
-    patrols look hardest at what is stopped there (``Sensor.investigate_loitering_probability``).
-    """
-    names = theater.areas.loc[theater.areas["kind"] == "sts_hotspot", "name"].tolist()
-    if not names:
-        return None
-    return shapely.union_all([theater.area(n).polygon_xy for n in names])

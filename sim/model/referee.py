@@ -22,7 +22,6 @@ from sim.model import sensing
 from sim.model.assets import Acquired, Asset
 from sim.model.causes import Observed
 from sim.model.classifier import (
-    STOPPED_KN,
     Assessment,
     DesignatedIds,
     Perceived,
@@ -35,6 +34,7 @@ from sim.model.classifier import (
 )
 from sim.model.context import RunContext
 from sim.model.ground_truth import GroundTruth, Traffic, Vessels
+from sim.model.hotspots import TransferAreas, second_looks
 from sim.model.kinds import TargetRef
 from sim.model.records import ContactClass
 from sim.model.records import EventKind as K
@@ -117,9 +117,7 @@ class Referee:
         self._sightings = vessels.sightings
         self.target_pos = truth.target_pos
         self.target_vel = truth.target_vel
-        self.transfer_areas = transfer_areas
-        if transfer_areas is not None:
-            shapely.prepare(transfer_areas)
+        self.transfer_areas = TransferAreas(transfer_areas)
         self.asset_pos = truth.asset_pos
         self.watchlist = DesignatedIds(vessels.illicit)
         self._report = cell.report
@@ -284,35 +282,17 @@ class Referee:
             r_nm = math.hypot(tx - ax, ty - ay) / NM_M
             night = self.is_night(t)
             q[k] = classify_probability(sensor, night=night, range_nm=r_nm)
-            if r_nm > sensor.investigate_range_nm and self._in_transfer_area(tx, ty):
+            if r_nm > sensor.investigate_range_nm and self.transfer_areas.contains(tx, ty):
                 r_close = sensor.investigate_range_nm
                 close_q[k] = classify_probability(sensor, night=night, range_nm=r_close)
-        seen[pairs] = a.classify_rng.random(len(pairs)) < q
+        first = a.classify_rng.random(len(pairs)) < q
         # a pair alongside is stopped: one not resolved from afar inside a hotspot is looked at
-        # again from investigate_range_nm (classifier.investigates), drawn in the same order
-        again = ~seen[pairs] & (close_q > 0)
-        if again.any():
-            p_look = sensor.investigate_loitering_probability
-            look = np.ones(int(again.sum()), dtype=bool)
-            if 0.0 < p_look < 1.0:
-                look = a.classify_rng.random(len(look)) < p_look
-            elif p_look <= 0.0:
-                look[:] = False
-            idx = np.flatnonzero(again)[look]
-            seen[pairs[idx]] = a.classify_rng.random(len(idx)) < close_q[idx]
+        # again from investigate_range_nm (classifier.investigates)
+        seen[pairs] = second_looks(sensor, a.classify_rng, first, close_q)
         return seen
 
-    def _in_transfer_area(self, x_m: float, y_m: float) -> bool:
-        """Whether a metric position lies in one of the public STS hotspot areas."""
-        areas = self.transfer_areas
-        return areas is not None and bool(shapely.contains_xy(areas, x_m, y_m))
-
     def _loitering(self, ref: TargetRef, xy: Any) -> bool:
-        """What a radar track shows: the contact is stopped inside a public STS hotspot area."""
-        vx, vy = self.target_vel(ref)
-        if math.hypot(vx, vy) / NM_M >= STOPPED_KN:
-            return False
-        return self._in_transfer_area(float(xy[0]), float(xy[1]))
+        return self.transfer_areas.loitering(self.target_vel(ref), xy)
 
     def settle_contacts(self, a: Asset) -> None:
         """Count the quiet legitimate contacts of the plan being replaced that happened by now."""

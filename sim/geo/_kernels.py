@@ -66,6 +66,11 @@ def march(
         dx = qx[i] - px
         dy = qy[i] - py
         ln = np.hypot(dx, dy)
+        if ln == 0.0:  # q is p: visible unless p itself lies in a failing cell
+            c = _code(flat, nx, ny, x0, y0, inv_cell, px, py)
+            res[i] = c > deep
+            blocked[i] = sure and c == deep
+            continue
         ux = dx / ln
         uy = dy / ln
         t = 0.0

@@ -203,3 +203,15 @@ def test_march_agrees_with_dense_sampling_where_no_cell_is_a_wall(seed, qx, qy):
         np.array([qx]), np.array([qy]), np.array([0]), True, 4, 4,
     )  # fmt: skip
     assert vis.tolist() == [True] and blocked.tolist() == [False]
+
+
+def test_march_of_a_zero_length_segment_reads_the_one_cell_it_is_in():
+    """A segment of zero length (hypothesis found q = p dividing by zero) reads its own cell."""
+    codes = np.ones(400, dtype=np.int64)
+    codes[10 * 20 + 10] = 0  # the cell holding (10.5, 10.5) is a wall (code = deep)
+    for p, seen in ((10.5, False), (3.5, True)):
+        q = np.array([p])
+        vis, blocked = _kernels.march(
+            codes, 20, 20, 0.0, 0.0, 1.0, 1.0, 0, p, p, q, q, np.array([0]), True, 4, 4
+        )
+        assert vis.tolist() == [seen] and blocked.tolist() == [not seen]

@@ -11,7 +11,9 @@ import contextlib
 import hashlib
 import json
 import os
+import struct
 import tempfile
+import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -42,15 +44,67 @@ def cache_key(kind: str, params: Mapping[str, object]) -> str:
 
 
 def load_arrays(key: str) -> dict[str, np.ndarray] | None:
-    """Load a cached ``.npz`` by key, or return None when missing or unreadable."""
+    """Load a cached ``.npz`` by key, or return None when missing or unreadable.
+
+    The arrays are memory-mapped from the file (copy-on-write) where they can be: a routing
+    graph's all-pairs tables are tens of MB each and a run reads a few rows of them, so only
+    the pages read become resident, and the worker processes of one machine share them
+    through the page cache. A file that cannot be mapped is read whole, as ``np.load`` does.
+    """
     path = cache_dir() / f"{key}.npz"
     if not path.exists():
         return None
+    try:
+        return _mapped(path)
+    except (OSError, ValueError, EOFError, struct.error, zipfile.BadZipFile):
+        pass
     try:
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
     except (OSError, ValueError, EOFError):  # corrupt/partial file: rebuild rather than fail
         return None
+
+
+_LOCAL_HEADER = 30
+"""Bytes of a zip local file header before its name and extra field (PKWARE APPNOTE 4.3.7)."""
+
+
+def _mapped(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an uncompressed ``.npz`` (``np.savez``) as copy-on-write memory maps.
+
+    Raises ``ValueError`` (or a zip or struct error) for anything but stored, non-object
+    ``.npy`` members of format 1.0 or 2.0; the caller then reads the file whole.
+    """
+    out: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as zf, open(path, "rb") as fh:
+        for info in zf.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{info.filename}: not a stored .npy member")
+            fh.seek(info.header_offset)
+            local = fh.read(_LOCAL_HEADER)
+            if local[:4] != b"PK\x03\x04":
+                raise ValueError(f"{info.filename}: no local header")
+            name_len, extra_len = struct.unpack("<HH", local[26:30])
+            fh.seek(info.header_offset + _LOCAL_HEADER + name_len + extra_len)
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
+            else:
+                raise ValueError(f"{info.filename}: .npy format {version}")
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename}: object array")
+            name = info.filename[: -len(".npy")]
+            if int(np.prod(shape)) == 0:
+                out[name] = np.zeros(shape, dtype=dtype)
+                continue
+            m = np.memmap(
+                path, dtype=dtype, mode="c", offset=fh.tell(), shape=shape,
+                order="F" if fortran else "C",
+            )  # fmt: skip
+            out[name] = m.view(np.ndarray)
+    return out
 
 
 @contextlib.contextmanager

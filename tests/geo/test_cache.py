@@ -65,3 +65,31 @@ def test_any_mapping_gives_the_same_key_and_values_are_keyed_by_their_text():
     assert cache.cache_key("zones", params) == cache.cache_key(
         "zones", {"bbox": [1.0, 2.0], "source": "gshhs/i"}
     )
+
+
+def test_arrays_are_mapped_from_the_file_and_a_write_to_one_stays_private(private_cache):
+    """Loaded arrays read the file's pages (copy-on-write): equal values, nothing written back."""
+    arrays = {
+        "dist": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "pred": np.asfortranarray(np.arange(6, dtype=np.int16).reshape(2, 3)),
+        "empty": np.zeros((0, 6)),
+        "flag": np.array(True),
+    }
+    cache.save_arrays("g", arrays)
+    back = cache.load_arrays("g")
+    assert back is not None and set(back) == set(arrays)
+    for k, a in arrays.items():
+        assert back[k].dtype == a.dtype and back[k].shape == a.shape
+        assert np.array_equal(back[k], a), k
+    assert back["pred"].flags.f_contiguous
+    assert isinstance(back["dist"].base, np.memmap)  # mapped, not read whole
+    back["dist"][0, 0] = -1.0  # copy-on-write: this process only
+    again = cache.load_arrays("g")
+    assert again is not None and again["dist"][0, 0] == 0.0
+
+
+def test_a_compressed_file_is_read_whole_as_before(private_cache):
+    np.savez_compressed(cache.cache_dir() / "z.npz", a=np.arange(4))
+    back = cache.load_arrays("z")
+    assert back is not None and back["a"].tolist() == [0, 1, 2, 3]
+    assert not isinstance(back["a"].base, np.memmap)

@@ -88,6 +88,17 @@ def detection_candidates(
 
 
 @njit(cache=True, nogil=True)
+def _leg_box_meets(
+    legs: np.ndarray, j: int, t1: float, ax0: float, ay0: float, ax1: float, ay1: float
+) -> bool:
+    """Whether leg ``j`` (ending at ``t1``) has a box overlapping (ax0, ay0, ax1, ay1)."""
+    dur = t1 - legs[j, 0]
+    xa, ya = legs[j, 2], legs[j, 3]
+    xb, yb = xa + legs[j, 4] * dur, ya + legs[j, 5] * dur
+    return max(xa, xb) >= ax0 and min(xa, xb) <= ax1 and max(ya, yb) >= ay0 and min(ya, yb) <= ay1
+
+
+@njit(cache=True, nogil=True)
 def near_box_candidates(
     sensor_legs: np.ndarray,
     legs: np.ndarray,
@@ -122,10 +133,7 @@ def near_box_candidates(
         t1 = legs[j, 1]
         if not t1 > now_h:
             continue
-        dur = t1 - legs[j, 0]
-        xa, ya = legs[j, 2], legs[j, 3]
-        xb, yb = xa + legs[j, 4] * dur, ya + legs[j, 5] * dur
-        if max(xa, xb) >= ax0 and min(xa, xb) <= ax1 and max(ya, yb) >= ay0 and min(ya, yb) <= ay1:
+        if _leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
             rows[k] = j
             lo[k] = np.searchsorted(s1, max(legs[j, 0], t_min_h), side="left")
             hi[k] = np.searchsorted(s0, t1, side="right")
@@ -265,10 +273,7 @@ def legs_near_box(
         t1 = legs[j, 1]
         if not t1 > now_h:
             continue
-        dur = t1 - legs[j, 0]
-        xa, ya = legs[j, 2], legs[j, 3]
-        xb, yb = xa + legs[j, 4] * dur, ya + legs[j, 5] * dur
-        if max(xa, xb) >= ax0 and min(xa, xb) <= ax1 and max(ya, yb) >= ay0 and min(ya, yb) <= ay1:
+        if _leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
             out[k] = j
             k += 1
     return out[:k]

@@ -59,6 +59,7 @@ import pandas as pd
 import simpy
 
 from sim.analysis.detectors import detect_encounters, detect_gaps, detect_loitering
+from sim.model.classifier import STOPPED_KN
 from sim.model.kinds import ProcessGenerator
 from sim.model.motion import Track
 from sim.model.records import Reason as R
@@ -74,8 +75,9 @@ MONITOR_FEED = FeedConfig(report_interval_underway_s=300.0)
 one report every 5 min under way instead of 1 min (assumption: every detector threshold is
 hours, so the rate under way only thins the picture; the anchor rate, 3 min, is Class A's)."""
 
-_SLOW_KN = 2.0
-"""Speed below which a report counts as slow (GFW loitering and encounters, domain §7)."""
+_SLOW_KN = STOPPED_KN
+"""Speed below which a report counts as slow (GFW loitering and encounters, domain §7): the
+speed under which a radar track shows a contact stopped, too."""
 _MOVING_KN = 4.0
 """Legitimate legs at or above this speed cannot take part in an alert (the encounter
 detector's own prefilter speed), so their reports may be skipped."""

@@ -11,24 +11,15 @@ close look and what it resolves.
 from __future__ import annotations
 
 import math
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import shapely
 
-from sim.model.classifier import STOPPED_KN
+from sim.model.classifier import STOPPED_KN, InvestigateSensor
 from sim.units import NM_M
 
 __all__ = ["TransferAreas", "transfer_areas", "second_looks"]
-
-
-class LoiterSensor(Protocol):
-    """What the second look needs from a sensor (``sim.scenarios.patrols_schema.Sensor``)."""
-
-    @property
-    def investigate_loitering_probability(self) -> float:
-        """``investigate_loitering_probability`` of the object passed in."""
-        ...
 
 
 def transfer_areas(theater: Any) -> shapely.Geometry | None:
@@ -60,7 +51,7 @@ class TransferAreas:
 
 
 def second_looks(
-    sensor: LoiterSensor, rng: np.random.Generator, resolved: np.ndarray, close_q: np.ndarray
+    sensor: InvestigateSensor, rng: np.random.Generator, resolved: np.ndarray, close_q: np.ndarray
 ) -> np.ndarray:
     """Pairs resolved after the close look given to unresolved pairs stopped in a hotspot.
 

@@ -291,9 +291,6 @@ class Referee:
         seen[pairs] = second_looks(sensor, a.classify_rng, first, close_q)
         return seen
 
-    def _loitering(self, ref: TargetRef, xy: Any) -> bool:
-        return self.transfer_areas.loitering(self.target_vel(ref), xy)
-
     def settle_contacts(self, a: Asset) -> None:
         """Count the quiet legitimate contacts of the plan being replaced that happened by now."""
         pending = self._pending_contacts.pop(a.index, None)
@@ -446,7 +443,7 @@ class Referee:
             got.reason,
             got.classification,
             self._range_nm(a, ref),
-            loitering=self._loitering(ref, xy),
+            loitering=self.transfer_areas.loitering(self.target_vel(ref), xy),
             rng=a.classify_rng,
         )
         if got is not None and closed_in:

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 import shapely
 
+from sim.model import _motion_kernels
 from sim.model.legit_stops import StopsAtSea, visitor_legs
 from sim.model.streams import Streams
 from sim.scenarios.traffic_schema import Fishing, FishingFleet
@@ -41,6 +42,7 @@ _CHECK_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 """Points along a tow tested inside the ground polygon (which keeps a margin off land): a tow
 of at most 20 nm then has no untested stretch longer than 5 nm, too short to cross the
 margin of 4 nm on both sides of an island."""
+_CHECK_Q = np.asarray(_CHECK_FRACTIONS)
 _STRAIGHT_OFF_COAST_NM = 0.5
 """A straight passage back to the entry point must keep this far off every coast
 (``Waters``' own clearance for straight legs), else the vessel retraces its tows."""
@@ -135,29 +137,44 @@ def cut_long_legs(legs: np.ndarray, ids: np.ndarray, max_h: float) -> tuple[np.n
 
 
 def _lay(pts: np.ndarray, t0: float, speed_m_h: float) -> tuple[np.ndarray, float]:
-    """Legs along a polyline at one speed from ``t0``; returns (legs, arrival time)."""
-    d = np.diff(pts, axis=0)
-    seg = np.hypot(d[:, 0], d[:, 1])
-    ok = seg > 1e-6
-    d, seg, start = d[ok], seg[ok], pts[:-1][ok]
-    dt = seg / speed_m_h
-    t = t0 + np.concatenate([[0.0], np.cumsum(dt)])
-    legs = np.column_stack([t[:-1], t[1:], start, d / dt[:, None]])
-    return legs, float(t[-1])
+    """Legs along a polyline at one speed from ``t0``; returns (legs, arrival time).
+
+    Compiled (``sim.model._motion_kernels``): a year of a fleet lays tens of thousands.
+    """
+    legs, t = _motion_kernels.legs_from_sums(
+        np.ascontiguousarray(pts, dtype=float), float(t0), float(speed_m_h)
+    )
+    return legs, float(t)
 
 
 @dataclass
 class _Rows:
-    """Legs of one fleet as they are laid (lists of arrays, joined at the end)."""
+    """Legs of one fleet as they are laid (lists of arrays, joined at the end).
+
+    Each block of legs keeps its vessel (one number, or one per leg) and the ids are spelt
+    out once, by :meth:`joined`: a year of a fleet adds tens of thousands of blocks.
+    """
 
     legs: list[np.ndarray] = field(default_factory=list)
-    ids: list[np.ndarray] = field(default_factory=list)
+    vessels: list[np.ndarray | int] = field(default_factory=list)
     meets: list[tuple[int, float, float, float, float]] = field(default_factory=list)
 
     def add(self, legs: np.ndarray, vessel: np.ndarray | int) -> None:
         if len(legs):
             self.legs.append(legs)
-            self.ids.append(np.broadcast_to(np.asarray(vessel, dtype=np.int64), len(legs)).copy())
+            self.vessels.append(vessel)
+
+    def joined(self) -> tuple[np.ndarray, np.ndarray]:
+        """All legs (k x 6) and the vessel of each, in the order they were added."""
+        if not self.legs:
+            return np.zeros((0, 6)), np.zeros(0, dtype=np.int64)
+        legs = np.vstack(self.legs)
+        ids = np.empty(len(legs), dtype=np.int64)
+        at = 0
+        for block, v in zip(self.legs, self.vessels, strict=True):
+            ids[at : at + len(block)] = v
+            at += len(block)
+        return legs, ids
 
 
 class _Fleet:
@@ -240,10 +257,12 @@ class _Fleet:
         home = np.where(go, 0.0, np.maximum(dep, limit))
         sel = np.flatnonzero(go)
         pos, t_end, path = self._fish(vessels[sel], ground[sel], sites[sel], arrive[sel], stop[sel])
+        straight = self._straight_back(pos, sites[sel])
         for k, j in enumerate(sel.tolist()):
             v = int(vessels[j])
             self.rows.add(out[j], v)
-            legs, t = _lay(self._way_back(pos[k], sites[j], path, k), t_end[k], self.speed[v])
+            back = np.vstack([pos[k], sites[j]]) if straight[k] else self._retrace(pos[k], path, k)
+            legs, t = _lay(back, t_end[k], self.speed[v])
             self.rows.add(legs, v)
             legs, home[j] = _lay(self._route(int(self.port[v]), sites[j])[::-1], t, self.speed[v])
             self.rows.add(legs, v)
@@ -306,23 +325,32 @@ class _Fleet:
         return step
 
     def _inside(self, ground: np.ndarray, pos: np.ndarray, step: np.ndarray) -> np.ndarray:
+        """Whether every checked point along each tow is inside its ground's polygon.
+
+        One point-in-polygon call per ground for all the check points at once (the test is
+        per point, so this is the same answer; each call costs ~10 us before its first point).
+        """
         ok = np.ones(len(pos), dtype=bool)
         for gi, poly in enumerate(self.polys):
-            sel = np.flatnonzero(ground == gi)
-            for q in _CHECK_FRACTIONS:
-                p = pos[sel] + q * step[sel]
-                ok[sel] &= shapely.contains_xy(poly, p[:, 0], p[:, 1])
+            sel = np.flatnonzero(ground == gi) if len(self.polys) > 1 else np.arange(len(pos))
+            if not len(sel):
+                continue
+            p = pos[sel][None, :, :] + _CHECK_Q[:, None, None] * step[sel][None, :, :]
+            ok[sel] = shapely.contains_xy(poly, p[..., 0], p[..., 1]).all(axis=0)
         return ok
 
-    def _way_back(
-        self, pos: np.ndarray, site: np.ndarray, path: list[tuple[np.ndarray, np.ndarray]], j: int
-    ) -> np.ndarray:
-        """From the last tow back to the entry point: straight if clear, else retracing."""
-        pts = np.vstack([pos, site])
-        if np.hypot(*(pos - site)) < 1.0:
-            return pts
-        if self.g.theater.segments_off_coast_xy(pts[:1], pts[1:], _STRAIGHT_OFF_COAST_NM)[0]:
-            return pts
+    def _straight_back(self, pos: np.ndarray, site: np.ndarray) -> np.ndarray:
+        """Whether each vessel goes from its last tow straight back to the entry point.
+
+        Straight when it is there already or the straight passage is clear of every coast
+        (one vectorised test for all the vessels of a trip); else it retraces its tows.
+        """
+        at_site = np.hypot(pos[:, 0] - site[:, 0], pos[:, 1] - site[:, 1]) < 1.0
+        return at_site | self.g.theater.segments_off_coast_xy(pos, site, _STRAIGHT_OFF_COAST_NM)
+
+    @staticmethod
+    def _retrace(pos: np.ndarray, path: list[tuple[np.ndarray, np.ndarray]], j: int) -> np.ndarray:
+        """From the last tow back to the entry point along vessel ``j``'s own tows, reversed."""
         trail = [p[np.flatnonzero(on == j)[0]] for on, p in path if np.any(on == j)]
         return np.vstack([pos, *trail[::-1]])
 
@@ -357,8 +385,9 @@ def fleet_traffic(
         builder = _Fleet(f, n, grounds, rng, closed_intervals_h(start_date, end_h, f.closed_season))
         rows = builder.build(end_h)
         if rows.legs:
-            legs_l.append(np.vstack(rows.legs))
-            ids_l.append(np.concatenate(rows.ids) + base)
+            fleet_legs, fleet_ids = rows.joined()
+            legs_l.append(fleet_legs)
+            ids_l.append(fleet_ids + base)
         # a meeting before the run or after it brings no visitor
         live = [
             (v + base, ts, x, y, d) for v, ts, x, y, d in rows.meets if 0 < ts + d and ts < end_h
@@ -385,18 +414,24 @@ def _add_visitors(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, StopsAtSea]:
     """One carrier or bunker vessel per meeting, along its client's recent path."""
     n = len(dark)
-    order = np.lexsort((legs[:, 0], ids))
-    by_vessel, starts = legs[order], ids[order]
+    clients = [(v, ts) for _, _, rows in meets for v, ts, *_ in rows]
+    recent = _motion_kernels.last_legs_before(
+        np.ascontiguousarray(legs[:, 0]),
+        np.ascontiguousarray(ids, dtype=np.int64),
+        n,
+        np.array([v for v, _ in clients], dtype=np.int64),
+        np.array([ts for _, ts in clients], dtype=float),
+        _VISITOR_PATH_LEGS,
+    )
     new_legs, new_ids, new_dark = [legs], [ids], [dark]
     sv: list[int] = []
     s0: list[float] = []
     s1: list[float] = []
+    q = 0
     for f, rng, rows in meets:
         for v, ts, x, y, d in rows:
-            lo = int(np.searchsorted(starts, v, side="left"))
-            hi = int(np.searchsorted(starts, v, side="right"))
-            mine = by_vessel[lo:hi]
-            before = mine[mine[:, 0] < ts][-_VISITOR_PATH_LEGS:]
+            before = legs[recent[q][recent[q] >= 0]]
+            q += 1
             visitor = n + len(sv) // 2
             g = visitor_legs(before, ts, x, y, d, max_leg_h)
             new_legs.append(g)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model import _motion_kernels
 from sim.units import KN_M_PER_H
 
 __all__ = ["Track", "legs_along", "leg_ends", "hold_leg", "intercept_time_h", "LEG_FIELDS"]
@@ -21,20 +22,13 @@ LEG_FIELDS = ("t0", "t1", "x0", "y0", "vx", "vy")
 
 
 def legs_along(xy_m: np.ndarray, t_start_h: float, speed_kn: float) -> np.ndarray:
-    """Legs (k x 6 array) that follow a polyline at constant speed, starting at ``t_start_h``."""
-    xy = np.asarray(xy_m, dtype=float)
-    d = np.diff(xy, axis=0)
-    seg_m = np.hypot(d[:, 0], d[:, 1])
-    keep = seg_m > 1e-6
-    d, seg_m, starts = d[keep], seg_m[keep], xy[:-1][keep]
-    if not len(seg_m):
-        return np.zeros((0, 6))
-    speed_m_h = speed_kn * KN_M_PER_H
-    dur_h = seg_m / speed_m_h
-    t1 = t_start_h + np.cumsum(dur_h)
-    t0 = t1 - dur_h
-    vel = d / dur_h[:, None]
-    return np.column_stack([t0, t1, starts[:, 0], starts[:, 1], vel[:, 0], vel[:, 1]])
+    """Legs (k x 6 array) that follow a polyline at constant speed, starting at ``t_start_h``.
+
+    Segments shorter than 1 um are dropped. Compiled (``sim.model._motion_kernels``): patrol
+    plans lay tens of thousands of these a run.
+    """
+    xy = np.ascontiguousarray(xy_m, dtype=float).reshape(-1, 2)
+    return _motion_kernels.legs_at_speed(xy, float(t_start_h), float(speed_kn * KN_M_PER_H))
 
 
 def leg_ends(legs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -88,7 +88,7 @@ def detection_candidates(
 
 
 @njit(cache=True, nogil=True)
-def _leg_box_meets(
+def leg_box_meets(
     legs: np.ndarray, j: int, t1: float, ax0: float, ay0: float, ax1: float, ay1: float
 ) -> bool:
     """Whether leg ``j`` (ending at ``t1``) has a box overlapping (ax0, ay0, ax1, ay1)."""
@@ -133,7 +133,7 @@ def near_box_candidates(
         t1 = legs[j, 1]
         if not t1 > now_h:
             continue
-        if _leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
+        if leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
             rows[k] = j
             lo[k] = np.searchsorted(s1, max(legs[j, 0], t_min_h), side="left")
             hi[k] = np.searchsorted(s0, t1, side="right")
@@ -273,7 +273,7 @@ def legs_near_box(
         t1 = legs[j, 1]
         if not t1 > now_h:
             continue
-        if _leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
+        if leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
             out[k] = j
             k += 1
     return out[:k]

@@ -36,6 +36,7 @@ from sim.model.context import RunContext
 from sim.model.ground_truth import GroundTruth, Traffic, Vessels
 from sim.model.hotspots import TransferAreas, second_looks
 from sim.model.kinds import TargetRef
+from sim.model.leg_index import LegIndex
 from sim.model.records import ContactClass
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -112,6 +113,8 @@ class Referee:
         self.legit_max_dur_h = traffic.legit_max_dur_h
         self.legit_stops = traffic.legit_stops
         self._legit_track = traffic.legit_track
+        # the box query of every plan, from a grid over the legs (laid once, never changed)
+        self._legit_index = LegIndex(traffic.legit_legs, traffic.legit_ids)
         self.illicit = vessels.illicit
         self.active_illicit = vessels.active_illicit
         self._sightings = vessels.sightings
@@ -142,12 +145,11 @@ class Referee:
                 np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
             )
             hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
-            # live legs whose boxes come within range of the plan's box, paired as they are found
+            # live legs whose boxes come within range of the plan's box (sim.model.leg_index)
             _, _, px0, py0, px1, py1 = a.track.bounds
-            ids, times = sensing.first_detections_near_box(
+            ids, times = sensing.first_detections_indexed(
                 legs,
-                self.legit_legs,
-                self.legit_ids,
+                self._legit_index,
                 (lo, hi),
                 (px0, py0, px1, py1),
                 law=sens.law,

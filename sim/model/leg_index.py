@@ -196,7 +196,9 @@ def _query(
     ox, oy, nx, ny, base, start, rows, legs, _ = index
     lo, hi, now_h = window
     ax0, ay0, ax1, ay1 = box
-    out = np.empty(64, dtype=np.int64)
+    # kept positions by row (+1; 0: not kept), read back in row order: cheaper than sorting
+    # the few thousand kept when the window is a few tens of thousands of rows
+    at = np.zeros(max(hi - lo, 0), dtype=np.int32)
     k = 0
     for lev in range(levels + 1):
         if lev < levels:
@@ -219,15 +221,16 @@ def _query(
                 while q < e and rows[q] < hi:
                     t1 = legs[q, 1]
                     if t1 > now_h and _kernels.leg_box_meets(legs, q, t1, ax0, ay0, ax1, ay1):
-                        if k == out.shape[0]:
-                            grown = np.empty(2 * k, dtype=np.int64)
-                            grown[:k] = out
-                            out = grown
-                        out[k] = q
+                        at[rows[q] - lo] = q + 1
                         k += 1
                     q += 1
-    kept = out[:k]
-    return kept[np.argsort(rows[kept])]
+    out = np.empty(k, dtype=np.int64)
+    k = 0
+    for i in range(at.shape[0]):
+        if at[i]:
+            out[k] = at[i] - 1
+            k += 1
+    return out
 
 
 class LegIndex:
@@ -293,13 +296,14 @@ class LegIndex:
             del self._chunks[c]
         parts = []
         for c in range(lo // self.chunk_rows, (hi - 1) // self.chunk_rows + 1) if hi > lo else ():
+            r0, r1 = c * self.chunk_rows, min((c + 1) * self.chunk_rows, n)
             index = self._chunks.get(c)
             if index is None:
-                r0, r1 = c * self.chunk_rows, min((c + 1) * self.chunk_rows, n)
                 index = _build(self.legs, self.ids, r0, r1, self.cell_m, self.levels)
                 self._chunks[c] = index
                 self.built += 1
-            pos = _query(index, (lo, hi, float(now_h)), grown, self.cell_m, self.levels)
+            window = (max(lo, r0), min(hi, r1), float(now_h))
+            pos = _query(index, window, grown, self.cell_m, self.levels)
             parts.append((index[7], index[8], pos, index[6]))
         return parts
 

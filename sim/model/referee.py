@@ -568,11 +568,11 @@ class Referee:
                 np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
             )
             hi = int(np.searchsorted(self.legit_legs[:, 0], now, side="right"))
-            mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
-            ids = self.legit_ids[lo:hi][mask]
-            inside = shapely.contains_xy(poly, x, y)
-            seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
-            self._legit_seen_by_pass(a, ids[seen], g.processing_delay_h)
+            # one draw per ship at sea; only those within the area's bounds can be inside it
+            n, rows, rank, x, y = sensing.live_in_box(self.legit_legs, (lo, hi), now, poly.bounds)
+            u = a.sensor_rng.random(n)
+            seen = shapely.contains_xy(poly, x, y) & (u[rank] < g.detect_probability)
+            self._legit_seen_by_pass(a, self.legit_ids[rows[seen]], g.processing_delay_h)
         for v in list(self.active_illicit.values()):
             legs = v.track.legs
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):

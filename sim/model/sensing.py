@@ -32,6 +32,7 @@ __all__ = [
     "first_detections_indexed",
     "first_detections_near_box",
     "in_range_interval",
+    "live_in_box",
     "positions_at",
 ]
 
@@ -289,3 +290,18 @@ def positions_at(legs: np.ndarray, t_h: float) -> tuple[np.ndarray, np.ndarray, 
     sub = legs[active]
     dt = t_h - sub[:, 0]
     return active, sub[:, 2] + sub[:, 4] * dt, sub[:, 3] + sub[:, 5] * dt
+
+
+def live_in_box(
+    legs: np.ndarray, rows: tuple[int, int], t_h: float, box: tuple[float, float, float, float]
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`positions_at` of ``legs[lo:hi]``, only the positions inside ``box``, in one pass.
+
+    A satellite images an area whose bounds hold a few of the ~10,000 ships at sea, yet
+    draws one number per ship at sea; so all are counted and only those inside the bounds
+    (x0, y0, x1, y1) are returned, for the polygon test. Returns (ships at sea, and of those
+    inside the bounds: rows, ranks among the ships at sea, x, y), in row order.
+    """
+    lo, hi = rows
+    x0, y0, x1, y1 = (float(c) for c in box)
+    return _kernels.live_in_box(_f64(legs), int(lo), int(hi), float(t_h), (x0, y0, x1, y1))

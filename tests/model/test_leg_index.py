@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,7 +27,8 @@ def random_legs(rng: np.random.Generator, n: int, span_m: float = 800 * KM) -> n
 
 
 def scan(legs: np.ndarray, lo: int, hi: int, now: float, box: tuple, r: float) -> np.ndarray:
-    return _kernels.legs_near_box(legs, lo, hi, now, *box, r)
+    x0, y0, x1, y1 = box
+    return _kernels.legs_near_box(legs, lo, hi, now, x0, y0, x1, y1, r)
 
 
 def queries(rng: np.random.Generator, n_legs: int, k: int) -> list[tuple]:
@@ -148,7 +150,7 @@ def test_detections_identical_to_the_scan(law: str) -> None:
         box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
         lo = int(np.searchsorted(legs[:, 0], t0 - 40.0))
         hi = int(np.searchsorted(legs[:, 0], float(sensor[:, 1].max()), side="right"))
-        kw = dict(
+        kw: dict[str, Any] = dict(
             law=law,
             range_m=30 * KM,
             sweep_width_m=40 * KM,

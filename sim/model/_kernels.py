@@ -31,6 +31,7 @@ __all__ = [
     "position_in_rows",
     "lay_legs",
     "first_per_id",
+    "live_in_box",
 ]
 
 
@@ -88,7 +89,7 @@ def detection_candidates(
 
 
 @njit(cache=True, nogil=True)
-def _leg_box_meets(
+def leg_box_meets(
     legs: np.ndarray, j: int, t1: float, ax0: float, ay0: float, ax1: float, ay1: float
 ) -> bool:
     """Whether leg ``j`` (ending at ``t1``) has a box overlapping (ax0, ay0, ax1, ay1)."""
@@ -133,7 +134,7 @@ def near_box_candidates(
         t1 = legs[j, 1]
         if not t1 > now_h:
             continue
-        if _leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
+        if leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
             rows[k] = j
             lo[k] = np.searchsorted(s1, max(legs[j, 0], t_min_h), side="left")
             hi[k] = np.searchsorted(s0, t1, side="right")
@@ -273,7 +274,7 @@ def legs_near_box(
         t1 = legs[j, 1]
         if not t1 > now_h:
             continue
-        if _leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
+        if leg_box_meets(legs, j, t1, ax0, ay0, ax1, ay1):
             out[k] = j
             k += 1
     return out[:k]
@@ -549,3 +550,34 @@ def first_per_id(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.nda
         elif t < out_t[k] or (math.isnan(out_t[k]) and not math.isnan(t)):
             out_t[k] = t
     return out_i[: k + 1], out_t[: k + 1]
+
+
+@njit(cache=True, nogil=True)
+def live_in_box(
+    legs: np.ndarray, lo: int, hi: int, t_h: float, box: tuple[float, float, float, float]
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of rows [lo, hi) live at ``t_h`` (``t0 <= t_h < t1``), those whose position is in a box.
+
+    Returns (how many are live, and of those in the box: rows, ranks among the live rows,
+    x, y). The positions are
+    ``sim.model.sensing.positions_at``'s arithmetic, in one pass without its temporaries; a
+    point outside the box (x0, y0, x1, y1) is counted but not returned.
+    """
+    x0, y0, x1, y1 = box
+    n = max(hi - lo, 0)
+    rows = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    xs = np.empty(n)
+    ys = np.empty(n)
+    live = 0
+    k = 0
+    for j in range(lo, hi):
+        if not (legs[j, 0] <= t_h and legs[j, 1] > t_h):
+            continue
+        dt = t_h - legs[j, 0]
+        x, y = legs[j, 2] + legs[j, 4] * dt, legs[j, 3] + legs[j, 5] * dt
+        if x >= x0 and x <= x1 and y >= y0 and y <= y1:
+            rows[k], rank[k], xs[k], ys[k] = j, live, x, y
+            k += 1
+        live += 1
+    return live, rows[:k], rank[:k], xs[:k], ys[:k]

@@ -36,6 +36,7 @@ from sim.model.context import RunContext
 from sim.model.ground_truth import GroundTruth, Traffic, Vessels
 from sim.model.hotspots import TransferAreas, second_looks
 from sim.model.kinds import TargetRef
+from sim.model.leg_index import LegIndex
 from sim.model.records import ContactClass
 from sim.model.records import EventKind as K
 from sim.model.records import Reason as R
@@ -112,6 +113,8 @@ class Referee:
         self.legit_max_dur_h = traffic.legit_max_dur_h
         self.legit_stops = traffic.legit_stops
         self._legit_track = traffic.legit_track
+        # the box query of every plan, from a grid over the legs (laid once, never changed)
+        self._legit_index = LegIndex(traffic.legit_legs, traffic.legit_ids)
         self.illicit = vessels.illicit
         self.active_illicit = vessels.active_illicit
         self._sightings = vessels.sightings
@@ -142,12 +145,11 @@ class Referee:
                 np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
             )
             hi = int(np.searchsorted(self.legit_legs[:, 0], t_end, side="right"))
-            # live legs whose boxes come within range of the plan's box, paired as they are found
+            # live legs whose boxes come within range of the plan's box (sim.model.leg_index)
             _, _, px0, py0, px1, py1 = a.track.bounds
-            ids, times = sensing.first_detections_near_box(
+            ids, times = sensing.first_detections_indexed(
                 legs,
-                self.legit_legs,
-                self.legit_ids,
+                self._legit_index,
                 (lo, hi),
                 (px0, py0, px1, py1),
                 law=sens.law,
@@ -566,11 +568,11 @@ class Referee:
                 np.searchsorted(self.legit_legs[:, 0], now - self.legit_max_dur_h, side="left")
             )
             hi = int(np.searchsorted(self.legit_legs[:, 0], now, side="right"))
-            mask, x, y = sensing.positions_at(self.legit_legs[lo:hi], now)
-            ids = self.legit_ids[lo:hi][mask]
-            inside = shapely.contains_xy(poly, x, y)
-            seen = inside & (a.sensor_rng.random(len(ids)) < g.detect_probability)
-            self._legit_seen_by_pass(a, ids[seen], g.processing_delay_h)
+            # one draw per ship at sea; only those within the area's bounds can be inside it
+            n, rows, rank, x, y = sensing.live_in_box(self.legit_legs, (lo, hi), now, poly.bounds)
+            u = a.sensor_rng.random(n)
+            seen = shapely.contains_xy(poly, x, y) & (u[rank] < g.detect_probability)
+            self._legit_seen_by_pass(a, self.legit_ids[rows[seen]], g.processing_delay_h)
         for v in list(self.active_illicit.values()):
             legs = v.track.legs
             if not len(legs) or not (legs[0, 0] <= now <= legs[-1, 1]):

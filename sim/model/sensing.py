@@ -25,8 +25,16 @@ import math
 import numpy as np
 
 from sim.model import _kernels
+from sim.model.leg_index import LegIndex
 
-__all__ = ["first_detections", "first_detections_near_box", "in_range_interval", "positions_at"]
+__all__ = [
+    "first_detections",
+    "first_detections_indexed",
+    "first_detections_near_box",
+    "in_range_interval",
+    "live_in_box",
+    "positions_at",
+]
 
 _X_FLOOR_M = 10.0
 
@@ -153,6 +161,61 @@ def first_detections_near_box(
     return _first_hits(cand, law, range_m, sweep_width_m, reference_speed_m_h, rng)
 
 
+def first_detections_indexed(
+    sensor_legs: np.ndarray,
+    index: LegIndex,
+    rows: tuple[int, int],
+    box: tuple[float, float, float, float],
+    *,
+    law: str,
+    range_m: float,
+    sweep_width_m: float,
+    reference_speed_m_h: float,
+    rng: np.random.Generator,
+    t_min_h: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`first_detections_near_box` of the index's legs and ids, the rows from the index.
+
+    The same rows in the same order (``LegIndex.near_box``), so the same candidate pairs, in
+    the same order, and the same draws. Each chunk's kept legs are paired from the chunk's
+    copy, where the query just read them; a track's pairs are ordered by target row, so the
+    chunks' pairs, in chunk order, are the pairs of all rows at once. Legs not in time order
+    pair sensor-leg first across all rows, so they, and a box that is not finite, take the
+    scan's path.
+    """
+    s = _f64(sensor_legs)
+    if not len(s):
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    parts = None
+    if _kernels.time_sorted(s):
+        parts = index.near_box_parts(rows[0], rows[1], t_min_h, box, range_m)
+    if parts is None:
+        return first_detections_near_box(
+            s,
+            index.legs,
+            index.ids,
+            rows,
+            box,
+            law=law,
+            range_m=range_m,
+            sweep_width_m=sweep_width_m,
+            reference_speed_m_h=reference_speed_m_h,
+            rng=rng,
+            t_min_h=t_min_h,
+        )
+    cands = [
+        _kernels.detection_candidates(s, legs, ids, pos, float(t_min_h), float(range_m))
+        for legs, ids, pos, _ in parts
+        if len(pos)
+    ]
+    if not cands:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    cand = (
+        cands[0] if len(cands) == 1 else tuple(np.concatenate(c) for c in zip(*cands, strict=True))
+    )
+    return _first_hits(cand, law, range_m, sweep_width_m, reference_speed_m_h, rng)
+
+
 def _first_hits(
     cand: tuple[np.ndarray, ...],
     law: str,
@@ -227,3 +290,18 @@ def positions_at(legs: np.ndarray, t_h: float) -> tuple[np.ndarray, np.ndarray, 
     sub = legs[active]
     dt = t_h - sub[:, 0]
     return active, sub[:, 2] + sub[:, 4] * dt, sub[:, 3] + sub[:, 5] * dt
+
+
+def live_in_box(
+    legs: np.ndarray, rows: tuple[int, int], t_h: float, box: tuple[float, float, float, float]
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`positions_at` of ``legs[lo:hi]``, only the positions inside ``box``, in one pass.
+
+    A satellite images an area whose bounds hold a few of the ~10,000 ships at sea, yet
+    draws one number per ship at sea; so all are counted and only those inside the bounds
+    (x0, y0, x1, y1) are returned, for the polygon test. Returns (ships at sea, and of those
+    inside the bounds: rows, ranks among the ships at sea, x, y), in row order.
+    """
+    lo, hi = rows
+    x0, y0, x1, y1 = (float(c) for c in box)
+    return _kernels.live_in_box(_f64(legs), int(lo), int(hi), float(t_h), (x0, y0, x1, y1))

@@ -302,3 +302,38 @@ def test_first_per_id_is_the_first_of_a_lexsort(pairs: list[tuple[int, float]]) 
     np.testing.assert_array_equal(got_i, i[first])
     np.testing.assert_array_equal(got_t, t[first])
     assert np.array_equal(np.signbit(got_t), np.signbit(t[first]))
+
+
+def test_live_in_box_is_positions_at_within_the_box() -> None:
+    """The satellite's pass: the same ships at sea, and exactly those of them in the box."""
+    from sim.model.sensing import live_in_box, positions_at
+
+    rng = np.random.default_rng(5)
+    n = 2000
+    t0 = np.sort(rng.uniform(0.0, 50.0, n))
+    legs = np.column_stack(
+        [
+            t0,
+            t0 + rng.uniform(0.0, 12.0, n),
+            rng.uniform(-100 * KM, 100 * KM, n),
+            rng.uniform(-100 * KM, 100 * KM, n),
+            rng.uniform(-20 * KM, 20 * KM, n),
+            rng.uniform(-20 * KM, 20 * KM, n),
+        ]
+    )
+    legs[7, 1] = np.nan  # never live
+    legs[9, 4] = np.nan  # live, nowhere
+    for t, box, lo, hi in [
+        (20.0, (-30 * KM, -50 * KM, 40 * KM, 10 * KM), 0, n),
+        (30.0, (-1e9, -1e9, 1e9, 1e9), 300, 1500),
+        (30.0, (5e6, 5e6, 6e6, 6e6), 0, n),
+        (10.0, (np.nan, np.nan, np.nan, np.nan), 0, n),
+        (10.0, (0.0, 0.0, 1.0, 1.0), 500, 500),
+    ]:
+        mask, x, y = positions_at(legs[lo:hi], t)
+        inside = (x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])
+        live, rows, rank, bx, by = live_in_box(legs, (lo, hi), t, box)
+        assert live == int(mask.sum())
+        assert np.array_equal(rows, lo + np.flatnonzero(mask)[inside])
+        assert np.array_equal(rank, np.flatnonzero(inside))
+        assert np.array_equal(bx, x[inside]) and np.array_equal(by, y[inside])

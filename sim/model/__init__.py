@@ -6,6 +6,7 @@ collect typed records into documented DataFrames with provenance.
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,9 +119,21 @@ def run(
     model.run()
     route_cache.save(theater)
     wall = time.perf_counter() - t0
-    events = _events_frame(model.events, theater)
-    voyages = pd.DataFrame([v.row() for v in model.voyages], columns=list(VOYAGE_COLUMNS))
-    assets = pd.DataFrame([a.row() for a in model.assets], columns=list(ASSET_COLUMNS))
+    records = model.events
+    voyage_rows = [v.row() for v in model.voyages]
+    asset_rows = [a.row() for a in model.assets]
+    sim_h, steps = float(model.env.now), int(getattr(model, "simpy_steps", -1))
+    legit_contacts = model.legit_contacts
+    tracks = model.tracks_frame() if scenario.record_tracks else None
+    reference = model.reference.frame(theater) if scenario.reference_targets else None
+    # the model goes before the tables are built: its year of legitimate legs (~800 MB at
+    # 10,000 ships) would otherwise sit under the tables' own peak (SimPy's processes hold
+    # it in reference cycles, hence the collection)
+    del model
+    gc.collect()
+    events = _events_frame(records, theater)
+    voyages = pd.DataFrame(voyage_rows, columns=list(VOYAGE_COLUMNS))
+    assets = pd.DataFrame(asset_rows, columns=list(ASSET_COLUMNS))
     summary = summarise_run(
         voyages,
         events,
@@ -137,13 +150,11 @@ def run(
         "spawn_key": list(ss.spawn_key),
         "version": __version__,
         "wall_s": wall,
-        "sim_h": float(model.env.now),
-        "sim_events": len(model.events),
-        "simpy_steps": int(getattr(model, "simpy_steps", -1)),
-        "legit_contacts": model.legit_contacts,
+        "sim_h": sim_h,
+        "sim_events": len(records),
+        "simpy_steps": steps,
+        "legit_contacts": legit_contacts,
     }
-    tracks = model.tracks_frame() if scenario.record_tracks else None
-    reference = model.reference.frame(theater) if scenario.reference_targets else None
     return RunResult(events, voyages, assets, summary, provenance, tracks, reference)
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "add_stops_at_sea",
     "add_earlier_stops",
     "by_vessel_then_start",
+    "kept_by_start",
     "visitor_legs",
 ]
 
@@ -175,8 +176,9 @@ def add_stops_at_sea(
         end_h: the run's end; legs pushed beyond it are dropped.
         max_leg_h: longest leg (stops are cut into pieces no longer than this, as the
             traffic's legs are: the referee looks back this far for live legs).
-        reuse_legs: the caller hands ``legs`` over: they are reordered in place, not copied
-            (their content afterwards is unspecified).
+        reuse_legs: the caller hands ``legs`` and ``ids`` over: they are reordered in place,
+            not copied (their content afterwards is unspecified; the results may be views of
+            their buffers).
         by_vessel: ``legs`` are in (vessel, start) order already (as traffic lays them), so
             they need no sort into it.
 
@@ -209,8 +211,10 @@ def add_stops_at_sea(
             return g[o], ids[o], dark, empty
         o = np.lexsort((order, g[:, 0]))
         return g[o], ids[order[o]], dark, empty
+    # the legs and ids may be extended in place: this module's copies, or handed over
+    in_place = reuse_legs or order is not None
     del order
-    return _assemble(g, v, cuts, ids.dtype, dark, end_h)
+    return _assemble(g, v, cuts, ids.dtype, dark, end_h, in_place)
 
 
 @dataclass
@@ -296,9 +300,18 @@ def _cut_voyages(
 
 
 def _assemble(
-    g: np.ndarray, v: np.ndarray, cuts: _Cuts, id_dtype: np.dtype, dark: np.ndarray, end_h: float
+    g: np.ndarray,
+    v: np.ndarray,
+    cuts: _Cuts,
+    id_dtype: np.dtype,
+    dark: np.ndarray,
+    end_h: float,
+    in_place: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, StopsAtSea]:
-    """Delay every row by its client's earlier stops, add the new rows, keep the run's, sort."""
+    """Delay every row by its client's earlier stops, add the new rows, keep the run's, sort.
+
+    ``in_place``: ``g`` and ``v`` may be extended and permuted in their buffers (``_joined``).
+    """
     n_vessels = len(dark)
     clients = np.asarray(cuts.client, dtype=np.int64)
     cut_ts = np.asarray(cuts.ts)
@@ -318,31 +331,27 @@ def _assemble(
         cuts.d,
     )[:, None]
     stop_shift = add_earlier_stops(np.zeros(len(clients)), clients, cut_ts, clients, cut_ts, cuts.d)
-    owner = np.concatenate([v, *(w.astype(v.dtype) for w in cuts.owner)])
-    del v
-    # tanker numbers are sparse (one per stop): renumber them densely after the fleet
-    tankers = np.unique(owner[owner >= n_vessels])
+    # the new rows' owners: the clients, and the tankers, whose numbers are sparse (one per
+    # stop) and are renumbered densely after the fleet (the fleet's own rows are all < n)
+    extra_owner = np.concatenate(cuts.owner).astype(v.dtype)
+    tankers = np.unique(extra_owner[extra_owner >= n_vessels])
     dense = np.arange(n_vessels, n_vessels + len(tankers))
     sv = np.asarray(cuts.vessel, dtype=np.int64)
     if len(tankers):
-        t_owner = owner >= n_vessels
-        owner[t_owner] = dense[np.searchsorted(tankers, owner[t_owner])]
+        t_owner = extra_owner >= n_vessels
+        extra_owner[t_owner] = dense[np.searchsorted(tankers, extra_owner[t_owner])]
         t_stop = sv >= n_vessels
         sv[t_stop] = dense[np.searchsorted(tankers, sv[t_stop])]
     per_row = stop_shift[np.asarray(cuts.of)]
-    # the rows kept (within the run), by start, ties in place; gathered a column at a time.
-    # The rows dropped sort last (start +inf) rather than being taken out before the sort:
-    # the same order of the kept ones, without two more table-long index arrays
-    key = np.concatenate([g[:, 0], extra[:, 0]])
-    drop = np.concatenate([(g[:, 0] >= end_h) | (g[:, 1] <= 0), extra[:, 0] >= end_h])
-    drop[len(g) :] |= extra[:, 1] <= 0
-    key[drop] = np.inf
-    n_keep = len(key) - int(np.count_nonzero(drop))
-    del drop
-    o = np.argsort(key, kind="stable")[:n_keep]
-    del key
-    out = _gather_rows(g, extra, o)
-    del g, extra
+    # the rows kept (within the run), by start, ties in place, permuted in the buffers of
+    # the legs and ids when they have room after them (traffic lays them so)
+    table = _joined(g, extra, in_place)
+    owner = _joined(v, extra_owner, in_place)
+    del g, v, extra, extra_owner
+    o = kept_by_start(table[:, 0], table[:, 1], end_h)
+    for c in range(table.shape[1]):
+        table[: len(o), c] = table[o, c]  # the right side is gathered before it is written
+    owner[: len(o)] = owner[:, None][o, 0]  # (a 2-D gather takes int32 indices as they are)
     stops = StopsAtSea(
         sv,
         np.asarray(cuts.t0, float) + per_row,
@@ -350,51 +359,96 @@ def _assemble(
         np.asarray(cuts.alongside, dtype=bool),
     )
     return (
-        out,
-        owner[o].astype(id_dtype),
+        table[: len(o)],
+        owner[: len(o)].astype(id_dtype, copy=False),
         np.concatenate([dark, np.zeros(len(tankers), dtype=bool)]),
         stops,
     )
 
 
-def _gather_rows(g: np.ndarray, extra: np.ndarray, o: np.ndarray) -> np.ndarray:
-    """Rows ``o`` of ``g`` followed by ``extra``, a column at a time; in ``g`` when it can.
+def _joined(a: np.ndarray, extra: np.ndarray, in_place: bool) -> np.ndarray:
+    """``a`` followed by the rows ``extra``: in ``a``'s own buffer when ``in_place`` allows.
 
-    A year of 10,000 ships is 15 M legs (714 MB): an output table beside ``g`` doubles that at
-    the build's peak. When ``g`` is the start of a buffer with room after it for ``extra``
-    (traffic lays its legs so, ``sim.model.traffic``), ``extra`` goes there and the rows are
-    permuted in place a column at a time. Else, when ``g`` owns its buffer, it grows in place
-    (``ndarray.resize``; the allocator may copy it, which is the doubled peak again). Nothing
-    else may view ``g``: it is this module's own copy, or legs the caller handed over
-    (``reuse_legs``).
+    A year of 10,000 ships is 15 M legs (714 MB): a joined copy beside ``a`` doubles that at
+    the build's peak. When ``a`` is the start of a buffer with room after it for ``extra``
+    (traffic lays its legs and ids so, ``sim.model.traffic``), ``extra`` is written there;
+    else, when ``a`` owns its buffer, it grows in place (``ndarray.resize``; the allocator
+    may copy it, which is the doubled peak again); else (or without ``in_place``: ``a`` is
+    the caller's) a new array is made. ``in_place``: nothing else may view ``a`` (it is this
+    module's own copy, or what the caller handed over, ``reuse_legs``).
     """
-    n_g, width = g.shape
-    base = g.base if isinstance(g.base, np.ndarray) else None
+    n, m = len(a), len(extra)
+    base = a.base if isinstance(a.base, np.ndarray) else None
     if (
-        base is not None
+        in_place
+        and base is not None
         and base.flags.owndata
         and base.flags.c_contiguous
-        and base.ndim == 2
-        and base.shape[1] == width
-        and g.flags.c_contiguous
-        and base.ctypes.data == g.ctypes.data
-        and len(base) >= n_g + len(extra)
+        and base.dtype == a.dtype
+        and base.shape[1:] == a.shape[1:]
+        and a.flags.c_contiguous
+        and base.ctypes.data == a.ctypes.data
+        and len(base) >= n + m
     ):
-        base[n_g : n_g + len(extra)] = extra
-        for c in range(width):
-            base[: len(o), c] = base[o, c]  # the right side is gathered before it is written
-        return base[: len(o)]
-    if not (g.flags.owndata and g.flags.c_contiguous and g.base is None):
-        out = np.empty((len(o), width))
-        for c in range(width):
-            out[:, c] = np.concatenate([g[:, c], extra[:, c]])[o]
-        return out
-    g.resize((n_g + len(extra), width), refcheck=False)
-    g[n_g:] = extra
-    for c in range(width):
-        g[: len(o), c] = g[o, c]  # the right side is gathered before it is written
-    g.resize((len(o), width), refcheck=False)
-    return g
+        base[n : n + m] = extra
+        return base[: n + m]
+    if in_place and a.flags.owndata and a.flags.c_contiguous and a.base is None:
+        a.resize((n + m, *a.shape[1:]), refcheck=False)
+        a[n:] = extra
+        return a
+    return np.concatenate([a, extra.astype(a.dtype, copy=False)])
+
+
+_ORDER_SLICES = 32
+"""The start order of the rows is sorted in this many slices of start time, one at a time
+(assumption: the sort's temporaries are then a 32nd of the table's; numpy's stable argsort
+of 15 M float64 takes ~4 x 8 bytes a row beside its input: 460 MB at 10,000 ships)."""
+_ORDER_BLOCK_ROWS = 1 << 20
+"""Rows per block when each row's slice is computed (the temporaries of one block only)."""
+
+
+def kept_by_start(
+    t0: np.ndarray, t1: np.ndarray, end_h: float, *, block_rows: int = _ORDER_BLOCK_ROWS
+) -> np.ndarray:
+    """The rows within the run (not ``t0 >= end_h``, not ``t1 <= 0``) by start, ties in place.
+
+    The kept rows in the order of a stable argsort of their starts (NaN last), which is what
+    ``np.argsort(np.where(drop, np.inf, t0), kind="stable")[:n_kept]`` gave for starts that
+    are not NaN; as int32 positions (below 2**31 rows) and without table-long float or int64
+    temporaries: each row gets a slice of start time, ``clip(floor(t0 * slices / end_h))``
+    (a non-decreasing function of ``t0``, so equal starts share a slice and the slices follow
+    each other in start order; NaN in the last), and the slices' rows, found in row order,
+    are sorted one slice at a time by a stable argsort of their starts.
+
+    Args:
+        t0: the rows' starts, hours (a view of the table's column will do).
+        t1: the rows' ends, hours.
+        end_h: the run's end.
+        block_rows: rows per block when each row's slice is computed.
+    """
+    n = len(t0)
+    slices = _ORDER_SLICES if 0.0 < end_h < np.inf else 1
+    scale = slices / end_h if slices > 1 else 0.0
+    part = np.empty(n, dtype=np.uint8)  # slice of each row; ``slices``: dropped
+    for a in range(0, n, block_rows):
+        b0, b1 = t0[a : a + block_rows], t1[a : a + block_rows]
+        s = np.zeros(len(b0))
+        if slices > 1:
+            s = np.floor(b0 * scale)
+            np.clip(s, 0.0, slices - 1.0, out=s)
+            s[np.isnan(b0)] = slices - 1.0
+        s[(b0 >= end_h) | (b1 <= 0)] = slices
+        part[a : a + len(s)] = s
+    counts = np.bincount(part, minlength=slices + 1)
+    out = np.empty(n - int(counts[slices]), dtype=np.int32 if n < 2**31 else np.int64)
+    at = 0
+    for j in range(slices):
+        if not counts[j]:
+            continue
+        rows = np.flatnonzero(part == j)
+        out[at : at + len(rows)] = rows[np.argsort(t0[rows], kind="stable")]
+        at += len(rows)
+    return out
 
 
 def add_earlier_stops(

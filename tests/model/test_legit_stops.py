@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.model._kernels import delay_by_earlier_stops
-from sim.model.legit_stops import add_earlier_stops, add_stops_at_sea
+from sim.model.legit_stops import add_earlier_stops, add_stops_at_sea, kept_by_start
 from sim.model.motion import Track
 
 KN = 1852.0
@@ -159,3 +159,81 @@ def test_earlier_stops_delay_rows_exactly_as_one_stop_at_a_time(
     zero = _delays_one_stop_at_a_time(np.zeros(len(rows)), q_client, q_t, clients, ts, d)
     assert legs[:, 0].tolist() == (q_t[order] + zero[order]).tolist()
     assert legs[:, 1].tolist() == ((q_t[order] + 1.0) + zero[order]).tolist()
+
+
+def _kept_by_argsort(t0: np.ndarray, t1: np.ndarray, end_h: float) -> np.ndarray:
+    """The plain rule: the kept rows, by a stable argsort of their starts."""
+    kept = np.flatnonzero(~((t0 >= end_h) | (t1 <= 0)))
+    return kept[np.argsort(t0[kept], kind="stable")]
+
+
+def _as_before(t0: np.ndarray, t1: np.ndarray, end_h: float) -> np.ndarray:
+    """What ``_assemble`` did before: dropped rows sorted last (start +inf), then cut off."""
+    drop = (t0 >= end_h) | (t1 <= 0)
+    key = np.where(drop, np.inf, t0)
+    return np.argsort(key, kind="stable")[: len(key) - int(drop.sum())]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(
+                st.sampled_from([0.0, -0.0, 10.0, 24.0, 100.0, np.nan, -np.inf, np.inf]),
+                st.floats(-300.0, 500.0),
+            ),
+            st.floats(-10.0, 40.0),
+        ),
+        max_size=300,
+    ),
+    st.sampled_from([100.0, 1.0, 24.0, 0.0, -5.0, np.inf]),
+)
+def test_kept_by_start_is_the_stable_argsort_of_the_kept_rows(
+    rows: list[tuple[float, float]], end_h: float
+) -> None:
+    t = np.array(rows, dtype=float).reshape(-1, 2)
+    t0, t1 = t[:, 0], t0_plus(t)
+    got = kept_by_start(t0, t1, end_h)
+    assert got.tolist() == _kept_by_argsort(t0, t1, end_h).tolist()
+    assert got.dtype == np.int32
+    if not np.isnan(t0).any():  # the sort it replaced (which kept a dropped row before NaN)
+        assert got.tolist() == _as_before(t0, t1, end_h).tolist()
+
+
+def t0_plus(t: np.ndarray) -> np.ndarray:
+    """Ends: the start plus a duration (NaN or infinite starts give such ends)."""
+    return t[:, 0] + t[:, 1]
+
+
+def test_kept_by_start_on_a_strided_column_over_many_blocks() -> None:
+    rng = np.random.default_rng(3)
+    table = np.zeros((2000, 6))
+    table[:, 0] = np.round(rng.uniform(-50.0, 150.0, 2000), 1)  # many ties
+    table[:, 1] = table[:, 0] + rng.uniform(0.0, 12.0, 2000)
+    got = kept_by_start(table[:, 0], table[:, 1], 100.0, block_rows=7)
+    assert got.tolist() == _as_before(table[:, 0], table[:, 1], 100.0).tolist()
+
+
+def test_stops_laid_in_the_room_of_the_buffers_equal_those_laid_in_copies() -> None:
+    """Traffic hands over legs and ids with room after them: the same rows as from copies."""
+    legs, ids = fleet(6)
+    room_legs = np.full((len(legs) + 64, 6), np.nan)
+    room_legs[: len(legs)] = legs
+    room_ids = np.full(len(ids) + 64, -1, dtype=np.int32)
+    room_ids[: len(ids)] = ids
+    args = (np.zeros(6, bool), shares(0.3, 0.5))
+    a = add_stops_at_sea(legs, ids, *args, np.random.default_rng(9), 100.0, 12.0, by_vessel=True)
+    b = add_stops_at_sea(
+        room_legs[: len(legs)],
+        room_ids[: len(ids)],
+        *args,
+        np.random.default_rng(9),
+        100.0,
+        12.0,
+        reuse_legs=True,
+        by_vessel=True,
+    )
+    assert len(a[3].vessel) and np.shares_memory(b[0], room_legs)
+    assert np.shares_memory(b[1], room_ids)
+    assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()
+    assert a[2].tolist() == b[2].tolist() and a[3].t0_h.tolist() == b[3].t0_h.tolist()

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.model.motion import Track
-from sim.model.traffic import LEGIT_MAX_LEG_H, split_segments
+from sim.model.traffic import LEGIT_MAX_LEG_H, ShipRows, split_segments
 
 
 @settings(max_examples=50, deadline=None)
@@ -72,3 +72,22 @@ def test_a_legitimate_position_is_its_tracks_position() -> None:
         ts = np.concatenate([rng.uniform(-30, 1000, 20), legs[:3, 0], legs[-2:, 1]])
         for t in ts.tolist():
             assert tr.legit_position(i, t) == track.position(t)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), max_size=400),
+    st.sampled_from([1, 3, 64, 1 << 20]),
+    st.integers(0, 200_000),
+)
+def test_ship_rows_give_back_each_ships_rows(ids: list[int], block: int, gap: int) -> None:
+    """Packed as steps (long ones apart), each ship's rows are those of the sorted order."""
+    n = 8  # ships 7 (and any not drawn) have no rows
+    v = np.array(ids, dtype=np.int32)
+    order = np.argsort(v, kind="stable") * (1 + gap)  # steps up to ~1,000 x uint16's range
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(v, minlength=n), out=offsets[1:])
+    packed = ShipRows(order, offsets, block=block)
+    for i in range(n):
+        assert packed.rows(i).tolist() == order[offsets[i] : offsets[i + 1]].tolist()
+    assert packed.steps.dtype == np.uint16

@@ -246,7 +246,8 @@ class Fishing(Frozen):
         description="Share of each fleet's vessels represented; 1 sails the sourced volumes "
         "(cost grows with vessels).",
         source="assumption: a tenth (600 vessels) built a year of traffic in 11 s and 613 MB, "
-        "all 6,000 in 61 s and 2.8 GB (measured 2 Dec 2026, docs/model.md)",
+        "all 6,000 in 61 s and 2.8 GB (measured 2 Dec 2026 morning; the build is ~3x faster "
+        "since, docs/model.md)",
     )
     fleets: tuple[FishingFleet, ...] | None = Field(
         None,

@@ -316,14 +316,20 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
     A replication cut short leaves no summary (partial tables and hidden temporaries are
     replaced or removed by the next run).
+
+    The workers go first; then ``shutdown(wait=True)`` waits for the pool's manager thread,
+    which sees them gone, fails the futures and closes its wake-up pipe. Without that wait,
+    the thread may close the pipe at the moment the interpreter's exit hook writes to it,
+    and the exit prints a traceback ending in "Bad file descriptor" (CPython's
+    ``_ThreadWakeup`` has no lock before 3.12). The workers are dead, so the wait is short.
     """
     procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
         if p.is_alive():
             p.terminate()
     for p in procs:
         p.join(timeout=5)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _execute_dask(

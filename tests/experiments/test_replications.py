@@ -8,12 +8,15 @@ move a result.
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from sim.experiments.replications import run_replications
+from sim.experiments.replications import _stop, _worker_init, mp_context, run_replications
 from sim.experiments.store import PART_FILE, partition_dir
 from sim.scenarios import load_scenario
 
@@ -51,3 +54,26 @@ def test_two_workers_give_the_tables_of_one(runs):
             pd.testing.assert_frame_equal(a, b)
     # and the replications differ from one another (the test compares something)
     assert not _tables(runs[1][0], 0)[0].equals(_tables(runs[1][0], 1)[0])
+
+
+def _nap(s: float) -> float:
+    time.sleep(s)
+    return s
+
+
+def test_stopping_the_pool_leaves_no_manager_thread_for_the_exit_hook():
+    """A stopped pool has no manager thread left to race with the interpreter's exit hook.
+
+    That hook writes to the thread's wake-up pipe; a Ctrl-C once printed "Bad file descriptor"
+    with a traceback when the thread closed the pipe at the same moment. Running work is
+    terminated, not waited for.
+    """
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=mp_context(), initializer=_worker_init)
+    futures = [pool.submit(_nap, 0.01 if i < 2 else 60.0) for i in range(6)]
+    wait(futures[:2])
+    t0 = time.monotonic()
+    _stop(pool)
+    assert time.monotonic() - t0 < 20  # the 60 s naps were cut, not awaited
+    managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
+    assert managers == []
+    assert all(f.done() for f in futures)

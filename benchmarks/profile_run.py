@@ -1,7 +1,8 @@
 """Profile one replication and fingerprint its tables (for before/after comparisons).
 
 Run: ``.venv/bin/python benchmarks/profile_run.py [--vessels N] [--assets-scale K] [--days D]
-[--profile out.prof] [--top 25]``. Prints wall time, SimPy steps, a SHA-256 of the events,
+[--fishing-scale S] [--profile out.prof] [--top 25]``
+(fishing fleets off unless ``--fishing-scale`` is given). Prints wall time, SimPy steps, a SHA-256 of the events,
 voyages and assets tables (identical before and after a performance change means the
 behaviour did not change), and optionally the cProfile top functions by own time.
 """
@@ -33,9 +34,20 @@ ASSET_COUNTS = {
 }
 
 
-def overrides(vessels: int | None, assets: int, days: float | None) -> list[str]:
-    """``--set`` overrides: legit vessel count, assets scaled to ``assets`` (a multiple of 10)."""
-    out = []
+def overrides(
+    vessels: int | None, assets: int, days: float | None, fishing_scale: float = 0.0
+) -> list[str]:
+    """``--set`` overrides: legit vessel count, assets scaled to ``assets`` (a multiple of 10).
+
+    ``fishing_scale`` 0 switches the fishing fleets off, so that ``vessels`` is the whole
+    legitimate traffic (the shipped scenarios carry the fleets at a tenth); else the share of
+    the sourced fleets to carry.
+    """
+    out = (
+        ["fishing.enabled=false"]
+        if not fishing_scale
+        else ["fishing.enabled=true", f"fishing.scale={fishing_scale}"]
+    )
     if vessels is not None:
         out.append(f"traffic.vessels={vessels}")
     if assets != 10:
@@ -64,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--assets", type=int, default=10)
     ap.add_argument("--days", type=float, default=None)
     ap.add_argument("--seed", type=int, default=2018)
+    ap.add_argument("--fishing-scale", type=float, default=0.0, help="0: fleets off")
     ap.add_argument("--profile", type=Path, default=None)
     ap.add_argument("--top", type=int, default=25)
     a = ap.parse_args(argv)
@@ -73,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from sim.model.engine import RouteCache
     from sim.scenarios import load_scenario
 
-    sc = load_scenario(SCENARIO, overrides=overrides(a.vessels, a.assets, a.days))
+    sc = load_scenario(SCENARIO, overrides=overrides(a.vessels, a.assets, a.days, a.fishing_scale))
     th = load_theater(sc.theater)
     rc = RouteCache.load(th)
     ss = replication_seeds(a.seed, 1)[0]

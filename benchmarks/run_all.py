@@ -9,7 +9,8 @@ mean 1, 1,000 timeouts each), measured in its own subprocess before the first co
 after every configuration; a configuration's units are its wall time over the mean of the two
 reference measurements around it.
 
-What is measured, per configuration (``crackdown_2018`` with ``traffic.vessels=N`` and every asset
+What is measured, per configuration (``crackdown_2018`` with ``traffic.vessels=N``, its fishing
+fleets off so that N is the whole legitimate traffic, and every asset
 group's count scaled to the asset total, one simulated year; each in a fresh subprocess with the
 theater and its routing cache loaded first):
 

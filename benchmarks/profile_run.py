@@ -2,9 +2,10 @@
 
 Run: ``.venv/bin/python benchmarks/profile_run.py [--vessels N] [--assets-scale K] [--days D]
 [--fishing-scale S] [--profile out.prof] [--top 25]``
-(fishing fleets off unless ``--fishing-scale`` is given). Prints wall time, SimPy steps, a SHA-256 of the events,
-voyages and assets tables (identical before and after a performance change means the
-behaviour did not change), and optionally the cProfile top functions by own time.
+(fishing fleets off unless ``--fishing-scale`` is given). Prints wall time, SimPy steps, a
+SHA-256 of the events, voyages and assets tables (identical before and after a performance
+change means the behaviour did not change), and optionally the cProfile top functions by own
+time.
 """
 
 from __future__ import annotations

@@ -68,12 +68,17 @@ def test_stopping_the_pool_leaves_no_manager_thread_for_the_exit_hook():
     with a traceback when the thread closed the pipe at the same moment. Running work is
     terminated, not waited for.
     """
+    before = set(threading.enumerate())  # only this pool's threads are looked at below
     pool = ProcessPoolExecutor(max_workers=2, mp_context=mp_context(), initializer=_worker_init)
     futures = [pool.submit(_nap, 0.01 if i < 2 else 60.0) for i in range(6)]
     wait(futures[:2])
     t0 = time.monotonic()
     _stop(pool)
     assert time.monotonic() - t0 < 20  # the 60 s naps were cut, not awaited
-    managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
+    managers = [
+        t
+        for t in set(threading.enumerate()) - before
+        if type(t).__name__ == "_ExecutorManagerThread"
+    ]
     assert managers == []
     assert all(f.done() for f in futures)
